@@ -1,0 +1,3 @@
+"""MegaCase: data subject request case management for Mega Security."""
+
+__version__ = "0.1.0"

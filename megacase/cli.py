@@ -1,0 +1,280 @@
+"""The command line: a scriptable face of the same services as the window.
+
+Exit codes: 0 success, 1 a check failed, 2 a usage or input error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from megacase.config import resolve_data_dir
+from megacase.errors import InputError, MegaCaseError, NeedPassphrase
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(MegaCaseError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, no usage dump
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    d = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", default=d, help="profile folder (default: the platform's data folder)")
+    parser.add_argument("--passphrase-file", default=d, help="file holding the recovery passphrase")
+    parser.add_argument("--user", default=d, help="acting user name recorded in the audit trail")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    _global_options(common, suppress=True)
+    p = _Parser(prog="megacase", description="Data subject request case management (Mega Security).")
+    _global_options(p, suppress=False)
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    sub.add_parser("gui", parents=[common], help="start the desktop application (the default)")
+    sub.add_parser("init", parents=[common], help="create a new encrypted profile")
+    demo = sub.add_parser("demo", parents=[common], help="create a new profile filled with demo data")
+    demo.add_argument("--cases", type=int, default=40)
+
+    case = sub.add_parser("case", parents=[common], help="list, show, open and work cases")
+    cs = case.add_subparsers(dest="case_command", required=True, parser_class=_Parser)
+    ls = cs.add_parser("list", parents=[common])
+    ls.add_argument("--overdue", action="store_true")
+    ls.add_argument("--open", action="store_true")
+    ls.add_argument("--json", action="store_true")
+    show = cs.add_parser("show", parents=[common])
+    show.add_argument("reference")
+    show.add_argument("--json", action="store_true")
+    op = cs.add_parser("open", parents=[common], help="open a case for a new or existing subject")
+    op.add_argument("--type", dest="types", action="append", required=True,
+                    help="request type (repeatable): access, rectification, erasure, restriction, portability, "
+                         "objection, automated_decision")
+    op.add_argument("--channel", default="email")
+    op.add_argument("--received", help="time of receipt, ISO 8601 (default: now)")
+    op.add_argument("--subject-id", type=int)
+    op.add_argument("--name")
+    op.add_argument("--email")
+    op.add_argument("--language", default="fr")
+    op.add_argument("--address")
+    op.add_argument("--customer-number")
+    op.add_argument("--summary")
+    for name, extra in (("start", []), ("close", []), ("extend", ["--reason"]), ("reopen", ["--reason"]),
+                        ("decide", ["--outcome", "--ground", "--note"]), ("ask", ["--method", "--asked", "--reason"]),
+                        ("answer", ["--answer", "--result"]), ("note", ["--text"])):
+        c = cs.add_parser(name, parents=[common])
+        c.add_argument("reference")
+        for opt in extra:
+            c.add_argument(opt, required=opt in ("--reason", "--outcome", "--asked", "--answer", "--result",
+                                                 "--text", "--method") and not (name == "ask" and opt == "--reason"))
+    dl = sub.add_parser("deadline", parents=[common], help="print the due date of a request received on a date")
+    dl.add_argument("received", help="date of receipt, YYYY-MM-DD")
+    dl.add_argument("--extended", action="store_true")
+    dl.add_argument("--suspended-days", type=int, default=0)
+
+    au = sub.add_parser("audit", parents=[common], help="check the audit trail")
+    aus = au.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    aus.add_parser("verify", parents=[common])
+    return p
+
+
+def read_passphrase(args, confirm: bool = False) -> str | None:
+    if getattr(args, "passphrase_file", None):
+        try:
+            return Path(args.passphrase_file).read_text("utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise InputError(f"Cannot read the passphrase file: {exc.strerror}.") from None
+    env = os.environ.get("MEGACASE_PASSPHRASE")
+    if env:
+        return env
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass("Recovery passphrase: ")
+        if confirm and getpass.getpass("Repeat the passphrase: ") != first:
+            raise InputError("The two passphrases differ.")
+        return first
+    return None
+
+
+def _actor(args):
+    from megacase.services.session import default_actor
+    from megacase.services.workspace import Actor
+    return Actor(args.user, "officer") if getattr(args, "user", None) else default_actor()
+
+
+def open_workspace(args):
+    from megacase.services.session import open_profile
+    from megacase.store.keys import KeyStore
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        return open_profile(data_dir, KeyStore(), None, _actor(args))
+    except NeedPassphrase:
+        passphrase = read_passphrase(args)
+        if passphrase is None:
+            raise InputError("The key is not in the keyring: give the recovery passphrase with --passphrase-file "
+                             "or MEGACASE_PASSPHRASE.") from None
+        return open_profile(data_dir, KeyStore(), passphrase, _actor(args))
+
+
+def _new_profile(args):
+    from megacase.services.session import create_profile
+    from megacase.store.keys import KeyStore
+    passphrase = read_passphrase(args, confirm=True)
+    if not passphrase:
+        raise InputError("Choose a recovery passphrase: --passphrase-file FILE or MEGACASE_PASSPHRASE.")
+    data_dir = resolve_data_dir(args.data_dir)
+    return create_profile(data_dir, passphrase, KeyStore(), _actor(args)), data_dir
+
+
+def cmd_init(args) -> int:
+    ws, data_dir = _new_profile(args)
+    print(f"Created an encrypted MegaCase profile in {data_dir}.")
+    print("Keep the recovery passphrase safe: it is the only way in if this computer's keyring is lost.")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from megacase.services import demo
+    ws, data_dir = _new_profile(args)
+    refs = demo.populate(ws, count=args.cases)
+    print(f"Created a demo profile with {len(refs)} cases in {data_dir}.")
+    return EXIT_OK
+
+
+def _print_table(rows) -> None:
+    print(f"{'REFERENCE':<15} {'STATE':<17} {'DUE':<10} {'LEFT':>5}  {'TYPES':<28} SUBJECT")
+    for c in rows:
+        left = f"{c.days_left:+d}" if c.is_open else ""
+        flag = " OVERDUE" if c.overdue else (" suspended" if c.suspended else "")
+        print(f"{c.reference:<15} {c.state.label:<17} {c.due.isoformat():<10} {left:>5}  "
+              f"{c.types_label[:28]:<28} {c.subject_name} <{c.subject_email}>{flag}")
+
+
+def cmd_case(args) -> int:
+    from megacase.services import cases, queries
+    from megacase.services.subjects import NewSubject
+    ws = open_workspace(args)
+    sub = args.case_command
+    if sub == "list":
+        rows = queries.list_cases(ws, overdue_only=args.overdue, open_only=args.open)
+        if args.json:
+            print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        else:
+            _print_table(rows)
+        return EXIT_OK
+    if sub == "show":
+        detail = queries.get_case(ws, args.reference)
+        if args.json:
+            print(json.dumps(detail.as_json(), ensure_ascii=False, indent=2))
+        else:
+            _print_detail(detail)
+        return EXIT_OK
+    if sub == "open":
+        received = _parse_datetime(args.received) if args.received else ws.now()
+        new_subject = None
+        if args.subject_id is None:
+            if not (args.name and args.email):
+                raise InputError("Give --subject-id, or --name and --email for a new subject.")
+            new_subject = NewSubject(args.name, args.email, args.language, args.address, args.customer_number)
+        detail = cases.open_case(ws, cases.NewCase(tuple(args.types), args.channel, received, args.subject_id,
+                                                   new_subject, args.summary))
+        print(detail.reference)
+        return EXIT_OK
+    ref = args.reference
+    if sub == "start":
+        detail = cases.start_work(ws, ref)
+    elif sub == "ask":
+        detail = cases.ask_subject(ws, ref, args.method, args.asked, args.reason)
+    elif sub == "answer":
+        detail = cases.record_answer(ws, ref, args.answer, args.result)
+    elif sub == "extend":
+        detail = cases.extend(ws, ref, args.reason)
+    elif sub == "decide":
+        detail = cases.decide(ws, ref, args.outcome, args.ground, args.note)
+    elif sub == "close":
+        detail = cases.close(ws, ref)
+    elif sub == "reopen":
+        detail = cases.reopen(ws, ref, args.reason)
+    else:
+        detail = cases.add_note(ws, ref, args.text)
+    print(f"{detail.reference}: {detail.summary.state.label}, due {detail.summary.due.isoformat()}")
+    return EXIT_OK
+
+
+def _print_detail(d) -> None:
+    s = d.summary
+    print(f"{s.reference}  {s.state.label}{' (' + s.outcome.label + ')' if s.outcome else ''}")
+    print(f"Subject:   {d.subject.display_name} <{d.subject.email or ''}>  [{d.subject.reference}, {d.subject.language}]")
+    print(f"Requests:  {s.types_label}")
+    print(f"Received:  {s.received_at:%Y-%m-%d %H:%M} by {s.channel.label}")
+    print(f"Due:       {s.due.isoformat()} ({s.days_left:+d} days){' extended' if s.extended else ''}"
+          f"{' suspended' if s.suspended else ''}")
+    if s.extension_possible:
+        print(f"Extension: possible until {s.extension_last_day.isoformat()}")
+    for step in d.identity_steps:
+        print(f"Identity:  {step.method}: {step.asked} -> {step.result}")
+    print(f"Events:    {len(d.timeline)}")
+
+
+def _parse_datetime(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"'{text}' is not a date and time in ISO 8601 form (e.g. 2026-11-26T09:30).") from None
+
+
+def cmd_deadline(args) -> int:
+    from megacase.domain.deadlines import Suspension, compute_deadline
+    try:
+        received = date.fromisoformat(args.received)
+    except ValueError:
+        raise InputError(f"'{args.received}' is not a date in YYYY-MM-DD form.") from None
+    if args.suspended_days < 0:
+        raise InputError("--suspended-days cannot be negative.")
+    from datetime import timedelta
+    susp = [Suspension(received, received + timedelta(days=args.suspended_days))] if args.suspended_days else []
+    print(compute_deadline(received, susp, args.extended, today=received).due.isoformat())
+    return EXIT_OK
+
+
+def cmd_audit(args) -> int:
+    from megacase.services import audit
+    ws = open_workspace(args)
+    report = audit.verify(ws)
+    if report.ok:
+        print(f"Audit trail intact: {report.count} events, head {report.head}")
+        return EXIT_OK
+    print(f"Audit trail BROKEN at event {report.broken_seq}: {report.problem}")
+    return EXIT_CHECK_FAILED
+
+
+def cmd_gui(args) -> int:
+    from megacase.app import run_gui
+    return run_gui(args)
+
+
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "case": cmd_case, "deadline": cmd_deadline, "audit": cmd_audit,
+            "gui": cmd_gui, None: cmd_gui}
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("MEGACASE_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except MegaCaseError as exc:
+        print(f"megacase: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("megacase: interrupted", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,36 @@
+"""Validation of what people type: e-mail addresses, names, references."""
+
+from __future__ import annotations
+
+import re
+
+from megacase.errors import InputError
+
+# Deliberately strict: one mailbox, no display name, no comments, no quoted local part.
+_EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+
+
+def normalise_email(value: str) -> str:
+    """A single, plausible address with its domain in lower case; InputError otherwise."""
+    text = (value or "").strip()
+    if not _EMAIL.match(text) or ".." in text or text.startswith(".") or text.split("@")[0].endswith("."):
+        raise InputError(f"'{value}' is not a valid e-mail address (expected something like name@example.be).")
+    local, domain = text.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
+def is_valid_email(value: str) -> bool:
+    try:
+        normalise_email(value)
+        return True
+    except InputError:
+        return False
+
+
+def require_text(value: str | None, what: str, max_len: int = 2000) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InputError(f"{what} is required.")
+    if len(text) > max_len:
+        raise InputError(f"{what} is too long (at most {max_len} characters).")
+    return text

@@ -1,0 +1,1 @@
+"""Use cases: plain data in and out, one transaction per user action."""

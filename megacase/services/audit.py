@@ -1,0 +1,115 @@
+"""Appending to and verifying the hash-chained audit trail."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from megacase.domain.audit_chain import GENESIS, ChainedEvent, ChainReport, chain_hash, verify_chain
+from megacase.services import subject_keys
+from megacase.services.workspace import Workspace, to_local
+from megacase.store.orm import AuditEvent
+
+
+def _body(seq: int, at: str, actor: str, kind: str, case_id, subject_id, details: dict, secret: bytes | None) -> dict:
+    return {
+        "seq": seq, "at": at, "actor": actor, "kind": kind, "case_id": case_id, "subject_id": subject_id,
+        "details": details, "secret": base64.b64encode(secret).decode("ascii") if secret is not None else None,
+    }
+
+
+def record(session: Session, ws: Workspace, kind: str, *, case_id: int | None = None,
+           subject_id: int | None = None, details: dict[str, Any] | None = None,
+           personal: dict[str, Any] | None = None) -> AuditEvent:
+    """Append one event inside the caller's transaction.
+
+    ``details`` must hold no personal data; ``personal`` is sealed under the
+    subject's key (and becomes unreadable after erasure).
+    """
+    details = details or {}
+    secret = None
+    if personal:
+        if subject_id is None:
+            raise ValueError("personal data in an event needs the subject it belongs to")
+        secret = subject_keys.seal_json(session, subject_id, personal, f"audit:{kind}")
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    at = ws.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = _body(seq, at, ws.actor.name, kind, case_id, subject_id, details, secret)
+    event = AuditEvent(seq=seq, at=at, actor=ws.actor.name, kind=kind, case_id=case_id, subject_id=subject_id,
+                       details=json.dumps(details, sort_keys=True, ensure_ascii=False), secret=secret,
+                       prev_hash=prev, hash=chain_hash(prev, body))
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _chained(row: AuditEvent) -> ChainedEvent:
+    try:
+        details = json.loads(row.details)
+    except ValueError:
+        details = {"unreadable": row.details}
+    body = _body(row.seq, row.at, row.actor, row.kind, row.case_id, row.subject_id, details, row.secret)
+    return ChainedEvent(row.seq, body, row.prev_hash, row.hash)
+
+
+def verify(ws: Workspace) -> ChainReport:
+    with ws.reading() as session:
+        rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
+        return verify_chain(_chained(r) for r in rows)
+
+
+def event_count(ws: Workspace) -> int:
+    with ws.reading() as session:
+        return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    seq: int
+    at: datetime          # Brussels local time
+    actor: str
+    kind: str
+    details: dict
+    personal: dict | None  # None when absent or erased
+    hash: str
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.kind, self.kind.replace(".", " ").replace("_", " ").capitalize())
+
+
+EVENT_LABELS = {
+    "case.opened": "Case opened",
+    "case.work_started": "Work started",
+    "case.extended": "Deadline extended",
+    "case.decided": "Decision recorded",
+    "case.closed": "Case closed",
+    "case.reopened": "Case reopened",
+    "case.note_added": "Note added",
+    "case.linked": "Linked to an earlier case",
+    "identity.asked": "Identity / clarification asked (clock suspended)",
+    "identity.answered": "Answer received (clock resumed)",
+    "identity.checked": "Identity checked",
+    "checklist.done": "Processor step done",
+    "checklist.undone": "Processor step reopened",
+    "subject.created": "Subject registered",
+    "subject.updated": "Subject details changed",
+    "profile.created": "Register created",
+}
+
+
+def timeline(session: Session, case_id: int, subject_id: int) -> list[TimelineEntry]:
+    rows = session.execute(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)).scalars()
+    out = []
+    for r in rows:
+        personal = subject_keys.open_json(session, subject_id, r.secret, f"audit:{r.kind}") if r.secret else None
+        out.append(TimelineEntry(r.seq, to_local(datetime.strptime(r.at, "%Y-%m-%dT%H:%M:%SZ")), r.actor, r.kind,
+                                 json.loads(r.details), personal, r.hash))
+    return out

@@ -1,0 +1,45 @@
+"""Per-subject keys for crypto-shredding, used inside a service's transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from megacase.store.orm import SubjectKey
+from megacase.store.subject_crypto import new_subject_key, open_sealed, seal
+
+
+def ensure_key(session: Session, subject_id: int) -> bytes:
+    row = session.get(SubjectKey, subject_id)
+    if row is None:
+        row = SubjectKey(subject_id=subject_id, key=new_subject_key())
+        session.add(row)
+        session.flush()
+    if row.key is None:
+        raise ValueError("this subject was erased: nothing personal can be recorded about them any more")
+    return row.key
+
+
+def key_of(session: Session, subject_id: int) -> bytes | None:
+    row = session.get(SubjectKey, subject_id)
+    return row.key if row else None
+
+
+def seal_text(session: Session, subject_id: int, text: str, context: str) -> bytes:
+    return seal(ensure_key(session, subject_id), text.encode("utf-8"), context)
+
+
+def open_text(session: Session, subject_id: int, blob: bytes | None, context: str) -> str | None:
+    data = open_sealed(key_of(session, subject_id), blob, context)
+    return data.decode("utf-8") if data is not None else None
+
+
+def seal_json(session: Session, subject_id: int, value: Any, context: str) -> bytes:
+    return seal_text(session, subject_id, json.dumps(value, sort_keys=True, ensure_ascii=False), context)
+
+
+def open_json(session: Session, subject_id: int, blob: bytes | None, context: str) -> Any | None:
+    text = open_text(session, subject_id, blob, context)
+    return json.loads(text) if text is not None else None

@@ -1,0 +1,76 @@
+"""The open register as services see it: engine, clock and the acting user."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Callable, Iterator
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from megacase.config import BRUSSELS
+
+TZ = ZoneInfo(BRUSSELS)
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    role: str = "officer"   # officer | manager
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Workspace:
+    """Chosen once at start and passed to every service."""
+
+    def __init__(self, engine: Engine, actor: Actor, clock: Callable[[], datetime] = system_clock):
+        self.engine = engine
+        self.actor = actor
+        self.clock = clock
+
+    def now(self) -> datetime:
+        """Aware UTC now."""
+        return self.clock().astimezone(timezone.utc)
+
+    def now_naive(self) -> datetime:
+        """UTC now as stored in the database (naive)."""
+        return self.now().replace(tzinfo=None, microsecond=0)
+
+    def today(self) -> date:
+        """Today's calendar date in Brussels: the day deadlines are counted in."""
+        return self.now().astimezone(TZ).date()
+
+    def as_actor(self, actor: Actor) -> Workspace:
+        return Workspace(self.engine, actor, self.clock)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One user action: commits whole, or rolls back whole on any error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+
+def to_local(dt_utc_naive: datetime | None) -> datetime | None:
+    if dt_utc_naive is None:
+        return None
+    return dt_utc_naive.replace(tzinfo=timezone.utc).astimezone(TZ)
+
+
+def local_date(dt_utc_naive: datetime) -> date:
+    return to_local(dt_utc_naive).date()

@@ -1,0 +1,1 @@
+"""Persistence: the encrypted engine, keys, ORM models, migrations."""

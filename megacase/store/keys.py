@@ -1,0 +1,172 @@
+"""The database key: 256 random bits in the OS keyring, and a recovery copy.
+
+The recovery copy is the key wrapped with AES-256-GCM under a key derived
+from the recovery passphrase with scrypt. It lives in ``recovery.json``
+beside the database, so a lost keyring never loses the data.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import keyring.errors
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from megacase.errors import CorruptFile, InputError, NeedPassphrase, WrongPassphrase
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "MegaCase"
+RECOVERY_FILE = "recovery.json"
+FORMAT = "megacase-recovery-1"
+DEFAULT_SCRYPT_N = 2**17  # about 128 MiB and a fraction of a second: costly to guess
+MIN_PASSPHRASE = 10
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def new_data_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def check_passphrase_strength(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InputError(f"The recovery passphrase must have at least {MIN_PASSPHRASE} characters.")
+
+
+@dataclass(frozen=True)
+class RecoveryFile:
+    key_id: str
+    salt: bytes
+    n: int
+    r: int
+    p: int
+    nonce: bytes
+    wrapped: bytes
+
+    @staticmethod
+    def _kek(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+        return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+
+    @classmethod
+    def wrap(cls, key: bytes, passphrase: str, key_id: str, n: int | None = None) -> RecoveryFile:
+        n = n or DEFAULT_SCRYPT_N
+        salt = secrets.token_bytes(16)
+        nonce = secrets.token_bytes(12)
+        kek = cls._kek(passphrase, salt, n, 8, 1)
+        wrapped = AESGCM(kek).encrypt(nonce, key, key_id.encode("ascii"))
+        return cls(key_id, salt, n, 8, 1, nonce, wrapped)
+
+    def unwrap(self, passphrase: str) -> bytes:
+        kek = self._kek(passphrase, self.salt, self.n, self.r, self.p)
+        try:
+            return AESGCM(kek).decrypt(self.nonce, self.wrapped, self.key_id.encode("ascii"))
+        except InvalidTag:
+            raise WrongPassphrase("The recovery passphrase is not correct. Nothing was changed.") from None
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "format": FORMAT, "key_id": self.key_id,
+            "kdf": {"name": "scrypt", "salt": _b64(self.salt), "n": self.n, "r": self.r, "p": self.p},
+            "cipher": {"name": "AES-256-GCM", "nonce": _b64(self.nonce), "wrapped_key": _b64(self.wrapped)},
+        }, indent=2)
+
+    @classmethod
+    def load(cls, path: Path) -> RecoveryFile:
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+            if raw.get("format") != FORMAT:
+                raise ValueError("unknown format")
+            kdf, cipher = raw["kdf"], raw["cipher"]
+            rec = cls(str(raw["key_id"]), _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]),
+                      _unb64(cipher["nonce"]), _unb64(cipher["wrapped_key"]))
+            if kdf["name"] != "scrypt" or len(rec.nonce) != 12 or len(rec.wrapped) != 48:
+                raise ValueError("unexpected parameters")
+            return rec
+        except FileNotFoundError:
+            raise CorruptFile(f"The recovery file {path} is missing.") from None
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise CorruptFile(f"The recovery file {path} is damaged and cannot be read ({exc}).") from None
+
+
+class KeyStore:
+    """Keeps data keys in the OS keyring; every failure of the keyring is survivable."""
+
+    def __init__(self, service: str = KEYRING_SERVICE):
+        self.service = service
+
+    def get(self, key_id: str) -> bytes | None:
+        try:
+            value = keyring.get_password(self.service, key_id)
+        except (keyring.errors.KeyringError, RuntimeError) as exc:
+            log.info("keyring unavailable: %s", type(exc).__name__)
+            return None
+        if not value:
+            return None
+        try:
+            key = _unb64(value)
+        except ValueError:
+            return None
+        return key if len(key) == 32 else None
+
+    def put(self, key_id: str, key: bytes) -> bool:
+        try:
+            keyring.set_password(self.service, key_id, _b64(key))
+            return True
+        except (keyring.errors.KeyringError, RuntimeError) as exc:
+            log.info("keyring unavailable, key not stored: %s", type(exc).__name__)
+            return False
+
+    def delete(self, key_id: str) -> None:
+        try:
+            keyring.delete_password(self.service, key_id)
+        except (keyring.errors.KeyringError, RuntimeError):
+            pass
+
+
+def new_key_id() -> str:
+    return "db-" + secrets.token_hex(8)
+
+
+def recovery_path(data_dir: Path) -> Path:
+    return Path(data_dir) / RECOVERY_FILE
+
+
+def write_recovery(data_dir: Path, rec: RecoveryFile) -> None:
+    path = recovery_path(data_dir)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(rec.to_json(), "utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def unlock_key(data_dir: Path, keystore: KeyStore, passphrase: str | None = None) -> bytes:
+    """The data key: from the keyring, else unwrapped with the recovery passphrase.
+
+    Raises NeedPassphrase when the keyring has no key and no passphrase was
+    given; WrongPassphrase or CorruptFile without writing anything.
+    """
+    rec = RecoveryFile.load(recovery_path(data_dir))
+    if passphrase is None:
+        key = keystore.get(rec.key_id)
+        if key is not None:
+            return key
+        raise NeedPassphrase("The database key is not in this computer's keyring: enter the recovery passphrase.")
+    key = rec.unwrap(passphrase)
+    keystore.put(rec.key_id, key)  # restore the keyring entry for next time
+    return key

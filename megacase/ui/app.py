@@ -1,0 +1,70 @@
+"""Start the desktop application: unlock (or create) the register, then show the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from megacase.config import APP_AUTHOR, APP_NAME, resolve_data_dir
+from megacase.errors import NeedPassphrase
+from megacase.services.session import create_profile, default_actor, open_profile
+from megacase.store import profile
+from megacase.store.keys import KeyStore
+
+log = logging.getLogger(__name__)
+
+
+def install_exception_hook() -> None:
+    """Log, then show a dialog with copyable details; the application keeps running."""
+    def hook(exc_type, exc, tb):
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("unexpected error: %s", exc_type.__name__)
+        app = QApplication.instance()
+        if app is None or os.environ.get("MEGACASE_NO_ERROR_DIALOG"):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, "MegaCase: unexpected error",
+                          "Something went wrong. Nothing was saved from the action that failed.\n"
+                          "Copy the details below for the developers.")
+        box.setDetailedText(details)
+        box.exec()
+    sys.excepthook = hook
+
+
+def unlock_interactively(data_dir, keystore: KeyStore, actor):
+    """A Workspace, or None when the officer cancels."""
+    from megacase.ui.dialogs.unlock import FirstRunDialog, UnlockDialog
+    env_pass = os.environ.get("MEGACASE_PASSPHRASE")
+    if not profile.exists(data_dir):
+        dialog = FirstRunDialog(data_dir, lambda p: create_profile(data_dir, p, keystore, actor))
+        return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
+    try:
+        return open_profile(data_dir, keystore, None, actor)
+    except NeedPassphrase:
+        if env_pass:
+            return open_profile(data_dir, keystore, env_pass, actor)
+    dialog = UnlockDialog(data_dir, lambda p: open_profile(data_dir, keystore, p, actor))
+    return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def run_gui(args) -> int:
+    QCoreApplication.setOrganizationName(APP_AUTHOR)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from megacase.ui.style import apply_style
+    apply_style(app)
+    install_exception_hook()
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    actor = default_actor() if not getattr(args, "user", None) else default_actor().__class__(args.user)
+    ws = unlock_interactively(data_dir, KeyStore(), actor)
+    if ws is None:
+        return 0
+    from megacase.ui.main_window import MainWindow
+    window = MainWindow(ws, QSettings())
+    window.show()
+    return app.exec()

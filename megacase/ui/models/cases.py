@@ -1,0 +1,178 @@
+"""The case list: a table model over frozen CaseSummary records, and its filter proxy."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from megacase.services.records import CaseSummary
+
+COLUMNS = ("Reference", "Subject", "Requests", "State", "Received", "Due", "Days left")
+COL_REF, COL_SUBJECT, COL_TYPES, COL_STATE, COL_RECEIVED, COL_DUE, COL_LEFT = range(len(COLUMNS))
+
+OVERDUE = QColor("#b3261e")
+DUE_SOON = QColor("#8a5300")
+SUSPENDED = QColor("#3d5a80")
+SummaryRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2
+
+DUE_SOON_DAYS = 7
+
+
+def urgency(c: CaseSummary) -> str:
+    """overdue | due_soon | suspended | normal | closed: what colour means in the list."""
+    if not c.is_open:
+        return "closed"
+    if c.overdue:
+        return "overdue"
+    if c.suspended:
+        return "suspended"
+    if c.state.value in ("received", "in_progress") and c.days_left <= DUE_SOON_DAYS:
+        return "due_soon"
+    return "normal"
+
+
+class CaseTableModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[CaseSummary] = []
+
+    def set_cases(self, rows: list[CaseSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def case_at(self, row: int) -> CaseSummary:
+        return self._rows[row]
+
+    def row_of(self, reference: str) -> int:
+        for i, c in enumerate(self._rows):
+            if c.reference == reference:
+                return i
+        return -1
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        c = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(c, col)
+        if role == SortRole:
+            return self._sort_key(c, col)
+        if role == SummaryRole:
+            return c
+        if role == Qt.ItemDataRole.ForegroundRole and col in (COL_STATE, COL_DUE, COL_LEFT):
+            colour = {"overdue": OVERDUE, "due_soon": DUE_SOON, "suspended": SUSPENDED}.get(urgency(c))
+            return QBrush(colour) if colour else None
+        if role == Qt.ItemDataRole.FontRole and col == COL_LEFT and urgency(c) == "overdue":
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_LEFT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(c)
+        return None
+
+    @staticmethod
+    def _display(c: CaseSummary, col: int) -> str:
+        if col == COL_REF:
+            return c.reference
+        if col == COL_SUBJECT:
+            return c.subject_name
+        if col == COL_TYPES:
+            return c.types_label
+        if col == COL_STATE:
+            label = c.state.label
+            if c.outcome:
+                label += f" · {c.outcome.label.lower()}"
+            if c.extended and c.is_open:
+                label += " · extended"
+            return label
+        if col == COL_RECEIVED:
+            return c.received_at.strftime("%d/%m/%Y")
+        if col == COL_DUE:
+            return c.due.strftime("%d/%m/%Y")
+        if col == COL_LEFT:
+            if not c.is_open or c.state.value == "decided":
+                return "—"
+            if c.overdue:
+                return f"{-c.days_left} late"
+            return "paused" if c.suspended else str(c.days_left)
+        return ""
+
+    @staticmethod
+    def _sort_key(c: CaseSummary, col: int):
+        return {COL_REF: c.reference, COL_SUBJECT: c.subject_name.lower(), COL_TYPES: c.types_label,
+                COL_STATE: c.state.value, COL_RECEIVED: c.received_at.isoformat(), COL_DUE: c.due.isoformat(),
+                COL_LEFT: c.days_left if c.is_open and c.state.value != "decided" else 10**6}.get(col, "")
+
+    @staticmethod
+    def _tooltip(c: CaseSummary) -> str:
+        parts = [f"{c.reference}: {c.types_label}", f"Due {c.due:%d/%m/%Y}"]
+        if c.overdue:
+            parts.append(f"Overdue by {-c.days_left} days")
+        if c.suspended:
+            parts.append("Clock suspended: waiting for the subject")
+        if c.extension_possible:
+            parts.append(f"Extension notice possible until {c.extension_last_day:%d/%m/%Y}")
+        return "\n".join(parts)
+
+
+class CaseFilterProxy(QSortFilterProxyModel):
+    """Quick filter (open, overdue, …), request type and free-text search."""
+
+    QUICK = ("all", "open", "overdue", "due_7", "suspended", "extended", "closed")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._quick = "open"
+        self._type: str | None = None
+        self._text = ""
+        self.setSortRole(SortRole)
+
+    def set_quick(self, quick: str) -> None:
+        self._quick = quick
+        self.invalidateFilter()
+
+    def set_request_type(self, rtype: str | None) -> None:
+        self._type = rtype
+        self.invalidateFilter()
+
+    def set_text(self, text: str) -> None:
+        self._text = text.strip().lower()
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row, source_parent) -> bool:
+        c: CaseSummary = self.sourceModel().case_at(source_row)
+        return matches(c, self._quick, self._type, self._text)
+
+
+def matches(c: CaseSummary, quick: str, rtype: str | None, text: str) -> bool:
+    live = c.state.value in ("received", "awaiting_identity", "in_progress")
+    ok = {
+        "all": True,
+        "open": c.is_open,
+        "overdue": c.overdue,
+        "due_7": live and not c.overdue and c.days_left <= DUE_SOON_DAYS,
+        "suspended": c.suspended,
+        "extended": c.extended and c.is_open,
+        "closed": not c.is_open,
+    }.get(quick, True)
+    if ok and rtype:
+        ok = any(t.value == rtype for t in c.request_types)
+    if ok and text:
+        ok = text in c.reference.lower() or text in c.subject_name.lower() or text in c.subject_email.lower()
+    return ok
