@@ -86,7 +86,22 @@ def build_parser() -> argparse.ArgumentParser:
     au = sub.add_parser("audit", parents=[common], help="check the audit trail")
     aus = au.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
     aus.add_parser("verify", parents=[common])
+    for module in _command_modules():
+        module.register(sub, common)
     return p
+
+
+def _command_modules():
+    """Feature commands live in megacase/commands/*.py, each with register(subparsers, common).
+
+    A module's register() adds its subparsers and sets ``func`` (handler taking args, returning an exit code).
+    """
+    import importlib
+    import pkgutil
+
+    import megacase.commands as pkg
+    return [importlib.import_module(f"megacase.commands.{m.name}") for m in sorted(pkgutil.iter_modules(pkg.__path__),
+                                                                                    key=lambda m: m.name)]
 
 
 def read_passphrase(args, confirm: bool = False) -> str | None:
@@ -271,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("MEGACASE_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
     try:
         args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        handler = getattr(args, "func", None) or COMMANDS[args.command]
+        return handler(args)
     except MegaCaseError as exc:
         print(f"megacase: {exc}", file=sys.stderr)
         return EXIT_USAGE
