@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from megacase.domain.deadlines import Deadline, Suspension, compute_deadline
-from megacase.domain.requests import CaseState, Channel, Outcome, RequestType, allowed_actions
-from megacase.errors import NotFound
+from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType, allowed_actions, next_state
+from megacase.errors import IllegalTransition, NotFound
 from megacase.services import audit, subject_keys
 from megacase.services.checklist import ACTION_LABELS
 from megacase.services.records import (CaseDetail, CaseSummary, ChecklistInfo, IdentityStepInfo, LetterInfo, NoteInfo,
@@ -70,6 +70,18 @@ def _letters(session: Session, case: Case) -> tuple[LetterInfo, ...]:
         to_local(l.created_at), to_local(l.sent_at), l.message_id) for l in rows)
 
 
+def allowed_outcomes(state: CaseState) -> tuple[Outcome, ...]:
+    """The decisions the state machine accepts from ``state`` (only a withdrawal before work starts)."""
+    out = []
+    for outcome in Outcome:
+        try:
+            next_state(state, Action.DECIDE, outcome)
+        except IllegalTransition:
+            continue
+        out.append(outcome)
+    return tuple(out)
+
+
 def get_case(ws: Workspace, reference: str) -> CaseDetail:
     today = ws.today()
     with ws.reading() as session:
@@ -103,4 +115,7 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
                         for n in notes),
             letters=_letters(session, case),
             timeline=tuple(audit.timeline(session, case.id, case.subject_id)),
+            allowed_outcomes=allowed_outcomes(CaseState(case.state)),
+            identity_check_allowed=CaseState(case.state).is_open,   # as record_identity_check enforces
+            checklist_editable=CaseState(case.state).is_open,       # as checklist.mark_item enforces
         )

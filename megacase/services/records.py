@@ -148,6 +148,10 @@ class CaseDetail:
     notes: tuple[NoteInfo, ...] = field(default_factory=tuple)
     letters: tuple[LetterInfo, ...] = field(default_factory=tuple)
     timeline: tuple[TimelineEntry, ...] = field(default_factory=tuple)
+    # What the window may offer now; decided by the services, never by the window.
+    allowed_outcomes: tuple[Outcome, ...] = field(default_factory=tuple)
+    identity_check_allowed: bool = False
+    checklist_editable: bool = False
 
     @property
     def reference(self) -> str:
