@@ -66,6 +66,7 @@ class Case(Base):
     summary: Mapped[str | None] = mapped_column(Text)                   # the request in the officer's words
     created_at: Mapped[datetime] = mapped_column(DateTime)
     skeleton_since: Mapped[datetime | None] = mapped_column(DateTime)   # reduced by retention
+    direct_marketing: Mapped[bool] = mapped_column(Boolean, default=False)  # Art. 21(3): always granted (0002)
     subject: Mapped[Subject] = relationship(back_populates="cases")
     types: Mapped[list[CaseType]] = relationship(cascade="all, delete-orphan", order_by="CaseType.position")
     identity_steps: Mapped[list[IdentityStep]] = relationship(order_by="IdentityStep.id")
@@ -116,6 +117,7 @@ class Processor(Base):
     location: Mapped[str | None] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    notice_channel: Mapped[str | None] = mapped_column(Text)  # how an Art. 19 notice reaches them (0002)
 
 
 class ChecklistItem(Base):
