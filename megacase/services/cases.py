@@ -68,42 +68,48 @@ def _next_reference(session: Session, year: int) -> str:
 
 def open_case(ws: Workspace, new: NewCase) -> CaseDetail:
     _require_officer(ws)
+    with ws.transaction() as session:
+        reference = open_case_in(session, ws, new).reference
+    return get_case(ws, reference)
+
+
+def open_case_in(session: Session, ws: Workspace, new: NewCase) -> Case:
+    """Open a case inside the caller's transaction (e.g. an e-mail import that also keeps the message)."""
+    _require_officer(ws)
     types = parse_request_types(new.request_types)
     try:
         channel = Channel(new.channel)
     except ValueError:
         raise InputError(f"Unknown channel '{new.channel}': use one of {', '.join(c.value for c in Channel)}.") from None
     received_utc = _received_utc(ws, new.received_at)
-    with ws.transaction() as session:
-        if new.subject_id is not None:
-            subject = session.get(Subject, new.subject_id)
-            if subject is None or subject.anonymised_at is not None:
-                raise NotFound("That subject does not exist or was erased.")
-        elif new.new_subject is not None:
-            subject = create_subject_in(session, ws, new.new_subject)
-        else:
-            raise InputError("Choose an existing subject or enter a new one.")
-        linked = load_case(session, new.linked_reference) if new.linked_reference else None
-        received_local = received_utc.replace(tzinfo=timezone.utc).astimezone(TZ)
-        case = Case(reference=_next_reference(session, received_local.year), subject_id=subject.id,
-                    channel=channel.value, received_at=received_utc, received_on=received_local.date(),
-                    state=CaseState.RECEIVED.value, created_at=ws.now_naive(), owner=ws.actor.name,
-                    linked_case_id=linked.id if linked else None, extended=False,
-                    identified_by_known_address=False, summary=(new.summary or "").strip() or None)
-        case.types = [CaseType(request_type=t.value, position=i) for i, t in enumerate(types)]
-        session.add(case)
-        session.flush()
-        if RequestType.OBJECTION in types:
-            subject.processing_suspended = True   # Art. 21: processing stops at once pending the decision
-        generate_checklist(session, case, types)
-        audit.record(session, ws, "case.opened", case_id=case.id, subject_id=subject.id, details={
-            "reference": case.reference, "subject": subject.reference, "channel": channel.value,
-            "received_at": received_utc.strftime("%Y-%m-%dT%H:%M:%SZ"), "request_types": [t.value for t in types],
-            "linked_to": linked.reference if linked else None,
-            "processing_suspended": RequestType.OBJECTION in types,
-        }, personal={"summary": case.summary} if case.summary else None)
-        reference = case.reference
-    return get_case(ws, reference)
+    if new.subject_id is not None:
+        subject = session.get(Subject, new.subject_id)
+        if subject is None or subject.anonymised_at is not None:
+            raise NotFound("That subject does not exist or was erased.")
+    elif new.new_subject is not None:
+        subject = create_subject_in(session, ws, new.new_subject)
+    else:
+        raise InputError("Choose an existing subject or enter a new one.")
+    linked = load_case(session, new.linked_reference) if new.linked_reference else None
+    received_local = received_utc.replace(tzinfo=timezone.utc).astimezone(TZ)
+    case = Case(reference=_next_reference(session, received_local.year), subject_id=subject.id,
+                channel=channel.value, received_at=received_utc, received_on=received_local.date(),
+                state=CaseState.RECEIVED.value, created_at=ws.now_naive(), owner=ws.actor.name,
+                linked_case_id=linked.id if linked else None, extended=False,
+                identified_by_known_address=False, summary=(new.summary or "").strip() or None)
+    case.types = [CaseType(request_type=t.value, position=i) for i, t in enumerate(types)]
+    session.add(case)
+    session.flush()
+    if RequestType.OBJECTION in types:
+        subject.processing_suspended = True   # Art. 21: processing stops at once pending the decision
+    generate_checklist(session, case, types)
+    audit.record(session, ws, "case.opened", case_id=case.id, subject_id=subject.id, details={
+        "reference": case.reference, "subject": subject.reference, "channel": channel.value,
+        "received_at": received_utc.strftime("%Y-%m-%dT%H:%M:%SZ"), "request_types": [t.value for t in types],
+        "linked_to": linked.reference if linked else None,
+        "processing_suspended": RequestType.OBJECTION in types,
+    }, personal={"summary": case.summary} if case.summary else None)
+    return case
 
 
 def find_open_duplicates(ws: Workspace, subject_id: int, request_types) -> list[str]:
