@@ -274,7 +274,7 @@ def cmd_audit(args) -> int:
 
 
 def cmd_gui(args) -> int:
-    from megacase.app import run_gui
+    from megacase.ui.app import run_gui
     return run_gui(args)
 
 
