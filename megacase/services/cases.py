@@ -12,7 +12,7 @@ from megacase.domain.deadlines import check_extension
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType, next_state, parse_request_types
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
-from megacase.services import audit, subject_keys
+from megacase.services import approvals, audit, roles, subject_keys
 from megacase.services.checklist import generate_checklist
 from megacase.services.queries import deadline_of, get_case
 from megacase.services.records import CaseDetail
@@ -41,8 +41,7 @@ class NewCase:
 
 
 def _require_officer(ws: Workspace) -> None:
-    if ws.actor.is_manager:
-        raise PermissionDenied("A manager reviews cases but cannot change them; ask an officer.")
+    roles.require_officer(ws)   # managers review, viewers read; only an officer changes a case
 
 
 def load_case(session: Session, reference: str) -> Case:
@@ -125,8 +124,9 @@ def _transition(session: Session, case: Case, action: Action, outcome: Outcome |
     case.state = next_state(CaseState(case.state), action, outcome).value
 
 
-def _act(ws: Workspace, reference: str, action: Action, kind: str, apply, details=None, personal=None) -> CaseDetail:
-    """Run one action on one case in one transaction with its audit event."""
+def _act(ws: Workspace, reference: str, action: Action, kind: str, apply, details=None, personal=None,
+         after=None) -> CaseDetail:
+    """Run one action on one case in one transaction with its audit event (then ``after``, same transaction)."""
     _require_officer(ws)
     with ws.transaction() as session:
         case = load_case(session, reference)
@@ -134,6 +134,8 @@ def _act(ws: Workspace, reference: str, action: Action, kind: str, apply, detail
         audit.record(session, ws, kind, case_id=case.id, subject_id=case.subject_id,
                      details={"reference": case.reference, "state": case.state, **(details or {}), **extra},
                      personal=personal)
+        if after is not None:
+            after(session, case)
     return get_case(ws, reference)
 
 
@@ -221,6 +223,7 @@ def extend(ws: Workspace, reference: str, reason: str) -> CaseDetail:
         next_state(CaseState(case.state), Action.EXTEND)
         deadline = deadline_of(case, ws.today())
         check_extension(deadline, ws.today(), reason)
+        approvals.require_approval(session, case, approvals.EXTENSION, ws.today())  # four-eyes
         case.extended, case.extension_reason, case.extended_at = True, reason.strip(), ws.now_naive()
         new = deadline_of(case, ws.today())
         return {"reason": reason.strip(), "old_due": deadline.due.isoformat(), "new_due": new.due.isoformat(),
@@ -248,12 +251,14 @@ def decide(ws: Workspace, reference: str, outcome: str, legal_ground: str | None
             case.subject.processing_suspended = False  # objection not founded: processing may resume
         return {"outcome": result.value, "legal_ground": ground, "note": case.decision_note}
 
-    return _act(ws, reference, Action.DECIDE, "case.decided", apply)
+    return _act(ws, reference, Action.DECIDE, "case.decided", apply,
+                after=lambda session, case: approvals.on_decision(session, ws, case))  # four-eyes review
 
 
 def close(ws: Workspace, reference: str) -> CaseDetail:
     def apply(session: Session, case: Case):
         _transition(session, case, Action.CLOSE)
+        approvals.require_decision_approval(session, case, ws.today())  # a refusal or fee needs its approval
         case.closed_at = ws.now_naive()
 
     return _act(ws, reference, Action.CLOSE, "case.closed", apply)

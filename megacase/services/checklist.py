@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.requests import RequestType
 from megacase.errors import NotFound, PermissionDenied, RuleViolation
-from megacase.services import audit
+from megacase.services import audit, roles
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Case, ChecklistItem, Processor
 
@@ -40,8 +40,7 @@ def generate_checklist(session: Session, case: Case, types) -> None:
 
 
 def mark_item(ws: Workspace, item_id: int, done: bool, note: str | None = None) -> None:
-    if ws.actor.is_manager:
-        raise PermissionDenied("A manager reviews cases but cannot change them; ask an officer.")
+    roles.require_officer(ws)
     with ws.transaction() as session:
         item = session.get(ChecklistItem, item_id)
         if item is None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from megacase.domain.requests import Language
 from megacase.domain.validation import normalise_email, require_text
 from megacase.errors import InputError, NotFound
-from megacase.services import audit
+from megacase.services import audit, roles
 from megacase.services.records import SubjectInfo
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Subject
@@ -83,5 +83,6 @@ def create_subject_in(session: Session, ws: Workspace, new: NewSubject) -> Subje
 
 
 def create_subject(ws: Workspace, new: NewSubject) -> SubjectInfo:
+    roles.require_officer(ws)
     with ws.transaction() as session:
         return subject_info(create_subject_in(session, ws, new))

@@ -1,0 +1,52 @@
+"""Who may do what: the role checks every mutating service calls first.
+
+- officer: works cases (the only role that changes case data or sends letters);
+- manager: reviews everything, approves or sends back refusals, fee requests
+  and extensions (four-eyes), comments, manages users and the four-eyes setting;
+- viewer: someone who unlocked a register that has users without saying who
+  they are (e.g. a scheduled ``megacase remind``): may read, may change nothing.
+"""
+
+from __future__ import annotations
+
+from megacase.errors import PermissionDenied
+from megacase.services.workspace import Actor, Workspace
+
+OFFICER, MANAGER, VIEWER = "officer", "manager", "viewer"
+ROLES = (OFFICER, MANAGER)
+ROLE_LABELS = {OFFICER: "Officer", MANAGER: "Manager", VIEWER: "Viewer (not identified)"}
+
+_NOT_IDENTIFIED = ("This register has users: identify yourself first (in the window at unlock; on the command line "
+                   "with --user NAME and the password in MEGACASE_USER_PASSWORD or at the prompt).")
+
+
+def viewer(name: str = "viewer") -> Actor:
+    return Actor(name, VIEWER)
+
+
+def is_officer(ws: Workspace) -> bool:
+    return ws.actor.role == OFFICER
+
+
+def is_manager(ws: Workspace) -> bool:
+    return ws.actor.role == MANAGER
+
+
+def require_identified(ws: Workspace) -> None:
+    if ws.actor.role not in ROLES:
+        raise PermissionDenied(_NOT_IDENTIFIED)
+
+
+def require_officer(ws: Workspace) -> None:
+    """Changing case data or sending: officers only."""
+    if ws.actor.role == MANAGER:
+        raise PermissionDenied("A manager reviews cases but cannot change them; ask an officer.")
+    if ws.actor.role != OFFICER:
+        raise PermissionDenied(_NOT_IDENTIFIED)
+
+
+def require_manager(ws: Workspace, what: str = "This") -> None:
+    if ws.actor.role == OFFICER:
+        raise PermissionDenied(f"{what} is for a manager (four-eyes review); an officer cannot do it.")
+    if ws.actor.role != MANAGER:
+        raise PermissionDenied(_NOT_IDENTIFIED)
