@@ -1,0 +1,138 @@
+"""Audit events in words: the details of an event as labelled, human-readable lines.
+
+Used by the case file PDF; any view of a timeline may use it too. Unknown
+event kinds and keys fall back to a readable form of the raw key and value, so
+events added by later features still print sensibly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from megacase.domain.requests import CaseState, Channel, Outcome, RequestType
+from megacase.services.audit import TimelineEntry
+from megacase.services.cases import IDENTITY_METHODS
+from megacase.services.checklist import ACTION_LABELS
+from megacase.services.workspace import TZ
+
+LABELS = {
+    "subject": "Subject record",
+    "channel": "Channel",
+    "received_at": "Received",
+    "request_types": "Rights invoked",
+    "linked_to": "Linked to",
+    "processing_suspended": "Processing suspended",
+    "state": "State",
+    "method": "Method",
+    "asked": "Asked",
+    "reason": "Reason",
+    "suspended_from": "Clock suspended from",
+    "resumed_on": "Clock resumed on",
+    "result": "Result",
+    "answer": "Answer",
+    "old_due": "Previous due date",
+    "new_due": "New due date",
+    "notice_due_by": "Extension notice due by",
+    "outcome": "Outcome",
+    "legal_ground": "Legal ground",
+    "processor": "Processor",
+    "action": "Step",
+    "note": "Note",
+    "template": "Template",
+    "template_id": "Template",
+    "language": "Language",
+    "status": "Status",
+    "message_id": "Message-ID",
+    "events": "Events in the case file",
+    "chain_ok": "Audit chain intact",
+    "chain_head_seq": "Chain verified up to event",
+    "sha256": "SHA-256 of the file",
+    "year": "Year",
+    "requests": "Requests",
+}
+
+# Keys that repeat what the case file already says or are internal ids.
+SKIP = {"reference", "step", "letter", "note_id"}
+
+# Sealed personal data (readable until the subject is erased).
+PERSONAL_LABELS = {"summary": "Request (officer's summary)", "text": "Note", "name": "Name", "email": "E-mail"}
+
+
+def format_utc_stamp(value: str) -> str:
+    """'2027-04-01T07:30:00Z' (UTC, as stored) -> '2027-04-01 09:30' Brussels time."""
+    try:
+        at = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return value
+    return at.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def _enum_label(enum, value) -> str:
+    try:
+        return enum(value).label
+    except ValueError:
+        return str(value)
+
+
+def _request_type(value) -> str:
+    try:
+        rt = RequestType(value)
+    except ValueError:
+        return str(value)
+    return f"{rt.label} ({rt.article})"
+
+
+def format_value(key: str, value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        fmt = _request_type if key == "request_types" else (lambda v: format_value(key, v))
+        return ", ".join(fmt(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{label_of(k)}: {format_value(k, v)}" for k, v in value.items() if v is not None)
+    if key == "channel":
+        return _enum_label(Channel, value)
+    if key == "state":
+        return _enum_label(CaseState, value)
+    if key == "outcome":
+        return _enum_label(Outcome, value)
+    if key == "method":
+        return IDENTITY_METHODS.get(value, str(value))
+    if key == "action":
+        return ACTION_LABELS.get(value, str(value))
+    if key == "result":
+        return str(value).capitalize()
+    if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
+        return format_utc_stamp(value)
+    return str(value)
+
+
+def label_of(key: str) -> str:
+    return LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+def detail_lines(entry: TimelineEntry) -> list[tuple[str, str]]:
+    """(label, value) pairs describing an event; personal data last.
+
+    Details are stored with sorted keys, so they are put back in the order of ``LABELS``.
+    """
+    out: list[tuple[str, str]] = []
+    order = {k: i for i, k in enumerate(LABELS)}
+    for key, value in sorted(entry.details.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])):
+        if key in SKIP or value is None or value == [] or value == "":
+            continue
+        if key == "note" and entry.kind == "case.note_added":
+            continue  # the id of the note row; its text is in the sealed part
+        if key == "processing_suspended" and value is False:
+            continue
+        out.append((label_of(key), format_value(key, value)))
+    if entry.personal:
+        for key, value in entry.personal.items():
+            if value not in (None, ""):
+                out.append((PERSONAL_LABELS.get(key, label_of(key)), format_value(key, value)))
+    return out
+
+
+def describe(entry: TimelineEntry) -> str:
+    """One plain-text line: 'Label: value; Label: value'."""
+    return "; ".join(f"{k}: {v}" for k, v in detail_lines(entry))
