@@ -85,6 +85,7 @@ SMALL_MUTED = _style("small-muted", fontSize=7.8, leading=10.2, textColor=MUTED)
 CELL = _style("cell", fontSize=8, leading=10.4)
 CELL_BOLD = _style("cell-bold", fontName=SANS_BOLD, fontSize=8, leading=10.4)
 CELL_HEAD = _style("cell-head", fontName=SANS_BOLD, fontSize=7.6, leading=10, textColor=ACCENT)
+CELL_DENSE = _style("cell-dense", fontSize=7.3, leading=9.4)
 CELL_MONO = _style("cell-mono", fontName=MONO, fontSize=7.4, leading=10)
 LABEL = _style("label", fontSize=8, leading=11, textColor=MUTED)
 VALUE = _style("value", fontSize=9, leading=12.5)
@@ -173,10 +174,11 @@ def _cell(value, style: ParagraphStyle):
 
 
 def table(header: list[str], rows: list[list], widths: list[float], *, mono_cols: tuple[int, ...] = (),
-          bold_cols: tuple[int, ...] = (), empty: str = "None recorded.") -> Flowable:
+          bold_cols: tuple[int, ...] = (), empty: str = "None recorded.", dense: bool = False) -> Flowable:
     """A data table whose header row repeats on every page it runs onto.
 
-    ``widths`` are fractions of the content width (they should add up to 1).
+    ``widths`` are fractions of the content width (they should add up to 1); ``dense`` sets a smaller
+    type for long listings with many columns.
     """
     register_fonts()
     if not rows:
@@ -184,7 +186,8 @@ def table(header: list[str], rows: list[list], widths: list[float], *, mono_cols
     col_widths = [w * CONTENT_WIDTH for w in widths]
     data = [[Paragraph(text(h), CELL_HEAD) for h in header]]
     for row in rows:
-        data.append([_cell(v, CELL_MONO if i in mono_cols else CELL_BOLD if i in bold_cols else CELL)
+        plain = CELL_DENSE if dense else CELL
+        data.append([_cell(v, CELL_MONO if i in mono_cols else CELL_BOLD if i in bold_cols else plain)
                      for i, v in enumerate(row)])
     t = LongTable(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT", splitByRow=1)
     style = [
@@ -193,8 +196,8 @@ def table(header: list[str], rows: list[list], widths: list[float], *, mono_cols
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3 if dense else 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3 if dense else 4),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
