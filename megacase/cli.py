@@ -85,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     au = sub.add_parser("audit", parents=[common], help="check the audit trail")
     aus = au.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
-    aus.add_parser("verify", parents=[common])
+    verify = aus.add_parser("verify", parents=[common])
+    verify.add_argument("--case", dest="case_ref", help="also report on this case (see megacase/commands/export.py)")
+    verify.add_argument("--pdf", help="with --case: check this case file's printed hashes against the register")
     for module in _command_modules():
         module.register(sub, common)
     return p
@@ -128,6 +130,12 @@ def _actor(args):
 
 
 def open_workspace(args):
+    """The unlocked register, acting as the identified user (rules in megacase/commands/users.py)."""
+    from megacase.commands.users import identify_cli
+    return identify_cli(_unlock(args), args)
+
+
+def _unlock(args):
     from megacase.services.session import open_profile
     from megacase.store.keys import KeyStore
     data_dir = resolve_data_dir(args.data_dir)
@@ -265,6 +273,11 @@ def cmd_deadline(args) -> int:
 def cmd_audit(args) -> int:
     from megacase.services import audit
     ws = open_workspace(args)
+    if getattr(args, "case_ref", None) or getattr(args, "pdf", None):
+        if not args.case_ref:
+            raise InputError("--pdf needs --case REF: the case the file belongs to.")
+        from megacase.commands.export import verify_case
+        return verify_case(ws, args.case_ref, args.pdf)
     report = audit.verify(ws)
     if report.ok:
         print(f"Audit trail intact: {report.count} events, head {report.head}")

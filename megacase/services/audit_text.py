@@ -41,21 +41,50 @@ LABELS = {
     "template": "Template",
     "template_id": "Template",
     "language": "Language",
+    "template_version": "Template version",
+    "template_edited": "Template edited",
+    "text_edited": "Text edited before sending",
+    "recipient_kind": "Recipient",
     "status": "Status",
+    "attempt": "Attempt",
+    "error": "Error",
+    "server_reply": "Mail server reply",
+    "arrived": "Arrived",
+    "sent_on": "Sent on",
+    "checklist_notified": "Art. 19 step ticked",
+    "why": "Why",
+    "identity_method": "Identity verified by",
+    "verified_by": "Verified by",
+    "kind": "Kind",
+    "four_eyes": "Four-eyes review",
+    "since": "Since",
+    "until": "Until",
+    "notice_sent_on": "Notice sent on",
+    "ground": "Ground",
+    "direct_marketing": "Direct marketing",
+    "message_date": "Message date",
+    "sender_matched": "Sender is the known address",
+    "identified": "Identified",
+    "authentication": "Mail authentication",
+    "files": "Files",
+    "size": "Size (bytes)",
     "message_id": "Message-ID",
     "events": "Events in the case file",
     "chain_ok": "Audit chain intact",
     "chain_head_seq": "Chain verified up to event",
-    "sha256": "SHA-256 of the file",
+    "formats": "Formats",
     "year": "Year",
     "requests": "Requests",
+    "sha256": "SHA-256",
 }
 
-# Keys that repeat what the case file already says or are internal ids.
-SKIP = {"reference", "step", "letter", "note_id"}
+# Keys that repeat what the case file already says or are internal row ids.
+SKIP = {"reference", "step", "letter", "note_id", "approval", "attachment", "identity_step", "processor_id"}
 
 # Sealed personal data (readable until the subject is erased).
-PERSONAL_LABELS = {"summary": "Request (officer's summary)", "text": "Note", "name": "Name", "email": "E-mail"}
+PERSONAL_LABELS = {"summary": "Request (officer's summary)", "text": "Note", "name": "Name", "email": "E-mail",
+                   "recipient": "Sent to", "address": "Address", "reason": "Reason", "comment": "Comment",
+                   "note": "Note"}
 
 
 def format_utc_stamp(value: str) -> str:
@@ -96,8 +125,11 @@ def format_value(key: str, value) -> str:
         return _enum_label(CaseState, value)
     if key == "outcome":
         return _enum_label(Outcome, value)
-    if key == "method":
+    if key in ("method", "identity_method"):
         return IDENTITY_METHODS.get(value, str(value))
+    if key in ("template", "template_id"):
+        from megacase.services.case_file import template_label
+        return template_label(str(value))
     if key == "action":
         return ACTION_LABELS.get(value, str(value))
     if key == "result":
@@ -121,8 +153,8 @@ def detail_lines(entry: TimelineEntry) -> list[tuple[str, str]]:
     for key, value in sorted(entry.details.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])):
         if key in SKIP or value is None or value == [] or value == "":
             continue
-        if key == "note" and entry.kind == "case.note_added":
-            continue  # the id of the note row; its text is in the sealed part
+        if key == "note" and isinstance(value, int):
+            continue  # the id of a note row; its text is in the sealed part
         if key == "processing_suspended" and value is False:
             continue
         out.append((label_of(key), format_value(key, value)))

@@ -1,0 +1,56 @@
+"""`megacase export case|register` and the case-file check behind `megacase audit verify --case REF [--pdf FILE]`."""
+
+from __future__ import annotations
+
+EXIT_OK, EXIT_CHECK_FAILED = 0, 1
+
+
+def register(subparsers, common) -> None:
+    ex = subparsers.add_parser("export", parents=[common], help="case files and the register report for the authority")
+    exs = ex.add_subparsers(dest="export_command", required=True, parser_class=type(ex))
+    case = exs.add_parser("case", parents=[common], help="the regulator's case file of one case (PDF)")
+    case.add_argument("reference")
+    case.add_argument("--out", required=True, help="the PDF file to write")
+    case.set_defaults(func=cmd_export_case)
+    reg = exs.add_parser("register", parents=[common], help="the register report of one year (PDF and/or CSV)")
+    reg.add_argument("--year", type=int, required=True)
+    reg.add_argument("--pdf", help="the PDF file to write")
+    reg.add_argument("--csv", help="the CSV file to write (UTF-8 with BOM)")
+    reg.add_argument("--csv-delimiter", default=",", help="field separator of the CSV (default ','; ';' suits "
+                                                           "spreadsheets set to a Belgian locale)")
+    reg.set_defaults(func=cmd_export_register)
+
+
+def cmd_export_case(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services.case_file import export_case
+    ws = open_workspace(args)
+    result = export_case(ws, args.reference, args.out)
+    chain = "audit chain intact" if result.chain_ok else "audit chain BROKEN (the file says where)"
+    print(f"{result.reference}: case file written to {result.path} ({result.events} events, {chain}); "
+          f"SHA-256 {result.sha256}")
+    return EXIT_OK if result.chain_ok else EXIT_CHECK_FAILED
+
+
+def cmd_export_register(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services.register_report import export_register
+    ws = open_workspace(args)
+    stats = export_register(ws, args.year, args.pdf, args.csv, args.csv_delimiter)
+    written = " and ".join(p for p in (args.pdf, args.csv) if p)
+    print(f"Register report {stats.year}: {stats.total} requests, {stats.answered} answered; written to {written}")
+    return EXIT_OK
+
+
+def verify_case(ws, reference: str, pdf: str | None) -> int:
+    """Used by `megacase audit verify --case REF [--pdf FILE]`: prints the findings, returns the exit code."""
+    from megacase.services.case_file_check import check_case
+    result = check_case(ws, reference, pdf)
+    for line in result.notes:
+        print(line)
+    for line in result.findings:
+        print(f"FAILED: {line}")
+    print(f"{result.reference}: {result.case_events} events; "
+          + ("case file matches the register." if pdf and result.ok else
+             "check passed." if result.ok else "check FAILED."))
+    return EXIT_OK if result.ok else EXIT_CHECK_FAILED
