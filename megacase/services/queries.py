@@ -116,6 +116,8 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
             letters=_letters(session, case),
             timeline=tuple(audit.timeline(session, case.id, case.subject_id)),
             allowed_outcomes=allowed_outcomes(CaseState(case.state)),
-            identity_check_allowed=CaseState(case.state).is_open,   # as record_identity_check enforces
+            # Offered before the decision only (record_identity_check itself accepts any open case).
+            identity_check_allowed=CaseState(case.state) in (CaseState.RECEIVED, CaseState.AWAITING_IDENTITY,
+                                                             CaseState.IN_PROGRESS),
             checklist_editable=CaseState(case.state).is_open,       # as checklist.mark_item enforces
         )

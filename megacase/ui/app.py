@@ -7,7 +7,7 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from megacase.config import APP_AUTHOR, APP_NAME, resolve_data_dir
@@ -65,6 +65,7 @@ def run_gui(args) -> int:
     if ws is None:
         return 0
     from megacase.ui.main_window import MainWindow
-    window = MainWindow(ws, QSettings())
+    from megacase.ui.settings import UiSettings
+    window = MainWindow(ws, UiSettings.default())
     window.show()
     return app.exec()

@@ -1,141 +1,329 @@
-"""The officer's main window: the case list with quick filters and a detail pane."""
+"""The officer's main window: the case list beside the case, menus, toolbar, shortcuts, status bar.
+
+Features plug in without editing this file: a module in ``megacase/ui/features/`` defines
+``install(window)`` and uses the extension points below (``add_action``, ``add_view``,
+``detail.add_page``, ``detail.overview.add_block``, ``case_shown``…).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+import logging
+import sys
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow,
-                               QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSizePolicy, QSplitter, QStackedWidget, QToolBar, QWidget
 
-from megacase.domain.requests import RequestType
+from megacase.errors import MegaCaseError
 from megacase.services import queries
+from megacase.services.records import CaseDetail, CaseSummary
 from megacase.services.workspace import Workspace
-from megacase.ui.models.cases import COL_DUE, CaseFilterProxy, CaseTableModel
+from megacase.ui.case_actions import CaseActions
+from megacase.ui.prompter import Prompter
+from megacase.ui.settings import UiSettings
+from megacase.ui.views.case_list import QUICK_FILTERS, CaseListView
+from megacase.ui.widgets.case_detail import CaseDetailWidget
+from megacase.ui.workers import run_task
 
-QUICK_FILTERS = [("open", "Open"), ("overdue", "Overdue"), ("due_7", "Due within 7 days"), ("suspended", "Suspended"),
-                 ("extended", "Extended"), ("closed", "Closed"), ("all", "All cases")]
+log = logging.getLogger(__name__)
+
+MENUS = (("file", "&File"), ("case", "&Case"), ("view", "&View"), ("tools", "&Tools"), ("help", "&Help"))
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ws: Workspace, settings: QSettings | None = None):
+    case_shown = Signal(object)      # the CaseDetail now shown, or None
+    cases_loaded = Signal(list)      # the CaseSummary list after each refresh
+
+    def __init__(self, ws: Workspace, settings: UiSettings | None = None, prompter: Prompter | None = None,
+                 install_features: bool = True):
         super().__init__()
         self.ws = ws
-        self.settings = settings or QSettings()
+        self.settings = settings or UiSettings.default()
+        self.prompter = prompter or Prompter()
+        self.pending = 0                 # background loads in flight
+        self._list_generation = 0
+        self._detail_generation = 0
+        self._select_after_refresh: str | None = None
+        self._reloading_list = False
         self.setWindowTitle("MegaCase — data subject requests")
-        self.model = CaseTableModel(self)
-        self.proxy = CaseFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.setObjectName("mainWindow")
 
-        self.quick = QComboBox()
-        self.quick.setObjectName("quickFilter")
-        for key, label in QUICK_FILTERS:
-            self.quick.addItem(label, key)
-        self.quick.currentIndexChanged.connect(lambda: self.proxy.set_quick(self.quick.currentData()))
-        self.type_filter = QComboBox()
-        self.type_filter.addItem("All request types", None)
-        for t in RequestType:
-            self.type_filter.addItem(t.label, t.value)
-        self.type_filter.currentIndexChanged.connect(lambda: self.proxy.set_request_type(self.type_filter.currentData()))
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search reference, name or e-mail  (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_text)
-
-        self.table = QTableView()
-        self.table.setObjectName("caseTable")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().currentRowChanged.connect(self._show_current)
-
-        self.detail = QTextBrowser()
-        self.detail.setObjectName("caseDetail")
-
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Show"))
-        bar.addWidget(self.quick)
-        bar.addWidget(self.type_filter)
-        bar.addWidget(self.search, 1)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(8, 8, 4, 8)
-        lv.addLayout(bar)
-        lv.addWidget(self.table)
+        self.case_list = CaseListView()
+        self.detail = CaseDetailWidget(ws.today)
         self.splitter = QSplitter()
-        self.splitter.addWidget(left)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.case_list)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.setCentralWidget(self.splitter)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setChildrenCollapsible(False)
+        self.views = QStackedWidget()
+        self.views.setObjectName("views")
+        self.view_actions: dict[str, QAction] = {}
 
-        refresh = QAction("&Refresh", self, shortcut=QKeySequence.StandardKey.Refresh, triggered=self.refresh)
-        find = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.search.setFocus)
-        quit_ = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
-        menu = self.menuBar().addMenu("&File")
-        menu.addAction(refresh)
-        menu.addAction(find)
-        menu.addSeparator()
-        menu.addAction(quit_)
+        self.menus: dict[str, QMenu] = {key: self.menuBar().addMenu(title) for key, title in MENUS}
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.toolbar)
+        self._toolbar_groups: dict[str, QAction] = {}   # group -> separator that ends it
+
+        self.case_actions = CaseActions(self)
+        self._build_actions()
+        self.add_view("cases", "&Cases", self.splitter, "Ctrl+Shift+L")
+        self.setCentralWidget(self.views)
+
+        self.counts = QLabel()
+        self.counts.setObjectName("statusCounts")
+        self.who = QLabel(f"{ws.actor.name} ({ws.actor.role})")
+        self.who.setObjectName("statusWho")
+        self.statusBar().addPermanentWidget(self.counts)
+        self.statusBar().addPermanentWidget(self.who)
+
+        self.case_list.current_changed.connect(self._load_detail)
+        self.detail.checklist.toggle_requested.connect(self.case_actions.toggle_checklist)
+        self.detail.set_next_step_actions(self.case_actions.workflow)
+        self.detail.notes.add_header_action(self.case_actions.note)
+
+        self._restore()
+        if install_features:
+            from megacase.ui.features import install_all
+            install_all(self)
         self.refresh()
-        self._restore_geometry()
 
+    # --- actions, menus, toolbar --------------------------------------------------------------
+    def _build_actions(self) -> None:
+        ca = self.case_actions
+        self.refresh_action = self._make("refresh", "&Refresh", QKeySequence(Qt.Key.Key_F5), self.refresh,
+                                         "Reload the cases from the register")
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._toolbar_spacer = self.toolbar.addWidget(spacer)
+        self.toolbar.addAction(self.refresh_action)
+        quit_ = self._make("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close, "Close MegaCase")
+        self.add_action(ca.new_case, "file", toolbar="new")
+        self.add_action(self.refresh_action, "file")
+        self._file_tail = self.menus["file"].addSeparator()   # features' file actions go above it
+        self.menus["file"].addAction(quit_)
+
+        for action in ca.workflow:
+            self.add_action(action, "case", toolbar="workflow")
+        self.menus["case"].addSeparator()
+        self.add_action(ca.note, "case", toolbar="notes")
+
+        view = self.menus["view"]
+        self.find_action = self._make("find", "&Find", QKeySequence.StandardKey.Find, self.focus_search,
+                                      "Search by reference, name or e-mail")
+        self.list_action = self._make("focus_list", "Go to the case &list", QKeySequence("Ctrl+L"),
+                                      self.case_list.focus_list, "Move the keyboard focus to the case list")
+        view.addAction(self.find_action)
+        view.addAction(self.list_action)
+        view.addSeparator()
+        filters = view.addMenu("&Show")
+        self.quick_actions: dict[str, QAction] = {}
+        for n, (key, label) in enumerate(QUICK_FILTERS, start=1):
+            action = self._make(f"quick_{key}", label, QKeySequence(f"Ctrl+{n}"),
+                                lambda _c=False, k=key: self.case_list.set_quick(k), f"Show {label.lower()} cases")
+            filters.addAction(action)
+            self.quick_actions[key] = action
+        view.addSeparator()
+        self._views_menu_anchor = view.addSeparator()
+
+        self.shortcuts_action = self._make("shortcuts", "&Keyboard shortcuts", QKeySequence(Qt.Key.Key_F1),
+                                           self.show_shortcuts, "Every shortcut of the window")
+        self.menus["help"].addAction(self.shortcuts_action)
+        self.menus["help"].addAction(self._make("about", "&About MegaCase", QKeySequence(), self.show_about, ""))
+
+    def _make(self, name: str, text: str, shortcut, slot: Callable, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcut(shortcut)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)          # shortcuts work even when the menu bar is hidden
+        return action
+
+    def add_action(self, action: QAction, menu: str = "case", toolbar: str | None = None) -> QAction:
+        """Put a feature's action in a menu ("file", "case", "view", "tools", "help") and, when ``toolbar``
+        names a group, in that group of the toolbar (groups are separated, in the order first used)."""
+        if menu == "file" and hasattr(self, "_file_tail"):
+            self.menus["file"].insertAction(self._file_tail, action)
+        else:
+            self.menus[menu].addAction(action)
+        if action not in self.actions():
+            self.addAction(action)
+        if toolbar:
+            end = self._toolbar_groups.get(toolbar)
+            if end is None:   # a new group: it ends with a separator, before the spacer and Refresh
+                end = QAction(self)
+                end.setSeparator(True)
+                self.toolbar.insertAction(self._toolbar_spacer, end)
+                self._toolbar_groups[toolbar] = end
+            self.toolbar.insertAction(end, action)
+        return action
+
+    def add_view(self, key: str, title: str, widget: QWidget, shortcut: str | None = None) -> QAction:
+        """A whole-window view (the cases, a dashboard, the outbox…), chosen in the View menu."""
+        self.views.addWidget(widget)
+        action = QAction(title, self)
+        action.setObjectName(f"view_{key}")
+        action.setCheckable(True)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _c=False, k=key: self.show_view(k))
+        action.setProperty("view_widget", widget)
+        self.view_actions[key] = action
+        self.menus["view"].insertAction(self._views_menu_anchor, action)
+        self.addAction(action)
+        if len(self.view_actions) == 1:
+            action.setChecked(True)
+        return action
+
+    def show_view(self, key: str) -> None:
+        for k, action in self.view_actions.items():
+            action.setChecked(k == key)
+        self.views.setCurrentWidget(self.view_actions[key].property("view_widget"))
+
+    def current_view(self) -> str:
+        return next(k for k, a in self.view_actions.items() if a.isChecked())
+
+    def shortcut_list(self) -> list[tuple[str, str]]:
+        """(action, shortcut) for every action of the window that has one, in menu order."""
+        out, seen = [], set()
+        for action in self.actions():
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if keys and action not in seen:
+                seen.add(action)
+                out.append((action.text().replace("&", "").replace("…", ""), keys))
+        return out
+
+    # --- loading --------------------------------------------------------------------------------
     def refresh(self) -> None:
-        current = self.current_reference()
-        cases = queries.list_cases(self.ws)
-        self.model.set_cases(cases)
-        overdue = sum(1 for c in cases if c.overdue)
-        open_ = sum(1 for c in cases if c.is_open)
-        self.statusBar().showMessage(f"{open_} open cases · {overdue} overdue · acting as {self.ws.actor.name}")
-        if current:
-            self.select_reference(current)
+        """Reload the list off the GUI thread; the shown case is reloaded with it."""
+        self._list_generation += 1
+        generation = self._list_generation
+        self.pending += 1
+        ws = self.ws
+        run_task(lambda: queries.list_cases(ws), lambda rows: self._cases_arrived(generation, rows),
+                 lambda exc: self._load_failed(exc))
 
-    def current_reference(self) -> str | None:
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.model.case_at(self.proxy.mapToSource(index).row()).reference
+    def _cases_arrived(self, generation: int, rows: list[CaseSummary]) -> None:
+        self.pending -= 1
+        if generation != self._list_generation:
+            return
+        before = self.case_list.current_reference()
+        self._reloading_list = True
+        try:
+            self.case_list.set_cases(rows)        # announces a changed selection itself
+        finally:
+            self._reloading_list = False
+        wanted, self._select_after_refresh = self._select_after_refresh, None
+        if wanted:
+            self.case_list.select_reference(wanted)
+        now = self.case_list.current_reference()
+        if now and now == before:                 # same case: show what may have changed in it
+            self._load_detail(now)
+        open_ = sum(1 for c in rows if c.is_open)
+        overdue = sum(1 for c in rows if c.overdue)
+        self.counts.setText(f"{open_} open · {overdue} overdue")
+        self.cases_loaded.emit(rows)
+
+    def _load_detail(self, reference: str | None) -> None:
+        self._detail_generation += 1
+        generation = self._detail_generation
+        if reference is None:
+            # A case the officer just changed (e.g. closed) may leave the filtered list: keep showing it.
+            if not self._reloading_list:
+                self._show_detail(None)
+            return
+        self.pending += 1
+        ws = self.ws
+        run_task(lambda: queries.get_case(ws, reference), lambda d: self._detail_arrived(generation, d),
+                 lambda exc: self._load_failed(exc))
+
+    def _detail_arrived(self, generation: int, detail: CaseDetail) -> None:
+        self.pending -= 1
+        if generation == self._detail_generation:
+            self._show_detail(detail)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.pending -= 1
+        if isinstance(exc, MegaCaseError):
+            self.prompter.error(self, "MegaCase", str(exc))
+        else:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    def _show_detail(self, detail: CaseDetail | None) -> None:
+        if detail is None:
+            self.detail.clear()
+        else:
+            self.detail.show_case(detail)
+        self.case_actions.update(detail)
+        self.case_shown.emit(detail)
+
+    def load_case_now(self, reference: str) -> CaseDetail:
+        """The case as the register holds it now (on the GUI thread: for just after a change)."""
+        return queries.get_case(self.ws, reference)
+
+    def show_changed_case(self, detail: CaseDetail, message: str = "", select: bool = False) -> None:
+        """After an action: show the case the service returned at once, then reload the list."""
+        self._detail_generation += 1      # a slower load of the old state must not overwrite this
+        if select:
+            self._select_after_refresh = detail.reference
+        self._show_detail(detail)
+        if message:
+            self.statusBar().showMessage(message, 8000)
+        self.refresh()
+
+    def current_detail(self) -> CaseDetail | None:
+        return self.detail.detail
 
     def select_reference(self, reference: str) -> bool:
-        row = self.model.row_of(reference)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.setCurrentIndex(index)
-        return True
+        return self.case_list.select_reference(reference)
 
-    def _show_current(self, current, _previous) -> None:
-        if not current.isValid():
-            self.detail.clear()
-            return
-        c = self.model.case_at(self.proxy.mapToSource(current).row())
-        d = queries.get_case(self.ws, c.reference)
-        lines = [f"<h2>{c.reference}</h2>",
-                 f"<p><b>{d.subject.display_name}</b> &lt;{d.subject.email or ''}&gt;</p>",
-                 f"<p>{c.types_label} · {c.state.label} · due {c.due:%d/%m/%Y}</p>",
-                 "<h3>Timeline</h3><ul>"]
-        lines += [f"<li>{e.at:%d/%m/%Y %H:%M} — {e.label} ({e.actor})</li>" for e in d.timeline]
-        self.detail.setHtml("".join(lines) + "</ul>")
+    def focus_search(self) -> None:
+        self.show_view("cases")
+        self.case_list.search.setFocus()
+        self.case_list.search.selectAll()
 
-    def _restore_geometry(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        state = self.settings.value("window/splitter")
-        if isinstance(state, QByteArray):
-            self.splitter.restoreState(state)
+    # --- help -----------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        from megacase.ui.dialogs.shortcuts import ShortcutsDialog
+        self.prompter.run_dialog(ShortcutsDialog(self.shortcut_list(), self))
+
+    def show_about(self) -> None:
+        from megacase import __version__
+        self.prompter.info(self, "About MegaCase",
+                           f"MegaCase {__version__}\nData subject requests for Mega Security's privacy officer.")
+
+    # --- window state -----------------------------------------------------------------------------
+    def _restore(self) -> None:
+        geometry = self.settings.restore_bytes("main/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1440, 860)
+        state = self.settings.restore_bytes("main/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.settings.restore_bytes("main/splitter")
+        if splitter is None or not self.splitter.restoreState(splitter):
+            self.splitter.setSizes([840, 600])
+        quick = self.settings.get("cases/quick_filter")
+        self.case_list.set_quick(quick if quick in self.case_list.chips else "open")
+        self.case_list.set_request_type(self.settings.get("cases/request_type"))
+        self.case_list.set_hidden_columns(self.settings.get("cases/hidden_columns"))
+
+    def save_state(self) -> None:
+        self.settings.save_bytes("main/geometry", self.saveGeometry())
+        self.settings.save_bytes("main/state", self.saveState())
+        self.settings.save_bytes("main/splitter", self.splitter.saveState())
+        self.settings.set("cases/quick_filter", self.case_list.quick())
+        self.settings.set("cases/request_type", self.case_list.request_type())
+        self.settings.set("cases/hidden_columns", self.case_list.hidden_columns())
+        self.settings.sync()
 
     def closeEvent(self, event) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.save_state()
         super().closeEvent(event)

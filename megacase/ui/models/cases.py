@@ -6,30 +6,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from megacase.services.records import CaseSummary
+from megacase.ui.format import DUE_SOON_DAYS, urgency
 
 COLUMNS = ("Reference", "Subject", "Requests", "State", "Received", "Due", "Days left")
 COL_REF, COL_SUBJECT, COL_TYPES, COL_STATE, COL_RECEIVED, COL_DUE, COL_LEFT = range(len(COLUMNS))
 
 OVERDUE = QColor("#b3261e")
 DUE_SOON = QColor("#8a5300")
-SUSPENDED = QColor("#3d5a80")
+SUSPENDED = QColor("#2f5d8a")
+COLOURS = {"overdue": OVERDUE, "due_soon": DUE_SOON, "suspended": SUSPENDED}
 SummaryRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
-
-DUE_SOON_DAYS = 7
-
-
-def urgency(c: CaseSummary) -> str:
-    """overdue | due_soon | suspended | normal | closed: what colour means in the list."""
-    if not c.is_open:
-        return "closed"
-    if c.overdue:
-        return "overdue"
-    if c.suspended:
-        return "suspended"
-    if c.state.value in ("received", "in_progress") and c.days_left <= DUE_SOON_DAYS:
-        return "due_soon"
-    return "normal"
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -74,7 +61,7 @@ class CaseTableModel(QAbstractTableModel):
         if role == SummaryRole:
             return c
         if role == Qt.ItemDataRole.ForegroundRole and col in (COL_STATE, COL_DUE, COL_LEFT):
-            colour = {"overdue": OVERDUE, "due_soon": DUE_SOON, "suspended": SUSPENDED}.get(urgency(c))
+            colour = COLOURS.get(urgency(c))
             return QBrush(colour) if colour else None
         if role == Qt.ItemDataRole.FontRole and col == COL_LEFT and urgency(c) == "overdue":
             f = QFont()
@@ -144,16 +131,22 @@ class CaseFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SortRole)
 
     def set_quick(self, quick: str) -> None:
-        self._quick = quick
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_quick", quick))
 
     def set_request_type(self, rtype: str | None) -> None:
-        self._type = rtype
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_type", rtype))
 
     def set_text(self, text: str) -> None:
-        self._text = text.strip().lower()
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_text", text.strip().lower()))
+
+    def _refilter(self, change) -> None:
+        if hasattr(self, "beginFilterChange"):      # Qt 6.9+
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row, source_parent) -> bool:
         c: CaseSummary = self.sourceModel().case_at(source_row)
@@ -176,3 +169,8 @@ def matches(c: CaseSummary, quick: str, rtype: str | None, text: str) -> bool:
     if ok and text:
         ok = text in c.reference.lower() or text in c.subject_name.lower() or text in c.subject_email.lower()
     return ok
+
+
+def quick_counts(cases: list[CaseSummary], rtype: str | None = None) -> dict[str, int]:
+    """How many cases each quick filter shows (within the chosen request type)."""
+    return {key: sum(1 for c in cases if matches(c, key, rtype, "")) for key in CaseFilterProxy.QUICK}

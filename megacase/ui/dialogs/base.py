@@ -1,0 +1,87 @@
+"""The shape every working dialog shares: it runs the service itself and keeps its input on error."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout
+
+from megacase.errors import MegaCaseError
+
+
+def muted(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    return label
+
+
+def text_box(placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)   # keyboard users leave the box with Tab
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 16)
+    return box
+
+
+class ServiceDialog(QDialog):
+    """Subclasses build their form in ``self.form`` and implement ``submit()``, which calls the service.
+
+    On OK, ``attempt()`` runs ``submit()``: its return value lands in ``result_value`` and the dialog
+    closes; a MegaCaseError is shown in the dialog, which stays open with everything typed.
+    """
+
+    ok_text = "OK"
+
+    def __init__(self, title: str, intro: str = "", parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(560)
+        self.result_value = None
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(20, 16, 20, 16)
+        self.layout_.setSpacing(12)
+        if intro:
+            self.intro = QLabel(intro)
+            self.intro.setObjectName("dialogIntro")
+            self.intro.setWordWrap(True)
+            self.intro.setTextFormat(Qt.TextFormat.RichText)
+            self.layout_.addWidget(self.intro)
+        self.form = QFormLayout()
+        self.form.setHorizontalSpacing(14)
+        self.form.setVerticalSpacing(10)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.layout_.addLayout(self.form)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.ok_text)
+        self.buttons.accepted.connect(self.attempt)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self) -> None:
+        """Call at the end of a subclass's __init__: error line and buttons go last."""
+        self.layout_.addWidget(self.error)
+        self.layout_.addWidget(self.buttons)
+
+    def submit(self):
+        raise NotImplementedError
+
+    def attempt(self) -> bool:
+        try:
+            self.result_value = self.submit()
+        except MegaCaseError as exc:
+            self.show_error(str(exc))
+            return False
+        self.accept()
+        return True
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def error_text(self) -> str:
+        return self.error.text() if not self.error.isHidden() else ""

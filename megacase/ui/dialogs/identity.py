@@ -1,0 +1,153 @@
+"""Identity verification: ask the subject (the clock stops), record what came back (it runs again),
+or record a check that needed no question."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QRadioButton
+
+from megacase.services.cases import IDENTITY_METHODS
+from megacase.services.records import CaseDetail, IdentityStepInfo
+from megacase.ui.dialogs.base import ServiceDialog, muted, text_box
+from megacase.ui.format import METHOD_LABELS, day, moment
+
+# What an officer usually asks with each method; a starting point, edited freely.
+SUGGESTED_QUESTION = {
+    "additional_info": "The order number and the delivery postcode of your last order.",
+    "clarification": "Which data, or which period, your request is about.",
+    "id_card": "A copy of your identity card. You may black out everything except your name, date of birth and "
+               "photo; the copy is deleted as soon as it has been checked.",
+    "in_person": "Please come to our shop with an identity document.",
+}
+
+# DOMAIN.md: EDPB Guidelines 01/2022 paras. 65-79; APD/GBA decision 17/2020.
+ID_COPY_GUIDANCE = (
+    "<b>A copy of an identity document is seldom proportionate.</b> Ask for one only when nothing less "
+    "will do (EDPB Guidelines 01/2022, paras. 65-79; APD/GBA decision 17/2020). The subject may black it out; "
+    "it is deleted after the check, and the case records only “ID document checked” with the date and your name.")
+
+
+class AskSubjectDialog(ServiceDialog):
+    ok_text = "Ask and suspend the clock"
+
+    def __init__(self, detail: CaseDetail, ask: Callable[[str, str, str | None], CaseDetail], today, parent=None):
+        super().__init__(
+            f"Ask the subject — {detail.reference}",
+            "Ask only what is needed to confirm who is asking, or what the request is about. "
+            "A request sent from the known e-mail address normally identifies the subject.<br>"
+            f"<b>Asking suspends the clock from today, {day(today)}</b>; when the answer is recorded it runs again "
+            "and the due date moves later by the days it stood still (EDPB Guidelines 01/2022, para. 159).",
+            parent)
+        self._ask = ask
+        self.method = QComboBox()
+        self.method.setObjectName("method")
+        for key in ("additional_info", "clarification", "id_card", "in_person"):
+            self.method.addItem(METHOD_LABELS[key], key)
+        self.asked = text_box("What exactly is asked of the subject", 3)
+        self.asked.setObjectName("asked")
+        self.reason = text_box("Why this is necessary and proportionate", 2)
+        self.reason.setObjectName("reason")
+        self.reason_label = QLabel("Reason")
+        self.guidance = QLabel(ID_COPY_GUIDANCE)
+        self.guidance.setObjectName("guidance")
+        self.guidance.setWordWrap(True)
+        self.form.addRow("Method", self.method)
+        self.form.addRow("What is asked", self.asked)
+        self.form.addRow(self.reason_label, self.reason)
+        self.layout_.addWidget(self.guidance)
+        self.finish_layout()
+        self._suggested = ""
+        self.method.currentIndexChanged.connect(self._method_changed)
+        self._method_changed()
+
+    def set_method(self, key: str) -> None:
+        self.method.setCurrentIndex(self.method.findData(key))
+
+    def _method_changed(self, *_args) -> None:
+        key = self.method.currentData()
+        # Replace the suggestion only while the officer has not written their own text.
+        if self.asked.toPlainText().strip() in ("", self._suggested):
+            self._suggested = SUGGESTED_QUESTION[key]
+            self.asked.setPlainText(self._suggested)
+        id_copy = key == "id_card"
+        self.guidance.setVisible(id_copy)
+        self.reason_label.setText("Reason (required)" if id_copy else "Reason (optional)")
+        self.adjustSize()
+
+    def submit(self) -> CaseDetail:
+        return self._ask(self.method.currentData(), self.asked.toPlainText(), self.reason.toPlainText() or None)
+
+
+class RecordAnswerDialog(ServiceDialog):
+    ok_text = "Record and resume the clock"
+
+    def __init__(self, detail: CaseDetail, step: IdentityStepInfo | None,
+                 record: Callable[[str, str], CaseDetail], parent=None):
+        asked = (f"<b>{METHOD_LABELS.get(step.method, step.method)}</b>, asked {moment(step.asked_at)} by "
+                 f"{step.asked_by}:<br>“{step.asked}”") if step else "Nothing is pending on this case."
+        super().__init__(f"Record the answer — {detail.reference}", asked, parent)
+        self._record = record
+        self.answer = text_box("What came back, in a sentence", 3)
+        self.answer.setObjectName("answer")
+        self.results = QButtonGroup(self)
+        row = QHBoxLayout()
+        self.result_buttons: dict[str, QRadioButton] = {}
+        for key, label in (("verified", "&Verified"), ("failed", "&Not verified"), ("answered", "&Answered")):
+            button = QRadioButton(label)
+            button.setObjectName(f"result_{key}")
+            self.results.addButton(button)
+            self.result_buttons[key] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        clarification = step is not None and step.method == "clarification"
+        self.result_buttons["answered" if clarification else "verified"].setChecked(True)
+        self.form.addRow("What came back", self.answer)
+        self.form.addRow("Result", row)
+        if step is not None and step.method == "id_card":
+            self.layout_.addWidget(muted("The document itself is not kept: the case records only “ID document "
+                                         "checked and deleted”, with the date and your name. Delete the copy now."))
+        self.layout_.addWidget(muted("“Answered” is for a clarification; “Verified” and “Not verified” for an "
+                                     "identity question. The clock runs again from today."))
+        self.finish_layout()
+
+    def set_result(self, key: str) -> None:
+        self.result_buttons[key].setChecked(True)
+
+    def result_key(self) -> str:
+        return next(k for k, b in self.result_buttons.items() if b.isChecked())
+
+    def submit(self) -> CaseDetail:
+        return self._record(self.answer.toPlainText(), self.result_key())
+
+
+class IdentityCheckDialog(ServiceDialog):
+    """A check that needed no question, e.g. the request came from the known address."""
+
+    ok_text = "Record the check"
+
+    def __init__(self, detail: CaseDetail, record: Callable[[str, str, str], CaseDetail], parent=None):
+        known = detail.subject.email or "none"
+        super().__init__(f"Identity checked — {detail.reference}",
+                         f"Record how the subject was identified without asking anything. Known address: "
+                         f"<b>{known}</b>. The clock is not suspended.", parent)
+        self._record = record
+        self.method = QComboBox()
+        self.method.setObjectName("method")
+        for key in ("known_address", "additional_info", "in_person", "id_card"):
+            self.method.addItem(METHOD_LABELS[key], key)
+        self.method.setToolTip("\n".join(IDENTITY_METHODS[k] for k in ("known_address", "additional_info",
+                                                                      "in_person", "id_card")))
+        self.result = QComboBox()
+        self.result.addItem("Verified", "verified")
+        self.result.addItem("Not verified", "failed")
+        self.note = text_box("What was checked", 2)
+        self.note.setObjectName("note")
+        self.note.setPlainText("Request sent from the known e-mail address.")
+        self.form.addRow("Method", self.method)
+        self.form.addRow("Result", self.result)
+        self.form.addRow("What was checked", self.note)
+        self.finish_layout()
+
+    def submit(self) -> CaseDetail:
+        return self._record(self.method.currentData(), self.result.currentData(), self.note.toPlainText())

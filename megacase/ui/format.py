@@ -1,0 +1,121 @@
+"""How dates, deadlines and events read in the window (presentation only; rules stay in services)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+
+from megacase.services.records import CaseDetail, CaseSummary
+
+DUE_SOON_DAYS = 7
+
+
+def day(d: date | None) -> str:
+    """'Mon 3 May 2027'."""
+    return f"{d:%a} {d.day} {d:%b %Y}" if d else ""
+
+
+def short_day(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def moment(dt: datetime | None) -> str:
+    return dt.strftime("%d/%m/%Y %H:%M") if dt else ""
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def urgency(c: CaseSummary) -> str:
+    """overdue | due_soon | suspended | normal | done: the only meanings colour carries."""
+    if c.state.value in ("decided", "closed"):
+        return "done"
+    if c.overdue:
+        return "overdue"
+    if c.suspended:
+        return "suspended"
+    if c.days_left <= DUE_SOON_DAYS:
+        return "due_soon"
+    return "normal"
+
+
+@dataclass(frozen=True)
+class BannerText:
+    level: str        # overdue | due_soon | suspended | normal | done
+    headline: str
+    lines: tuple[str, ...]
+
+
+def deadline_banner(d: CaseDetail, today: date) -> BannerText:
+    """The deadline banner of a case: due date, days left, suspension, extension."""
+    s, dl = d.summary, d.deadline
+    level = urgency(s)
+    lines: list[str] = []
+    if level == "done":
+        when = d.closed_at if s.state.value == "closed" else d.decided_at
+        verb = "Closed" if s.state.value == "closed" else "Decided"
+        outcome = f" ({s.outcome.label.lower()})" if s.outcome else ""
+        headline = f"{verb}{outcome} on {day(when.date()) if when else '—'}"
+        lines.append(f"The reply was due {day(s.due)}.")
+    elif level == "overdue":
+        headline = f"Overdue by {plural(-s.days_left, 'day')}: was due {day(s.due)}"
+    elif s.days_left == 0:
+        headline = f"Due today, {day(s.due)}"
+    else:
+        headline = f"Due {day(s.due)} · {plural(s.days_left, 'day')} left"
+    if s.suspended:
+        open_ = [x for x in d.suspensions if x.ended_on is None]
+        since = f" since {day(open_[-1].started_on)}" if open_ else ""
+        lines.append(f"Clock suspended{since}: waiting for the subject. The due date moves one day later "
+                     "for each day the clock stands still.")
+    elif dl.suspended_days and level != "done":
+        lines.append(f"Clock resumed; it stood still for {plural(dl.suspended_days, 'day')}, "
+                     "added to the due date.")
+    if s.extended:
+        reason = f" — {d.extension_reason.rstrip('.')}" if d.extension_reason else ""
+        when = f" on {short_day(d.extended_at.date())}" if d.extended_at else ""
+        lines.append(f"Extended{when} to three months from receipt{reason}.")
+    elif level != "done":
+        if s.extension_possible:
+            lines.append(f"An extension notice can still be sent until {day(s.extension_last_day)} "
+                         "(end of the first month).")
+        else:
+            lines.append(f"The first month ended on {day(s.extension_last_day)}: "
+                         "the deadline can no longer be extended.")
+    return BannerText(level, headline, tuple(lines))
+
+
+def html_text(text: str | None) -> str:
+    return escape(text or "").replace("\n", "<br>")
+
+
+METHOD_LABELS = {
+    "known_address": "Known e-mail address",
+    "additional_info": "Additional information",
+    "id_card": "Identity document",
+    "in_person": "Seen in person",
+    "clarification": "Clarification",
+}
+
+RESULT_LABELS = {"pending": "waiting for the answer", "verified": "Verified", "failed": "Not verified",
+                 "answered": "Answered"}
+
+
+def identity_step_html(step) -> str:
+    """One verification step: what was asked, when, by whom; what came back and the result."""
+    head = f"<b>{escape(METHOD_LABELS.get(step.method, step.method))}</b>"
+    if step.answered_at and step.asked_at == step.answered_at:   # checked on the spot, nothing asked
+        out = [f"{head} — checked {moment(step.asked_at)} by {escape(step.decided_by or step.asked_by)}",
+               f"<b>{RESULT_LABELS.get(step.result, step.result)}</b>: {html_text(step.answer)}"]
+        return "<br>".join(out)
+    out = [f"{head} — asked {moment(step.asked_at)} by {escape(step.asked_by)}", f"“{html_text(step.asked)}”"]
+    if step.reason:
+        out.append(f"<i>Why proportionate:</i> {html_text(step.reason)}")
+    if step.answered_at:
+        out.append(f"→ <b>{RESULT_LABELS.get(step.result, step.result)}</b> {moment(step.answered_at)} "
+                   f"by {escape(step.decided_by or '')}: {html_text(step.answer)}")
+    else:
+        out.append("→ <i>waiting for the answer; the clock is suspended</i>")
+    return "<br>".join(out)

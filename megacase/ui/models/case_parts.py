@@ -1,0 +1,98 @@
+"""Table models of one case's parts: processor checklist, letters, timeline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from megacase.services.audit import TimelineEntry
+from megacase.services.records import ChecklistInfo, LetterInfo
+from megacase.services.audit_text import describe
+from megacase.ui.format import moment
+from megacase.ui.models.records import Column, RecordTableModel
+
+MUTED = QColor("#6b7280")
+
+
+def _done(i: ChecklistInfo) -> str:
+    return f"{i.done_by} · {moment(i.done_at)}" if i.done_at else "to do"
+
+
+class ChecklistModel(RecordTableModel):
+    """Checking a box does not change the model: it asks (``toggle_requested``) and the
+    controller records it through the service, then the case is reloaded."""
+
+    toggle_requested = Signal(int, bool)   # checklist item id, done
+    columns = (
+        Column("Processor", lambda i: i.processor, lambda i: f"{i.processor}: {i.categories}"),
+        Column("Step", lambda i: i.action),
+        Column("Done", _done),
+        Column("Note", lambda i: i.note or ""),
+    )
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.editable = False
+
+    def set_items(self, items: tuple[ChecklistInfo, ...], editable: bool) -> None:
+        self.editable = editable
+        self.set_rows(items)
+
+    def progress(self) -> tuple[int, int]:
+        return sum(1 for i in self._rows if i.done_at), len(self._rows)
+
+    def flags(self, index):
+        base = super().flags(index)
+        if index.isValid() and index.column() == 0 and self.editable:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def extra_data(self, record: ChecklistInfo, column: int, role):
+        if role == Qt.ItemDataRole.CheckStateRole and column == 0:
+            return Qt.CheckState.Checked if record.done_at else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and not record.done_at:
+            return QBrush(MUTED)
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if not (index.isValid() and index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole and self.editable):
+            return False
+        done = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+        self.toggle_requested.emit(self._rows[index.row()].id, done)
+        return False
+
+
+class LettersModel(RecordTableModel):
+    columns = (
+        Column("Created", lambda l: moment(l.created_at)),
+        Column("Letter", lambda l: l.subject_line, lambda l: l.template_id),
+        Column("Lang.", lambda l: l.language.upper()),
+        Column("Status", lambda l: l.status + (f" {moment(l.sent_at)}" if l.sent_at else "")),
+        Column("To", lambda l: l.recipient),
+    )
+
+    def letter_at(self, row: int) -> LetterInfo:
+        return self.record_at(row)
+
+
+def _event_text(e: TimelineEntry) -> str:
+    details = describe(e)
+    return f"{e.label}\n{details}" if details else e.label
+
+
+class TimelineModel(RecordTableModel):
+    columns = (
+        Column("When", lambda e: moment(e.at)),
+        Column("Who", lambda e: e.actor),
+        Column("Event", _event_text, lambda e: f"{_event_text(e)}\n\nAudit event #{e.seq} · hash {e.hash[:16]}…"),
+    )
+
+    def entry_at(self, row: int) -> TimelineEntry:
+        return self.record_at(row)
+
+    def extra_data(self, record, column: int, role):
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        if role == Qt.ItemDataRole.ForegroundRole and column < 2:
+            return QBrush(MUTED)
+        return None

@@ -1,0 +1,197 @@
+"""The case list: quick-filter chips with counts, a request-type filter, search, and the table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QMenu,
+                               QTableView, QToolButton, QVBoxLayout, QWidget)
+
+from megacase.domain.requests import RequestType
+from megacase.services.records import CaseSummary
+from megacase.ui.models.cases import (COL_DUE, COL_REF, COL_SUBJECT, COLUMNS, CaseFilterProxy, CaseTableModel,
+                                      SummaryRole, quick_counts)
+
+QUICK_FILTERS = (("open", "Open"), ("overdue", "Overdue"), ("due_7", "Due ≤ 7 days"), ("suspended", "Suspended"),
+                 ("extended", "Extended"), ("closed", "Closed"), ("all", "All"))
+
+
+class CaseListView(QWidget):
+    current_changed = Signal(object)   # the reference now selected, or None
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("caseListView")
+        self.model = CaseTableModel(self)
+        self.proxy = CaseFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._cases: list[CaseSummary] = []
+        self._announced: str | None = None   # the reference last sent with current_changed
+
+        self.chips: dict[str, QToolButton] = {}
+        self._chip_group = QButtonGroup(self)
+        self._chip_group.setExclusive(True)
+        chips = QHBoxLayout()
+        chips.setSpacing(4)
+        for key, label in QUICK_FILTERS:
+            chip = QToolButton()
+            chip.setObjectName("chip")
+            chip.setProperty("filter", key)
+            chip.setProperty("label", label)
+            chip.setText(label)
+            chip.setCheckable(True)
+            chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            chip.clicked.connect(lambda _checked=False, k=key: self.set_quick(k))
+            self._chip_group.addButton(chip)
+            self.chips[key] = chip
+            chips.addWidget(chip)
+        chips.addStretch(1)
+
+        self.type_filter = QComboBox()
+        self.type_filter.setObjectName("typeFilter")
+        self.type_filter.addItem("All request types", "")
+        for t in RequestType:
+            self.type_filter.addItem(f"{t.label} ({t.article})", t.value)
+        self.type_filter.currentIndexChanged.connect(self._type_changed)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search reference, name or e-mail   (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._text_changed)
+        tools = QHBoxLayout()
+        tools.addWidget(self.search, 1)
+        tools.addWidget(self.type_filter)
+
+        self.table = QTableView()
+        self.table.setObjectName("caseTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)   # a reference is never cut
+        header.setSectionResizeMode(COL_SUBJECT, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setMinimumSectionSize(60)
+        self.table.selectionModel().currentRowChanged.connect(self._sync_current)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 6, 8)
+        layout.setSpacing(8)
+        layout.addLayout(chips)
+        layout.addLayout(tools)
+        layout.addWidget(self.table, 1)
+        self.set_quick("open")
+
+    # --- columns ----------------------------------------------------------------------------------
+    def _column_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for col, title in enumerate(COLUMNS):
+            if col in (COL_REF, COL_SUBJECT):
+                continue
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(col))
+            action.toggled.connect(lambda on, c=col: self.table.setColumnHidden(c, not on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def hidden_columns(self) -> str:
+        return ",".join(t for c, t in enumerate(COLUMNS) if self.table.isColumnHidden(c))
+
+    def set_hidden_columns(self, titles: str) -> None:
+        hidden = {t.strip() for t in titles.split(",")}
+        for col, title in enumerate(COLUMNS):
+            self.table.setColumnHidden(col, title in hidden and col not in (COL_REF, COL_SUBJECT))
+
+    # --- filters ----------------------------------------------------------------------------------
+    def set_quick(self, key: str) -> None:
+        self.chips[key].setChecked(True)
+        self.proxy.set_quick(key)
+        self._sync_current()
+
+    def quick(self) -> str:
+        return next(k for k, chip in self.chips.items() if chip.isChecked())
+
+    def set_request_type(self, value: str) -> None:
+        self.type_filter.setCurrentIndex(max(0, self.type_filter.findData(value or "")))
+
+    def request_type(self) -> str:
+        return self.type_filter.currentData() or ""
+
+    def _type_changed(self) -> None:
+        self.proxy.set_request_type(self.request_type() or None)
+        self._update_counts()
+        self._sync_current()
+
+    def _text_changed(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._sync_current()
+
+    def _update_counts(self) -> None:
+        counts = quick_counts(self._cases, self.request_type() or None)
+        for key, chip in self.chips.items():
+            chip.setText(f"{chip.property('label')}  {counts[key]}")
+
+    # --- rows -------------------------------------------------------------------------------------
+    def set_cases(self, cases: list[CaseSummary]) -> None:
+        """New rows, keeping the selected case selected when it is still shown."""
+        current = self._announced
+        self.table.selectionModel().blockSignals(True)
+        self._cases = list(cases)
+        self.model.set_cases(cases)
+        if current:
+            self.select_reference(current, reveal=False)
+        self.table.selectionModel().blockSignals(False)
+        self._update_counts()
+        self._sync_current()
+
+    def cases(self) -> list[CaseSummary]:
+        return list(self._cases)
+
+    def visible_references(self) -> list[str]:
+        return [self.proxy.index(r, 0).data(SummaryRole).reference for r in range(self.proxy.rowCount())]
+
+    def current_reference(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isSelected(index):
+            return None
+        return index.data(SummaryRole).reference
+
+    def select_reference(self, reference: str, reveal: bool = True) -> bool:
+        """Select a case; with ``reveal``, a case hidden by the filters is shown by clearing them."""
+        row = self.model.row_of(reference)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid() and reveal:
+            self.search.clear()
+            self.set_request_type("")
+            self.set_quick("all")
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.setCurrentIndex(index)
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        self._sync_current()
+        return True
+
+    def _sync_current(self, *_args) -> None:
+        """Announce the selected case whenever it changes, whatever changed it (click, filter, reload)."""
+        reference = self.current_reference()
+        if reference != self._announced:
+            self._announced = reference
+            self.current_changed.emit(reference)
+
+    def focus_list(self) -> None:
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+            self.table.selectRow(0)

@@ -1,0 +1,62 @@
+"""One helper for background work: run a callable on a thread pool, deliver the result on the GUI thread.
+
+The callable must not touch widgets. The engine uses a NullPool, so a worker
+thread opens its own database connection and closes it when done.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+_alive: set[_Relay] = set()   # relays waiting for their worker; dropped once delivered
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; a signal emitted from the worker is queued to it."""
+
+    finished = Signal(bool, object)
+
+    def __init__(self, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]):
+        super().__init__()
+        self._on_done, self._on_error = on_done, on_error
+        self.finished.connect(self._deliver)
+
+    @Slot(bool, object)
+    def _deliver(self, ok: bool, value: object) -> None:
+        _alive.discard(self)
+        if ok:
+            self._on_done(value)
+        else:
+            self._on_error(value)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+        super().__init__()
+        self._fn, self._relay = fn, relay
+
+    def run(self) -> None:
+        try:
+            value, ok = self._fn(), True
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, which decides
+            value, ok = exc, False
+        self._relay.finished.emit(ok, value)
+
+
+def _report(exc: BaseException) -> None:
+    sys.excepthook(type(exc), exc, exc.__traceback__)
+
+
+def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None],
+             on_error: Callable[[BaseException], None] | None = None, pool: QThreadPool | None = None) -> None:
+    """Run ``fn()`` off the GUI thread; then ``on_done(result)`` or ``on_error(exc)`` on the GUI thread.
+
+    Without ``on_error`` an exception goes to the central exception hook.
+    Call from the GUI thread.
+    """
+    relay = _Relay(on_done, on_error or _report)
+    _alive.add(relay)
+    (pool or QThreadPool.globalInstance()).start(_Task(fn, relay))

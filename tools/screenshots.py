@@ -1,0 +1,232 @@
+"""Render the desktop application on demo data into PNG files (``make screenshots``).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py docs/screenshots [shot-name ...]
+
+A demo register is built in a temporary folder through the real services
+(``services.demo.populate``) with an in-memory keyring and a fixed clock, so the
+pictures show real data and only change when the application does.
+
+Adding a shot: write ``def my_view(demo: Demo) -> QWidget | QPixmap`` decorated with
+``@shot("my-view")``; it gets a fresh main window with ``demo.window()`` (its
+prompter never blocks) and returns what to render.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import keyring  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QThreadPool  # noqa: E402
+from PySide6.QtGui import QPixmap  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from megacase.services import demo as demo_data  # noqa: E402
+from megacase.services.session import create_profile  # noqa: E402
+from megacase.services.workspace import Actor, Workspace  # noqa: E402
+from megacase.store.keys import KeyStore  # noqa: E402
+
+# The moment the demo register is looked at: fixed, so the pictures are reproducible.
+NOW = datetime(2026, 11, 26, 10, 30, tzinfo=ZoneInfo("Europe/Brussels")).astimezone(timezone.utc)
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.store.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.store[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.store.pop((service, username), None)
+
+
+@dataclass
+class Demo:
+    app: QApplication
+    ws: Workspace
+    folder: Path
+    windows: list = field(default_factory=list)
+
+    def window(self, size=(1440, 860)):
+        """A fresh main window on the demo register, loaded and shown offscreen."""
+        from megacase.ui.main_window import MainWindow
+        from megacase.ui.prompter import ScriptedPrompter
+        from megacase.ui.settings import UiSettings
+        settings = UiSettings.in_folder(self.folder / f"settings-{len(self.windows)}")
+        w = MainWindow(self.ws, settings, ScriptedPrompter())
+        w.resize(*size)
+        w.show()
+        self.windows.append(w)
+        self.settle(w)
+        return w
+
+    def settle(self, window=None) -> None:
+        """Let background loads finish and the layout settle."""
+        for _ in range(200):
+            QThreadPool.globalInstance().waitForDone(50)
+            self.app.processEvents()
+            if window is None or window.pending == 0:
+                break
+        for _ in range(5):
+            self.app.processEvents()
+
+    def select(self, window, reference: str) -> None:
+        window.select_reference(reference)
+        self.settle(window)
+
+    def case_where(self, predicate: Callable) -> str:
+        from megacase.services import queries
+        return next(c.reference for c in queries.list_cases(self.ws) if predicate(c))
+
+
+SHOTS: list[tuple[str, Callable[[Demo], QWidget | QPixmap]]] = []
+
+
+def shot(name: str):
+    def register(fn):
+        SHOTS.append((name, fn))
+        return fn
+    return register
+
+
+def _rich_case(demo: Demo) -> str:
+    """An open case with some history: extended, with ticked processors."""
+    return demo.case_where(lambda c: c.extended and c.is_open and not c.overdue)
+
+
+@shot("main-window")
+def main_window(demo: Demo):
+    w = demo.window()
+    demo.select(w, _rich_case(demo))
+    return w
+
+
+def _wide_detail(demo: Demo, reference: str, page: str = "overview"):
+    w = demo.window(size=(1600, 900))
+    w.splitter.setSizes([800, 800])
+    demo.select(w, reference)
+    w.detail.show_page(page)
+    demo.settle(w)
+    return w.detail
+
+
+@shot("case-detail")
+def case_detail(demo: Demo):
+    return _wide_detail(demo, demo.case_where(lambda c: c.suspended))
+
+
+@shot("case-processors")
+def case_processors(demo: Demo):
+    return _wide_detail(demo, _rich_case(demo), "checklist")
+
+
+@shot("case-timeline")
+def case_timeline(demo: Demo):
+    return _wide_detail(demo, _rich_case(demo), "timeline")
+
+
+@shot("overdue-list")
+def overdue_list(demo: Demo):
+    w = demo.window()
+    w.case_list.set_quick("overdue")
+    ref = demo.case_where(lambda c: c.overdue)
+    demo.select(w, ref)
+    return w
+
+
+@shot("intake-dialog")
+def intake_dialog(demo: Demo):
+    from megacase.ui.dialogs.intake import IntakeDialog
+    w = demo.window()
+    dialogs: list[IntakeDialog] = []
+
+    # A subject who already has an open case: the dialog warns of a likely duplicate.
+    from megacase.services import queries
+    existing = next(c for c in queries.list_cases(demo.ws) if c.state.value == "in_progress")
+
+    def fill(dialog: IntakeDialog) -> bool:
+        dialog.choose_subject(existing.subject_name.split()[-1])
+        dialog.type_boxes[existing.request_types[0].value].setChecked(True)
+        dialog.channel.setCurrentIndex(dialog.channel.findData("web_form"))
+        dialog.summary.setPlainText("Asks again for a copy of the order history; says the first reply never came.")
+        dialogs.append(dialog)
+        return False
+
+    w.prompter.on_dialog("IntakeDialog", fill)
+    w.case_actions.new_case.trigger()
+    dialog = dialogs[0]
+    dialog.show()
+    dialog.adjustSize()
+    demo.settle()
+    return dialog
+
+
+@shot("ask-subject-dialog")
+def ask_subject_dialog(demo: Demo):
+    from megacase.ui.dialogs.identity import AskSubjectDialog
+    w = demo.window()
+    demo.select(w, demo.case_where(lambda c: c.state.value == "in_progress" and not c.overdue))
+    dialog = AskSubjectDialog(w.current_detail(), lambda *a: None, demo.ws.today(), w)
+    dialog.set_method("id_card")
+    dialog.show()
+    dialog.adjustSize()
+    demo.settle()
+    return dialog
+
+
+def render(target: QWidget | QPixmap, path: Path) -> None:
+    pixmap = target if isinstance(target, QPixmap) else target.grab()
+    if not pixmap.save(str(path), "PNG"):
+        raise SystemExit(f"could not write {path}")
+
+
+def build_demo(folder: Path) -> Workspace:
+    keyring.set_keyring(MemoryKeyring())
+    ws = create_profile(folder / "profile", "demo recovery passphrase", KeyStore(), Actor("sophie", "officer"),
+                        clock=lambda: NOW, scrypt_n=2**12)
+    demo_data.populate(ws, 40)
+    return ws
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    wanted = set(argv[1:])
+    out.mkdir(parents=True, exist_ok=True)
+    QCoreApplication.setOrganizationName("MegaSecurity-screenshots")
+    app = QApplication.instance() or QApplication(["megacase-screenshots"])
+    from megacase.ui.style import apply_style
+    apply_style(app)
+    with tempfile.TemporaryDirectory(prefix="megacase-shots-") as tmp:
+        demo = Demo(app, build_demo(Path(tmp)), Path(tmp))
+        for name, fn in SHOTS:
+            if wanted and name not in wanted:
+                continue
+            path = out / f"{name}.png"
+            render(fn(demo), path)
+            print(path)
+        for w in demo.windows:
+            w.close()
+        demo.settle()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
