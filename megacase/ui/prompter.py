@@ -55,10 +55,14 @@ class Prompter:
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
         return Path(path) if path else None
 
+    def choose_folder(self, parent: QWidget | None, title: str) -> Path | None:
+        path = QFileDialog.getExistingDirectory(parent, title)
+        return Path(path) if path else None
+
 
 @dataclass
 class Shown:
-    kind: str            # info | error | confirm | ask_text | dialog | save_file | open_file
+    kind: str            # info | error | confirm | ask_text | dialog | save_file | open_file | choose_folder
     title: str
     text: str = ""
     details: str | None = None
@@ -121,4 +125,8 @@ class ScriptedPrompter(Prompter):
 
     def open_file(self, parent, title, filters=""):
         self.shown.append(Shown("open_file", title))
+        return self.path_answers.pop(0) if self.path_answers else None
+
+    def choose_folder(self, parent, title):
+        self.shown.append(Shown("choose_folder", title))
         return self.path_answers.pop(0) if self.path_answers else None
