@@ -130,6 +130,12 @@ def _actor(args):
 
 
 def open_workspace(args):
+    """The unlocked register, acting as the identified user (rules in megacase/commands/users.py)."""
+    from megacase.commands.users import identify_cli
+    return identify_cli(_unlock(args), args)
+
+
+def _unlock(args):
     from megacase.services.session import open_profile
     from megacase.store.keys import KeyStore
     data_dir = resolve_data_dir(args.data_dir)

@@ -140,9 +140,14 @@ def require_decision_approval(session: Session, case: Case, today: date) -> None
 
 
 def require_letter_approval(session: Session, case: Case, template_id: str, today: date) -> None:
-    """For the letters service, before sending: refusal, fee notice and extension notice need approval."""
+    """For the letters service, before a letter is queued: a refusal (of a 'refused' decision), a fee notice
+    and an extension notice (before the extension is recorded; ``cases.extend`` checked it already) need approval.
+    A partial refusal is not held: four-eyes covers full refusals, fees and extensions."""
     kind = KIND_FOR_TEMPLATE.get(template_id)
-    if kind:
+    if kind == EXTENSION:
+        if not case.extended:
+            require_approval(session, case, kind, today)
+    elif kind and KIND_FOR_OUTCOME.get(case.outcome or "") == kind:
         require_approval(session, case, kind, today)
 
 

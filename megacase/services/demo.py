@@ -10,10 +10,10 @@ import heapq
 import random
 from datetime import datetime, timedelta, timezone
 
-from megacase.services import cases, checklist, queries
+from megacase.services import approvals, cases, checklist, queries, users
 from megacase.services.cases import NewCase
 from megacase.services.subjects import NewSubject
-from megacase.services.workspace import Workspace
+from megacase.services.workspace import Actor, Workspace
 
 SUBJECTS = [
     ("Hélène Dubois", "helene.dubois@skynet.be", "fr", "Rue de l'Église 12, 5000 Namur", "C-104233"),
@@ -62,6 +62,19 @@ PLANS = ["closed_granted", "closed_granted", "closed_partly", "closed_refused", 
          "in_progress", "in_progress", "received", "received_known"]
 
 
+# The demo's users (documented in the README): an officer who works the cases and a manager who reviews.
+DEMO_OFFICER, DEMO_MANAGER = Actor("sophie", "officer"), Actor("marc", "manager")
+DEMO_PASSWORDS = {"sophie": "sophie demo password", "marc": "marc demo password"}
+
+
+def add_demo_users(ws: Workspace) -> tuple[Actor, Actor]:
+    """Add the demo officer and manager to a register that has no users yet."""
+    if not users.has_users(ws):
+        for actor in (DEMO_OFFICER, DEMO_MANAGER):
+            users.add_user(ws, actor.name, actor.role, DEMO_PASSWORDS[actor.name])
+    return DEMO_OFFICER, DEMO_MANAGER
+
+
 class _Clock:
     def __init__(self, now: datetime):
         self.now = now
@@ -79,7 +92,8 @@ def populate(ws: Workspace, count: int = 40, seed: int = 20261126) -> list[str]:
     rng = random.Random(seed)
     real_now = ws.now()
     clock = _Clock(real_now)
-    demo = Workspace(ws.engine, ws.actor, clock)
+    officer, _manager = add_demo_users(ws)
+    demo = Workspace(ws.engine, officer, clock)     # the demo officer works every case
     subject_ids: dict[int, int] = {}
     refs: list[str] = []
     queue: list = []
@@ -147,10 +161,19 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
     if plan in ("overdue", "in_progress"):
         yield later(rng.uniform(0.5, 3))
         _tick_some(ws, ref, rng, 0.4)
+        if i % 16 == 13:                # one extension waits in the manager's approvals queue
+            yield later(0.2)
+            approvals.request_approval(ws, ref, "extension", "Six processors to search, orders since 2019.")
         return
     if plan == "extended":
         yield later(rng.uniform(3, 12))
-        cases.extend(ws, ref, "Several processors must be searched and the request covers six years of orders.")
+        reason = "Several processors must be searched and the request covers six years of orders."
+        if i % 32 == 10:                # one extension went through the manager's review first
+            request = approvals.request_approval(ws, ref, "extension", reason)
+            yield later(0.1)
+            approvals.approve(ws.as_actor(DEMO_MANAGER), request.id, "Agreed: tell the subject today.")
+            yield later(0.05)
+        cases.extend(ws, ref, reason)
         yield later(rng.uniform(0.5, 3))
         _tick_some(ws, ref, rng, 0.6)
         return
@@ -161,6 +184,11 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
                "closed_withdrawn": "withdrawn", "decided": "granted"}[plan]
     ground = {"partly_granted": "Art. 17(3)(b) GDPR: invoices kept 10 years (Belgian VAT and accounting law)",
               "refused": "Art. 12(5) GDPR: manifestly excessive, fourth identical request in three months"}.get(outcome)
+    if plan == "decided" and i % 32 == 21:   # a refusal waiting for the manager's approval
+        outcome, ground = "refused", "Art. 12(5) GDPR: manifestly unfounded, the account was closed in 2019"
+        cases.decide(ws, ref, outcome, ground, "Reply drafted; awaiting the manager's review.")
+        approvals.request_approval(ws, ref, "refusal", "Account closed in 2019; nothing left to give.")
+        return
     cases.decide(ws, ref, outcome, ground, "Reply sent to the known e-mail address.")
     if plan != "decided":
         yield later(rng.uniform(0.1, 2))

@@ -119,6 +119,7 @@ def add_user(ws: Workspace, name: str, role: str, password: str) -> UserInfo:
 
 def set_password(ws: Workspace, name: str, password: str) -> None:
     """A user changes their own password; a manager may reset anyone's."""
+    roles.require_identified(ws)   # a viewer named like the user has not proved who they are
     password = check_password(password)
     hashed = HASHER.hash(password)
     with ws.transaction() as session:

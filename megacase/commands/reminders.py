@@ -1,0 +1,99 @@
+"""`megacase remind`, `megacase digest send` and `megacase settings show|set`.
+
+`remind` is meant for a scheduled task: it prints what is overdue, due soon, or
+near the end of the extension notice window, and exits 1 when anything is overdue.
+"""
+
+from __future__ import annotations
+
+import json
+
+EXIT_OK, EXIT_CHECK_FAILED = 0, 1
+
+
+def register(subparsers, common) -> None:
+    rm = subparsers.add_parser("remind", parents=[common],
+                               help="print what is due and overdue (exit 1 when anything is overdue)")
+    rm.add_argument("--days", type=int, help="due within this many working days (default: the register's setting)")
+    rm.add_argument("--new", action="store_true", help="only reminders not acknowledged yet")
+    rm.add_argument("--ack", action="store_true", help="acknowledge what is printed (an officer)")
+    rm.add_argument("--json", action="store_true")
+    rm.set_defaults(func=cmd_remind)
+
+    dg = subparsers.add_parser("digest", parents=[common], help="the daily e-mail digest to an internal address")
+    dgs = dg.add_subparsers(dest="digest_command", required=True, parser_class=type(dg))
+    send = dgs.add_parser("send", parents=[common], help="send today's digest if enabled and not sent yet")
+    send.add_argument("--force", action="store_true", help="send even if disabled or already sent today")
+    send.set_defaults(func=cmd_digest_send)
+    show = dgs.add_parser("show", parents=[common], help="print today's digest without sending it")
+    show.set_defaults(func=cmd_digest_show)
+
+    st = subparsers.add_parser("settings", parents=[common], help="the register's shared settings")
+    sts = st.add_subparsers(dest="settings_command", required=True, parser_class=type(st))
+    sts.add_parser("show", parents=[common]).set_defaults(func=cmd_settings_show)
+    sv = sts.add_parser("set", parents=[common], help="e.g. settings set review.four_eyes on")
+    sv.add_argument("key")
+    sv.add_argument("value")
+    sv.set_defaults(func=cmd_settings_set)
+
+
+def cmd_remind(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.errors import InputError
+    from megacase.services import reminders
+    if args.days is not None and args.days < 0:
+        raise InputError("--days cannot be negative.")
+    ws = open_workspace(args)
+    rows = reminders.pending(ws) if args.new else reminders.current(ws, due_soon_days=args.days)
+    if args.new and args.days is not None:
+        rows = [r for r in rows if r.kind != reminders.DUE_SOON or r.working_days_left <= args.days]
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+    elif not rows:
+        print(f"Nothing due: no case is overdue or due within the lead time ({ws.today().isoformat()}).")
+    else:
+        for r in rows:
+            owner = f"  [{r.owner}]" if r.owner else ""
+            print(f"{r.kind_label.upper():<17} {r.message}{owner}")
+    if args.ack and rows:
+        count = reminders.acknowledge(ws, rows)
+        if not args.json:
+            print(f"Acknowledged {count} reminder{'s' if count != 1 else ''}.")
+    return EXIT_CHECK_FAILED if any(r.kind == reminders.OVERDUE for r in rows) else EXIT_OK
+
+
+def cmd_digest_send(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import digest
+    ws = open_workspace(args)
+    sent = digest.send(ws, force=args.force)
+    if sent is None:
+        print("No digest sent: it is switched off (settings set digest.enabled on) or was sent today already.")
+    else:
+        print(f"Digest sent: {sent.subject_line}")
+    return EXIT_OK
+
+
+def cmd_digest_show(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import digest
+    d = digest.compose(open_workspace(args))
+    print(f"Subject: {d.subject_line}\n\n{d.body}", end="")
+    return EXIT_OK
+
+
+def cmd_settings_show(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import mail, settings  # noqa: F401  (mail declares the SMTP settings)
+    for spec, value in settings.all_values(open_workspace(args)):
+        shown = ("on" if value else "off") if spec.kind is bool else (value if value != "" else "(not set)")
+        print(f"{spec.key:<36} {str(shown):<24} {spec.label}")
+    return EXIT_OK
+
+
+def cmd_settings_set(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import mail, settings  # noqa: F401  (mail declares the SMTP settings)
+    value = settings.set_value(open_workspace(args), args.key, args.value)
+    print(f"{args.key} = {('on' if value else 'off') if isinstance(value, bool) else value}")
+    return EXIT_OK

@@ -1,0 +1,120 @@
+"""`megacase user add|list|deactivate|passwd`, and who the command line acts as.
+
+Identification (``identify_cli``), once the register is unlocked:
+
+- a register without users: the actor is ``--user``/``MEGACASE_USER`` or the OS account, as an officer;
+- a register with users: ``--user NAME`` (or ``MEGACASE_USER``) with that user's password from
+  ``MEGACASE_USER_PASSWORD`` or, on a terminal, a prompt. A wrong password stops the command (exit 2).
+  Without a name or a password the command runs as an unidentified *viewer*: reading commands
+  (case list, remind, review, report, audit verify) work, anything that changes the register is refused.
+
+A new user's password comes from ``--password-file``, ``MEGACASE_NEW_USER_PASSWORD`` or a prompt
+(asked twice); never from the command line itself, where other users could read it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from megacase.errors import InputError
+
+EXIT_OK = 0
+USER_ENV, PASSWORD_ENV, NEW_PASSWORD_ENV = "MEGACASE_USER", "MEGACASE_USER_PASSWORD", "MEGACASE_NEW_USER_PASSWORD"
+
+
+def _tty() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def identify_cli(ws, args):
+    """The Workspace the command acts in (see the module's rules)."""
+    from megacase.services import roles, users
+    if not users.has_users(ws):
+        return ws
+    name = getattr(args, "user", None) or os.environ.get(USER_ENV)
+    if not name:
+        return ws.as_actor(roles.viewer())
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None and _tty():
+        password = getpass.getpass(f"Password for {name}: ")
+    if password is None:
+        return ws.as_actor(roles.viewer(name))
+    return users.identify(ws, name, password, via="command line")
+
+
+def register(subparsers, common) -> None:
+    user = subparsers.add_parser("user", parents=[common], help="the register's users (officer or manager)")
+    us = user.add_subparsers(dest="user_command", required=True, parser_class=type(user))
+    add = us.add_parser("add", parents=[common], help="add a user with a role and a password")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("officer", "manager"))
+    add.add_argument("--password-file", help=f"file holding the new password (or {NEW_PASSWORD_ENV}, or a prompt)")
+    add.set_defaults(func=cmd_user_add)
+    ls = us.add_parser("list", parents=[common], help="list the users")
+    ls.add_argument("--all", action="store_true", help="include deactivated users")
+    ls.set_defaults(func=cmd_user_list)
+    off = us.add_parser("deactivate", parents=[common], help="stop a user from signing in (a manager's task)")
+    off.add_argument("name")
+    off.set_defaults(func=cmd_user_deactivate)
+    pw = us.add_parser("passwd", parents=[common], help="change your password (a manager may reset anyone's)")
+    pw.add_argument("name")
+    pw.add_argument("--password-file")
+    pw.set_defaults(func=cmd_user_passwd)
+
+
+def _new_password(args) -> str:
+    if args.password_file:
+        try:
+            return Path(args.password_file).read_text("utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise InputError(f"Cannot read the password file: {exc.strerror}.") from None
+    env = os.environ.get(NEW_PASSWORD_ENV)
+    if env:
+        return env
+    if _tty():
+        first = getpass.getpass(f"New password for {args.name}: ")
+        if getpass.getpass("Repeat the password: ") != first:
+            raise InputError("The two passwords differ.")
+        return first
+    raise InputError(f"Give the new password with --password-file, {NEW_PASSWORD_ENV} or at the prompt.")
+
+
+def cmd_user_add(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import users
+    ws = open_workspace(args)
+    info = users.add_user(ws, args.name, args.role, _new_password(args))
+    print(f"Added {info.role} '{info.name}'. From now on each session names its user and password.")
+    return EXIT_OK
+
+
+def cmd_user_list(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import users
+    ws = open_workspace(args)
+    rows = users.list_users(ws, include_inactive=args.all)
+    if not rows:
+        print("No users: whoever unlocks the register acts as an officer named after the system account.")
+    for u in rows:
+        print(f"{u.name:<20} {u.role:<8} {'active' if u.active else 'deactivated':<12} since {u.created_at:%Y-%m-%d}")
+    return EXIT_OK
+
+
+def cmd_user_deactivate(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import users
+    users.deactivate(open_workspace(args), args.name)
+    print(f"Deactivated '{args.name}'.")
+    return EXIT_OK
+
+
+def cmd_user_passwd(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import users
+    ws = open_workspace(args)
+    users.set_password(ws, args.name, _new_password(args))
+    print(f"Password of '{args.name}' changed.")
+    return EXIT_OK
