@@ -131,6 +131,8 @@ def _act(ws: Workspace, reference: str, action: Action, kind: str, apply, detail
     with ws.transaction() as session:
         case = load_case(session, reference)
         extra = apply(session, case) or {}
+        # Free text that may name the person goes under the subject's key (erasure shreds it), never in details.
+        personal = {**(personal or {}), **extra.pop("_personal", {})} or None
         audit.record(session, ws, kind, case_id=case.id, subject_id=case.subject_id,
                      details={"reference": case.reference, "state": case.state, **(details or {}), **extra},
                      personal=personal)
@@ -187,8 +189,9 @@ def record_answer(ws: Workspace, reference: str, answer: str, result: str) -> Ca
         for susp in case.suspensions:
             if susp.ended_on is None:
                 susp.ended_on = max(ws.today(), susp.started_on)
-        return {"step": step.id, "method": step.method, "result": result, "answer": stored,
-                "resumed_on": ws.today().isoformat()}
+        said = {"answer": stored} if step.method == "id_card" else {"_personal": {"answer": stored}}
+        return {"step": step.id, "method": step.method, "result": result, "resumed_on": ws.today().isoformat(),
+                **said}
 
     return _act(ws, reference, Action.SUBJECT_ANSWERED, "identity.answered", apply)
 
@@ -213,7 +216,9 @@ def record_identity_check(ws: Workspace, reference: str, method: str, result: st
         if method == "known_address" and result == "verified":
             case.identified_by_known_address = True
         audit.record(session, ws, "identity.checked", case_id=case.id, subject_id=case.subject_id,
-                     details={"reference": case.reference, "method": method, "result": result, "note": stored})
+                     details={"reference": case.reference, "method": method, "result": result,
+                              **({"note": stored} if method == "id_card" else {})},
+                     personal=None if method == "id_card" else {"note": stored})
     return get_case(ws, reference)
 
 
@@ -244,12 +249,15 @@ def decide(ws: Workspace, reference: str, outcome: str, legal_ground: str | None
                             "the subject is told of it and of the right to complain to the APD/GBA.")
 
     def apply(session: Session, case: Case):
+        from megacase.services.restriction import check_decision
+        check_decision(case, result)   # Art. 21(3): an objection to direct marketing is granted without weighing
         _transition(session, case, Action.DECIDE, result)
         case.outcome, case.legal_ground, case.decided_at = result.value, ground, ws.now_naive()
         case.decision_note = (note or "").strip() or None
         if RequestType.OBJECTION.value in {t.request_type for t in case.types} and result is Outcome.REFUSED:
             case.subject.processing_suspended = False  # objection not founded: processing may resume
-        return {"outcome": result.value, "legal_ground": ground, "note": case.decision_note}
+        return {"outcome": result.value, "legal_ground": ground,
+                "_personal": {"note": case.decision_note} if case.decision_note else {}}
 
     return _act(ws, reference, Action.DECIDE, "case.decided", apply,
                 after=lambda session, case: approvals.on_decision(session, ws, case))  # four-eyes review

@@ -53,4 +53,5 @@ def mark_item(ws: Workspace, item_id: int, done: bool, note: str | None = None) 
         item.note = (note or "").strip() or None
         audit.record(session, ws, "checklist.done" if done else "checklist.undone", case_id=case.id,
                      subject_id=case.subject_id, details={"reference": case.reference, "processor": item.processor.name,
-                                                          "action": item.action, "note": item.note})
+                                                          "action": item.action},
+                     personal={"note": item.note} if item.note else None)   # free text: sealed, shredded on erasure

@@ -7,8 +7,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from megacase.errors import RuleViolation
 from megacase.store.orm import SubjectKey
 from megacase.store.subject_crypto import new_subject_key, open_sealed, seal
+
+
+class SubjectErased(RuleViolation, ValueError):
+    """The subject's key was destroyed (erasure): a message fit for the user, still a ValueError for old callers."""
 
 
 def ensure_key(session: Session, subject_id: int) -> bytes:
@@ -18,7 +23,7 @@ def ensure_key(session: Session, subject_id: int) -> bytes:
         session.add(row)
         session.flush()
     if row.key is None:
-        raise ValueError("this subject was erased: nothing personal can be recorded about them any more")
+        raise SubjectErased("This subject was erased: nothing personal can be recorded about them any more.")
     return row.key
 
 
