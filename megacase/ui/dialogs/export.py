@@ -1,0 +1,220 @@
+"""Export case files for the authority: choose the cases, preview one, save one PDF or a folder of them.
+
+The preview shows the very PDF that will be saved (rendered once, in the
+background). QtPdf is not part of PySide6-Essentials, so pages are rasterised
+with poppler's ``pdftoppm`` through pipes (nothing personal touches the disk);
+without ``pdftoppm`` the dialog says so and saving still works.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
+                               QVBoxLayout, QWidget)
+
+from megacase.errors import MegaCaseError
+from megacase.services import case_file
+from megacase.services.case_file import RenderedCaseFile
+from megacase.services.records import CaseSummary
+from megacase.services.workspace import Workspace
+from megacase.ui.dialogs.base import ServiceDialog, muted
+from megacase.ui.prompter import Prompter
+from megacase.ui.workers import run_task
+
+PREVIEW_DPI = 60
+PREVIEW_MAX_PAGES = 40
+
+
+def preview_available() -> bool:
+    return shutil.which("pdftoppm") is not None
+
+
+def page_images(pdf: bytes, dpi: int = PREVIEW_DPI, max_pages: int = PREVIEW_MAX_PAGES) -> tuple[list[bytes], int]:
+    """PNG images of the first pages of ``pdf`` and the page count; through pipes, no temporary file."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    count = len(PdfReader(BytesIO(pdf)).pages)
+    images = []
+    for n in range(1, min(count, max_pages) + 1):
+        done = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(n), "-l", str(n), "-singlefile", "-"],
+                              input=pdf, capture_output=True, timeout=60, check=True)
+        images.append(done.stdout)
+    return images, count
+
+
+class CaseFileDialog(ServiceDialog):
+    """``result_value`` is the list of ExportResult written."""
+
+    ok_text = "Save…"
+
+    def __init__(self, ws: Workspace, cases: list[CaseSummary], current: str | None, prompter: Prompter,
+                 parent=None, preview: bool | None = None):
+        super().__init__("Export case files",
+                         "A case file is the record the data protection authority may ask for: every step, letter "
+                         "and audit event of a case, with the hashes that let it be checked later. Each export is "
+                         "recorded in the audit trail.", parent)
+        self.setObjectName("caseFileDialog")
+        self.ws, self.prompter = ws, prompter
+        self.preview_enabled = preview_available() if preview is None else preview
+        self.rendered: dict[str, RenderedCaseFile] = {}
+        self.previewed: str | None = None
+        self.resize(980, 720)
+
+        self.list = QListWidget()
+        self.list.setObjectName("exportCases")
+        for c in cases:
+            item = QListWidgetItem(f"{c.reference}   {c.subject_name} · {c.types_label} · {c.state.label}")
+            item.setData(Qt.ItemDataRole.UserRole, c.reference)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if c.reference == current else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+            if c.reference == current:
+                self.list.setCurrentItem(item)
+        self.list.currentItemChanged.connect(lambda item, _prev: self.show_preview(self._ref(item)))
+        self.list.itemChanged.connect(lambda _item: self._update_ok())
+        all_ = QPushButton("Tick all shown")
+        all_.clicked.connect(lambda: self._tick_all(Qt.CheckState.Checked))
+        none = QPushButton("Untick all")
+        none.clicked.connect(lambda: self._tick_all(Qt.CheckState.Unchecked))
+        left = QVBoxLayout()
+        left.addWidget(muted("Cases in the list (tick those to export; one file each, with an index when "
+                             "there are several):"))
+        left.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        row.addWidget(all_)
+        row.addWidget(none)
+        row.addStretch(1)
+        left.addLayout(row)
+
+        self.preview_title = QLabel()
+        self.preview_title.setObjectName("previewTitle")
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.pages_layout.setSpacing(10)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("preview")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.pages)
+        self.scroll.setStyleSheet("QScrollArea#preview { background: #8a9099; }")
+        right = QVBoxLayout()
+        right.addWidget(self.preview_title)
+        right.addWidget(self.scroll, 1)
+
+        body = QHBoxLayout()
+        body.addLayout(left, 2)
+        body.addLayout(right, 3)
+        self.layout_.addLayout(body, 1)
+        self.finish_layout()
+        self._update_ok()
+        self.show_preview(current)
+
+    # --- which cases -------------------------------------------------------------------------------
+    @staticmethod
+    def _ref(item: QListWidgetItem | None) -> str | None:
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def checked(self) -> list[str]:
+        return [self._ref(self.list.item(i)) for i in range(self.list.count())
+                if self.list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def set_checked(self, references: list[str]) -> None:
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            item.setCheckState(Qt.CheckState.Checked if self._ref(item) in references else Qt.CheckState.Unchecked)
+
+    def _tick_all(self, state) -> None:
+        for i in range(self.list.count()):
+            self.list.item(i).setCheckState(state)
+
+    def _update_ok(self) -> None:
+        n = len(self.checked())
+        self.ok_button.setEnabled(n > 0)
+        self.ok_button.setText("Save…" if n <= 1 else f"Save {n} case files…")
+
+    # --- preview -------------------------------------------------------------------------------------
+    def _clear_pages(self) -> None:
+        while self.pages_layout.count():
+            widget = self.pages_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+
+    def show_preview(self, reference: str | None) -> None:
+        self.previewed = reference
+        self._clear_pages()
+        if reference is None:
+            self.preview_title.setText("Choose a case to preview its case file.")
+            return
+        self.preview_title.setText(f"Preparing the case file of {reference}…")
+        ws = self.ws
+        run_task(lambda: self._render(ws, reference), lambda result: self._preview_ready(reference, result),
+                 lambda exc: self._preview_failed(reference, exc))
+
+    def _render(self, ws: Workspace, reference: str):
+        rendered = case_file.render_case_file(ws, reference)
+        images, count = page_images(rendered.pdf) if self.preview_enabled else ([], 0)
+        return rendered, images, count
+
+    def _preview_ready(self, reference: str, result) -> None:
+        rendered, images, count = result
+        self.rendered[reference] = rendered
+        if reference != self.previewed:
+            return                      # the officer moved on to another case meanwhile
+        if not self.preview_enabled:
+            self.preview_title.setText(f"{reference}: ready to save. (No preview: poppler's pdftoppm is not "
+                                       "installed.)")
+            return
+        shown = f"first {len(images)} of {count}" if count > len(images) else f"{count}"
+        chain = "audit chain intact" if rendered.integrity.ok else "AUDIT CHAIN BROKEN"
+        self.preview_title.setText(f"Case file of {reference}: {shown} page(s), {chain}.")
+        for png in images:
+            pixmap = QPixmap()
+            pixmap.loadFromData(png, "PNG")
+            page = QLabel()
+            page.setObjectName("previewPage")
+            page.setPixmap(pixmap)
+            page.setStyleSheet("background: white; border: 1px solid #5f6670;")
+            self.pages_layout.addWidget(page)
+
+    def _preview_failed(self, reference: str, exc: BaseException) -> None:
+        if reference == self.previewed:
+            self.preview_title.setText(f"No preview of {reference}: {exc}")
+
+    def preview_page_count(self) -> int:
+        return self.pages_layout.count()
+
+    # --- saving --------------------------------------------------------------------------------------
+    def attempt(self) -> bool:
+        try:
+            result = self.submit()
+        except MegaCaseError as exc:
+            self.show_error(str(exc))
+            return False
+        if result is None:             # the officer cancelled the file chooser: stay
+            return False
+        self.result_value = result
+        self.accept()
+        return True
+
+    def submit(self):
+        refs = self.checked()
+        if len(refs) == 1:
+            ref = refs[0]
+            path = self.prompter.save_file(self, "Save the case file", f"{ref}.pdf", "PDF files (*.pdf)")
+            if path is None:
+                return None
+            path = path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+            rendered = self.rendered.get(ref)
+            # Save exactly the file that was previewed, when it was.
+            return [case_file.save_case_file(self.ws, rendered, path) if rendered
+                    else case_file.export_case(self.ws, ref, path)]
+        folder = self.prompter.choose_folder(self, f"Folder for {len(refs)} case files")
+        if folder is None:
+            return None
+        return case_file.export_cases(self.ws, refs, Path(folder))

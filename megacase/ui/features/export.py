@@ -1,0 +1,73 @@
+"""File > Export case file… (Ctrl+E) and Tools > Register report…: what the authority asks for."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from megacase.errors import MegaCaseError
+from megacase.services import register_report
+from megacase.ui.dialogs.export import CaseFileDialog
+
+
+class ExportFeature:
+    def __init__(self, window):
+        self.w = window
+        self.case_file = QAction("&Export case file…", window)
+        self.case_file.setObjectName("exportCaseFile")
+        self.case_file.setShortcut(QKeySequence("Ctrl+E"))
+        self.case_file.setStatusTip("The regulator's case file (PDF) of this case or of several cases")
+        self.case_file.triggered.connect(self.export_case_files)
+        self.case_file.setEnabled(False)
+        self.register = QAction("&Register report…", window)
+        self.register.setObjectName("exportRegister")
+        self.register.setStatusTip("A year's requests: counts, reply times, extensions, refusals (PDF and CSV)")
+        self.register.triggered.connect(self.export_register)
+        window.add_action(self.case_file, "file")
+        window.add_action(self.register, "tools")
+        window.case_shown.connect(lambda detail: self.case_file.setEnabled(detail is not None))
+
+    def export_case_files(self) -> None:
+        w = self.w
+        visible = set(w.case_list.visible_references())
+        cases = [c for c in w.case_list.cases() if c.reference in visible]
+        current = w.case_list.current_reference()
+        dialog = CaseFileDialog(w.ws, cases, current, w.prompter, w)
+        if w.prompter.run_dialog(dialog) and dialog.result_value:
+            results = dialog.result_value
+            where = results[0].path if len(results) == 1 else results[0].path.parent
+            broken = [r.reference for r in results if not r.chain_ok]
+            text = f"Saved {len(results)} case file(s) to {where}."
+            if len(results) > 1:
+                text += " The folder's index.csv lists them with each file's SHA-256."
+            if broken:
+                text += " WARNING: the audit chain is broken; the case files say where."
+            w.prompter.info(w, "Case file exported", text)
+            if current:
+                w.show_changed_case(w.load_case_now(current))   # the export is now in the case's timeline
+
+    def export_register(self) -> None:
+        w = self.w
+        answer = w.prompter.ask_text(w, "Register report", "Year of receipt of the requests:", str(w.ws.today().year))
+        if not answer:
+            return
+        try:
+            year = int(answer.strip())
+        except ValueError:
+            w.prompter.error(w, "Register report", f"'{answer}' is not a year.")
+            return
+        pdf = w.prompter.save_file(w, "Save the register report", f"register-{year}.pdf", "PDF files (*.pdf)")
+        if pdf is None:
+            return
+        pdf = pdf if pdf.suffix.lower() == ".pdf" else pdf.with_suffix(".pdf")
+        csv_path = pdf.with_suffix(".csv")
+        try:
+            stats = register_report.export_register(w.ws, year, pdf, csv_path)
+        except MegaCaseError as exc:
+            w.prompter.error(w, "Register report", str(exc))
+            return
+        w.prompter.info(w, "Register report", f"{stats.total} requests received in {year}: the report is in "
+                                              f"{pdf.name}, the figures for a spreadsheet in {csv_path.name}.")
+
+
+def install(window) -> None:
+    window.export_feature = ExportFeature(window)
