@@ -252,10 +252,17 @@ def _split(text: str, language: str, template_id: str) -> RenderedLetter:
     return RenderedLetter(subject_line, body)
 
 
+@lru_cache(maxsize=128)
+def _checked(source: str, language: str, template_id: str):
+    """Compiled and checked once per source text (compiling is most of a preview's time)."""
+    template, ast = _compile(source, language, template_id)
+    _check_names(ast, language, template_id)
+    return template
+
+
 def render_source(source: str, context: dict, language: str, template_id: str = "letter") -> RenderedLetter:
     """Render one template source; every template problem is an InputError naming it."""
-    template, ast = _compile(source.replace("\r\n", "\n"), language, template_id)
-    _check_names(ast, language, template_id)
+    template = _checked(source.replace("\r\n", "\n"), language, template_id)
     parts, size = [], 0
     try:
         for chunk in template.generate(**context):

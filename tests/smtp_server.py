@@ -1,0 +1,122 @@
+"""A real SMTP server on loopback for the letter tests: restartable on its port, optionally STARTTLS + AUTH.
+
+aiosmtpd's Controller runs the server in a thread; port 0 cannot be used (the
+controller connects to its own port to check it is up), so a free port is
+bound first and handed over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import socket
+import ssl
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.policy import default
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+
+@dataclass
+class Delivered:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+    @property
+    def message(self):
+        return message_from_bytes(self.data, policy=default)
+
+
+@dataclass
+class Handler:
+    messages: list[Delivered] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)       # recipients answered with 550
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(Delivered(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        return f"250 2.0.0 Ok: queued as TEST{len(self.messages)}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def self_signed() -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """(server context, client context trusting only that certificate) for 127.0.0.1."""
+    import tempfile
+    from pathlib import Path
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    folder = Path(tempfile.mkdtemp())
+    (folder / "c.pem").write_bytes(cert_pem)
+    (folder / "k.pem").write_bytes(key_pem)
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(folder / "c.pem", folder / "k.pem")
+    client = ssl.create_default_context(cadata=cert_pem.decode("ascii"))
+    return server, client
+
+
+class LoopbackSmtp:
+    def __init__(self, tls_context: ssl.SSLContext | None = None, credentials: tuple[str, str] | None = None):
+        self.port = free_port()
+        self.handler = Handler()
+        self.tls_context, self.credentials = tls_context, credentials
+        self.logins: list[str] = []
+        self._controller: Controller | None = None
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        ok = self.credentials is not None and (auth_data.login.decode(), auth_data.password.decode()) == \
+            self.credentials
+        if ok:
+            self.logins.append(auth_data.login.decode())
+        return AuthResult(success=ok)
+
+    def start(self) -> "LoopbackSmtp":
+        kwargs = {}
+        if self.tls_context is not None:
+            kwargs.update(tls_context=self.tls_context, require_starttls=True)
+        if self.credentials is not None:
+            kwargs.update(authenticator=self._authenticate, auth_require_tls=True)
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def messages(self) -> list[Delivered]:
+        return self.handler.messages
+
+
+def point_at(ws, server: LoopbackSmtp, security: str = "none", user: str | None = None) -> None:
+    from megacase.services import mail
+    mail.configure(ws, "127.0.0.1", server.port, security, user=user, sender="privacy@megasecurity.eu")
