@@ -6,9 +6,10 @@ import logging
 import os
 import sys
 import traceback
+from typing import Callable
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from megacase.config import APP_AUTHOR, APP_NAME, resolve_data_dir
 from megacase.errors import NeedPassphrase
@@ -19,21 +20,31 @@ from megacase.store.keys import KeyStore
 log = logging.getLogger(__name__)
 
 
-def install_exception_hook() -> None:
-    """Log, then show a dialog with copyable details; the application keeps running."""
+def exception_details(exc_type, exc, tb) -> str:
+    """The traceback without the exception's message: messages may quote personal data, frames do not."""
+    frames = "".join(traceback.format_tb(tb))
+    return f"Traceback (most recent call last):\n{frames}{exc_type.__module__}.{exc_type.__qualname__}"
+
+
+def install_exception_hook(show: Callable[[str], None] | None = None):
+    """Log, then show a dialog with copyable details; the application keeps running.
+
+    ``show(details)`` replaces the dialog (tests); returns the hook.
+    """
     def hook(exc_type, exc, tb):
-        details = "".join(traceback.format_exception(exc_type, exc, tb))
-        log.error("unexpected error: %s", exc_type.__name__)
+        details = exception_details(exc_type, exc, tb)
+        log.error("unexpected error: %s", details)
+        if show is not None:
+            show(details)
+            return
         app = QApplication.instance()
         if app is None or os.environ.get("MEGACASE_NO_ERROR_DIALOG"):
             sys.__excepthook__(exc_type, exc, tb)
             return
-        box = QMessageBox(QMessageBox.Icon.Critical, "MegaCase: unexpected error",
-                          "Something went wrong. Nothing was saved from the action that failed.\n"
-                          "Copy the details below for the developers.")
-        box.setDetailedText(details)
-        box.exec()
+        from megacase.ui.dialogs.exception import ExceptionDialog
+        ExceptionDialog(details, app.activeWindow()).exec()
     sys.excepthook = hook
+    return hook
 
 
 def unlock_interactively(data_dir, keystore: KeyStore, actor):

@@ -82,6 +82,7 @@ class CaseActions(QObject):
             detail = call()
         except MegaCaseError as exc:
             self.w.prompter.error(self.w, "MegaCase", str(exc), details=f"{what}\n{type(exc).__name__}: {exc}")
+            self.w.refresh()      # the register may have changed under the window: show it as it is
             return None
         self.w.show_changed_case(detail, done)
         return detail
