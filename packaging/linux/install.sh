@@ -1,8 +1,8 @@
 #!/bin/sh
 # Install MegaCase from this unpacked folder.
 #
-#   ./install.sh                       for you alone, under ~/.local (no root needed)
-#   sudo ./install.sh --prefix /usr/local   for every user of this computer
+#   ./install.sh                              for you alone, under ~/.local (no root needed)
+#   sudo ./install.sh --prefix /usr/local     for every user of this computer
 #   ./install.sh --uninstall [--prefix DIR]   remove it again
 #
 # Installs the application in PREFIX/lib/megacase, the `megacase` command in PREFIX/bin, the menu
