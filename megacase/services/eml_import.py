@@ -220,8 +220,13 @@ def parse_eml(data: bytes) -> ParsedEmail:
         received = _received_at(msg)
         subject = _clean(str(msg["Subject"] or ""))[:500]
         leaves = list(_walk(msg))
-        body_part = msg.get_body(preferencelist=("plain", "html"))
-        body = _text_of(body_part) if body_part is not None else ""
+        body_part, body = None, ""
+        for kind in ("plain", "html"):    # an empty plain part next to an HTML one is common
+            part = msg.get_body(preferencelist=(kind,))
+            if part is not None and body_part is None:
+                body_part, body = part, _text_of(part)
+            elif part is not None and not body:
+                body_part, body = part, _text_of(part)
         files = []
         for i, part in enumerate(leaves, 1):
             if part is body_part or (part.get_content_maintype() == "text" and not part.get_filename()
