@@ -88,7 +88,8 @@ def sql_dump(engine) -> list[str]:
     try:
         conn = raw.driver_connection
         lines = []
-        schema = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").fetchall()
+        schema = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+                              "ORDER BY name").fetchall()
         for kind, name, sql in schema:
             lines.append(f"{sql};")
             if kind == "table":

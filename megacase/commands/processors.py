@@ -1,4 +1,4 @@
-"""`megacase processors list|show|edit|add|deactivate|activate` and `megacase steps list|done|kept|notified|no-notice|undo`.
+"""`megacase processors list|show|edit|add|deactivate|activate`, `megacase steps list|done|kept|notified|no-notice|undo`.
 
 The processor register, and what was done at each processor for one case
 (erased or kept under a ground; the Art. 19 notice sent on a date, or why not).

@@ -102,6 +102,20 @@ EVENT_LABELS = {
     "subject.created": "Subject registered",
     "subject.updated": "Subject details changed",
     "profile.created": "Register created",
+    "checklist.erased": "Erased at a processor",
+    "checklist.kept": "Kept at a processor under a legal ground",
+    "checklist.notified": "Art. 19 notice sent to a processor",
+    "checklist.no_notice": "No Art. 19 notice to a processor (reason recorded)",
+    "processor.updated": "Processor register changed",
+    "processor.added": "Processor added to the register",
+    "subject.erased": "Subject erased (key destroyed; invoices kept apart)",
+    "restriction.started": "Restriction of processing started (Art. 18)",
+    "restriction.lifted": "Restriction lifted after the Art. 18(3) notice",
+    "objection.direct_marketing": "Objection to direct marketing (Art. 21(3))",
+    "case.reduced_to_skeleton": "Reduced to its anonymous skeleton (retention)",
+    "invoice_retention.purged": "Invoice data purged at the end of the legal term",
+    "invoice_retention.viewed": "Invoice data kept after erasure consulted (manager)",
+    "retention.applied": "Retention of case records applied",
 }
 
 

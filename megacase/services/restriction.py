@@ -48,7 +48,8 @@ class RestrictionInfo:
     subject_reference: str
     restricted_since: date | None
     lifting_notice_sent_on: date | None     # the latest restriction-lifting letter sent since the start
-    processing_suspended: bool
+    processing_suspended: bool              # objection pending, or granted (processing stopped for good)
+    direct_marketing: bool = False          # this case: an objection to direct marketing (Art. 21(3))
 
     @property
     def restricted(self) -> bool:
@@ -74,15 +75,16 @@ def _lifting_notice(session: Session, subject: Subject) -> date | None:
     return to_local(sent_at).date() if sent_at else None
 
 
-def _info(session: Session, subject: Subject) -> RestrictionInfo:
+def _info(session: Session, subject: Subject, case: Case | None = None) -> RestrictionInfo:
     return RestrictionInfo(subject.reference, subject.restricted_since, _lifting_notice(session, subject),
-                           bool(subject.processing_suspended))
+                           bool(subject.processing_suspended), bool(case is not None and case.direct_marketing))
 
 
 def status(ws: Workspace, reference: str) -> RestrictionInfo:
-    """The processing flags of the subject of case ``reference``."""
+    """The processing flags of the subject of case ``reference``, and whether the case objects to direct marketing."""
     with ws.reading() as session:
-        return _info(session, load_case(session, reference).subject)
+        case = load_case(session, reference)
+        return _info(session, case.subject, case)
 
 
 def start(ws: Workspace, reference: str, ground: str) -> RestrictionInfo:
@@ -107,7 +109,7 @@ def start(ws: Workspace, reference: str, ground: str) -> RestrictionInfo:
         audit.record(session, ws, "restriction.started", case_id=case.id, subject_id=subject.id, details={
             "reference": case.reference, "subject": subject.reference, "since": ws.today().isoformat(),
             "ground": GROUNDS[ground]})
-        return _info(session, subject)
+        return _info(session, subject, case)
 
 
 def lift(ws: Workspace, reference: str, reason: str) -> RestrictionInfo:
@@ -129,7 +131,7 @@ def lift(ws: Workspace, reference: str, reason: str) -> RestrictionInfo:
             "reference": case.reference, "subject": subject.reference, "since": since.isoformat(),
             "until": ws.today().isoformat(), "notice_sent_on": notice.isoformat()},
             personal={"reason": reason})
-        return _info(session, subject)
+        return _info(session, subject, case)
 
 
 def mark_direct_marketing(ws: Workspace, reference: str, direct_marketing: bool = True) -> bool:

@@ -17,7 +17,8 @@ SEVEN = ["Lightspeed", "MailChimp", "Office 365", "PayPal", "Carriers", "Silvaso
 
 def _events(ws, kind):
     with ws.reading() as s:
-        return [json.loads(e.details) for e in s.query(AuditEvent).filter(AuditEvent.kind == kind).order_by(AuditEvent.seq)]
+        rows = s.query(AuditEvent).filter(AuditEvent.kind == kind).order_by(AuditEvent.seq)
+        return [json.loads(e.details) for e in rows]
 
 
 def test_the_register_holds_the_seven_processors_of_the_policy(ws):
