@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from megacase.domain.requests import CaseState, Channel, Outcome, RequestType
-from megacase.services.audit import TimelineEntry
+from megacase.services.audit import EVENT_LABELS, TimelineEntry
 from megacase.services.cases import IDENTITY_METHODS
 from megacase.services.checklist import ACTION_LABELS
 from megacase.services.workspace import TZ
@@ -85,6 +85,37 @@ SKIP = {"reference", "step", "letter", "note_id", "approval", "attachment", "ide
 PERSONAL_LABELS = {"summary": "Request (officer's summary)", "text": "Note", "name": "Name", "email": "E-mail",
                    "recipient": "Sent to", "address": "Address", "reason": "Reason", "comment": "Comment",
                    "note": "Note"}
+
+
+# Labels for kinds that ``audit.EVENT_LABELS`` does not name (its fallback is the raw kind in words).
+EXTRA_EVENT_LABELS = {
+    "case.exported": "Case file exported",
+    "case.comment_added": "Comment added",
+    "case.imported_eml": "E-mail imported",
+    "case.reduced_to_skeleton": "Case reduced to its skeleton (retention)",
+    "checklist.erased": "Processor step: data erased",
+    "checklist.kept": "Processor step: data kept (legal ground)",
+    "checklist.notified": "Processor notified (Art. 19)",
+    "checklist.no_notice": "Processor not notified (Art. 19 exemption)",
+    "letter.queued": "Letter written and queued",
+    "letter.sent": "Letter sent",
+    "letter.send_failed": "Letter not sent (delivery failed)",
+    "letter.resolved": "Letter delivery resolved",
+    "letter.address_override": "Letter to another address (identity verified)",
+    "letter.override_refused": "Other address refused",
+    "approval.requested": "Review requested (four eyes)",
+    "approval.approved": "Review: approved",
+    "approval.sent_back": "Review: sent back",
+    "restriction.started": "Restriction started (Art. 18)",
+    "restriction.lifted": "Restriction lifted (Art. 18(3))",
+    "objection.direct_marketing": "Objection to direct marketing (Art. 21(2))",
+    "subject.erased": "Subject erased: identifying data destroyed",
+    "register.exported": "Register report exported",
+}
+
+
+def event_label(entry: TimelineEntry) -> str:
+    return EVENT_LABELS.get(entry.kind) or EXTRA_EVENT_LABELS.get(entry.kind) or entry.label
 
 
 def format_utc_stamp(value: str) -> str:

@@ -164,7 +164,8 @@ def _identity(cf: CaseFile) -> list[Flowable]:
     for n, step in enumerate(d.identity_steps, 1):
         method = IDENTITY_METHODS.get(step.method, step.method)
         question = f"{method}\nAsked: {step.asked}" + (f"\nWhy proportionate: {step.reason}" if step.reason else "")
-        answer = f"{_dt(step.answered_at)}\n{step.answer}" if step.answered_at else "No answer yet"
+        said = step.answer if step.answer is not None else "[erased with the subject's data]"
+        answer = f"{_dt(step.answered_at)}\n{said}" if step.answered_at else "No answer yet"
         decided = f"{step.result.capitalize()}" + (f"\nby {step.decided_by}" if step.decided_by else "")
         rows.append([str(n), f"{_dt(step.asked_at)}\nby {step.asked_by}", question, answer, decided])
     intro = ("The request came from the subject's known e-mail address and was accepted as identified by it."
@@ -208,11 +209,14 @@ def _processors(cf: CaseFile) -> list[Flowable]:
                 cells.append("open")
         cells.append("\n".join(row["notes"]))
         rows.append(cells)
-    searched = sum(1 for i in items if i.action == "Search" and i.done_at)
-    notified = sum(1 for i in items if i.action.startswith("Notify") and i.done_at)
-    open_ = sum(1 for i in items if not i.done_at)
-    out.append(ps.p(f"{len(by_processor)} processor(s) concerned: {searched} searched, {notified} notified under "
-                    f"Art. 19, {open_} step(s) still open at export. A tick gives when the step was done and by whom."))
+    done = {step: sum(1 for i in items if i.action == step and i.done_at) for step in steps}
+    total = {step: sum(1 for i in items if i.action == step) for step in steps}
+    words = {"Search": "searched", "Act on": "acted on (erased, corrected or restricted)",
+             "Notify (Art. 19)": "notified under Art. 19"}
+    parts = [f"{words.get(step, step.lower())}: {done[step]} of {total[step]}" for step in steps]
+    open_ = sum(total.values()) - sum(done.values())
+    out.append(ps.p(f"{len(by_processor)} processor(s) concerned; " + "; ".join(parts) +
+                    f"; {open_} step(s) still open at export. A tick gives when the step was done and by whom."))
     step_width = 0.46 / len(steps)
     out.append(ps.table(["Processor and categories of data", *steps, "Notes"], rows,
                         [0.26, *([step_width] * len(steps)), 0.28]))
@@ -257,7 +261,7 @@ def _timeline(cf: CaseFile) -> list[Flowable]:
     for e in cf.detail.timeline:
         lines = [f'<font color="#{muted}">{escape(k)}:</font> {escape(v)}'.replace("\n", "<br/>")
                  for k, v in audit_text.detail_lines(e)]
-        event = f"<b>{escape(e.label)}</b>"
+        event = f"<b>{escape(audit_text.event_label(e))}</b>"
         if not i.ok and i.broken_seq is not None and e.seq >= i.broken_seq:
             event += f'<br/><font color="#{bad}">at or after the break: not verified</font>'
         rows.append([str(e.seq), _dt(e.at), e.actor, ps.markup(event, ps.CELL),

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 
 from megacase.errors import InputError
-from megacase.services import audit, case_file, case_file_check, cases, queries
+from megacase.services import audit, audit_text, case_file, case_file_check, cases, queries
 from megacase.store.orm import AuditEvent
 from tests.services.case_file_support import add_letter, flat, pdf_pages, rich_case
 
@@ -51,7 +51,7 @@ def test_every_letter_step_and_event_is_in_the_pdf(exported):
     assert len(detail.timeline) >= 15
     for e in detail.timeline:
         assert re.search(rf"(?m)^{e.seq}\s+{e.at:%Y-%m-%d}\s+{e.at:%H:%M}\s+{e.actor}\s+", whole), e
-        assert flat(e.label) in text_
+        assert flat(audit_text.event_label(e)) in text_
     # Accents and human-readable details.
     for phrase in ("Hélène Dubois", "Zoë (sa fille)", "Complexité : six années", "Rights invoked: Access (Art. 15), "
                    "Erasure (Art. 17)", "Clock suspended from: 2027-04-02", "Clock resumed on: 2027-04-09"):
