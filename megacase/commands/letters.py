@@ -1,0 +1,257 @@
+"""`megacase letter …`, `megacase outbox …`, `megacase import-eml FILE` and `megacase config smtp …`.
+
+A letter is addressed by case reference; ``--to`` is only the checked override of
+the known-address rule (it needs ``--reason`` and a verified identity on the case).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mimetypes
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+EXIT_OK, EXIT_CHECK_FAILED = 0, 1
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+def register(subparsers, common) -> None:
+    lt = subparsers.add_parser("letter", parents=[common], help="letter templates, previews and sending")
+    lts = lt.add_subparsers(dest="letter_command", required=True, parser_class=type(lt))
+    lts.add_parser("templates", parents=[common], help="the template ids, one per line").set_defaults(
+        func=cmd_templates)
+    for name, helptext in (("preview", "print the letter as it would go out"),
+                           ("send", "save the letter in the outbox and send it to the known address")):
+        c = lts.add_parser(name, parents=[common], help=helptext)
+        c.add_argument("reference")
+        c.add_argument("template")
+        c.add_argument("--processor", help="art19-notice: the processor it goes to")
+        c.add_argument("--requested", help="identity-request: what is asked (default: the open identity step)")
+        c.add_argument("--fee-amount", help="fee-notice: e.g. '25,00 EUR'")
+        c.add_argument("--fee-reason")
+        c.add_argument("--lift-on", help="restriction: the day it is lifted, YYYY-MM-DD")
+        c.add_argument("--restriction-reason")
+        c.add_argument("--kept", action="append", default=[], metavar="WHAT|GROUND",
+                       help="erasure: data kept and the legal ground (repeatable)")
+        c.set_defaults(func=cmd_preview if name == "preview" else cmd_send)
+    send = lts.choices["send"]
+    send.add_argument("--to", help="another address: only with --reason and a verified identity on the case")
+    send.add_argument("--reason", help="why the letter goes to --to (recorded in the audit trail)")
+    send.add_argument("--body-file", help="the text to send instead of the rendered one (UTF-8)")
+    send.add_argument("--attach", action="append", default=[], metavar="FILE", help="attach a file (repeatable)")
+    send.add_argument("--access-copy", action="store_true", help="attach the PDF copy of the subject's data")
+    send.add_argument("--protect", action="store_true",
+                      help="protect the PDF copy with a password (printed here; give it by another channel)")
+    send.add_argument("--portability", action="store_true", help="attach the data as JSON and CSV")
+
+    ob = subparsers.add_parser("outbox", parents=[common], help="letters waiting to be sent")
+    obs = ob.add_subparsers(dest="outbox_command", required=True, parser_class=type(ob))
+    ls = obs.add_parser("list", parents=[common], help="letters not sent yet (--all: with the sent ones)")
+    ls.add_argument("--all", action="store_true")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_outbox_list)
+    obs.add_parser("retry", parents=[common], help="send every waiting letter once (exit 1 if any still waits)") \
+        .set_defaults(func=cmd_outbox_retry)
+    rs = obs.add_parser("resolve", parents=[common], help="a letter whose sending was interrupted: did it arrive?")
+    rs.add_argument("letter_id", type=int)
+    group = rs.add_mutually_exclusive_group(required=True)
+    group.add_argument("--arrived", action="store_true", help="found in the sent items: mark it sent")
+    group.add_argument("--not-arrived", action="store_true", help="not found: put it back in the queue")
+    rs.add_argument("--note", required=True, help="what was checked")
+    rs.set_defaults(func=cmd_outbox_resolve)
+
+    im = subparsers.add_parser("import-eml", parents=[common], help="open a case from a saved e-mail (.eml)")
+    im.add_argument("file")
+    im.add_argument("--type", dest="types", action="append", help="request type (default: guessed from the text)")
+    im.add_argument("--subject-id", type=int, help="the existing subject, when the sender is not their known address")
+    im.add_argument("--name", help="register the sender as a new subject with this name")
+    im.add_argument("--language", default="fr")
+    im.set_defaults(func=cmd_import_eml)
+
+    cf = subparsers.add_parser("config", parents=[common], help="configure the application")
+    cfs = cf.add_subparsers(dest="config_command", required=True, parser_class=type(cf))
+    # Not parents=[common]: here --user is the mail server's user. The acting user is named before
+    # the subcommand (megacase --user alice config smtp --user privacy@…).
+    sm = cfs.add_parser("smtp", help="the mail server letters are sent through")
+    sm.add_argument("--data-dir", default=argparse.SUPPRESS)
+    sm.add_argument("--passphrase-file", default=argparse.SUPPRESS)
+    sm.add_argument("--host")
+    sm.add_argument("--port", type=int)
+    sm.add_argument("--security", choices=("none", "starttls", "tls"))
+    sm.add_argument("--user", dest="smtp_user", help="the user name on the mail server (often the sender address)")
+    sm.add_argument("--sender", help="the From address of letters")
+    sm.add_argument("--password", action="store_true",
+                    help="store the password in the keyring (from MEGACASE_SMTP_PASSWORD, or asked)")
+    sm.set_defaults(func=cmd_config_smtp)
+
+
+def _options(args):
+    from megacase.errors import InputError
+    from megacase.services.letters import LetterOptions
+    lift = None
+    if args.lift_on:
+        try:
+            lift = date.fromisoformat(args.lift_on)
+        except ValueError:
+            raise InputError(f"'{args.lift_on}' is not a date in YYYY-MM-DD form.") from None
+    kept = []
+    for item in args.kept:
+        what, sep, ground = item.partition("|")
+        if not sep or not what.strip() or not ground.strip():
+            raise InputError("--kept takes 'WHAT|GROUND', e.g. 'your invoices|Art. 17(3)(b) GDPR'.")
+        kept.append((what.strip(), ground.strip()))
+    return LetterOptions(identity_requested=args.requested, fee_amount=args.fee_amount, fee_reason=args.fee_reason,
+                         restriction_lift_on=lift, restriction_reason=args.restriction_reason, kept=tuple(kept),
+                         processor=args.processor)
+
+
+def cmd_templates(args) -> int:
+    from megacase.services import templates
+    for template_id in templates.template_ids():
+        print(f"{template_id:<28} {templates.title_of(template_id)}")
+    return EXIT_OK
+
+
+def cmd_preview(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import letters
+    draft = letters.preview(open_workspace(args), args.reference, args.template, _options(args))
+    kind = {"known_address": "known address", "processor": "processor contact"}.get(draft.recipient_kind, "")
+    print(f"To: {draft.recipient} ({kind}; language {draft.language})")
+    print(f"Subject: {draft.subject_line}")
+    print()
+    print(draft.body)
+    if draft.gaps:
+        print(f"\nNot ready to send: fill {', '.join(draft.gaps)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _read_file(path: str, limit: int = MAX_ATTACHMENT_BYTES) -> bytes:
+    from megacase.errors import InputError
+    try:
+        p = Path(path)
+        if p.stat().st_size > limit:
+            raise InputError(f"{p.name} is larger than {limit // (1024 * 1024)} MB.")
+        return p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
+
+
+def cmd_send(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.errors import InputError
+    from megacase.services import attachments, letters
+    from megacase.services.outbox import OutgoingFile
+    from megacase.services.recipients import AddressOverride
+    if bool(args.to) != bool(args.reason):
+        raise InputError("--to and --reason go together: another address needs the reason it is used.")
+    if args.protect and not args.access_copy:
+        raise InputError("--protect applies to --access-copy.")
+    ws = open_workspace(args)
+    files, password = [], None
+    if args.access_copy:
+        copy, password = attachments.access_copy(ws, args.reference, protect=args.protect)
+        files.append(copy)
+    if args.portability:
+        files.extend(attachments.portability_files(ws, args.reference))
+    for path in args.attach:
+        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        files.append(OutgoingFile(Path(path).name, mime, _read_file(path)))
+    if sum(len(f.data) for f in files) > MAX_ATTACHMENT_BYTES:
+        raise InputError("The attachments are too large together for one e-mail (20 MB).")
+    body = _read_file(args.body_file, 1024 * 1024).decode("utf-8", "replace") if args.body_file else None
+    override = AddressOverride(args.to, args.reason) if args.to else None
+    result = letters.send_letter(ws, args.reference, args.template, options=_options(args), body=body,
+                                 attachments=tuple(files), override=override)
+    if result.sent:
+        print(f"{result.reference}: letter {result.letter_id} sent ({result.server_reply}), "
+              f"Message-ID {result.message_id}")
+    else:
+        print(f"{result.reference}: letter {result.letter_id} {result.status}: {result.error}")
+    if password:
+        print(f"Password of the PDF copy (give it to the subject by telephone, never by e-mail): {password}")
+    return EXIT_OK if result.sent else EXIT_CHECK_FAILED
+
+
+def cmd_outbox_list(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import outbox
+    rows = outbox.list_outbox(open_workspace(args), include_sent=args.all)
+    if args.json:
+        print(json.dumps([{"letter": r.letter_id, "reference": r.reference, "template": r.template_id,
+                           "status": r.status, "attempts": r.attempts, "created_at": r.created_at.isoformat(),
+                           "sent_at": r.sent_at.isoformat() if r.sent_at else None, "message_id": r.message_id,
+                           "last_error": r.last_error} for r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print("The outbox is empty: every letter was sent.")
+    for r in rows:
+        when = f"sent {r.sent_at:%Y-%m-%d %H:%M}" if r.sent_at else f"saved {r.created_at:%Y-%m-%d %H:%M}"
+        print(f"{r.letter_id:>5}  {r.reference:<15} {r.template_id:<27} {r.status:<9} {when}  "
+              f"attempts {r.attempts}{'  ' + r.last_error if r.last_error and not r.sent_at else ''}")
+    return EXIT_OK
+
+
+def cmd_outbox_retry(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import outbox
+    results = outbox.retry(open_workspace(args))
+    if not results:
+        print("Nothing waits in the outbox.")
+    for r in results:
+        print(f"{r.letter_id:>5}  {r.reference:<15} {r.status}: {r.server_reply or r.error}")
+    return EXIT_OK if all(r.sent for r in results) else EXIT_CHECK_FAILED
+
+
+def cmd_outbox_resolve(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import outbox
+    outbox.resolve_uncertain(open_workspace(args), args.letter_id, arrived=args.arrived, note=args.note)
+    print(f"Letter {args.letter_id}: {'marked sent' if args.arrived else 'back in the outbox'}.")
+    return EXIT_OK
+
+
+def cmd_import_eml(args) -> int:
+    from megacase.cli import open_workspace
+    from megacase.services import eml_import
+    from megacase.services.subjects import NewSubject
+    data = _read_file(args.file, eml_import.MAX_BYTES)
+    ws = open_workspace(args)
+    new = None
+    if args.name:
+        new = NewSubject(args.name, eml_import.parse_eml(data).sender, args.language)
+    detail = eml_import.import_eml(ws, data, args.types, subject_id=args.subject_id, new_subject=new)
+    s = detail.summary
+    identified = "identified by the known address" if detail.identified_by_known_address else "not identified"
+    print(f"{s.reference}: {s.types_label}, received {s.received_at:%Y-%m-%d %H:%M}, due {s.due.isoformat()}, "
+          f"subject {detail.subject.reference} ({identified})")
+    return EXIT_OK
+
+
+def cmd_config_smtp(args) -> int:
+    import getpass
+
+    from megacase.cli import open_workspace
+    from megacase.errors import InputError
+    from megacase.services import mail
+    ws = open_workspace(args)
+    current = mail.load_settings(ws)
+    if any(v is not None for v in (args.host, args.port, args.security, args.smtp_user, args.sender)):
+        current = mail.configure(ws, args.host or current.host, args.port or current.port,
+                                 args.security or current.security,
+                                 args.smtp_user if args.smtp_user is not None else current.user,
+                                 args.sender)
+    if args.password:
+        password = os.environ.get(mail.PASSWORD_ENV)
+        if not password and sys.stdin is not None and sys.stdin.isatty():
+            password = getpass.getpass(f"Password of {current.user} on {current.host}: ")
+        if not password:
+            raise InputError(f"Give the password in {mail.PASSWORD_ENV} or at the prompt.")
+        mail.store_password(current, password)
+    stored = "set" if mail.password_for(current) else "not set"
+    print(f"Mail server: {current.host}:{current.port} ({current.security}), user {current.user or '(none)'}, "
+          f"sender {current.sender or '(not set)'}, password {stored}")
+    return EXIT_OK
