@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from megacase.domain.deadlines import Deadline, Suspension, compute_deadline
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType, allowed_actions, next_state
 from megacase.errors import IllegalTransition, NotFound
-from megacase.services import audit, subject_keys
+from megacase.services import audit, roles, subject_keys
 from megacase.services.checklist import ACTION_LABELS
 from megacase.services.records import (CaseDetail, CaseSummary, ChecklistInfo, IdentityStepInfo, LetterInfo, NoteInfo,
                                        SuspensionInfo)
@@ -93,6 +93,7 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
         d = deadline_of(case, today)
         notes = session.execute(select(Note).where(Note.case_id == case.id).order_by(Note.id)).scalars()
         linked = session.get(Case, case.linked_case_id) if case.linked_case_id else None
+        works = roles.is_officer(ws)    # a manager or a viewer is offered no action that changes the case
         return CaseDetail(
             summary=summary_of(case, today), subject=subject_info(case.subject), deadline=d,
             summary_text=case.summary, legal_ground=case.legal_ground, decision_note=case.decision_note,
@@ -100,7 +101,7 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
             extension_reason=case.extension_reason, extended_at=to_local(case.extended_at),
             extension_notice_on=case.extension_notice_on, identified_by_known_address=case.identified_by_known_address,
             linked_reference=linked.reference if linked else None,
-            allowed_actions=tuple(allowed_actions(CaseState(case.state))),
+            allowed_actions=tuple(allowed_actions(CaseState(case.state))) if works else (),
             identity_steps=tuple(IdentityStepInfo(s.id, s.method, s.asked, s.reason, to_local(s.asked_at), s.asked_by,
                                                   s.answer, to_local(s.answered_at), s.result, s.decided_by)
                                  for s in case.identity_steps),
@@ -115,9 +116,10 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
                         for n in notes),
             letters=_letters(session, case),
             timeline=tuple(audit.timeline(session, case.id, case.subject_id)),
-            allowed_outcomes=allowed_outcomes(CaseState(case.state)),
+            allowed_outcomes=allowed_outcomes(CaseState(case.state)) if works else (),
             # Offered before the decision only (record_identity_check itself accepts any open case).
-            identity_check_allowed=CaseState(case.state) in (CaseState.RECEIVED, CaseState.AWAITING_IDENTITY,
-                                                             CaseState.IN_PROGRESS),
-            checklist_editable=CaseState(case.state).is_open,       # as checklist.mark_item enforces
+            identity_check_allowed=works and CaseState(case.state) in (CaseState.RECEIVED,
+                                                                       CaseState.AWAITING_IDENTITY,
+                                                                       CaseState.IN_PROGRESS),
+            checklist_editable=works and CaseState(case.state).is_open,   # as checklist.mark_item enforces
         )

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from megacase.errors import PermissionDenied
 from megacase.services.workspace import Actor, Workspace
 
@@ -50,3 +52,20 @@ def require_manager(ws: Workspace, what: str = "This") -> None:
         raise PermissionDenied(f"{what} is for a manager (four-eyes review); an officer cannot do it.")
     if ws.actor.role != MANAGER:
         raise PermissionDenied(_NOT_IDENTIFIED)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What the window may offer the acting user (the services enforce the same rules)."""
+
+    works_cases: bool           # open, change, write and send: officers
+    reviews: bool               # approve or send back: managers
+    comments: bool              # a reviewer's comment: any identified user
+    acknowledges_reminders: bool
+    manages_users: bool         # a manager, or anyone while the register has no manager (see services.users)
+
+
+def capabilities(ws: Workspace) -> Capabilities:
+    role = ws.actor.role
+    return Capabilities(works_cases=role == OFFICER, reviews=role == MANAGER, comments=role in ROLES,
+                        acknowledges_reminders=role == OFFICER, manages_users=role == MANAGER)

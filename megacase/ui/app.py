@@ -75,8 +75,14 @@ def run_gui(args) -> int:
     ws = unlock_interactively(data_dir, KeyStore(), actor)
     if ws is None:
         return 0
+    from megacase.ui.dialogs.sign_in import sign_in_interactively
+    ws = sign_in_interactively(ws)      # a register with users asks who is working
+    if ws is None:
+        return 0
     from megacase.ui.main_window import MainWindow
     from megacase.ui.settings import UiSettings
     window = MainWindow(ws, UiSettings.default())
     window.show()
+    from megacase.ui.features.review import start_view
+    start_view(window)                  # the dashboard, or the manager's review for a manager
     return app.exec()

@@ -1,0 +1,97 @@
+"""Tools > Reminders and review…: the register's lead times, four-eyes review and the daily digest.
+
+Each changed value goes through ``settings.set_value`` (role checks and an audit event there);
+the dialog stays open with the message when a change is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
+                               QVBoxLayout)
+
+from megacase.errors import MegaCaseError
+from megacase.services import settings as st
+
+
+class ReviewSettingsDialog(QDialog):
+    def __init__(self, values: dict[str, Any], may_switch_four_eyes: bool,
+                 save: Callable[[str, Any], object], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Reminders and review")
+        self.setMinimumWidth(520)
+        self._values = dict(values)
+        self._save = save
+        self.result_value: list[str] | None = None
+
+        def spin(key: str, suffix: str) -> QSpinBox:
+            spec = st.SPECS[key]
+            box = QSpinBox()
+            box.setRange(spec.minimum, spec.maximum)
+            box.setSuffix(suffix)
+            box.setValue(values[key])
+            box.setToolTip(spec.label)
+            return box
+
+        self.due_soon = spin(st.REMINDER_DUE_SOON_DAYS.key, " working days before")
+        self.extension = spin(st.REMINDER_EXTENSION_DAYS.key, " working days before")
+        self.interval = spin(st.REMINDER_INTERVAL_MINUTES.key, " minutes")
+        self.four_eyes = QCheckBox("Refusals, fee requests and extensions need a manager's approval")
+        self.four_eyes.setObjectName("fourEyes")
+        self.four_eyes.setChecked(values[st.FOUR_EYES.key])
+        self.four_eyes.setEnabled(may_switch_four_eyes)
+        if not may_switch_four_eyes:
+            self.four_eyes.setToolTip("Only a manager switches four-eyes review on or off.")
+        self.digest = QCheckBox("Send a daily digest of due and overdue cases")
+        self.digest.setChecked(values[st.DIGEST_ENABLED.key])
+        self.digest_address = QLineEdit(values[st.DIGEST_ADDRESS.key])
+        self.digest_address.setPlaceholderText("privacy-team@megasecurity.eu")
+        self.digest_address.setToolTip("An internal address: references and deadlines only, never to a subject")
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        form = QFormLayout()
+        form.addRow(QLabel("<b>Reminders</b>"))
+        form.addRow("Case due soon", self.due_soon)
+        form.addRow("Extension notice window", self.extension)
+        form.addRow("Look for reminders every", self.interval)
+        form.addRow(QLabel("<b>Review</b>"))
+        form.addRow(self.four_eyes)
+        form.addRow(QLabel("<b>Daily digest</b> (by e-mail, through the letters' mail server)"))
+        form.addRow(self.digest)
+        form.addRow("Send it to", self.digest_address)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.attempt)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> dict[str, Any]:
+        return {st.REMINDER_DUE_SOON_DAYS.key: self.due_soon.value(),
+                st.REMINDER_EXTENSION_DAYS.key: self.extension.value(),
+                st.REMINDER_INTERVAL_MINUTES.key: self.interval.value(),
+                st.FOUR_EYES.key: self.four_eyes.isChecked(),
+                st.DIGEST_ENABLED.key: self.digest.isChecked(),
+                st.DIGEST_ADDRESS.key: self.digest_address.text().strip()}
+
+    def attempt(self) -> None:
+        changed = []
+        # the address before the switch: enabling a digest needs somewhere to send it
+        for key, value in sorted(self.chosen().items(), key=lambda kv: kv[0] != st.DIGEST_ADDRESS.key):
+            if value == self._values.get(key):
+                continue
+            try:
+                self._save(key, value)
+            except MegaCaseError as exc:
+                self.error.setText(str(exc))
+                self.error.show()
+                return
+            self._values[key] = value
+            changed.append(key)
+        self.result_value = changed
+        self.accept()

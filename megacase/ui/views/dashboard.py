@@ -1,0 +1,201 @@
+"""The home view: the counts that matter, each one click from the cases behind it, and a year in two charts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QSizePolicy, QSplitter, QTableView, QToolButton, QVBoxLayout, QWidget)
+
+from megacase.services import dashboard
+from megacase.services.workspace import Workspace
+from megacase.ui.models.cases import COL_DUE, COL_REF, COL_SUBJECT, CaseFilterProxy, CaseTableModel
+from megacase.ui.widgets.charts import MonthlyChart, ShareChart
+
+TONES = {"overdue": ("#b3261e", "#fdecea"), "due_soon": ("#8a5300", "#fff4e0"),
+         "suspended": ("#2f5d8a", "#e8f0fa"), "normal": ("#1f2328", "#ffffff")}
+
+STYLE = """
+QWidget#dashboardView { background: #f5f6f8; }
+QLabel#dashTitle { font-size: 15pt; font-weight: 700; color: #111827; }
+QLabel#dashSubtitle, QLabel#dashSection { color: #6b7280; }
+QLabel#dashSection { font-weight: 700; margin-top: 6px; }
+QLabel#listTitle { font-weight: 700; color: #111827; font-size: 10.5pt; }
+QToolButton#tile { background: white; border: 1px solid #dfe3e8; border-radius: 6px; padding: 8px 12px;
+                   text-align: left; }
+QToolButton#tile:hover { border-color: #8d97a5; }
+QToolButton#tile:checked { border: 2px solid #1f2937; }
+QToolButton#tile:focus { border-color: #4a6fa5; }
+QFrame#chartFrame { background: white; border: 1px solid #dfe3e8; border-radius: 6px; }
+"""
+
+
+class Tile(QToolButton):
+    """A count and its label; checked when its list is the one shown."""
+
+    def __init__(self, key: str, parent=None):
+        super().__init__(parent)
+        self.key = key
+        self.setObjectName("tile")
+        self.setCheckable(True)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(64)
+        self.count = 0
+
+    def show_count(self, count: dashboard.Count) -> None:
+        self.count = count.count
+        ink, background = TONES[count.tone if count.count else "normal"]
+        self.setText(f"{count.count}\n{count.label}")
+        self.setAccessibleName(f"{count.label}: {count.count}")
+        self.setToolTip(f"Show the {count.count} case{'s' if count.count != 1 else ''}: {count.label.lower()}")
+        self.setStyleSheet(f"QToolButton#tile {{ color: {ink}; background: {background}; font-size: 10pt; }}")
+
+
+class DashboardView(QWidget):
+    open_case = Signal(str)          # a reference the user wants to open in the cases view
+
+    def __init__(self, ws: Workspace, parent=None):
+        super().__init__(parent)
+        self.ws = ws
+        self.setObjectName("dashboardView")
+        self.setStyleSheet(STYLE)
+        self.board: dashboard.Dashboard | None = None
+        self.selected = "overdue"
+        self._dirty = True
+
+        self.title = QLabel("Dashboard")
+        self.title.setObjectName("dashTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("dashSubtitle")
+
+        self.tiles: dict[str, Tile] = {}
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        for n, key in enumerate(("overdue", "due_today", "due_7", "suspended", "extended", "extension_window")):
+            grid.addWidget(self._tile(key), 0, n)
+        self.type_row = QHBoxLayout()
+        self.type_row.setSpacing(6)
+
+        self.list_title = QLabel()
+        self.list_title.setObjectName("listTitle")
+        self.model = CaseTableModel(self)
+        self.proxy = CaseFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.set_quick("all")
+        self.table = QTableView()
+        self.table.setObjectName("dashboardCases")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_SUBJECT, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)
+        hint = QLabel("Double-click or press Enter to open a case.")
+        hint.setObjectName("dashSubtitle")
+
+        lists = QWidget()
+        lv = QVBoxLayout(lists)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.list_title)
+        lv.addWidget(self.table, 1)
+        lv.addWidget(hint)
+
+        self.monthly = MonthlyChart()
+        self.shares = ShareChart()
+        charts = QWidget()
+        cv = QVBoxLayout(charts)
+        cv.setContentsMargins(0, 0, 0, 0)
+        for chart in (self.monthly, self.shares):
+            frame = QFrame()
+            frame.setObjectName("chartFrame")
+            fl = QVBoxLayout(frame)
+            fl.setContentsMargins(1, 1, 1, 1)
+            fl.addWidget(chart)
+            cv.addWidget(frame, 1)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(lists)
+        self.splitter.addWidget(charts)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([780, 600])
+
+        section = QLabel("Open cases by request type")
+        section.setObjectName("dashSection")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addLayout(grid)
+        layout.addWidget(section)
+        layout.addLayout(self.type_row)
+        layout.addWidget(self.splitter, 1)
+
+    def _tile(self, key: str) -> Tile:
+        tile = Tile(key)
+        tile.clicked.connect(lambda _c=False, k=key: self.select(k))
+        self._group.addButton(tile)
+        self.tiles[key] = tile
+        return tile
+
+    # --- loading ----------------------------------------------------------------------------------
+    def mark_dirty(self) -> None:
+        """The register changed: reload now if shown, else when next shown."""
+        self._dirty = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.reload()
+
+    def reload(self) -> None:
+        self._dirty = False
+        self.board = dashboard.build(self.ws)
+        b = self.board
+        self.subtitle.setText(f"{b.today:%A %d %B %Y}  ·  {b.count('open').count} open cases  ·  "
+                              f"acting as {self.ws.actor.name} ({self.ws.actor.role})")
+        for c in b.counts:
+            if c.key in self.tiles:
+                self.tiles[c.key].show_count(c)
+        for c in b.by_type:
+            if c.key not in self.tiles:
+                tile = self._tile(c.key)
+                tile.setMinimumHeight(48)
+                self.type_row.addWidget(tile)
+            self.tiles[c.key].show_count(c)
+        self.monthly.set_months(b.months)
+        self.shares.set_months(b.months)
+        self.select(self.selected)
+
+    # --- the list behind a count ----------------------------------------------------------------
+    def select(self, key: str) -> None:
+        """Show the cases behind one count."""
+        self.selected = key
+        if self.board is None:
+            return
+        count = self.board.count(key)
+        self.tiles[key].setChecked(True)
+        label = count.label if not key.startswith("type:") else f"Open {count.label.lower()} requests"
+        self.list_title.setText(f"{label} — {count.count} case{'s' if count.count != 1 else ''}")
+        self.model.set_cases(self.board.cases(key))
+
+    def shown_references(self) -> list[str]:
+        return [self.model.case_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row()).reference
+                for r in range(self.proxy.rowCount())]
+
+    def _open_index(self, index) -> None:
+        if index.isValid():
+            self.open_case.emit(self.proxy.index(index.row(), COL_REF).data())

@@ -1,0 +1,279 @@
+"""The manager's review: overdue and at-risk cases (how late, owner, what they wait on, extensions),
+the approvals queue with approve / send back, comments, and the overdue report.
+
+What a user may do here comes from ``roles.capabilities``; the services enforce the same rules.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QSplitter,
+                               QTableView, QVBoxLayout, QWidget)
+
+from megacase.errors import MegaCaseError
+from megacase.services import approvals, overdue_report, review, roles
+from megacase.services.workspace import Workspace
+from megacase.ui.models.review import ApprovalTableModel, RecordRole, ReviewTableModel
+from megacase.ui.prompter import Prompter
+
+STYLE = """
+QWidget#reviewView { background: #f5f6f8; }
+QLabel#reviewTitle { font-size: 15pt; font-weight: 700; color: #111827; }
+QLabel#reviewSubtitle { color: #6b7280; }
+QLabel#sectionTitle { font-weight: 700; color: #111827; font-size: 10.5pt; }
+QTableView#reviewTable::item, QTableView#approvalsTable::item { padding: 4px 6px; }
+"""
+
+
+def _table(name: str, model) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(True)
+    table.verticalHeader().hide()
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class ReviewView(QWidget):
+    open_case = Signal(str)
+    changed = Signal()               # an approval or a comment changed the register
+
+    def __init__(self, ws: Workspace, prompter: Prompter, parent=None):
+        super().__init__(parent)
+        self.ws = ws
+        self.prompter = prompter
+        self.can = roles.capabilities(ws)
+        self.setObjectName("reviewView")
+        self.setStyleSheet(STYLE)
+        self._dirty = True
+
+        self.title = QLabel("Manager's review")
+        self.title.setObjectName("reviewTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("reviewSubtitle")
+        self.subtitle.setWordWrap(True)
+        self.at_risk_days = QSpinBox()
+        self.at_risk_days.setObjectName("atRiskDays")
+        self.at_risk_days.setRange(0, 40)
+        self.at_risk_days.setSuffix(" working days")
+        self.at_risk_days.setValue(review.default_filter(ws).at_risk_working_days)
+        self.at_risk_days.valueChanged.connect(lambda _v: self.reload())
+        self.report_button = QPushButton("Overdue report…")
+        self.report_button.setObjectName("overdueReport")
+        self.report_button.setToolTip("Save these cases as a PDF for a meeting and a CSV for a spreadsheet")
+        self.report_button.clicked.connect(self.export_report)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("At risk: due within"))
+        bar.addWidget(self.at_risk_days)
+        bar.addStretch(1)
+        bar.addWidget(self.report_button)
+
+        self.cases_title = QLabel()
+        self.cases_title.setObjectName("sectionTitle")
+        self.cases_model = ReviewTableModel(self)
+        self.cases_table = _table("reviewTable", self.cases_model)
+        header = self.cases_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.cases_table.doubleClicked.connect(self._open_case_row)
+        self.cases_table.activated.connect(self._open_case_row)
+        self.comment_button = QPushButton("Comment…")
+        self.comment_button.setObjectName("reviewComment")
+        self.comment_button.setToolTip("A reviewer's comment on the selected case (kept with its notes)")
+        self.comment_button.clicked.connect(self.comment)
+        self.open_button = QPushButton("Open case")
+        self.open_button.clicked.connect(lambda: self._open_case_row(self.cases_table.currentIndex()))
+        case_bar = QHBoxLayout()
+        case_bar.addWidget(self.cases_title)
+        case_bar.addStretch(1)
+        case_bar.addWidget(self.open_button)
+        case_bar.addWidget(self.comment_button)
+
+        self.queue_title = QLabel()
+        self.queue_title.setObjectName("sectionTitle")
+        self.queue_model = ApprovalTableModel(self)
+        self.queue_table = _table("approvalsTable", self.queue_model)
+        qh = self.queue_table.horizontalHeader()
+        qh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        qh.setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        self.queue_table.doubleClicked.connect(lambda index: self._open_reference(
+            self.queue_model.row_at(index.row()).reference if index.isValid() else None))
+        self.approve_button = QPushButton("Approve…")
+        self.approve_button.setObjectName("approve")
+        self.approve_button.clicked.connect(self.approve)
+        self.send_back_button = QPushButton("Send back…")
+        self.send_back_button.setObjectName("sendBack")
+        self.send_back_button.clicked.connect(self.send_back)
+        for button in (self.approve_button, self.send_back_button):
+            button.setVisible(self.can.reviews)
+        self.comment_button.setVisible(self.can.comments)
+        queue_bar = QHBoxLayout()
+        queue_bar.addWidget(self.queue_title)
+        queue_bar.addStretch(1)
+        queue_bar.addWidget(self.approve_button)
+        queue_bar.addWidget(self.send_back_button)
+        self.queue_hint = QLabel()
+        self.queue_hint.setObjectName("reviewSubtitle")
+        self.queue_hint.setWordWrap(True)
+
+        top = QWidget()
+        tv = QVBoxLayout(top)
+        tv.setContentsMargins(0, 0, 0, 0)
+        tv.addLayout(case_bar)
+        tv.addWidget(self.cases_table, 1)
+        bottom = QWidget()
+        bv = QVBoxLayout(bottom)
+        bv.setContentsMargins(0, 0, 0, 0)
+        bv.addLayout(queue_bar)
+        bv.addWidget(self.queue_table, 1)
+        bv.addWidget(self.queue_hint)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        self.queue_table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.cases_table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+
+    # --- loading ----------------------------------------------------------------------------------
+    def mark_dirty(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.reload()
+
+    def current_filter(self) -> review.ReviewFilter:
+        return review.ReviewFilter(self.at_risk_days.value())
+
+    def reload(self) -> None:
+        self._dirty = False
+        f = self.current_filter()
+        items = review.items(self.ws, f)
+        queue = approvals.pending(self.ws)
+        overdue = sum(1 for i in items if i.status == review.OVERDUE)
+        self.subtitle.setText(f"{self.ws.today():%A %d %B %Y}  ·  {f.describe()}  ·  acting as "
+                              f"{self.ws.actor.name} ({roles.ROLE_LABELS.get(self.ws.actor.role, self.ws.actor.role)})")
+        self.cases_title.setText(f"{overdue} overdue, {len(items) - overdue} at risk")
+        self.cases_model.set_rows(items)
+        self.queue_title.setText(f"Approvals waiting — {len(queue)}")
+        self.queue_model.set_rows(queue)
+        if self.can.reviews:
+            self.queue_hint.setText("Approve lets the officer send the letter or record the extension; send back "
+                                    "holds it with your comment. Every review is in the case's audit trail.")
+        else:
+            self.queue_hint.setText("Only a manager approves or sends back. With four-eyes review on, these "
+                                    "refusals, fees and extensions wait here before they can go out.")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has_request = self.queue_table.currentIndex().isValid()
+        self.approve_button.setEnabled(self.can.reviews and has_request)
+        self.send_back_button.setEnabled(self.can.reviews and has_request)
+        has_case = self.cases_table.currentIndex().isValid()
+        self.comment_button.setEnabled(self.can.comments and has_case)
+        self.open_button.setEnabled(has_case)
+
+    # --- acting ---------------------------------------------------------------------------------
+    def selected_request(self) -> approvals.ApprovalInfo | None:
+        index = self.queue_table.currentIndex()
+        return self.queue_model.data(index, RecordRole) if index.isValid() else None
+
+    def selected_case(self) -> str | None:
+        index = self.cases_table.currentIndex()
+        return self.cases_model.data(index, RecordRole).reference if index.isValid() else None
+
+    def select_request(self, approval_id: int) -> bool:
+        for row, a in enumerate(self.queue_model.rows()):
+            if a.id == approval_id:
+                self.queue_table.setCurrentIndex(self.queue_model.index(row, 0))
+                return True
+        return False
+
+    def select_case(self, reference: str) -> bool:
+        for row, i in enumerate(self.cases_model.rows()):
+            if i.reference == reference:
+                self.cases_table.setCurrentIndex(self.cases_model.index(row, 0))
+                return True
+        return False
+
+    def _run(self, title: str, call) -> bool:
+        try:
+            call()
+        except MegaCaseError as exc:
+            self.prompter.error(self, title, str(exc))
+            return False
+        self.reload()
+        self.changed.emit()
+        return True
+
+    def approve(self) -> None:
+        a = self.selected_request()
+        if a is None:
+            return
+        text = (f"Approve the {a.kind_label.lower()} on {a.reference}?\n\n"
+                + (f"Ground: {a.legal_ground}\n" if a.legal_ground else "")
+                + (f"Officer's note: {a.note}\n" if a.note else "")
+                + "\nA comment for the officer (optional):")
+        comment = self.prompter.ask_text(self, "Approve", text)
+        if comment is not None:
+            self._run("Approve", lambda: approvals.approve(self.ws, a.id, comment))
+
+    def send_back(self) -> None:
+        a = self.selected_request()
+        if a is None:
+            return
+        comment = self.prompter.ask_text(self, "Send back", f"Send the {a.kind_label.lower()} on {a.reference} back "
+                                                            "to the officer. What should be reconsidered?")
+        if comment is not None:
+            self._run("Send back", lambda: approvals.send_back(self.ws, a.id, comment))
+
+    def comment(self) -> None:
+        reference = self.selected_case()
+        if reference is None:
+            return
+        text = self.prompter.ask_text(self, "Comment", f"Your comment on {reference} (kept with its notes):")
+        if text is not None:
+            self._run("Comment", lambda: approvals.add_comment(self.ws, reference, text))
+
+    def export_report(self) -> None:
+        f = self.current_filter()
+        suggested = f"overdue-{self.ws.today().isoformat()}.pdf"
+        pdf = self.prompter.save_file(self, "Save the overdue report", suggested, "PDF files (*.pdf)")
+        if pdf is None:
+            return
+        pdf = pdf if pdf.suffix.lower() == ".pdf" else pdf.with_suffix(".pdf")
+        csv_path = pdf.with_suffix(".csv")
+        try:
+            report = overdue_report.export(self.ws, pdf, csv_path, f)
+        except MegaCaseError as exc:
+            self.prompter.error(self, "Overdue report", str(exc))
+            return
+        self.prompter.info(self, "Overdue report", f"{len(report.overdue)} overdue and {len(report.at_risk)} at-risk "
+                                                   f"cases: the report is in {pdf.name}, the same rows for a "
+                                                   f"spreadsheet in {csv_path.name}.")
+
+    def _open_case_row(self, index) -> None:
+        if index.isValid():
+            self._open_reference(self.cases_model.row_at(index.row()).reference)
+
+    def _open_reference(self, reference: str | None) -> None:
+        if reference:
+            self.open_case.emit(reference)
