@@ -192,6 +192,32 @@ def ask_subject_dialog(demo: Demo):
     return dialog
 
 
+@shot("dashboard")
+def dashboard_view(demo: Demo):
+    w = demo.window()
+    w.show_view("dashboard")
+    demo.settle(w)
+    return w
+
+
+@shot("manager-review")
+def manager_review(demo: Demo):
+    """The manager's session: the review with its approvals queue (officer actions hidden)."""
+    real = demo.ws
+    demo.ws = real.as_actor(Actor("marc", "manager"))
+    try:
+        w = demo.window()
+    finally:
+        demo.ws = real
+    w.show_view("review")
+    demo.settle(w)
+    view = w.review_feature.review
+    view.select_request(view.queue_model.rows()[0].id)
+    view.queue_table.setFocus()
+    demo.settle(w)
+    return w
+
+
 def render(target: QWidget | QPixmap, path: Path) -> None:
     pixmap = target if isinstance(target, QPixmap) else target.grab()
     if not pixmap.save(str(path), "PNG"):

@@ -14,7 +14,7 @@ from megacase.store.orm import ReminderAck
 from tests.ui.conftest import wait_idle
 
 MANAGER = Actor("marc", "manager")
-OFFICER_ACTIONS = ("new_case", "start_work", "ask_subject", "record_answer", "identity_check", "extend", "decide",
+OFFICER_ACTIONS = ("new_case", "importEml", "writeLetter", "start_work", "ask_subject", "record_answer", "identity_check", "extend", "decide",
                    "close_case", "reopen", "add_note")
 
 

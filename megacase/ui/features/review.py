@@ -23,8 +23,8 @@ from megacase.ui.views.review import ReviewView
 
 # Actions a reviewer may still use in the Case menu (by objectName); every other one there changes a case.
 REVIEWER_CASE_ACTIONS = {"reviewComment"}
-# Officer actions outside the Case menu.
-OFFICER_ONLY = {"new_case"}
+# Officer actions outside the Case menu (opening cases, editing what letters say).
+OFFICER_ONLY = {"new_case", "importEml", "editTemplates"}
 
 
 class ReviewFeature:
