@@ -69,6 +69,19 @@ fi
 out=$(MEGACASE_PASSPHRASE="$PASSPHRASE" "$APP" audit verify --data-dir "$PROFILE" 2>&1)
 [ $? -eq 0 ] && ok "audit verify: ${out%%, head*}" || bad "audit verify: $out"
 
+# 3b. A letter rendered from the bundled templates (Jinja2, resources/templates).
+ref=$(printf '%s' "$json" | python3 -c 'import json, sys; print(json.load(sys.stdin)[-1]["reference"])' 2>/dev/null)
+out=$(MEGACASE_PASSPHRASE="$PASSPHRASE" "$APP" letter preview "$ref" acknowledgement --data-dir "$PROFILE" 2>&1)
+[ $? -eq 0 ] && [[ "$out" == *"$ref"* ]] && ok "letter preview $ref acknowledgement: ${out%%$'\n'*}" \
+  || bad "letter preview $ref: ${out:0:300}"
+
+# 3c. The regulator's case file as PDF (reportlab, bundled fonts), read back (pypdf) to check its printed hashes.
+out=$(MEGACASE_PASSPHRASE="$PASSPHRASE" "$APP" export case "$ref" --out "$WORK/case.pdf" --data-dir "$PROFILE" 2>&1) \
+  && out=$(MEGACASE_PASSPHRASE="$PASSPHRASE" "$APP" audit verify --case "$ref" --pdf "$WORK/case.pdf" \
+           --data-dir "$PROFILE" 2>&1) && [ "$(head -c 4 "$WORK/case.pdf")" = "%PDF" ] \
+  && ok "export case $ref: PDF of $(du -k "$WORK/case.pdf" | cut -f1) kB, its hashes verified" \
+  || bad "export case $ref / audit verify --pdf: ${out:0:400}"
+
 # 4. Without keyring and passphrase the register stays shut, with a one-line message and exit 2.
 out=$("$APP" case list --data-dir "$PROFILE" 2>&1); rc=$?
 [ $rc -eq 2 ] && [[ "$out" == *keyring* ]] && ok "no key, no passphrase: exit 2 ('${out:0:60}...')" \
@@ -100,7 +113,9 @@ fi
 
 # 6. The window, offscreen: it must still be running when the timeout stops it (exit 124), with no
 #    traceback (MEGACASE_NO_ERROR_DIALOG prints unexpected errors instead of showing a dialog).
+# (the demo register has users: sign in as its officer, or the window would wait in the sign-in dialog)
 QT_QPA_PLATFORM=offscreen MEGACASE_NO_ERROR_DIALOG=1 MEGACASE_PASSPHRASE="$PASSPHRASE" \
+  MEGACASE_USER=sophie MEGACASE_USER_PASSWORD="sophie demo password" \
   timeout 8 "$APP" --data-dir "$PROFILE" >"$WORK/gui.out" 2>&1; rc=$?
 if [ $rc -eq 124 ] && ! grep -qE 'Traceback|ERROR|Could not load' "$WORK/gui.out"; then
   ok "window (offscreen) ran 8 s without an error"
@@ -126,6 +141,7 @@ kill "$pid"; wait "$pid" 2>/dev/null
 exit 0
 EOF
   title=$(APP="$APP" PROFILE="$PROFILE" WORK="$WORK" MEGACASE_NO_ERROR_DIALOG=1 MEGACASE_PASSPHRASE="$PASSPHRASE" \
+          MEGACASE_USER=sophie MEGACASE_USER_PASSWORD="sophie demo password" \
           QT_QPA_PLATFORM=xcb timeout 60 xvfb-run -a -s "-screen 0 1280x800x24" bash "$WORK/x11.sh" 2>&1); rc=$?
   if [ $rc -eq 0 ] && [[ "$title" == *MegaCase* ]] && ! grep -qE 'Traceback|ERROR|Could not load' "$WORK/x11.out"; then
     ok "window (X11 under Xvfb) mapped: $title"
