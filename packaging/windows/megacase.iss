@@ -1,4 +1,4 @@
-; Inno Setup 6 script: installs the one-folder build (dist\megacase, from `make package` on Windows)
+; Inno Setup 6 script: installs the one-folder build (dist\megacase: PyInstaller with packaging\megacase.spec, on Windows)
 ; for the current user, without administrator rights, in %LOCALAPPDATA%\Programs\MegaCase.
 ;
 ;   iscc /DAppVersion=0.1.0 packaging\windows\megacase.iss
