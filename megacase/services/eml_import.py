@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from email import policy
+from email import errors, policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
@@ -132,9 +132,17 @@ def _text_of(part: EmailMessage) -> str:
     return _clean(text)[:MAX_BODY_CHARS]
 
 
+_TOLERATED = (errors.UndecodableBytesDefect, errors.ObsoleteHeaderDefect)
+
+
+def _unescape(text: str) -> str:
+    """Raw 8-bit header bytes arrive as surrogate escapes: read them as UTF-8."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _clean(text: str) -> str:
     """Printable text only: no control characters besides line breaks and tabs."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _unescape(text).replace("\r\n", "\n").replace("\r", "\n")
     return "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C").strip()
 
 
@@ -167,10 +175,12 @@ def _sender(msg: EmailMessage) -> tuple[str, str | None]:
         raise _refuse("it must have exactly one From header.")
     header = msg["From"]
     addresses = getattr(header, "addresses", ())
-    if getattr(header, "defects", None) or len(addresses) != 1:
+    # Raw UTF-8 in a display name (RFC 6532) and old route syntax are tolerated; a broken header is not.
+    serious = [d for d in getattr(header, "defects", ()) if not isinstance(d, _TOLERATED)]
+    if serious or len(addresses) != 1:
         raise _refuse("its sender (From) is malformed or names more than one address.")
     try:
-        return normalise_email(addresses[0].addr_spec), (addresses[0].display_name or None)
+        return normalise_email(addresses[0].addr_spec), (_unescape(addresses[0].display_name) or None)
     except InputError:
         raise _refuse("its sender address is not a valid e-mail address.") from None
 
@@ -283,6 +293,12 @@ def match_sender(ws: Workspace, parsed: ParsedEmail) -> SubjectInfo | None:
 def _match(session, address: str) -> Subject | None:
     return session.scalar(select(Subject).where(func.lower(Subject.email) == address.lower(),
                                                 Subject.anonymised_at.is_(None)))
+
+
+def already_imported(ws: Workspace, parsed: ParsedEmail) -> str | None:
+    """The case this very message was imported into earlier, if any."""
+    with ws.reading() as session:
+        return _already_imported(session, parsed.sha256)
 
 
 def _already_imported(session, sha256: str) -> str | None:

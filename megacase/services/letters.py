@@ -40,6 +40,14 @@ FOR_TYPE = {
 }
 # A letter that announces a decision must match the decision recorded on the case.
 NEEDS_OUTCOME = {"refusal": ("refused", "partly_granted"), "fee-notice": ("fee_requested",)}
+# The values (LetterOptions fields) each letter asks of the officer; the compose window shows these inputs.
+OPTION_FIELDS = {
+    "identity-request": ("identity_requested",),
+    "fee-notice": ("fee_amount", "fee_reason"),
+    "restriction-confirmation": ("restriction_lift_on", "restriction_reason"),
+    "restriction-lifting": ("restriction_lift_on", "restriction_reason"),
+    "art19-notice": ("processor",),
+}
 # What an officer may attach; the compose window offers these for the letters that promise them.
 SUGGESTED_ATTACHMENTS = {"access-reply": ("access_copy",), "portability-reply": ("portability",)}
 MAX_SUBJECT_LINE = 250
@@ -91,6 +99,34 @@ def templates_for_case(ws: Workspace, reference: str) -> list[str]:
     with ws.reading() as session:
         case = load_case(session, reference)
         return templates_for(t.request_type for t in case.types)
+
+
+@dataclass(frozen=True)
+class ComposeInfo:
+    """What the compose window offers for a case; the rules behind each item stay here."""
+
+    reference: str
+    language: str
+    recipient: str | None            # the known address (None once erased)
+    recipient_name: str | None
+    templates: tuple[tuple[str, str], ...]     # (id, title) that fit the case
+    processors: tuple[str, ...]                # for the Art. 19 notice
+    override_allowed: bool                     # a verified identity allows another address
+    may_send: bool                             # the acting user may send letters
+
+
+def compose_info(ws: Workspace, reference: str) -> ComposeInfo:
+    with ws.reading() as session:
+        case = load_case(session, reference)
+        subject = case.subject
+        erased = subject.anonymised_at is not None or not subject.email
+        processors = session.execute(select(Processor.name).where(Processor.active.is_(True))
+                                     .order_by(Processor.id)).scalars().all()
+        return ComposeInfo(case.reference, subject.language, None if erased else subject.email,
+                           None if erased else subject.name,
+                           tuple((t, tpl.title_of(t)) for t in templates_for(x.request_type for x in case.types)),
+                           tuple(processors), recipients.verified_identity(session, case) is not None,
+                           ws.actor.role == roles.OFFICER and not erased)
 
 
 def _ns(**values) -> SimpleNamespace:

@@ -1,0 +1,133 @@
+"""Import a request from an e-mail file: what was read, who sent it, which rights; then open the case."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QRadioButton, QVBoxLayout, QWidget)
+
+from megacase.domain.requests import Language, RequestType
+from megacase.errors import InputError
+from megacase.services import eml_import, subjects
+from megacase.services.eml_import import ParsedEmail
+from megacase.services.records import SubjectInfo
+from megacase.services.subjects import NewSubject
+from megacase.services.workspace import TZ, Workspace
+from megacase.ui.dialogs.base import ServiceDialog, muted
+from megacase.ui.format import moment
+
+
+def plain(text: str) -> QLabel:
+    """Text from the message is never interpreted as markup."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+class EmlImportDialog(ServiceDialog):
+    ok_text = "Open the case"
+
+    def __init__(self, ws: Workspace, data: bytes, parsed: ParsedEmail, matched: SubjectInfo | None, parent=None):
+        self.ws, self.data, self.parsed, self.matched = ws, data, parsed, matched
+        super().__init__("Import a request from an e-mail",
+                         "The received time comes from the message; the original message and its attachments "
+                         "are kept in the case, encrypted.", parent)
+        self.setObjectName("emlImportDialog")
+        self.resize(760, 700)
+        p = parsed
+        self.form.addRow("From", plain(f"{p.sender_name + ' ' if p.sender_name else ''}<{p.sender}>"))
+        self.form.addRow("Received", plain(moment(p.received_at.astimezone(TZ))))
+        self.form.addRow("Subject line", plain(p.subject or "(none)"))
+        files = ", ".join(f"{f.filename} ({len(f.data) // 1024 + 1} kB)" for f in p.attachments) or "none"
+        files_label = plain(files)
+        files_label.setObjectName("muted")
+        self.form.addRow("Attachments", files_label)
+        body = QPlainTextEdit(p.body)
+        body.setObjectName("emlBody")
+        body.setReadOnly(True)
+        body.setMaximumHeight(170)
+        self.form.addRow("Text", body)
+
+        self.subject_area = QWidget()
+        v = QVBoxLayout(self.subject_area)
+        v.setContentsMargins(0, 0, 0, 0)
+        self.new_subject = QRadioButton("Register the sender as a new subject")
+        self.existing = QRadioButton("The request belongs to an existing subject (not identified by this e-mail)")
+        group = QButtonGroup(self)
+        group.addButton(self.new_subject)
+        group.addButton(self.existing)
+        self.name = QLineEdit(p.sender_name or "")
+        self.name.setObjectName("emlName")
+        self.name.setPlaceholderText("Full name")
+        self.language = QComboBox()
+        for lang in Language:
+            self.language.addItem(lang.label, lang.value)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name, e-mail or customer number")
+        self.found = QComboBox()
+        self.found.setObjectName("emlExisting")
+        self.search.textEdited.connect(self._search)
+        if matched is not None:
+            how = ("identified by the known address" if p.authentication != "fail"
+                   else "NOT identified: the receiving server says the sender failed authentication")
+            label = QLabel(f"<b>{escape(matched.display_name)}</b> ({matched.reference}) — the sender is this "
+                           f"subject's known address; {how}.")
+            label.setObjectName("emlMatch")
+            label.setWordWrap(True)
+            v.addWidget(label)
+        else:
+            unknown = plain(f"{p.sender} is not the known address of any subject.")
+            unknown.setObjectName("muted")
+            v.addWidget(unknown)
+            v.addWidget(self.new_subject)
+            grid = QGridLayout()
+            grid.addWidget(self.name, 0, 0)
+            grid.addWidget(self.language, 0, 1)
+            v.addLayout(grid)
+            v.addWidget(self.existing)
+            v.addWidget(self.search)
+            v.addWidget(self.found)
+            self.new_subject.setChecked(True)
+        self.form.addRow("Subject", self.subject_area)
+
+        types = QWidget()
+        grid = QGridLayout(types)
+        grid.setContentsMargins(0, 0, 0, 0)
+        guessed = set(eml_import.guess_request_types(f"{p.subject}\n{p.body}"))
+        self.type_boxes: dict[RequestType, QCheckBox] = {}
+        for i, t in enumerate(RequestType):
+            box = QCheckBox(f"{t.label} ({t.article})")
+            box.setObjectName(f"emlType_{t.value}")
+            box.setChecked(t in guessed)
+            grid.addWidget(box, i // 2, i % 2)
+            self.type_boxes[t] = box
+        self.form.addRow("Rights invoked", types)
+        self.form.addRow("", muted("Suggested from the words of the message: check them."))
+        self.finish_layout()
+
+    def _search(self, text: str) -> None:
+        self.found.clear()
+        for s in subjects.find_subjects(self.ws, text):
+            self.found.addItem(f"{s.display_name} <{s.email}> ({s.reference})", s.id)
+        if self.found.count():
+            self.existing.setChecked(True)
+
+    def request_types(self) -> list[str]:
+        return [t.value for t, box in self.type_boxes.items() if box.isChecked()]
+
+    def submit(self):
+        types = self.request_types()
+        if not types:
+            raise InputError("Tick at least one right the request invokes.")
+        if self.matched is not None:
+            return eml_import.import_eml(self.ws, self.data, types)
+        if self.existing.isChecked():
+            subject_id = self.found.currentData()
+            if subject_id is None:
+                raise InputError("Search for the existing subject and choose them.")
+            return eml_import.import_eml(self.ws, self.data, types, subject_id=subject_id)
+        return eml_import.import_eml(self.ws, self.data, types, new_subject=NewSubject(
+            self.name.text(), self.parsed.sender, self.language.currentData()))

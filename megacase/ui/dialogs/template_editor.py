@@ -1,0 +1,170 @@
+"""Edit the letter templates: every save is a new version; the shipped text is one click away."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from megacase.errors import MegaCaseError
+from megacase.services import templates
+from megacase.services.letter_texts import LANGUAGES
+from megacase.services.workspace import Workspace
+from megacase.ui.dialogs.base import muted
+from megacase.ui.format import moment
+
+LANGUAGE_LABELS = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+
+
+class TemplateEditorDialog(QDialog):
+    """Choose a template and a language; edit, check, save as a new version, or reset to the shipped file."""
+
+    def __init__(self, ws: Workspace, prompter, parent=None):
+        super().__init__(parent)
+        self.ws, self.prompter = ws, prompter
+        self.setWindowTitle("Letter templates")
+        self.setObjectName("templateEditor")
+        self.resize(1100, 760)
+        self._loaded = ""
+
+        self.template = QComboBox()
+        self.template.setObjectName("editorTemplate")
+        for tid in templates.template_ids():
+            self.template.addItem(f"{templates.title_of(tid)}  ({tid})", tid)
+        self.language = QComboBox()
+        self.language.setObjectName("editorLanguage")
+        for lang in LANGUAGES:
+            self.language.addItem(LANGUAGE_LABELS[lang], lang)
+        self.state = QLabel()
+        self.state.setObjectName("muted")
+
+        self.source = QPlainTextEdit()
+        self.source.setObjectName("editorSource")
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.source.setFont(mono)
+        self.source.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.preview = QPlainTextEdit()
+        self.preview.setObjectName("editorPreview")
+        self.preview.setReadOnly(True)
+        self.versions = QListWidget()
+        self.versions.setObjectName("editorVersions")
+        self.versions.currentItemChanged.connect(self._show_version)
+        self.version_text = QPlainTextEdit()
+        self.version_text.setReadOnly(True)
+        self.version_text.setFont(mono)
+        history = QWidget()
+        hv = QVBoxLayout(history)
+        hv.setContentsMargins(0, 0, 0, 0)
+        hv.addWidget(self.versions, 1)
+        hv.addWidget(self.version_text, 2)
+        tabs = QTabWidget()
+        tabs.addTab(self.preview, "Preview (sample values)")
+        tabs.addTab(history, "Versions")
+        split = QSplitter()
+        split.addWidget(self.source)
+        split.addWidget(tabs)
+        split.setSizes([600, 480])
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.check_button = QPushButton("Check")
+        self.check_button.setObjectName("editorCheck")
+        self.save_button = QPushButton("Save as a new version")
+        self.save_button.setObjectName("editorSave")
+        self.reset_button = QPushButton("Reset to the shipped text")
+        self.reset_button.setObjectName("editorReset")
+        self.check_button.clicked.connect(self.check)
+        self.save_button.clicked.connect(self.save)
+        self.reset_button.clicked.connect(self.reset)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Template"))
+        top.addWidget(self.template, 1)
+        top.addWidget(QLabel("Language"))
+        top.addWidget(self.language)
+        top.addWidget(self.state)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.reset_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(muted("Jinja2 placeholders such as {{ case.reference }} and {{ case.due_date | longdate }}; "
+                               "see resources/templates/README.md. A letter with an unknown placeholder or a syntax "
+                               "error cannot be saved. Text in [[…]] marks a value the officer must complete."))
+        layout.addWidget(split, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.template.currentIndexChanged.connect(lambda _i: self.load())
+        self.language.currentIndexChanged.connect(lambda _i: self.load())
+        self.load()
+
+    def current(self) -> tuple[str, str]:
+        return self.template.currentData(), self.language.currentData()
+
+    def load(self) -> None:
+        tid, lang = self.current()
+        src = templates.current_source(self.ws, tid, lang)
+        self._loaded = src.source
+        self.source.setPlainText(src.source)
+        self.state.setText(f"edited, version {src.version}" if src.edited else "as shipped")
+        self.reset_button.setEnabled(src.edited)
+        self.versions.clear()
+        for v in templates.history(self.ws, tid, lang):
+            what = "reset to the shipped text" if v.is_reset else "edited"
+            item = QListWidgetItem(f"Version {v.version}: {what} by {v.created_by}, {moment(v.created_at)}")
+            item.setData(Qt.ItemDataRole.UserRole, v.source if not v.is_reset else templates.shipped_source(tid, lang))
+            self.versions.addItem(item)
+        self.check()
+
+    def _show_version(self, item, _previous) -> None:
+        self.version_text.setPlainText(item.data(Qt.ItemDataRole.UserRole) if item else "")
+
+    def _say(self, text: str, bad: bool = False) -> None:
+        self.message.setObjectName("error" if bad else "muted")
+        self.message.style().unpolish(self.message)     # the style sheet matches on the object name
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+
+    def check(self) -> bool:
+        tid, lang = self.current()
+        try:
+            letter = templates.validate_source(self.source.toPlainText(), lang, tid)
+        except MegaCaseError as exc:
+            self._say(str(exc), bad=True)
+            self.preview.setPlainText("")
+            return False
+        self.preview.setPlainText(f"Subject: {letter.subject_line}\n\n{letter.body}")
+        self._say("The template renders.")
+        return True
+
+    def save(self) -> None:
+        tid, lang = self.current()
+        try:
+            version = templates.save_edit(self.ws, tid, lang, self.source.toPlainText())
+        except MegaCaseError as exc:
+            self._say(str(exc), bad=True)
+            return
+        self.load()
+        self._say(f"Saved as version {version}. New letters use it.")
+
+    def reset(self) -> None:
+        tid, lang = self.current()
+        if not self.prompter.confirm(self, "Reset the template", "New letters will use the shipped text again; "
+                                     "the edited versions stay in the history.", "Reset"):
+            return
+        try:
+            templates.reset_to_shipped(self.ws, tid, lang)
+        except MegaCaseError as exc:
+            self._say(str(exc), bad=True)
+            return
+        self.load()
+        self._say("Back to the shipped text.")
