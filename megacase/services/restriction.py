@@ -50,6 +50,8 @@ class RestrictionInfo:
     lifting_notice_sent_on: date | None     # the latest restriction-lifting letter sent since the start
     processing_suspended: bool              # objection pending, or granted (processing stopped for good)
     direct_marketing: bool = False          # this case: an objection to direct marketing (Art. 21(3))
+    can_start: bool = False                 # what the window may offer now (the services decide)
+    can_mark_direct_marketing: bool = False
 
     @property
     def restricted(self) -> bool:
@@ -75,9 +77,34 @@ def _lifting_notice(session: Session, subject: Subject) -> date | None:
     return to_local(sent_at).date() if sent_at else None
 
 
+def _start_problem(case: Case) -> str | None:
+    subject = case.subject
+    if RequestType.RESTRICTION.value not in _types(case):
+        return f"{case.reference} is not a restriction request."
+    if subject.anonymised_at is not None:
+        return "The subject was erased: there is nothing left to restrict."
+    if case.state == CaseState.CLOSED.value:
+        return "The case is closed: reopen it first."
+    if case.outcome in (Outcome.REFUSED.value, Outcome.WITHDRAWN.value, Outcome.FEE_REQUESTED.value):
+        return "The restriction request was not granted."
+    if subject.restricted_since is not None:
+        return f"The subject's data are already restricted since {subject.restricted_since:%d/%m/%Y}."
+    return None
+
+
+def _mark_problem(case: Case) -> str | None:
+    if RequestType.OBJECTION.value not in _types(case):
+        return f"{case.reference} is not an objection."
+    if case.state in (CaseState.DECIDED.value, CaseState.CLOSED.value):
+        return "The objection was already decided: reopen the case to change what it objects to."
+    return None
+
+
 def _info(session: Session, subject: Subject, case: Case | None = None) -> RestrictionInfo:
     return RestrictionInfo(subject.reference, subject.restricted_since, _lifting_notice(session, subject),
-                           bool(subject.processing_suspended), bool(case is not None and case.direct_marketing))
+                           bool(subject.processing_suspended), bool(case is not None and case.direct_marketing),
+                           can_start=case is not None and _start_problem(case) is None,
+                           can_mark_direct_marketing=case is not None and _mark_problem(case) is None)
 
 
 def status(ws: Workspace, reference: str) -> RestrictionInfo:
@@ -95,16 +122,9 @@ def start(ws: Workspace, reference: str, ground: str) -> RestrictionInfo:
     with ws.transaction() as session:
         case = load_case(session, reference)
         subject = case.subject
-        if RequestType.RESTRICTION.value not in _types(case):
-            raise RuleViolation(f"{case.reference} is not a restriction request.")
-        if subject.anonymised_at is not None:
-            raise RuleViolation("The subject was erased: there is nothing left to restrict.")
-        if case.state == CaseState.CLOSED.value:
-            raise RuleViolation("The case is closed: reopen it first.")
-        if case.outcome in (Outcome.REFUSED.value, Outcome.WITHDRAWN.value, Outcome.FEE_REQUESTED.value):
-            raise RuleViolation("The restriction request was not granted.")
-        if subject.restricted_since is not None:
-            raise RuleViolation(f"The subject's data are already restricted since {subject.restricted_since:%d/%m/%Y}.")
+        problem = _start_problem(case)
+        if problem:
+            raise RuleViolation(problem)
         subject.restricted_since = ws.today()
         audit.record(session, ws, "restriction.started", case_id=case.id, subject_id=subject.id, details={
             "reference": case.reference, "subject": subject.reference, "since": ws.today().isoformat(),
@@ -139,10 +159,9 @@ def mark_direct_marketing(ws: Workspace, reference: str, direct_marketing: bool 
     roles.require_officer(ws)
     with ws.transaction() as session:
         case = load_case(session, reference)
-        if RequestType.OBJECTION.value not in _types(case):
-            raise RuleViolation(f"{case.reference} is not an objection.")
-        if case.state in (CaseState.DECIDED.value, CaseState.CLOSED.value):
-            raise RuleViolation("The objection was already decided: reopen the case to change what it objects to.")
+        problem = _mark_problem(case)
+        if problem:
+            raise RuleViolation(problem)
         if bool(case.direct_marketing) != direct_marketing:
             case.direct_marketing = direct_marketing
             audit.record(session, ws, "objection.direct_marketing", case_id=case.id, subject_id=case.subject_id,

@@ -87,7 +87,7 @@ class RetentionPlan:
 
     def lines(self) -> list[str]:
         head = (f"Retention on {self.today:%d/%m/%Y}: cases closed on or before {self.closed_on_or_before:%d/%m/%Y} "
-                f"({self.years} years) and invoice terms ended before today.")
+                f"({self.years} year{'' if self.years == 1 else 's'}) and invoice terms ended before today.")
         if self.empty:
             return [head, "Nothing to do."]
         return [head] + [c.line() for c in self.cases] + [i.line() for i in self.invoices]

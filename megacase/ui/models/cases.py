@@ -7,6 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from megacase.services.records import CaseSummary
 from megacase.ui.format import DUE_SOON_DAYS, urgency
+from megacase.ui.models.privacy import PROCESSING, processing_flags, processing_icon
 
 COLUMNS = ("Reference", "Subject", "Requests", "State", "Received", "Due", "Days left")
 COL_REF, COL_SUBJECT, COL_TYPES, COL_STATE, COL_RECEIVED, COL_DUE, COL_LEFT = range(len(COLUMNS))
@@ -60,6 +61,9 @@ class CaseTableModel(QAbstractTableModel):
             return self._sort_key(c, col)
         if role == SummaryRole:
             return c
+        if col == COL_SUBJECT and role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole) \
+                and processing_flags(c):    # a restricted or objecting subject is marked wherever it appears
+            return processing_icon() if role == Qt.ItemDataRole.DecorationRole else QBrush(PROCESSING)
         if role == Qt.ItemDataRole.ForegroundRole and col in (COL_STATE, COL_DUE, COL_LEFT):
             colour = COLOURS.get(urgency(c))
             return QBrush(colour) if colour else None
@@ -115,6 +119,7 @@ class CaseTableModel(QAbstractTableModel):
             parts.append("Clock suspended: waiting for the subject")
         if c.extension_possible:
             parts.append(f"Extension notice possible until {c.extension_last_day:%d/%m/%Y}")
+        parts.extend(processing_flags(c))
         return "\n".join(parts)
 
 

@@ -1,0 +1,144 @@
+"""Retention of case records (dry run, then apply after asking) and the manager's view of invoices kept."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
+                               QListWidget, QPushButton, QSpinBox, QTableView, QVBoxLayout)
+
+from megacase.errors import MegaCaseError
+from megacase.services import invoice_retention, retention
+from megacase.services.retention import RetentionPlan
+from megacase.services.workspace import Workspace
+from megacase.ui.models.privacy import RetainedInvoicesModel
+from megacase.ui.prompter import Prompter
+
+
+class RetentionDialog(QDialog):
+    """Shows the dry run; Apply asks first and then carries out exactly the plan that was shown."""
+
+    def __init__(self, ws: Workspace, prompter: Prompter, parent=None):
+        super().__init__(parent)
+        self.ws, self.prompter = ws, prompter
+        self.result_value: RetentionPlan | None = None
+        self.setWindowTitle("Retention of case records")
+        self.setMinimumSize(820, 520)
+        intro = QLabel("Closed cases are kept whole for the period below (accountability, Art. 5(2) GDPR), then "
+                       "reduced to their anonymous skeleton: reference, request types, dates and outcome stay; the "
+                       "notes, letter texts, attachments and the person's words go, and a subject none of whose "
+                       "cases is left whole is anonymised. Invoice data kept after an erasure are purged when their "
+                       "legal term ends. Nothing changes until you apply.")
+        intro.setObjectName("dialogIntro")
+        intro.setWordWrap(True)
+        self.years = QSpinBox()
+        self.years.setObjectName("retentionYears")
+        self.years.setRange(retention.CASE_YEARS.minimum, retention.CASE_YEARS.maximum)
+        self.years.setSuffix(" years after closure")
+        self.years.valueChanged.connect(
+            lambda n: self.years.setSuffix(" year after closure" if n == 1 else " years after closure"))
+        self.save_years = QPushButton("Save and show again")
+        self.save_years.setObjectName("saveRetentionYears")
+        self.save_years.clicked.connect(self.change_years)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Keep closed cases whole for"))
+        row.addWidget(self.years)
+        row.addWidget(self.save_years)
+        row.addStretch(1)
+        self.summary = QLabel()
+        self.summary.setObjectName("retentionSummary")
+        self.summary.setWordWrap(True)
+        self.items = QListWidget()
+        self.items.setObjectName("retentionPlan")
+        self.items.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.apply_button = QPushButton("Apply…")
+        self.apply_button.setObjectName("applyRetention")
+        self.apply_button.clicked.connect(self.apply)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.ActionRole)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.items, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.plan: RetentionPlan | None = None
+        self.show_plan()
+
+    def show_plan(self) -> None:
+        self.plan = retention.plan(self.ws)
+        self.years.setValue(self.plan.years)
+        lines = self.plan.lines()
+        self.summary.setText(lines[0])
+        self.items.clear()
+        self.items.addItems(lines[1:])
+        self.apply_button.setEnabled(not self.plan.empty)
+
+    def plan_lines(self) -> list[str]:
+        return [self.items.item(i).text() for i in range(self.items.count())]
+
+    def change_years(self) -> bool:
+        try:
+            retention.set_years(self.ws, self.years.value())
+        except MegaCaseError as exc:
+            self._fail(exc)
+            return False
+        self.show_plan()
+        return True
+
+    def _fail(self, exc: MegaCaseError) -> None:
+        self.error.setText(str(exc))
+        self.error.show()
+
+    def apply(self) -> bool:
+        plan = self.plan
+        count = f"{len(plan.cases)} case(s) and {len(plan.invoices)} invoice record(s)"
+        if not self.prompter.confirm(self, "Apply retention", f"Carry out what is listed for {count}? The removed "
+                                     "contents cannot be brought back.", "Apply"):
+            return False
+        try:
+            self.result_value = retention.apply(self.ws, plan)
+        except MegaCaseError as exc:
+            self._fail(exc)
+            self.show_plan()
+            return False
+        self.prompter.info(self, "Retention applied", f"Done: {count}. Each change is in the audit trail.")
+        self.accept()
+        return True
+
+
+class InvoiceRetentionDialog(QDialog):
+    """Manager only: the invoice data kept after erasures, with their end date. Opening it is audited."""
+
+    def __init__(self, ws: Workspace, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Invoice data kept after erasure (Art. 17(3)(b))")
+        self.setMinimumSize(900, 420)
+        self.rows = invoice_retention.list_retained(ws, include_purged=True)   # refused for anyone but a manager
+        intro = QLabel("Kept only because Belgian tax and VAT law requires invoices for 10 years. Not for any other "
+                       "use; every look at this list is recorded in the audit trail. Each row is purged by the "
+                       "retention run once its date has passed.")
+        intro.setObjectName("dialogIntro")
+        intro.setWordWrap(True)
+        self.model = RetainedInvoicesModel(self)
+        self.model.set_rows(self.rows)
+        self.table = QTableView()
+        self.table.setObjectName("invoiceRetentionTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)

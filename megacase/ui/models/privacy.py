@@ -1,0 +1,112 @@
+"""Table models of the processor register, a case's processor steps and the invoices kept after erasure."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+
+from megacase.services.invoice_retention import RetainedInvoices
+from megacase.services.processor_steps import ProcessorSteps, Step
+from megacase.services.processors import ProcessorInfo
+from megacase.ui.models.records import Column, RecordTableModel
+
+MUTED = QColor("#6b7280")
+KEPT = QColor("#8a5300")
+DONE = QColor("#1b6e3a")
+PROCESSING = QColor("#6b3fa0")     # restriction / objection: a colour no deadline state uses
+_ICON: list[QIcon] = []
+
+
+def processing_flags(c) -> list[str]:
+    """What the case list says about a subject whose processing is held (a CaseSummary)."""
+    flags = []
+    if c.restricted:
+        flags.append("Processing restricted (Art. 18): data only stored")
+    if c.processing_suspended:
+        flags.append("Processing suspended (Art. 21 objection)")
+    return flags
+
+
+def processing_icon() -> QIcon:
+    """A small purple 'pause' badge beside the subject's name (made once, after the QApplication exists)."""
+    if not _ICON:
+        pixmap = QPixmap(14, 14)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(PROCESSING)
+        painter.drawRoundedRect(QRectF(0, 0, 14, 14), 3, 3)
+        painter.setBrush(QColor("white"))
+        painter.drawRect(QRectF(4, 3.5, 2, 7))
+        painter.drawRect(QRectF(8, 3.5, 2, 7))
+        painter.end()
+        _ICON.append(QIcon(pixmap))
+    return _ICON[0]
+
+
+class ProcessorTableModel(RecordTableModel):
+    columns = (
+        Column("Processor", lambda p: p.name, lambda p: f"{p.name}: {p.role}"),
+        Column("Role", lambda p: p.role),
+        Column("Categories of personal data", lambda p: p.categories),
+        Column("Location and transfers", lambda p: p.location or "—"),
+        Column("Art. 19 notice", lambda p: p.notice_channel or "—"),
+    )
+
+    def extra_data(self, record: ProcessorInfo, column: int, role):
+        if role == Qt.ItemDataRole.ForegroundRole and not record.active:
+            return QBrush(MUTED)
+        if role == Qt.ItemDataRole.ToolTipRole and not record.active:
+            return f"{record.name} is no longer used: it is left out of new cases' checklists."
+        return None
+
+
+def step_text(step: Step | None) -> str:
+    if step is None:
+        return "—"
+    text = step.label
+    if step.ground:
+        text += f" — {step.ground}"
+    return text
+
+
+def _step_colour(step: Step | None):
+    if step is None or not step.done:
+        return QBrush(MUTED)
+    return QBrush(KEPT if step.status in ("kept", "not_notified") else DONE)
+
+
+class StepsModel(RecordTableModel):
+    """One row per processor: what was done there, and the Art. 19 notice."""
+
+    columns = (
+        Column("Processor", lambda r: r.processor, lambda r: f"{r.processor}: {r.categories}"),
+        Column("At the processor", lambda r: step_text(r.act)),
+        Column("Art. 19 notice", lambda r: step_text(r.notify)),
+        Column("How to reach them", lambda r: r.notice_channel or "not recorded in the register"),
+    )
+
+    def extra_data(self, record: ProcessorSteps, column: int, role):
+        if role == Qt.ItemDataRole.ForegroundRole and column in (1, 2):
+            return _step_colour(record.act if column == 1 else record.notify)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3 and not record.notice_channel:
+            return QBrush(MUTED)
+        return None
+
+
+class RetainedInvoicesModel(RecordTableModel):
+    columns = (
+        Column("Kept until", lambda r: f"{r.retain_until:%d/%m/%Y}"),
+        Column("Case", lambda r: r.case_reference or "—"),
+        Column("Subject", lambda r: r.subject_reference),
+        Column("Holder", lambda r: "[purged]" if r.purged else (r.holder_name or "")),
+        Column("Address", lambda r: "" if r.purged else (r.holder_address or "")),
+        Column("Invoices", lambda r: r.invoice_refs),
+        Column("Legal ground", lambda r: r.legal_ground),
+    )
+
+    def extra_data(self, record: RetainedInvoices, column: int, role):
+        if role == Qt.ItemDataRole.ForegroundRole and record.purged:
+            return QBrush(MUTED)
+        return None

@@ -1,0 +1,112 @@
+"""Screenshots of the erasure, restriction, processor register and retention parts of the window.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/privacy_screenshots.py docs/screenshots
+
+Uses the demo register and helpers of ``tools/screenshots.py``; a few steps are added through the
+real services (a restriction, an objection to direct marketing, an erasure case's processor steps).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from screenshots import ROOT, Demo, build_demo, render  # noqa: E402
+
+from PySide6.QtCore import QCoreApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+def _prepare(demo: Demo) -> dict:
+    from megacase.services import cases, processor_steps, processors, queries, restriction
+    ws = demo.ws
+    rows = queries.list_cases(ws)
+    processors.update_processor(ws, "MailChimp", location="USA (Intuit Mailchimp): EU-US Data Privacy Framework",
+                                retention="Until the subscriber unsubscribes",
+                                notice_channel="E-mail to privacy@mailchimp.example")
+    processors.update_processor(ws, "Silvasoft", location="Netherlands (EU)",
+                                retention="Invoices: 10 years (Belgian VAT Code)",
+                                notice_channel="E-mail to privacy@silvasoft.example")
+    out = {}
+    erasure_case = next(c for c in rows if any(t.value == "erasure" for t in c.request_types)
+                        and c.state.value in ("in_progress", "received"))
+    ref = erasure_case.reference
+    if erasure_case.state.value == "received":
+        cases.start_work(ws, ref)
+    for name in ("Lightspeed", "MailChimp", "Office 365", "PayPal"):
+        processor_steps.record_done(ws, ref, name)
+    processor_steps.record_kept(ws, ref, "Silvasoft", processor_steps.INVOICE_GROUND)
+    for name in ("Lightspeed", "MailChimp", "Silvasoft"):
+        processor_steps.record_notice(ws, ref, name, ws.today() - timedelta(days=1))
+    processor_steps.record_no_notice(ws, ref, "Google Analytics", processor_steps.NOTICE_EXEMPTIONS[0])
+    out["erasure"] = ref
+    restricted = next(c for c in rows if any(t.value == "restriction" for t in c.request_types) and c.is_open)
+    if restricted.state.value == "received":
+        cases.start_work(ws, restricted.reference)
+    restriction.start(ws, restricted.reference, "accuracy")
+    out["restricted"] = restricted.reference
+    return out
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    QCoreApplication.setOrganizationName("MegaSecurity-screenshots")
+    app = QApplication.instance() or QApplication(["megacase-screenshots"])
+    from megacase.ui.style import apply_style
+    apply_style(app)
+    with tempfile.TemporaryDirectory(prefix="megacase-shots-") as tmp:
+        demo = Demo(app, build_demo(Path(tmp)), Path(tmp))
+        refs = _prepare(demo)
+
+        w = demo.window()
+        w.case_list.set_quick("all")
+        demo.select(w, refs["restricted"])
+        render(w, out / "processing-flags.png")
+
+        w = demo.window(size=(1600, 1000))
+        w.splitter.setSizes([700, 900])
+        w.case_list.set_quick("all")
+        demo.select(w, refs["erasure"])
+        w.detail.overview.ensureWidgetVisible(w.privacy_feature.block)
+        demo.settle(w)
+        render(w.detail, out / "processing-block.png")
+
+        w = demo.window(size=(1400, 860))
+        w.show_view("processors")
+        w.privacy_feature.register.table.selectRow(1)
+        demo.settle(w)
+        render(w, out / "processor-register.png")
+
+        from megacase.ui.dialogs.erasure import ErasureDialog
+        w = demo.window()
+        dialog = ErasureDialog(demo.ws, refs["erasure"], w.prompter, w)
+        dialog.select_processor("Carriers")
+        dialog.invoices.setText("F-2025-1187, F-2026-0042")
+        dialog.resize(1100, 760)
+        dialog.show()
+        demo.settle()
+        render(dialog, out / "erasure-dialog.png")
+
+        from megacase.services import retention
+        from megacase.ui.dialogs.retention import RetentionDialog
+        retention.set_years(demo.ws, 1)
+        dialog = RetentionDialog(demo.ws, w.prompter, w)
+        dialog.resize(1000, 560)
+        dialog.show()
+        demo.settle()
+        render(dialog, out / "retention-dialog.png")
+        for window in demo.windows:
+            window.close()
+        demo.settle()
+    for name in ("processing-flags", "processing-block", "processor-register", "erasure-dialog", "retention-dialog"):
+        print(out / f"{name}.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
