@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshots import ROOT, Demo, build_demo, render  # noqa: E402
+from screenshots import NOW, ROOT, Demo, build_demo, render  # noqa: E402
 
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -93,9 +93,11 @@ def main(argv: list[str]) -> int:
         render(dialog, out / "erasure-dialog.png")
 
         from megacase.services import retention
+        from megacase.services.workspace import Workspace
         from megacase.ui.dialogs.retention import RetentionDialog
-        retention.set_years(demo.ws, 1)
-        dialog = RetentionDialog(demo.ws, w.prompter, w)
+        later = Workspace(demo.ws.engine, demo.ws.actor, clock=lambda: NOW + timedelta(days=800))  # two years on
+        retention.set_years(later, 2)
+        dialog = RetentionDialog(later, w.prompter, w)
         dialog.resize(1000, 560)
         dialog.show()
         demo.settle()

@@ -50,14 +50,16 @@ class SkeletonItem:
     letters: int
     attachments: int
     anonymise_subject: bool
+    subject_kept_because: str | None = None    # why the subject is not anonymised with this case
 
     def line(self) -> str:
-        parts = [f"{self.notes} note(s)", f"{self.letters} letter text(s)", f"{self.attachments} attachment(s)"]
-        who = (f"; subject {self.subject_reference} anonymised and its key destroyed" if self.anonymise_subject
-               else f"; subject {self.subject_reference} kept (another case is still within its term, "
-                    "a restriction is in force, or it was erased already)")
+        counts = [f"{n} {what}{'' if n == 1 else 's'}" for n, what in
+                  ((self.notes, "note"), (self.letters, "letter text"), (self.attachments, "attachment")) if n]
+        removed = ", ".join(counts + ["the request summary, decision note and identity answers"])
+        who = (f"subject {self.subject_reference} anonymised and its key destroyed" if self.anonymise_subject
+               else f"subject {self.subject_reference} kept: {self.subject_kept_because}")
         return (f"{self.reference} (closed {self.closed_on:%d/%m/%Y}): reduced to its skeleton, removing "
-                f"{', '.join(parts)}, the request summary, decision note and identity answers{who}")
+                f"{removed}; {who}")
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,14 @@ def _plan(session: Session, ws: Workspace) -> RetentionPlan:
         whole_elsewhere = session.scalar(select(func.count()).select_from(Case).where(
             Case.subject_id == subject.id, Case.skeleton_since.is_(None), Case.id.not_in(due_ids))) or 0
         last_of_subject = c.id == max(x.id for x in due if x.subject_id == subject.id)
-        anonymise = (subject.anonymised_at is None and subject.restricted_since is None and not whole_elsewhere
-                     and last_of_subject)
+        kept_because = ("it was erased already" if subject.anonymised_at is not None
+                        else "a restriction is in force (the subject must be told before it is lifted)"
+                        if subject.restricted_since is not None
+                        else "another of their cases is still within its term" if whole_elsewhere
+                        else "their later case in this run anonymises them" if not last_of_subject else None)
         items.append(SkeletonItem(c.reference, local_date(c.closed_at), subject.reference, _count(session, Note, c.id),
-                                  _count(session, Letter, c.id), _count(session, Attachment, c.id), anonymise))
+                                  _count(session, Letter, c.id), _count(session, Attachment, c.id),
+                                  kept_because is None, kept_because))
     rows = session.execute(select(InvoiceRetention, Case.reference, Subject.reference)
                            .join(Subject, InvoiceRetention.subject_id == Subject.id)
                            .outerjoin(Case, InvoiceRetention.case_id == Case.id)

@@ -65,11 +65,15 @@ def test_the_dry_run_lists_exactly_what_the_apply_changes(ws, register, clock):
     assert dry.closed_on_or_before == date(2028, 4, 12)
     assert [(c.reference, c.anonymise_subject) for c in dry.cases] == [
         (register["erased"], False), (register["a1"], False), (register["c"], False), (register["b"], True)]
+    assert [c.subject_kept_because for c in dry.cases] == [
+        "it was erased already", "another of their cases is still within its term",
+        "a restriction is in force (the subject must be told before it is lifted)", None]
     assert [(c.notes, c.letters) for c in dry.cases] == [(1, 2), (1, 1), (1, 0), (1, 1)]
     assert [(i.subject_reference, i.retain_until) for i in dry.invoices] == [("S-00001", date(2027, 12, 31))]
     lines = dry.lines()
     assert lines[0].startswith("Retention on 12/04/2032: cases closed on or before 12/04/2028 (4 years)")
-    assert f"{register['b']} (closed 01/05/2027): reduced to its skeleton" in lines[4]
+    assert f"{register['b']} (closed 01/05/2027): reduced to its skeleton, removing 1 note, 1 letter text, " \
+           "the request summary" in lines[4]
     assert "subject S-00004 anonymised and its key destroyed" in lines[4]
     assert "Invoice retention #1 (subject S-00001, case" in lines[5]
 

@@ -149,7 +149,8 @@ def test_retention_shows_the_dry_run_and_applies_exactly_it(qtbot, make_window, 
     prompter.on_dialog("RetentionDialog", run)
     window.privacy_feature.retention.trigger()
     assert shown["lines"] == shown["plan"].lines()[1:] and len(shown["lines"]) == 1
-    assert shown["lines"][0].startswith(f"{ref} (closed 01/04/2027): reduced to its skeleton, removing 1 note(s)")
+    assert shown["lines"][0].startswith(f"{ref} (closed 01/04/2027): reduced to its skeleton, removing 1 note, the request")
+    assert shown["lines"][0].endswith("subject S-00001 anonymised and its key destroyed")
     assert "Apply retention" == prompter.kinds("confirm")[-1].title
     assert retention.plan(ws).empty
     assert queries.get_case(ws, ref).notes == () and queries.get_case(ws, ref).subject.anonymised

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
                                QListWidget, QPushButton, QSpinBox, QTableView, QVBoxLayout)
 
@@ -49,6 +50,8 @@ class RetentionDialog(QDialog):
         self.items = QListWidget()
         self.items.setObjectName("retentionPlan")
         self.items.setWordWrap(True)
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.items.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
