@@ -114,8 +114,9 @@ def _rich_case(demo: Demo) -> str:
 
 @shot("main-window")
 def main_window(demo: Demo):
+    from megacase.ui.format import urgency
     w = demo.window()
-    demo.select(w, _rich_case(demo))
+    demo.select(w, demo.case_where(lambda c: urgency(c) == "due_soon"))
     return w
 
 
@@ -166,7 +167,7 @@ def intake_dialog(demo: Demo):
         dialog.choose_subject(existing.subject_name.split()[-1])
         dialog.type_boxes[existing.request_types[0].value].setChecked(True)
         dialog.channel.setCurrentIndex(dialog.channel.findData("web_form"))
-        dialog.summary.setPlainText("Asks again for a copy of the order history; says the first reply never came.")
+        dialog.summary.setPlainText("Writes again about the same request; says the first reply never came.")
         dialogs.append(dialog)
         return False
 

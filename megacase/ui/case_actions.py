@@ -69,6 +69,8 @@ class CaseActions(QObject):
         allowed = set(detail.allowed_actions) if detail else set()
         for domain_action, action in self.by_domain_action.items():
             action.setEnabled(domain_action in allowed)
+        # The service computed whether the first month (the last day to notify an extension) is still running.
+        self.extend.setEnabled(self.extend.isEnabled() and detail.summary.extension_possible)
         self.check.setEnabled(bool(detail and detail.identity_check_allowed))
         self.note.setEnabled(detail is not None)
 

@@ -208,13 +208,14 @@ class MainWindow(QMainWindow):
         self.pending += 1
         ws = self.ws
         run_task(lambda: queries.list_cases(ws), lambda rows: self._cases_arrived(generation, rows),
-                 lambda exc: self._load_failed(exc))
+                 lambda exc: self._load_failed(exc), context=self)
 
     def _cases_arrived(self, generation: int, rows: list[CaseSummary]) -> None:
         self.pending -= 1
         if generation != self._list_generation:
             return
         before = self.case_list.current_reference()
+        kept = self.current_detail().reference if self.current_detail() else None
         self._reloading_list = True
         try:
             self.case_list.set_cases(rows)        # announces a changed selection itself
@@ -226,6 +227,8 @@ class MainWindow(QMainWindow):
         now = self.case_list.current_reference()
         if now and now == before:                 # same case: show what may have changed in it
             self._load_detail(now)
+        elif now is None and kept and not wanted:  # still shown though the filters now hide it
+            self._load_detail(kept)
         open_ = sum(1 for c in rows if c.is_open)
         overdue = sum(1 for c in rows if c.overdue)
         self.counts.setText(f"{open_} open · {overdue} overdue")
@@ -242,7 +245,7 @@ class MainWindow(QMainWindow):
         self.pending += 1
         ws = self.ws
         run_task(lambda: queries.get_case(ws, reference), lambda d: self._detail_arrived(generation, d),
-                 lambda exc: self._load_failed(exc))
+                 lambda exc: self._load_failed(exc), context=self)
 
     def _detail_arrived(self, generation: int, detail: CaseDetail) -> None:
         self.pending -= 1

@@ -24,7 +24,7 @@ QStatusBar QLabel { padding: 0 8px; color: #4b5563; }
 QTableView { background: white; alternate-background-color: #f8f9fb; border: 1px solid #dfe3e8;
              selection-background-color: #dbe4f0; selection-color: #111; gridline-color: #eceef1; }
 QTableView::item { padding: 0 6px; }
-QTableView#timelineTable::item { padding: 5px 6px; border-bottom: 1px solid #eceef1; }
+QTableView#timelineTable::item { padding: 6px 6px; border-bottom: 1px solid #eceef1; }
 QHeaderView::section { background: #f1f3f5; border: none; border-bottom: 1px solid #dfe3e8;
                        padding: 5px 8px; font-weight: 600; color: #374151; }
 QLineEdit, QPlainTextEdit, QTextEdit { padding: 4px 6px; border: 1px solid #c5cbd3;

@@ -27,6 +27,7 @@ class _Relay(QObject):
     @Slot(bool, object)
     def _deliver(self, ok: bool, value: object) -> None:
         _alive.discard(self)
+        self.deleteLater()
         if ok:
             self._on_done(value)
         else:
@@ -43,7 +44,10 @@ class _Task(QRunnable):
             value, ok = self._fn(), True
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, which decides
             value, ok = exc, False
-        self._relay.finished.emit(ok, value)
+        try:
+            self._relay.finished.emit(ok, value)
+        except RuntimeError:
+            pass   # the relay's context (e.g. a closed window) is gone: nobody waits for the result
 
 
 def _report(exc: BaseException) -> None:
@@ -51,12 +55,16 @@ def _report(exc: BaseException) -> None:
 
 
 def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None],
-             on_error: Callable[[BaseException], None] | None = None, pool: QThreadPool | None = None) -> None:
+             on_error: Callable[[BaseException], None] | None = None, pool: QThreadPool | None = None,
+             context: QObject | None = None) -> None:
     """Run ``fn()`` off the GUI thread; then ``on_done(result)`` or ``on_error(exc)`` on the GUI thread.
 
-    Without ``on_error`` an exception goes to the central exception hook.
-    Call from the GUI thread.
+    Without ``on_error`` an exception goes to the central exception hook. With ``context`` (e.g. the
+    window asking), nothing is delivered once that object is destroyed. Call from the GUI thread.
     """
     relay = _Relay(on_done, on_error or _report)
+    if context is not None:
+        relay.setParent(context)
+        relay.destroyed.connect(lambda *_: _alive.discard(relay))
     _alive.add(relay)
     (pool or QThreadPool.globalInstance()).start(_Task(fn, relay))

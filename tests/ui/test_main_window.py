@@ -83,26 +83,40 @@ def test_a_refused_action_shows_the_services_message_and_changes_nothing(qtbot, 
     w = make_window()
     assert w.select_reference(ref)
     wait_idle(qtbot, w)
-    assert w.case_actions.extend.isEnabled()       # the state allows it; the service decides the rest
+    # The first month is over: the service says no extension is possible, so none is offered.
+    assert not w.case_actions.extend.isEnabled() and "Extend…" not in w.detail.next_steps()
+    assert "can no longer be extended" in w.detail.banner.text()
+    # A refusal inside a dialog is shown there, and what was typed stays.
     kept = {}
 
-    def extend(dialog):
-        dialog.reason.setPlainText("Many processors")
+    def decide(dialog):
+        dialog.set_outcome("withdrawn")
+        dialog.note.setPlainText("Subject withdrew by phone")
+        cases.start_work(ws, ref)                 # meanwhile someone else started the case…
+        cases.decide(ws, ref, "granted", None, None)   # …and decided it
         assert not dialog.attempt()
-        kept["error"], kept["reason"] = dialog.error_text(), dialog.reason.toPlainText()
+        kept["error"], kept["note"] = dialog.error_text(), dialog.note.toPlainText()
         return False
 
-    prompter.on_dialog("ExtendDialog", extend)
-    w.case_actions.extend.trigger()
-    assert "can no longer be notified" in kept["error"] and kept["reason"] == "Many processors"
-    assert not queries.get_case(ws, ref).summary.extended
-    # Someone else started the case meanwhile (e.g. from the command line): the service refuses, the window
-    # says why in a message and shows the case as it now is.
-    cases.start_work(ws, ref)
-    w.case_actions.start.trigger()
-    assert prompter.errors and "cannot be given the action 'Start work'" in prompter.errors[-1].text
+    prompter.on_dialog("DecideDialog", decide)
+    w.case_actions.decide.trigger()
+    assert "cannot be given the action 'Decide'" in kept["error"] and kept["note"] == "Subject withdrew by phone"
+    assert queries.get_case(ws, ref).summary.outcome.value == "granted"
+    cases.reopen(ws, ref, "Decided by mistake")
+    w.refresh()
     wait_idle(qtbot, w)
     assert w.detail.state.text() == "In progress"
+    cases.decide(ws, ref, "withdrawn", None, None)
+    w.refresh()
+    wait_idle(qtbot, w)
+    # Someone else closed the case meanwhile (e.g. from the command line): the service refuses, the window
+    # says why in a message and shows the case as it now is.
+    assert w.detail.next_steps() == ["Close case", "Reopen…"]
+    cases.close(ws, ref)
+    w.case_actions.close.trigger()
+    assert prompter.errors and "cannot be given the action 'Close'" in prompter.errors[-1].text
+    wait_idle(qtbot, w)
+    assert w.detail.state.text() == "Closed · withdrawn"
 
 
 def test_checklist_notes_and_reopen(qtbot, window, ws, clock, open_access_case, prompter):
@@ -167,11 +181,12 @@ def test_every_frequent_action_has_its_shortcut(qtbot, window, prompter):
     assert prompter.kinds("dialog")[-1].text == "ShortcutsDialog"
 
 
-def test_window_state_and_preferences_are_remembered_apart(qtbot, make_window, ui_settings, tmp_path):
+def test_window_state_and_preferences_are_remembered_apart(qtbot, make_window, ui_settings, tmp_path, prompter):
     w = make_window()
-    w.resize(1200, 640)
-    w.splitter.setSizes([500, 700])
+    w.resize(900, 720)
+    w.splitter.setSizes([300, 700])
     w.case_list.set_quick("overdue")
+    assert w.splitter.sizes() != [840, 600]
     w.close()
     ui_settings.sync()
     state = (tmp_path / "ui-settings" / "window-state.ini").read_text()
@@ -180,8 +195,8 @@ def test_window_state_and_preferences_are_remembered_apart(qtbot, make_window, u
     assert "quick_filter=overdue" in prefs and "geometry" not in prefs
     again = make_window()
     assert again.case_list.quick() == "overdue"
-    assert again.size().height() == 640           # (the offscreen screen is 800 wide, so width is clamped)
-    assert abs(again.splitter.sizes()[0] - 500) <= 10
+    assert again.size() == w.size()
+    assert again.splitter.sizes() == w.splitter.sizes()
 
 
 @pytest.fixture

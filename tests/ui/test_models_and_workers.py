@@ -94,6 +94,19 @@ def test_run_task_hands_errors_to_the_gui_thread(qtbot, monkeypatch):
     assert hooked == [ZeroDivisionError]
 
 
+def test_nothing_is_delivered_to_a_context_that_is_gone(qtbot):
+    import time
+
+    from PySide6.QtCore import QObject, QThreadPool
+    context = QObject()
+    got = []
+    run_task(lambda: time.sleep(0.1) or 1, got.append, context=context)
+    context.deleteLater()
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
+    qtbot.wait(50)
+    assert got == []
+
+
 def test_loads_run_in_the_background_and_keep_the_newest(qtbot, window, ws, open_access_case):
     first = open_access_case("2027-04-01 09:30")
     a = first.reference

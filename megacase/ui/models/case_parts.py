@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from megacase.services.audit import TimelineEntry
 from megacase.services.records import ChecklistInfo, LetterInfo
-from megacase.services.audit_text import describe
+from megacase.services.audit_text import detail_lines
 from megacase.ui.format import moment
 from megacase.ui.models.records import Column, RecordTableModel
 
@@ -76,7 +76,8 @@ class LettersModel(RecordTableModel):
 
 
 def _event_text(e: TimelineEntry) -> str:
-    details = describe(e)
+    # The state after each event is plain from the sequence itself: left out to keep the line short.
+    details = " · ".join(f"{k}: {v}" for k, v in detail_lines(e) if k != "State")
     return f"{e.label}\n{details}" if details else e.label
 
 

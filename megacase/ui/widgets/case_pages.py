@@ -13,6 +13,7 @@ from megacase.services.records import CaseDetail
 from megacase.ui.format import html_text, moment
 from megacase.ui.models.case_parts import ChecklistModel, LettersModel, TimelineModel
 from megacase.ui.widgets.blocks import Block
+from megacase.ui.widgets.delegates import TitleAndDetailsDelegate
 
 
 def make_table(model, name: str, stretch_column: int | None = None) -> QTableView:
@@ -143,6 +144,7 @@ class TimelinePage(Page):
         self.model = TimelineModel(self)
         self.table = make_table(self.model, "timelineTable", stretch_column=2)
         self.table.setWordWrap(True)
+        self.table.setItemDelegateForColumn(2, TitleAndDetailsDelegate(self.table))
         self.table.setAlternatingRowColors(False)
         self.table.setShowGrid(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
