@@ -61,6 +61,8 @@ def deadline_banner(d: CaseDetail, today: date) -> BannerText:
         lines.append(f"The reply was due {day(s.due)}.")
     elif level == "overdue":
         headline = f"Overdue by {plural(-s.days_left, 'day')}: was due {day(s.due)}"
+    elif s.suspended:
+        headline = f"Clock suspended · due {day(s.due)} so far"
     elif s.days_left == 0:
         headline = f"Due today, {day(s.due)}"
     else:
@@ -68,8 +70,8 @@ def deadline_banner(d: CaseDetail, today: date) -> BannerText:
     if s.suspended:
         open_ = [x for x in d.suspensions if x.ended_on is None]
         since = f" since {day(open_[-1].started_on)}" if open_ else ""
-        lines.append(f"Clock suspended{since}: waiting for the subject. The due date moves one day later "
-                     "for each day the clock stands still.")
+        lines.append(f"Waiting for the subject{since}. Each day the clock stands still moves the due date "
+                     "one day later.")
     elif dl.suspended_days and level != "done":
         lines.append(f"Clock resumed; it stood still for {plural(dl.suspended_days, 'day')}, "
                      "added to the due date.")

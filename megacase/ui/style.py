@@ -78,7 +78,7 @@ QLabel#flag { color: #1f2328; font-weight: 600; }
 QLabel#muted { color: #6b7280; }
 QLabel#dialogIntro { color: #1f2328; }
 QLabel#error { color: #8c1d18; background: #fdecea; border-radius: 4px; padding: 6px 8px; }
-QLabel#guidance { background: #fff4e0; border-left: 3px solid #c77700; padding: 6px 8px; }
+QFrame#guidance { background: #fff4e0; border-left: 3px solid #c77700; }
 QLabel#fieldHint { color: #6b7280; }
 QLabel#fieldHint[state="bad"] { color: #b3261e; }
 QLabel#fieldHint[state="ok"] { color: #2f6b3a; }

@@ -81,7 +81,8 @@ def test_intake_to_closure_with_the_keyboard(qtbot, window, prompter, ws, clock)
     press(qtbot, window, "Ctrl+Shift+A")
     assert "give the reason" in seen["id_reason"]
     assert window.detail.banner.level == "suspended"
-    assert "Clock suspended since Mon 3 May 2027" in window.detail.banner.text()
+    assert window.detail.banner.headline.text() == "Clock suspended · due Mon 3 May 2027 so far"
+    assert "Waiting for the subject since Mon 3 May 2027" in window.detail.banner.text()
     assert list_row_text(window, ref, COL_STATE) == "Awaiting subject"
 
     clock.set("2027-05-10 15:00")

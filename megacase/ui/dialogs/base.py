@@ -8,11 +8,22 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QP
 from megacase.errors import MegaCaseError
 
 
-def muted(text: str) -> QLabel:
+# A wrapped label's minimum height is taken at its minimum width: give it a sensible one, or the
+# dialog opens with gaps as tall as the text would be in a narrow column.
+WRAP_MIN_WIDTH = 500
+
+
+def wrapped(text: str, name: str = "") -> QLabel:
     label = QLabel(text)
-    label.setObjectName("muted")
+    if name:
+        label.setObjectName(name)
     label.setWordWrap(True)
+    label.setMinimumWidth(WRAP_MIN_WIDTH)
     return label
+
+
+def muted(text: str) -> QLabel:
+    return wrapped(text, "muted")
 
 
 def text_box(placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
@@ -41,9 +52,7 @@ class ServiceDialog(QDialog):
         self.layout_.setContentsMargins(20, 16, 20, 16)
         self.layout_.setSpacing(12)
         if intro:
-            self.intro = QLabel(intro)
-            self.intro.setObjectName("dialogIntro")
-            self.intro.setWordWrap(True)
+            self.intro = wrapped(intro, "dialogIntro")
             self.intro.setTextFormat(Qt.TextFormat.RichText)
             self.layout_.addWidget(self.intro)
         self.form = QFormLayout()

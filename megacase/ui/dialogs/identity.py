@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QLabel, QRadioButton
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLabel, QRadioButton,
+                               QVBoxLayout)
 
 from megacase.services.cases import IDENTITY_METHODS
 from megacase.services.records import CaseDetail, IdentityStepInfo
-from megacase.ui.dialogs.base import ServiceDialog, muted, text_box
+from megacase.ui.dialogs.base import ServiceDialog, muted, text_box, wrapped
 from megacase.ui.format import METHOD_LABELS, day, moment
 
 # What an officer usually asks with each method; a starting point, edited freely.
@@ -44,18 +45,21 @@ class AskSubjectDialog(ServiceDialog):
         self.method.setObjectName("method")
         for key in ("additional_info", "clarification", "id_card", "in_person"):
             self.method.addItem(METHOD_LABELS[key], key)
-        self.asked = text_box("What exactly is asked of the subject", 3)
+        self.asked = text_box("What exactly is asked of the subject", 4)
         self.asked.setObjectName("asked")
         self.reason = text_box("Why this is necessary and proportionate", 2)
         self.reason.setObjectName("reason")
         self.reason_label = QLabel("Reason")
-        self.guidance = QLabel(ID_COPY_GUIDANCE)
+        self.guidance = QFrame()
         self.guidance.setObjectName("guidance")
-        self.guidance.setWordWrap(True)
+        text = wrapped(ID_COPY_GUIDANCE)
+        QVBoxLayout(self.guidance).addWidget(text)
+        self.guidance.layout().setContentsMargins(10, 6, 10, 6)
         self.form.addRow("Method", self.method)
         self.form.addRow("What is asked", self.asked)
         self.form.addRow(self.reason_label, self.reason)
-        self.layout_.addWidget(self.guidance)
+        self.layout_.addWidget(self.guidance)   # (a form row would not wrap it to the right height)
+        self.setMinimumWidth(640)
         self.finish_layout()
         self._suggested = ""
         self.method.currentIndexChanged.connect(self._method_changed)
@@ -73,7 +77,6 @@ class AskSubjectDialog(ServiceDialog):
         id_copy = key == "id_card"
         self.guidance.setVisible(id_copy)
         self.reason_label.setText("Reason (required)" if id_copy else "Reason (optional)")
-        self.adjustSize()
 
     def submit(self) -> CaseDetail:
         return self._ask(self.method.currentData(), self.asked.toPlainText(), self.reason.toPlainText() or None)
