@@ -118,11 +118,13 @@ def test_an_uncertain_letter_is_resolved_from_the_outbox(qtbot, window, prompter
     feature = window.letters_feature
     window.show_view("outbox")
     feature.refresh_outbox()
+    wait_idle(qtbot, window)
     feature.view.table.selectRow(0)
     assert feature.view.not_arrived.isEnabled()
     prompter.text_answers.append("Not in the Sent Items.")
     feature.view.not_arrived.click()
     assert outbox.list_outbox(ws)[0].status == "queued"
+    wait_idle(qtbot, window)
 
 
 def eml_bytes(sender="Hélène Dubois <helene.dubois@skynet.be>") -> bytes:

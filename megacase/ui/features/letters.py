@@ -61,6 +61,7 @@ class LettersFeature:
     def __init__(self, window):
         self.w = window
         self.deliveries_running = 0
+        self._outbox_generation = 0
         self.compose = self._action("writeLetter", "&Write letter…", "Ctrl+M", self.write_letter,
                                     "Write a letter to the subject's known address (or an Art. 19 notice)")
         self.import_eml = self._action("importEml", "&Import e-mail…", "Ctrl+I", self.choose_eml,
@@ -167,14 +168,30 @@ class LettersFeature:
 
     # --- the outbox -------------------------------------------------------------------------------
     def refresh_outbox(self) -> None:
-        try:
-            entries = outbox.list_outbox(self.w.ws, include_sent=self.view.show_sent.isChecked())
-        except MegaCaseError as exc:
-            self.w.prompter.error(self.w, "Outbox", str(exc))
-            return
-        self.view.set_entries(entries)
-        waiting = sum(1 for e in entries if e.status != outbox.SENT)
-        self.view_action.setText(f"&Outbox ({waiting})" if waiting else "&Outbox")
+        """Reload the outbox off the GUI thread (counted in the window's pending loads)."""
+        w, include_sent = self.w, self.view.show_sent.isChecked()
+        self._outbox_generation += 1
+        generation = self._outbox_generation
+        w.pending += 1
+        ws = w.ws
+
+        def arrived(entries) -> None:
+            w.pending -= 1
+            if generation != self._outbox_generation:
+                return
+            self.view.set_entries(entries)
+            waiting = sum(1 for e in entries if e.status != outbox.SENT)
+            self.view_action.setText(f"&Outbox ({waiting})" if waiting else "&Outbox")
+
+        def failed(exc) -> None:
+            w.pending -= 1
+            if isinstance(exc, MegaCaseError):
+                w.prompter.error(w, "Outbox", str(exc))
+            else:
+                import sys
+                sys.excepthook(type(exc), exc, exc.__traceback__)
+
+        run_task(lambda: outbox.list_outbox(ws, include_sent=include_sent), arrived, failed)
 
     def send_waiting(self) -> None:
         ws = self.w.ws
