@@ -111,15 +111,19 @@ def test_the_dry_run_lists_exactly_what_the_apply_changes(ws, register, clock):
     assert retention.plan(ws).empty and retention.plan(ws).lines()[-1] == "Nothing to do."
 
 
-def test_apply_refuses_a_plan_that_no_longer_matches_the_register(ws, register, clock):
+def test_apply_refuses_a_plan_that_no_longer_matches_the_register(ws, open_access_case, clock):
+    old = _closed_case(ws, clock, "2027-04-07 09:00", "2027-04-10 16:00", new=ANNA)
+    newer = _closed_case(ws, clock, "2028-04-07 09:00", "2028-04-10 16:00", new=BJORN)
+    clock.set("2032-04-12 10:00")
     dry = retention.plan(ws)                        # 5 years: closed on or before 12/04/2027
-    assert [c.reference for c in dry.cases] == [register["erased"], register["a1"]]
+    assert [c.reference for c in dry.cases] == [old]
     retention.set_years(ws, 4)
     with pytest.raises(RuleViolation, match="changed since the dry run"):
         retention.apply(ws, dry)
     assert settings.get(ws, retention.CASE_YEARS.key) == 4
     with ws.reading() as s:
         assert s.scalar(select(func.count()).select_from(Case).where(Case.skeleton_since.is_not(None))) == 0
+    assert [c.reference for c in retention.apply(ws).cases] == [old, newer]
 
 
 def test_years_before_handles_the_29th_of_february():
