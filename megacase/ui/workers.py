@@ -6,11 +6,13 @@ thread opens its own database connection and closes it when done.
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+log = logging.getLogger(__name__)
 _alive: set[_Relay] = set()   # relays waiting for their worker; dropped once delivered
 
 
@@ -28,10 +30,16 @@ class _Relay(QObject):
     def _deliver(self, ok: bool, value: object) -> None:
         _alive.discard(self)
         self.deleteLater()
-        if ok:
-            self._on_done(value)
-        else:
-            self._on_error(value)
+        try:
+            if ok:
+                self._on_done(value)
+            else:
+                self._on_error(value)
+        except RuntimeError as exc:
+            # The widget the result was for was closed and deleted meanwhile: nobody waits for it.
+            if "already deleted" not in str(exc):
+                raise
+            log.debug("a background result arrived for a deleted widget; dropped")
 
 
 class _Task(QRunnable):

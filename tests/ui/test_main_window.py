@@ -233,3 +233,32 @@ def test_unexpected_errors_reach_the_central_hook_with_copyable_details(qtbot, w
     qtbot.addWidget(dialog)
     dialog.copy_button.click()
     assert QGuiApplication.clipboard().text() == hook[0]
+
+
+def test_keyboard_only_ticks_a_processor_and_submits_a_dialog(qtbot, window, ws, open_access_case, prompter):
+    from PySide6.QtWidgets import QApplication
+    ref = open_access_case().reference
+    window.refresh()
+    wait_idle(qtbot, window)
+    window.select_reference(ref)
+    wait_idle(qtbot, window)
+    table = window.detail.checklist.table
+    table.setCurrentIndex(table.model().index(2, 0))
+    prompter.text_answers.append("")                     # no note
+    qtbot.keyClick(table, Qt.Key.Key_Space)              # Space ticks the current step
+    item = queries.get_case(ws, ref).checklist[2]
+    assert item.done_by == "alice" and item.note is None
+
+    def note(dialog):
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+        qtbot.keyClicks(dialog.text, "Rang back; will send the order number.")
+        qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompter.on_dialog("NoteDialog", note)
+    qtbot.keyClick(window.case_list.table, Qt.Key.Key_N,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    wait_idle(qtbot, window)
+    assert queries.get_case(ws, ref).notes[-1].text == "Rang back; will send the order number."

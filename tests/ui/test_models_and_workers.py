@@ -107,6 +107,21 @@ def test_nothing_is_delivered_to_a_context_that_is_gone(qtbot):
     assert got == []
 
 
+def test_a_result_for_a_deleted_widget_is_dropped(qtbot):
+    from PySide6.QtWidgets import QLabel
+    label = QLabel()
+    done = []
+
+    def show(value):
+        done.append(value)
+        label.setText(value)
+
+    import time
+    run_task(lambda: time.sleep(0.05) or "late", show)
+    label.deleteLater()
+    qtbot.waitUntil(lambda: bool(done))           # delivered, and no error although the label is gone
+
+
 def test_loads_run_in_the_background_and_keep_the_newest(qtbot, window, ws, open_access_case):
     first = open_access_case("2027-04-01 09:30")
     a = first.reference

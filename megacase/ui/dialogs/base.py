@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout
 
 from megacase.errors import MegaCaseError
@@ -70,6 +71,10 @@ class ServiceDialog(QDialog):
         self.ok_button.setText(self.ok_text)
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
+        self.ok_button.setToolTip("Ctrl+Enter")
+        # Enter in a text box starts a new line; Ctrl+Enter submits from anywhere in the dialog.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.attempt)
 
     def finish_layout(self) -> None:
         """Call at the end of a subclass's __init__: error line and buttons go last."""
