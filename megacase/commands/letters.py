@@ -39,7 +39,9 @@ def register(subparsers, common) -> None:
         c.set_defaults(func=cmd_preview if name == "preview" else cmd_send)
     send = lts.choices["send"]
     send.add_argument("--to", help="another address: only with --reason and a verified identity on the case")
-    send.add_argument("--reason", help="why the letter goes to --to (recorded in the audit trail)")
+    send.add_argument("--post", metavar="ADDRESS", help="record the letter as posted to this postal address "
+                      "(you print and post it): only with --reason and a verified identity")
+    send.add_argument("--reason", help="why the letter goes to --to or --post (recorded in the audit trail)")
     send.add_argument("--body-file", help="the text to send instead of the rendered one (UTF-8)")
     send.add_argument("--attach", action="append", default=[], metavar="FILE", help="attach a file (repeatable)")
     send.add_argument("--access-copy", action="store_true", help="attach the PDF copy of the subject's data")
@@ -146,8 +148,21 @@ def cmd_send(args) -> int:
     from megacase.services import attachments, letters
     from megacase.services.outbox import OutgoingFile
     from megacase.services.recipients import AddressOverride
-    if bool(args.to) != bool(args.reason):
-        raise InputError("--to and --reason go together: another address needs the reason it is used.")
+    if args.to and args.post:
+        raise InputError("Choose --to (another e-mail address) or --post (a postal address), not both.")
+    if bool(args.to or args.post) != bool(args.reason):
+        raise InputError("--to or --post and --reason go together: another address needs the reason it is used.")
+    if args.post:
+        if args.access_copy or args.portability or args.attach:
+            raise InputError("A posted letter carries no e-mail attachments: print them and post them with it.")
+        ws = open_workspace(args)
+        body = _read_file(args.body_file, 1024 * 1024).decode("utf-8", "replace") if args.body_file else None
+        letter_id = letters.post_letter(ws, args.reference, args.template,
+                                        AddressOverride(args.post.replace("\\n", "\n"), args.reason, postal=True),
+                                        options=_options(args), body=body)
+        print(f"{args.reference.upper()}: letter {letter_id} recorded as posted; print it with "
+              f"'megacase letter preview' and post it.")
+        return EXIT_OK
     if args.protect and not args.access_copy:
         raise InputError("--protect applies to --access-copy.")
     ws = open_workspace(args)

@@ -8,6 +8,7 @@ error or while the text still holds a ``[[…]]`` gap.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.requests import RequestType
 from megacase.errors import InputError, RuleViolation
-from megacase.services import approvals, audit, recipients, roles, settings
+from megacase.services import approvals, audit, outbox, recipients, roles, settings, subject_keys
 from megacase.services import templates as tpl
 from megacase.services.cases import load_case
 from megacase.services.letter_texts import AUTHORITY, CHANNELS, COMPANY, REQUEST_TYPES, register_text
@@ -26,7 +27,7 @@ from megacase.services.outbox import DeliveryResult, OutgoingFile, TransportFact
 from megacase.services.queries import deadline_of
 from megacase.services.recipients import AddressOverride, Recipient
 from megacase.services.workspace import Workspace
-from megacase.store.orm import Case, IdentityStep, Processor
+from megacase.store.orm import Case, IdentityStep, Letter, Processor
 
 COMMON = ("acknowledgement", "identity-request", "extension", "refusal", "fee-notice")
 FOR_TYPE = {
@@ -249,21 +250,31 @@ class QueuedLetter:
     recipient_kind: str
 
 
+def _prepared(session: Session, ws: Workspace, reference: str, template_id: str, options: LetterOptions,
+              subject_line: str | None, body: str | None, override: AddressOverride | None):
+    """The case, the draft, the resolved recipient and the final text, every rule checked."""
+    case = load_case(session, reference)
+    approvals.require_letter_approval(session, case, template_id, ws.today())   # four-eyes review
+    if template_id not in templates_for(t.request_type for t in case.types):
+        raise RuleViolation(f"A '{tpl.title_of(template_id)}' letter does not fit a case of these request types.")
+    draft, recipient = _draft_in(session, ws, case, template_id, options, override)
+    subject_line, body = _final_text(draft, subject_line, body)
+    return case, draft, recipient, subject_line, body
+
+
 def queue_letter(ws: Workspace, reference: str, template_id: str, *, options: LetterOptions | None = None,
                  subject_line: str | None = None, body: str | None = None,
                  attachments: tuple[OutgoingFile, ...] = (), override: AddressOverride | None = None) -> QueuedLetter:
     """Save a letter in the outbox (not yet sent). ``subject_line``/``body``: the officer's edited text."""
     roles.require_officer(ws)
     options = options or LetterOptions()
+    if override is not None and override.postal:
+        raise InputError("A letter by post is not e-mailed: record it as posted instead.")
     if override is not None:
         recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
     with ws.transaction() as session:
-        case = load_case(session, reference)
-        approvals.require_letter_approval(session, case, template_id, ws.today())   # four-eyes review
-        if template_id not in templates_for(t.request_type for t in case.types):
-            raise RuleViolation(f"A '{tpl.title_of(template_id)}' letter does not fit a case of these request types.")
-        draft, recipient = _draft_in(session, ws, case, template_id, options, override)
-        subject_line, body = _final_text(draft, subject_line, body)
+        case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id, options,
+                                                               subject_line, body, override)
         smtp = load_settings_in(session)
         if not smtp.sender:
             raise InputError("Set up the mail server and the sender address first "
@@ -283,6 +294,43 @@ def queue_letter(ws: Workspace, reference: str, template_id: str, *, options: Le
         if recipient.kind == recipients.OVERRIDE:
             recipients.record_override(session, ws, case, recipient, letter.id, template_id)
         return QueuedLetter(letter.id, case.reference, letter.message_id, letter.eml_sha256, recipient.kind)
+
+
+def post_letter(ws: Workspace, reference: str, template_id: str, override: AddressOverride, *,
+                options: LetterOptions | None = None, subject_line: str | None = None,
+                body: str | None = None) -> int:
+    """Record a letter the officer prints and posts: only with a verified identity, like any other address.
+
+    Nothing is e-mailed. The letter is kept (sealed) as sent today, with the SHA-256 of its text in the trail.
+    """
+    roles.require_officer(ws)
+    if not override.postal:
+        raise InputError("Give the postal address the letter is posted to.")
+    recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
+    with ws.transaction() as session:
+        case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id,
+                                                               options or LetterOptions(), subject_line, body,
+                                                               override)
+        sid = case.subject_id
+        text = f"{subject_line}\n\n{body}\n".encode("utf-8")
+        letter = Letter(case_id=case.id, template_id=template_id, language=draft.language, status=outbox.SENT,
+                        recipient_enc=subject_keys.seal_text(session, sid, recipient.address, "letter:recipient"),
+                        subject_enc=subject_keys.seal_text(session, sid, subject_line, "letter:subject"),
+                        body_enc=subject_keys.seal_text(session, sid, body, "letter:body"),
+                        eml_sha256=hashlib.sha256(text).hexdigest(), override_reason=recipient.reason,
+                        created_at=ws.now_naive(), created_by=ws.actor.name, sent_at=ws.now_naive(),
+                        server_reply=f"posted by {ws.actor.name}", attempts=0)
+        session.add(letter)
+        session.flush()
+        recipients.record_override(session, ws, case, recipient, letter.id, template_id)
+        effects = outbox.after_sent(session, ws, case, letter)
+        audit.record(session, ws, "letter.posted", case_id=case.id, subject_id=sid, details={
+            "reference": case.reference, "letter": letter.id, "template": template_id, "language": draft.language,
+            "template_version": draft.template_version, "text_edited": (subject_line, body) != (draft.subject_line,
+                                                                                                draft.body),
+            "recipient_kind": recipients.POST, "sha256": letter.eml_sha256, **effects},
+            personal={"recipient": recipient.address, "subject_line": subject_line})
+        return letter.id
 
 
 def send_letter(ws: Workspace, reference: str, template_id: str, *, options: LetterOptions | None = None,

@@ -208,7 +208,7 @@ def _record_sent(ws: Workspace, letter_id: int, reply: str) -> None:
         case = session.get(Case, letter.case_id)
         letter.status, letter.sent_at, letter.server_reply, letter.last_error = SENT, ws.now_naive(), reply, None
         recipient = subject_keys.open_text(session, case.subject_id, letter.recipient_enc, "letter:recipient")
-        effects = _after_sent(session, ws, case, letter)
+        effects = after_sent(session, ws, case, letter)
         audit.record(session, ws, "letter.sent", case_id=case.id, subject_id=case.subject_id, details={
             "reference": case.reference, "letter": letter.id, "template": letter.template_id,
             "language": letter.language, "message_id": letter.message_id, "sha256": letter.eml_sha256,
@@ -225,7 +225,7 @@ def _queued_details(session: Session, letter: Letter) -> dict:
     return {}
 
 
-def _after_sent(session: Session, ws: Workspace, case: Case, letter: Letter) -> dict:
+def after_sent(session: Session, ws: Workspace, case: Case, letter: Letter) -> dict:
     """What the register must remember once a letter has actually gone (DOMAIN.md, accountability)."""
     today = ws.today()
     if letter.template_id == "extension":
@@ -272,7 +272,7 @@ def resolve_uncertain(ws: Workspace, letter_id: int, arrived: bool, note: str) -
         if arrived:
             letter.status, letter.sent_at = SENT, ws.now_naive()
             letter.server_reply = "confirmed by the officer"
-            effects = _after_sent(session, ws, case, letter)
+            effects = after_sent(session, ws, case, letter)
         else:
             letter.status, effects = QUEUED, {}
         audit.record(session, ws, "letter.resolved", case_id=case.id, subject_id=case.subject_id, details={

@@ -31,7 +31,7 @@ from megacase.services.templates import PROCESSOR_TEMPLATES
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Case, IdentityStep, Processor
 
-KNOWN_ADDRESS, OVERRIDE, PROCESSOR = "known_address", "override", "processor"
+KNOWN_ADDRESS, OVERRIDE, POST, PROCESSOR = "known_address", "override", "post", "processor"
 
 # Methods that identify the person beyond "wrote from the known mailbox". Writing from the known
 # address proves only control of that mailbox: it is exactly the channel an override leaves, so it
@@ -44,10 +44,23 @@ _EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\
 
 @dataclass(frozen=True)
 class AddressOverride:
-    """The officer's request to send a subject letter somewhere other than the known address."""
+    """The officer's request to send a subject letter somewhere other than the known address.
+
+    ``postal``: ``address`` is a postal address; the officer prints and posts the letter.
+    """
 
     address: str
     reason: str
+    postal: bool = False
+
+    def checked_address(self) -> str:
+        if not self.postal:
+            return normalise_email(self.address)
+        lines = [" ".join(line.split()) for line in (self.address or "").splitlines()]
+        text = "\n".join(line for line in lines if line)
+        if len(text) < 10 or len(text) > 500:
+            raise InputError("Give the full postal address (street and number, postcode and town).")
+        return text
 
 
 @dataclass(frozen=True)
@@ -115,16 +128,18 @@ def _record_refusal(ws: Workspace, ids: tuple[int, int, str], template_id: str, 
     with ws.transaction() as session:
         audit.record(session, ws, "letter.override_refused", case_id=case_id, subject_id=subject_id,
                      details={"reference": reference, "template": template_id, "why": why},
-                     personal={"address": override.address, "reason": override.reason})
+                     personal={"address": override.address, "reason": override.reason,
+                               "delivery": "post" if override.postal else "email"})
 
 
 def check_override(ws: Workspace, reference: str, template_id: str, override: AddressOverride) -> None:
     """Refuse (and record) an override the rule does not allow. Runs before the letter is saved."""
     from megacase.services.cases import load_case
-    other = normalise_email(override.address)
+    other = override.checked_address()
     with ws.reading() as session:
         case = load_case(session, reference)
-        if template_id not in PROCESSOR_TEMPLATES and other.lower() == known_address(case).lower():
+        if (template_id not in PROCESSOR_TEMPLATES and not override.postal
+                and other.lower() == known_address(case).lower()):
             return
         why = _override_problem(session, case, template_id, override)
         ids = (case.id, case.subject_id, case.reference)
@@ -137,8 +152,8 @@ def _override_problem(session: Session, case: Case, template_id: str, override: 
     if template_id in PROCESSOR_TEMPLATES:
         return "An Art. 19 notice goes to the processor's contact in the register; it cannot be sent elsewhere."
     if verified_identity(session, case) is None:
-        return ("A letter can go to another address than the known one only after the subject's identity was "
-                "verified on this case (additional information, an identity document or in person); "
+        return ("A letter can go to another address than the known one, or by post, only after the subject's "
+                "identity was verified on this case (additional information, an identity document or in person); "
                 "the request was refused and recorded.")
     if len((override.reason or "").strip()) < MIN_REASON:
         return "Give the reason for sending to another address (at least a short sentence)."
@@ -158,15 +173,16 @@ def resolve(session: Session, ws: Workspace, case: Case, template_id: str,
     name = case.subject.name
     if override is None:
         return Recipient(address, KNOWN_ADDRESS, name)
-    other = normalise_email(override.address)
-    if other.lower() == address.lower():
+    other = override.checked_address()
+    if not override.postal and other.lower() == address.lower():
         return Recipient(address, KNOWN_ADDRESS, name)
     # Checked again here, inside the transaction that saves the letter.
     why = _override_problem(session, case, template_id, override)
     if why is not None:
         raise RuleViolation(why)
     step = verified_identity(session, case)
-    return Recipient(other, OVERRIDE, name, identity_step_id=step.id, reason=override.reason.strip())
+    return Recipient(other, POST if override.postal else OVERRIDE, name, identity_step_id=step.id,
+                     reason=override.reason.strip())
 
 
 def record_override(session: Session, ws: Workspace, case: Case, recipient: Recipient, letter_id: int,
@@ -174,6 +190,7 @@ def record_override(session: Session, ws: Workspace, case: Case, recipient: Reci
     step = session.get(IdentityStep, recipient.identity_step_id)
     audit.record(session, ws, "letter.address_override", case_id=case.id, subject_id=case.subject_id,
                  details={"reference": case.reference, "letter": letter_id, "template": template_id,
+                          "delivery": "post" if recipient.kind == POST else "email",
                           "reason": recipient.reason, "identity_step": step.id, "identity_method": step.method,
                           "verified_by": step.decided_by},
                  personal={"address": recipient.address})

@@ -119,3 +119,21 @@ def test_import_eml(capsys, profile, tmp_path):
     bad.write_bytes(b"\x00\x01garbage")
     code, _, err = run(capsys, "import-eml", str(bad), "--data-dir", d)
     assert code == 2 and "cannot be imported" in err and err.count("\n") == 1
+
+
+def test_send_by_post_needs_identity_and_a_reason(capsys, profile):
+    d, ref = profile
+    code, _, err = run(capsys, "letter", "send", ref, "acknowledgement", "--post", "Rue Haute 190, 1000 Bruxelles",
+                       "--data-dir", d)
+    assert code == 2 and "--reason" in err
+    code, _, err = run(capsys, "letter", "send", ref, "acknowledgement", "--post", "Rue Haute 190, 1000 Bruxelles",
+                       "--reason", "Asked for paper.", "--data-dir", d)
+    assert code == 2 and "identity" in err
+    assert run(capsys, "case", "start", ref, "--data-dir", d)[0] == 0
+    assert run(capsys, "case", "ask", ref, "--method", "in_person", "--asked", "Visit with an ID card",
+               "--data-dir", d)[0] == 0
+    assert run(capsys, "case", "answer", ref, "--answer", "Seen in person", "--result", "verified",
+               "--data-dir", d)[0] == 0
+    code, out, err = run(capsys, "letter", "send", ref, "acknowledgement", "--post", "Rue Haute 190, 1000 Bruxelles",
+                         "--reason", "Asked for paper.", "--data-dir", d)
+    assert code == 0 and "recorded as posted" in out, err

@@ -215,3 +215,24 @@ def test_starttls_with_login_and_no_plaintext_fallback(ws, zoe_case, memory_keyr
         assert result.status == "queued" and "STARTTLS" in result.error and plain.messages == []
     finally:
         plain.stop()
+
+
+def test_postal_delivery_needs_a_verified_identity_too(ws, smtp, zoe_case, clock):
+    post = AddressOverride("Rue Haute 190\n1000 Bruxelles", "The subject asked for the reply on paper.", postal=True)
+    with pytest.raises(RuleViolation, match="by post"):
+        letters.post_letter(ws, zoe_case, "acknowledgement", post)
+    with pytest.raises(InputError, match="post"):
+        letters.queue_letter(ws, zoe_case, "acknowledgement", override=post)
+    cases.start_work(ws, zoe_case)
+    cases.ask_subject(ws, zoe_case, "in_person", "Bezoek aan de winkel met identiteitskaart")
+    cases.record_answer(ws, zoe_case, "Seen in person at the shop.", "verified")
+    letter_id = letters.post_letter(ws, zoe_case, "acknowledgement", post)
+    assert smtp.messages == []
+    detail = queries.get_case(ws, zoe_case)
+    (letter,) = detail.letters
+    assert letter.id == letter_id and letter.status == "sent" and letter.recipient == "Rue Haute 190\n1000 Bruxelles"
+    (override,) = events(ws, "letter.address_override")
+    assert '"delivery": "post"' in override.details and "Rue Haute" not in override.details
+    (posted,) = events(ws, "letter.posted")
+    assert '"recipient_kind": "post"' in posted.details
+    assert len(events(ws, "letter.override_refused")) == 1 and audit.verify(ws).ok

@@ -185,3 +185,26 @@ def test_template_editor_saves_versions_and_resets(qtbot, window, prompter, ws):
     assert "Kind regards," in dialog.preview.toPlainText()
     dialog.reset()
     assert dialog.state.text() == "as shipped" and dialog.versions.count() == 2
+
+
+def test_another_address_or_post_only_after_a_verified_identity(qtbot, window, prompter, case_ref, ws, smtp):
+    cases.start_work(ws, case_ref)
+    cases.ask_subject(ws, case_ref, "additional_info", "Le numéro de votre dernière commande")
+    cases.record_answer(ws, case_ref, "Order number matches.", "verified")
+    shown_case(qtbot, window, case_ref)
+
+    def post(dialog: ComposeDialog) -> bool:
+        assert dialog.override.isEnabled()
+        dialog.override.setChecked(True)
+        dialog.by_post.setChecked(True)
+        dialog.other_address.setText("Rue Haute 190, 1000 Bruxelles")
+        dialog.other_reason.setText("The subject asked for the reply on paper.")
+        assert dialog.ok_button.text() == "Record as posted"
+        return dialog.attempt()
+
+    prompter.on_dialog("ComposeDialog", post)
+    window.letters_feature.write_letter("acknowledgement")
+    wait_idle(qtbot, window)
+    assert prompter.kinds("info")[-1].title == "Letter recorded as posted"
+    (letter,) = window.current_detail().letters
+    assert letter.recipient == "Rue Haute 190, 1000 Bruxelles" and smtp.messages == []

@@ -30,8 +30,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class ComposeResult:
-    queued: QueuedLetter
+    queued: QueuedLetter | None   # None: recorded as posted (the officer prints and posts it)
     pdf_password: str | None      # shown once to the officer, never stored
+    posted_letter_id: int | None = None
 
 
 class ComposeDialog(ServiceDialog):
@@ -155,9 +156,13 @@ class ComposeDialog(ServiceDialog):
         self.other_address = QLineEdit()
         self.other_address.setObjectName("composeOtherAddress")
         self.other_address.setPlaceholderText("The other e-mail address")
+        self.by_post = QCheckBox("By post: I print the letter and post it to this postal address")
+        self.by_post.setObjectName("composeByPost")
+        self.by_post.toggled.connect(self._by_post_toggled)
         self.other_reason = QLineEdit()
         self.other_reason.setObjectName("composeOtherReason")
         self.other_reason.setPlaceholderText("Why (recorded in the audit trail; no personal data)")
+        box.addWidget(self.by_post)
         box.addWidget(self.other_address)
         box.addWidget(self.other_reason)
         self.override_box.hide()
@@ -218,14 +223,21 @@ class ComposeDialog(ServiceDialog):
         self.portability.setChecked("portability" in suggested)
         self.render(force=True)
 
+    def _by_post_toggled(self, on: bool) -> None:
+        self.other_address.setPlaceholderText("Street and number, postcode and town" if on
+                                              else "The other e-mail address")
+        self.ok_button.setText("Record as posted" if on else self.ok_text)
+        self._show_recipient()
+
     def _override_toggled(self, on: bool) -> None:
         self.override_box.setVisible(on)
         self._show_recipient()
 
     def _show_recipient(self) -> None:
         if self.override.isChecked():
-            self.recipient_hint.setText("This letter will go to the other address below, and the override is "
-                                        "recorded in the audit trail.")
+            how = "be posted to the postal address" if self.by_post.isChecked() else "go to the other address"
+            self.recipient_hint.setText(f"This letter will {how} below, and the override is recorded in the "
+                                        "audit trail.")
         elif self._kind == "processor":
             self.recipient_hint.setText("An Art. 19 notice goes to the processor's contact in the register.")
         else:
@@ -317,7 +329,15 @@ class ComposeDialog(ServiceDialog):
             raise InputError("Choose a letter that can be rendered for this case.")
         override = None
         if self.override.isChecked():
-            override = AddressOverride(self.other_address.text(), self.other_reason.text())
+            override = AddressOverride(self.other_address.text(), self.other_reason.text(),
+                                       postal=self.by_post.isChecked())
+        if override is not None and override.postal:
+            if self.access_copy.isChecked() or self.portability.isChecked() or self._files:
+                raise InputError("A posted letter carries no e-mail attachments: untick them, then print the "
+                                 "copies and post them with the letter.")
+            letter_id = letters.post_letter(self.ws, self.info.reference, tid, override, options=self.options(),
+                                            subject_line=self.subject_line.text(), body=self.body.toPlainText())
+            return ComposeResult(None, None, letter_id)
         files, password = self._attachments()
         queued = letters.queue_letter(self.ws, self.info.reference, tid, options=self.options(),
                                       subject_line=self.subject_line.text(), body=self.body.toPlainText(),

@@ -120,6 +120,11 @@ class LettersFeature:
             return None
         if w.prompter.run_dialog(dialog) and isinstance(dialog.result_value, ComposeResult):
             result: ComposeResult = dialog.result_value
+            if result.queued is None:
+                w.prompter.info(w, "Letter recorded as posted", "Print the letter and post it today: it is recorded "
+                                                               "as sent by post, with the postal address.")
+                w.show_changed_case(w.load_case_now(detail.reference), "Letter recorded as posted.")
+                return dialog
             if result.pdf_password:
                 w.prompter.info(w, "Password of the PDF copy",
                                 f"The PDF copy opens with the password\n\n    {result.pdf_password}\n\n"
