@@ -219,6 +219,57 @@ def manager_review(demo: Demo):
     return w
 
 
+def _queue_demo_letters(demo: Demo) -> None:
+    """A sent letter, one waiting for the mail server and one interrupted: what an outbox shows."""
+    from megacase.services import letters, mail, outbox, queries
+    from megacase.services.mail import DeliveryError
+
+    class Accepts:
+        def send(self, message, sender, recipient):
+            return "250 2.0.0 OK <DB9PR10MB5337> [Hostname=DB9PR10MB5337.EURPRD10.PROD.OUTLOOK.COM]"
+
+    class Down:
+        def send(self, message, sender, recipient):
+            raise DeliveryError("Cannot reach the mail server smtp.office365.com:587 (Network is unreachable); "
+                                "the letter waits in the outbox.")
+
+    class Breaks:
+        def send(self, message, sender, recipient):
+            raise DeliveryError("The connection broke while the message was being handed over "
+                                "(SMTPServerDisconnected): it may have arrived.", uncertain=True)
+
+    if outbox.list_outbox(demo.ws, include_sent=True):
+        return
+    mail.configure(demo.ws, "smtp.office365.com", 587, "starttls", "privacy@megasecurity.eu")
+    fresh = [c.reference for c in queries.list_cases(demo.ws) if c.state.value in ("received", "in_progress")]
+    for ref, transport in zip(fresh, (Accepts, Accepts, Down, Breaks)):
+        letters.send_letter(demo.ws, ref, "acknowledgement", transport_factory=lambda w, t=transport: t())
+
+
+@shot("compose")
+def compose_dialog(demo: Demo):
+    from megacase.ui.dialogs.compose import ComposeDialog
+    w = demo.window()
+    ref = demo.case_where(lambda c: c.state.value == "in_progress" and not c.overdue
+                          and c.request_types[0].value == "access" and "gmail" not in c.subject_email)
+    demo.select(w, ref)
+    dialog = ComposeDialog(demo.ws, ref, w.prompter, w, "access-reply")
+    dialog.show()
+    demo.settle()
+    return dialog
+
+
+@shot("outbox")
+def outbox_view(demo: Demo):
+    _queue_demo_letters(demo)
+    w = demo.window()
+    w.show_view("outbox")
+    w.letters_feature.view.show_sent.setChecked(True)
+    w.letters_feature.view.table.selectRow(0)
+    demo.settle(w)
+    return w
+
+
 def render(target: QWidget | QPixmap, path: Path) -> None:
     pixmap = target if isinstance(target, QPixmap) else target.grab()
     if not pixmap.save(str(path), "PNG"):
