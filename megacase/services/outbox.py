@@ -95,7 +95,7 @@ def build_message(*, sender: str, recipient: Recipient, subject_line: str, body:
                   date: datetime, reply_to: str | None, attachments: tuple[OutgoingFile, ...] = ()) -> bytes:
     msg = EmailMessage(policy=SMTP)
     msg["From"] = formataddr((FROM_NAME, sender))
-    msg["To"] = formataddr((recipient.display_name or "", recipient.address))
+    msg["To"] = formataddr((" ".join((recipient.display_name or "").split()), recipient.address))  # one line
     if reply_to and reply_to.lower() != sender.lower():
         msg["Reply-To"] = reply_to
     msg["Subject"] = subject_line

@@ -203,10 +203,39 @@ def reset_to_shipped(ws: Workspace, template_id: str, language: str) -> int:
 
 # --- rendering -------------------------------------------------------------------------------------------
 
+MAX_RANGE = 1000          # loops in a letter run over a few processors, not millions
+MAX_OPERAND = 10_000      # ** and * on numbers and sequences stay small
+
+
+class _LetterSandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, with the arithmetic that could stall the application (an edited template
+    runs when it is saved and at every preview) kept small."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and (not isinstance(right, int) or abs(right) > 64 or
+                                 (isinstance(left, int) and abs(left) > MAX_OPERAND)):
+            raise SecurityError("exponent too large")
+        if operator == "*":
+            for a, b in ((left, right), (right, left)):
+                if isinstance(a, (str, list, tuple)) and isinstance(b, int) and len(a) * b > MAX_OUTPUT_CHARS:
+                    raise SecurityError("repetition too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _small_range(*args):
+    r = range(*args)
+    if len(r) > MAX_RANGE:
+        raise SecurityError(f"range larger than {MAX_RANGE}")
+    return r
+
+
 @lru_cache(maxsize=8)
 def _environment(language: str) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    env = _LetterSandbox(undefined=StrictUndefined, autoescape=False)
     env.filters["longdate"] = longdate_for(language)
+    env.globals["range"] = _small_range
     return env
 
 
