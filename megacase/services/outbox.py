@@ -29,7 +29,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from megacase.domain.validation import require_text
-from megacase.errors import InputError, NotFound, RuleViolation
+from megacase.errors import InputError, MegaCaseError, NotFound, PermissionDenied, RuleViolation
 from megacase.services import audit, roles, subject_keys
 from megacase.services.mail import DeliveryError, SmtpTransport, transport_from_settings
 from megacase.services.queries import deadline_of
@@ -255,7 +255,18 @@ def retry(ws: Workspace, transport_factory: TransportFactory | None = None) -> l
     roles.require_officer(ws)
     with ws.reading() as session:
         ids = session.execute(select(Letter.id).where(Letter.status == QUEUED).order_by(Letter.id)).scalars().all()
-    return [deliver(ws, letter_id, transport_factory) for letter_id in ids]
+    results = []
+    for letter_id in ids:
+        try:
+            results.append(deliver(ws, letter_id, transport_factory))
+        except PermissionDenied:
+            raise
+        except MegaCaseError as exc:   # one letter that cannot go (e.g. its subject was erased) stops no other
+            with ws.reading() as session:
+                letter = session.get(Letter, letter_id)
+                reference = session.get(Case, letter.case_id).reference
+            results.append(DeliveryResult(letter_id, reference, letter.status, letter.message_id, None, str(exc)))
+    return results
 
 
 def resolve_uncertain(ws: Workspace, letter_id: int, arrived: bool, note: str) -> None:

@@ -128,3 +128,22 @@ def test_queueing_needs_a_sender_address(ws, case_ref):
         letters.queue_letter(ws, case_ref, "acknowledgement")
     with ws.reading() as s:
         assert s.scalars(select(Letter)).all() == []
+
+
+def test_a_letter_that_cannot_go_does_not_block_the_others(ws, case_ref, clock):
+    from sqlalchemy import update
+    server = LoopbackSmtp()
+    point_at(ws, server)
+    first = letters.send_letter(ws, case_ref, "acknowledgement")
+    second = letters.send_letter(ws, case_ref, "access-reply")
+    assert first.status == second.status == "queued"
+    with ws.transaction() as s:     # the stored message of the first letter was tampered with
+        s.execute(update(Letter).where(Letter.id == first.letter_id).values(eml_sha256="0" * 64))
+    server.start()
+    try:
+        results = outbox.retry(ws)
+        assert [(r.letter_id, r.status) for r in results] == [(first.letter_id, "queued"),
+                                                              (second.letter_id, "sent")]
+        assert "does not match its hash" in results[0].error and len(server.messages) == 1
+    finally:
+        server.stop()
