@@ -7,10 +7,8 @@ import sys
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
 
-from megacase.services import audit, cases, queries
-from megacase.services.workspace import Actor
+from megacase.services import cases, queries
 from megacase.ui.models.cases import COL_REF
 from tests.ui.conftest import wait_idle
 

@@ -47,9 +47,15 @@ def test_case_part_models_pass_the_model_tester(qtmodeltester, ws, clock, open_a
     timeline.set_rows(d.timeline)
     qtmodeltester.check(timeline, force_py=True)
     assert timeline.index(0, 2).data().startswith("Case opened")
+    from datetime import datetime
+
+    from megacase.services.records import LetterInfo
+    sent = LetterInfo(1, "acknowledgement", "fr", "sent", "helene.dubois@skynet.be", "Accusé de réception",
+                      "Madame, …", datetime(2027, 4, 1, 10, 0), datetime(2027, 4, 1, 10, 5), "<m1@megasecurity.eu>")
     letters = LettersModel()
-    letters.set_rows(d.letters)
+    letters.set_rows([*d.letters, sent])
     qtmodeltester.check(letters, force_py=True)
+    assert letters.index(0, 3).data() == "sent 01/04/2027 10:05"
 
 
 def test_ticking_a_box_asks_and_does_not_change_the_model_by_itself(qtbot, ws, clock, open_access_case):

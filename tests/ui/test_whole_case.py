@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from megacase.services import audit, queries

@@ -50,7 +50,6 @@ class CaseDetailWidget(QStackedWidget):
         self._next_row.setSpacing(6)
         self._next_row.addWidget(self.next_label)
         self._next_buttons: list[QToolButton] = []
-        self._next_stretch_at = self._next_row.count()
         self._next_row.addStretch(1)
 
         self.tabs = QTabWidget()
