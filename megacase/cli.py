@@ -171,6 +171,7 @@ def cmd_demo(args) -> int:
     ws, data_dir = _new_profile(args)
     refs = demo.populate(ws, count=args.cases)
     print(f"Created a demo profile with {len(refs)} cases in {data_dir}.")
+    print("Sign in as sophie (officer, password 'sophie demo password') or marc (manager, 'marc demo password').")
     return EXIT_OK
 
 

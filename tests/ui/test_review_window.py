@@ -217,3 +217,29 @@ def test_sign_in_builds_the_actor_from_the_password(qtbot, ws, monkeypatch):
     scripted = sign_in_interactively(ws, environ={"MEGACASE_USER": "sophie",
                                                   "MEGACASE_USER_PASSWORD": "sophie's long password"})
     assert scripted.actor == Actor("sophie", "officer")
+
+
+def test_users_are_added_from_the_window_by_whoever_may(qtbot, make_window, ws, prompter, monkeypatch):
+    monkeypatch.setattr(users, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    users.add_user(ws, "marc", "manager", "marc's long password")
+    errors = []
+
+    def add(dialog) -> bool:
+        dialog.name.setText("lea")
+        dialog.password.setText("lea's long password")
+        dialog.repeat.setText("lea's long passwordX")
+        dialog.attempt()
+        assert "differ" in dialog.error.text()
+        dialog.repeat.setText("lea's long password")
+        dialog.attempt()
+        errors.append(dialog.error.text() if dialog.error.isVisibleTo(dialog) else "")
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompter.on_dialog("UsersDialog", add)
+    officer = make_window()
+    _action(officer, "users").trigger()
+    assert "Only a manager" in errors[-1]
+    assert [u.name for u in users.list_users(ws)] == ["marc"]
+    manager = make_window(ws.as_actor(MANAGER))
+    _action(manager, "users").trigger()
+    assert [u.name for u in users.list_users(ws)] == ["lea", "marc"]

@@ -80,6 +80,12 @@ class ReviewFeature:
         self.settings_action.triggered.connect(self.edit_settings)
         self.settings_action.setEnabled(self.can.comments)
         window.add_action(self.settings_action, "tools")
+        self.users_action = QAction("&Users…", window)
+        self.users_action.setObjectName("users")
+        self.users_action.setStatusTip("Who may sign in to this register, as officer or manager")
+        self.users_action.triggered.connect(self.edit_users)
+        self.users_action.setEnabled(self.can.comments)
+        window.add_action(self.users_action, "tools")
 
         window.case_shown.connect(self._case_shown)
         window.cases_loaded.connect(self._register_changed)
@@ -183,6 +189,17 @@ class ReviewFeature:
                 self.center.timer.start(settings.get(w.ws, settings.REMINDER_INTERVAL_MINUTES.key) * 60_000)
             self._register_changed()
             w.statusBar().showMessage("Reminder and review settings saved", 6000)
+
+
+    def edit_users(self) -> None:
+        from megacase.services import users
+        from megacase.ui.dialogs.users import UsersDialog
+        w = self.w
+        dialog = UsersDialog(users.list_users(w.ws), lambda n, r, p: users.add_user(w.ws, n, r, p), w)
+        if w.prompter.run_dialog(dialog) and dialog.result_value is not None:
+            u = dialog.result_value
+            w.prompter.info(w, "Users", f"{u.name} ({u.role}) can now sign in. From the next start, MegaCase asks "
+                                        "who is working after the register is unlocked.")
 
 
 def start_view(window) -> str:
