@@ -23,7 +23,7 @@ DEMO_NOW = "2027-05-10 10:00"      # a Monday
 
 @pytest.fixture(scope="module")
 def demo_ws(tmp_path_factory):
-    """One demo register (24 cases) for the whole module: reading tests only."""
+    """One demo register (22 cases: every plan, both pending approvals) for the whole module: reading only."""
     from megacase.services.session import create_profile
     from megacase.store.keys import KeyStore
     previous = keyring.get_keyring()
@@ -35,7 +35,7 @@ def demo_ws(tmp_path_factory):
         clock.set(DEMO_NOW)
         ws = create_profile(tmp_path_factory.mktemp("demo") / "p", PASSPHRASE, KeyStore(), Actor("alice"),
                             clock=clock, scrypt_n=FAST_SCRYPT)
-        demo.populate(ws, count=24)
+        demo.populate(ws, count=22)
         yield ws
     finally:
         users.HASHER = saved
