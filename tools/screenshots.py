@@ -177,6 +177,8 @@ def intake_dialog(demo: Demo):
     dialog.show()
     dialog.adjustSize()
     demo.settle()
+    from PySide6.QtTest import QTest
+    QTest.qWait(400)            # the search box's clear button fades in: let it finish
     return dialog
 
 
@@ -292,6 +294,7 @@ def main(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(["megacase-screenshots"])
     from megacase.ui.style import apply_style
     apply_style(app)
+    app.setCursorFlashTime(0)   # a steady text cursor: the same pictures on every run
     with tempfile.TemporaryDirectory(prefix="megacase-shots-") as tmp:
         demo = Demo(app, build_demo(Path(tmp)), Path(tmp))
         for name, fn in SHOTS:
