@@ -93,8 +93,9 @@ def test_gaps_block_sending_and_a_down_server_leaves_the_letter_in_the_outbox(qt
     qtbot.waitUntil(lambda: feature.deliveries_running == 0 and bool(prompter.errors), timeout=10000)
     assert "saved in the outbox" in prompter.errors[-1].text
     window.show_view("outbox")
-    qtbot.waitUntil(lambda: feature.view.model.rowCount() == 1)
-    assert feature.view.model.entry_at(0).status == "queued" and feature.view.send_now.isEnabled()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: feature.view.model.rowCount() == 1 and feature.view.model.entry_at(0).status == "queued")
+    assert feature.view.send_now.isEnabled()
     assert feature.view_action.text() == "&Outbox (1)"
     server.start()
     try:
