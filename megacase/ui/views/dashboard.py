@@ -38,8 +38,9 @@ class Tile(QToolButton):
         self.setObjectName("tile")
         self.setCheckable(True)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumHeight(64)
+        # Ignored: a long label never widens the window (it is clipped; the tooltip says it all)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumSize(80, 64)
         self.count = 0
 
     def show_count(self, count: dashboard.Count) -> None:
