@@ -97,9 +97,9 @@ def build(ws: Workspace) -> Dashboard:
         Count("due_today", "Due today", refs(lambda c: _live(c) and not c.overdue and c.due == today), "due_soon"),
         Count("due_7", f"Due within {DUE_WITHIN_DAYS} days",
               refs(lambda c: _live(c) and not c.overdue and c.days_left <= DUE_WITHIN_DAYS), "due_soon"),
-        Count("suspended", "Suspended (awaiting the subject)", refs(lambda c: c.suspended and c.is_open), "suspended"),
+        Count("suspended", "Suspended (awaiting subject)", refs(lambda c: c.suspended and c.is_open), "suspended"),
         Count("extended", "Extended", refs(lambda c: c.extended and c.is_open)),
-        Count("extension_window", f"Extension notice window closes within {EXTENSION_WINDOW_WORKING_DAYS} working days",
+        Count("extension_window", f"Extension notice due within {EXTENSION_WINDOW_WORKING_DAYS} working days",
               refs(lambda c: c.extension_possible and not c.suspended
                    and working_days_between(today, c.extension_last_day) <= EXTENSION_WINDOW_WORKING_DAYS),
               "due_soon"),

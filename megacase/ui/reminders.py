@@ -101,7 +101,6 @@ class ReminderBanner(QFrame):
             "QLabel#reminderText { color: #374151; }")
         self.headline = QLabel()
         self.headline.setObjectName("reminderHeadline")
-        self.headline.setWordWrap(True)
         self.text = QLabel()
         self.text.setObjectName("reminderText")
         self.text.setWordWrap(True)

@@ -74,8 +74,11 @@ class DashboardView(QWidget):
         self._group.setExclusive(True)
         grid = QGridLayout()
         grid.setSpacing(8)
-        for n, key in enumerate(("overdue", "due_today", "due_7", "suspended", "extended", "extension_window")):
+        # widths in proportion to the labels (the tiles themselves never force the window wider)
+        for n, (key, stretch) in enumerate((("overdue", 4), ("due_today", 3), ("due_7", 4), ("suspended", 5),
+                                            ("extended", 3), ("extension_window", 7))):
             grid.addWidget(self._tile(key), 0, n)
+            grid.setColumnStretch(n, stretch)
         self.type_row = QHBoxLayout()
         self.type_row.setSpacing(6)
 
