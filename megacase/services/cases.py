@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from megacase.domain.deadlines import check_extension
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType, next_state, parse_request_types
 from megacase.domain.validation import require_text
-from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
+from megacase.errors import InputError, NotFound, RuleViolation
 from megacase.services import approvals, audit, roles, subject_keys
 from megacase.services.checklist import generate_checklist
 from megacase.services.queries import deadline_of, get_case

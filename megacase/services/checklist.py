@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from megacase.domain.requests import RequestType
-from megacase.errors import NotFound, PermissionDenied, RuleViolation
+from megacase.errors import NotFound, RuleViolation
 from megacase.services import audit, roles
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Case, ChecklistItem, Processor

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from megacase.services import approvals, cases, checklist, queries, users
 from megacase.services.cases import NewCase

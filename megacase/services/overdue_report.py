@@ -12,15 +12,13 @@ import io
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-
 from reportlab.platypus import Flowable
 
 from megacase import __version__
-from megacase.errors import InputError
 from megacase.services import audit
 from megacase.services import pdf_style as ps
 from megacase.services import review
+from megacase.services.report_files import check_targets, write_report
 from megacase.services.review import OVERDUE, ReviewFilter, ReviewItem
 from megacase.services.workspace import TZ, Workspace
 
@@ -143,24 +141,11 @@ def render_pdf(report: OverdueReport) -> bytes:
 def export(ws: Workspace, pdf: str | os.PathLike | None = None, csv_path: str | os.PathLike | None = None,
            review_filter: ReviewFilter | None = None, delimiter: str = ",") -> OverdueReport:
     """Write the report as PDF and/or CSV; one audit event records the export (no personal data in it)."""
-    if pdf is None and csv_path is None:
-        raise InputError("Choose where to write the report: a PDF file, a CSV file, or both.")
-    if len(delimiter) != 1:
-        raise InputError("The CSV delimiter must be one character, e.g. ',' or ';'.")
+    check_targets(pdf, csv_path, delimiter)
     report = compute(ws, review_filter)
-    outputs: list[tuple[Path, bytes]] = []
-    if pdf is not None:
-        outputs.append((Path(pdf), render_pdf(report)))
-    if csv_path is not None:
-        outputs.append((Path(csv_path), render_csv(report, delimiter)))
-    for path, data in outputs:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        except OSError as exc:
-            raise InputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    formats = write_report(pdf, csv_path, lambda: render_pdf(report), lambda: render_csv(report, delimiter))
     with ws.transaction() as session:
         audit.record(session, ws, "report.overdue_exported", details={
             "filter": report.review_filter.describe(), "overdue": len(report.overdue),
-            "at_risk": len(report.at_risk), "formats": [p.suffix.lstrip(".").lower() or "file" for p, _ in outputs]})
+            "at_risk": len(report.at_risk), "formats": formats})
     return report

@@ -20,13 +20,13 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from megacase.domain.requests import Channel, Outcome, RequestType
 from megacase.errors import InputError
+from megacase.services.report_files import check_targets, write_report
 from megacase.services import audit
 from megacase.services.queries import deadline_of
 from megacase.services.workspace import TZ, Workspace, local_date
@@ -215,25 +215,15 @@ def render_csv(s: RegisterStats, delimiter: str = ",") -> bytes:
 def export_register(ws: Workspace, year: int, pdf: str | os.PathLike | None = None,
                     csv_path: str | os.PathLike | None = None, delimiter: str = ",") -> RegisterStats:
     """Write the year's report as PDF and/or CSV; one audit event records the export."""
-    if pdf is None and csv_path is None:
-        raise InputError("Choose where to write the report: a PDF file, a CSV file, or both.")
-    if len(delimiter) != 1:
-        raise InputError("The CSV delimiter must be one character, e.g. ',' or ';'.")
+    check_targets(pdf, csv_path, delimiter)
     stats = compute(ws, year)
-    outputs: list[tuple[Path, bytes]] = []
-    if pdf is not None:
+
+    def make_pdf() -> bytes:
         from megacase.services.register_report_pdf import render_pdf
-        outputs.append((Path(pdf), render_pdf(stats)))
-    if csv_path is not None:
-        outputs.append((Path(csv_path), render_csv(stats, delimiter)))
-    for path, data in outputs:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        except OSError as exc:
-            raise InputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        return render_pdf(stats)
+
+    formats = write_report(pdf, csv_path, make_pdf, lambda: render_csv(stats, delimiter))
     with ws.transaction() as session:
         audit.record(session, ws, "register.exported", details={
-            "year": year, "requests": stats.total, "formats": [p.suffix.lstrip(".").lower() or "file"
-                                                                for p, _ in outputs]})
+            "year": year, "requests": stats.total, "formats": formats})
     return stats
