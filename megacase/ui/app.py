@@ -69,6 +69,12 @@ def run_gui(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from megacase.ui.style import apply_style
     apply_style(app)
+    from PySide6.QtGui import QIcon
+    from megacase.config import resources_dir
+    icon = resources_dir() / "icons" / "megacase-256.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    app.setDesktopFileName("megacase")   # matches packaging/linux/megacase.desktop
     install_exception_hook()
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     actor = default_actor() if not getattr(args, "user", None) else default_actor().__class__(args.user)

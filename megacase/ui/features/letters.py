@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.errors import InputError, MegaCaseError
-from megacase.services import eml_import, outbox
+from megacase.services import eml_import, outbox, roles
 from megacase.ui.dialogs.compose import ComposeDialog, ComposeResult
 from megacase.ui.dialogs.eml_import import EmlImportDialog
 from megacase.ui.dialogs.mail_settings import MailSettingsDialog
@@ -86,6 +86,9 @@ class LettersFeature:
         self.view.resolve_requested.connect(self.resolve)
         self.view.show_sent.toggled.connect(lambda _on: self.refresh_outbox())
         self.view.open_case_requested.connect(self._open_case)
+        # A manager or viewer sees the outbox but cannot send; the services refuse it too.
+        for button in (self.view.send_now, self.view.arrived, self.view.not_arrived):
+            button.setVisible(roles.capabilities(window.ws).works_cases)
         self.view_action = window.add_view("outbox", "&Outbox", self.view, "Ctrl+Shift+B")
         self.view_action.triggered.connect(lambda _c=False: self.refresh_outbox())
         window.cases_loaded.connect(lambda _rows: self.refresh_outbox())
