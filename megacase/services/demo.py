@@ -10,7 +10,7 @@ import heapq
 import random
 from datetime import datetime, timedelta
 
-from megacase.services import approvals, cases, checklist, queries, users
+from megacase.services import approvals, cases, checklist, demo_letters, queries, users
 from megacase.services.cases import NewCase
 from megacase.services.subjects import NewSubject
 from megacase.services.workspace import Actor, Workspace
@@ -94,6 +94,7 @@ def populate(ws: Workspace, count: int = 40, seed: int = 20261126) -> list[str]:
     clock = _Clock(real_now)
     officer, _manager = add_demo_users(ws)
     demo = Workspace(ws.engine, officer, clock)     # the demo officer works every case
+    demo_letters.prepare(demo)
     subject_ids: dict[int, int] = {}
     refs: list[str] = []
     queue: list = []
@@ -140,6 +141,9 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
     subject_ids.setdefault(idx, detail.subject.id)
     ref = detail.reference
     refs.append(ref)
+    if plan not in ("received", "received_known"):
+        yield later(rng.uniform(0.02, 0.3))
+        demo_letters.send(ws, ref, "acknowledgement")
     if plan == "received":
         return
     if plan == "received_known":
@@ -152,10 +156,12 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
     if plan == "suspended":
         yield later(rng.uniform(0.2, 2))
         cases.ask_subject(ws, ref, "additional_info", "The order number and delivery postcode of your last order.")
+        demo_letters.send(ws, ref, "identity-request")
         return
     if plan in ("closed_granted", "closed_partly", "closed_refused", "extended") and rng.random() < 0.6:
         yield later(rng.uniform(0.5, 3))
         cases.ask_subject(ws, ref, "additional_info", "The order number of your last purchase.")
+        demo_letters.send(ws, ref, "identity-request")
         yield later(rng.uniform(2, 9))
         cases.record_answer(ws, ref, "Order number given; matches the customer account.", "verified")
     if plan in ("overdue", "in_progress"):
@@ -174,6 +180,7 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
             approvals.approve(ws.as_actor(DEMO_MANAGER), request.id, "Agreed: tell the subject today.")
             yield later(0.05)
         cases.extend(ws, ref, reason)
+        demo_letters.send(ws, ref, "extension")
         yield later(rng.uniform(0.5, 3))
         _tick_some(ws, ref, rng, 0.6)
         return
@@ -190,6 +197,8 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
         approvals.request_approval(ws, ref, "refusal", "Account closed in 2019; nothing left to give.")
         return
     cases.decide(ws, ref, outcome, ground, "Reply sent to the known e-mail address.")
+    yield later(rng.uniform(0.02, 0.5))
+    demo_letters.send_decision_reply(ws, ref, types, outcome, lang)
     if plan != "decided":
         yield later(rng.uniform(0.1, 2))
         cases.close(ws, ref)
