@@ -10,10 +10,11 @@ import heapq
 import random
 from datetime import datetime, timedelta
 
+from megacase.domain.deadlines import is_working_day
 from megacase.services import approvals, cases, checklist, demo_letters, queries, users
 from megacase.services.cases import NewCase
 from megacase.services.subjects import NewSubject
-from megacase.services.workspace import Actor, Workspace
+from megacase.services.workspace import TZ, Actor, Workspace
 
 SUBJECTS = [
     ("Hélène Dubois", "helene.dubois@skynet.be", "fr", "Rue de l'Église 12, 5000 Namur", "C-104233"),
@@ -127,7 +128,7 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
 
     def later(days: float) -> datetime:
         nonlocal moment
-        moment = moment + timedelta(days=days, minutes=rng.randint(1, 120))
+        moment = _office_hours(moment + timedelta(days=days, minutes=rng.randint(1, 120)), rng)
         return moment
 
     yield moment
@@ -202,6 +203,18 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
     if plan != "decided":
         yield later(rng.uniform(0.1, 2))
         cases.close(ws, ref)
+
+
+def _office_hours(moment: datetime, rng: random.Random) -> datetime:
+    """The officer works on Belgian working days, 8:00 to 18:00: later work waits for the next morning."""
+    local = moment.astimezone(TZ)
+    if 8 <= local.hour < 18 and is_working_day(local.date()):
+        return moment
+    day = local.date() + timedelta(days=1) if local.hour >= 18 else local.date()
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    start = datetime(day.year, day.month, day.day, 8, rng.randint(0, 59), tzinfo=TZ)
+    return start.astimezone(moment.tzinfo)
 
 
 def _tick_some(ws: Workspace, ref: str, rng: random.Random, share: float) -> None:
