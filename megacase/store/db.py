@@ -81,8 +81,21 @@ def check_key(engine: Engine, path: Path) -> None:
 
 
 def upgrade(engine: Engine) -> None:
-    with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")
+    """Migrate to the newest schema in one transaction.
+
+    SQLite alters a table by copying it into a new one and dropping the old, which
+    foreign keys forbid while rows point at it: they are off during the migration
+    (a pragma that only works outside a transaction) and checked before commit.
+    """
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.commit()
+        with conn.begin():
+            command.upgrade(_alembic_config(conn), "head")
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise CorruptFile(f"The database could not be brought up to date: {len(broken)} rows would lose "
+                                  "the record they refer to. Nothing was changed.")
 
 
 def open_database(path: Path, key: bytes, migrate: bool = True) -> Engine:
