@@ -16,19 +16,39 @@ class SubjectErased(RuleViolation, ValueError):
     """The subject's key was destroyed (erasure): a message fit for the user, still a ValueError for old callers."""
 
 
+_CACHE = "megacase.subject_key_rows"
+
+
+def _row(session: Session, subject_id: int) -> SubjectKey | None:
+    """The key row, held for the session's life.
+
+    The session's identity map holds rows weakly, so without this every sealed value
+    read (a case's timeline opens hundreds) would query the key again. The row object
+    itself is kept, so a key destroyed in this session reads as destroyed at once.
+    """
+    cache = session.info.setdefault(_CACHE, {})
+    row = cache.get(subject_id)
+    if row is None:
+        row = session.get(SubjectKey, subject_id)
+        if row is not None:
+            cache[subject_id] = row
+    return row
+
+
 def ensure_key(session: Session, subject_id: int) -> bytes:
-    row = session.get(SubjectKey, subject_id)
+    row = _row(session, subject_id)
     if row is None:
         row = SubjectKey(subject_id=subject_id, key=new_subject_key())
         session.add(row)
         session.flush()
+        session.info.setdefault(_CACHE, {})[subject_id] = row
     if row.key is None:
         raise SubjectErased("This subject was erased: nothing personal can be recorded about them any more.")
     return row.key
 
 
 def key_of(session: Session, subject_id: int) -> bytes | None:
-    row = session.get(SubjectKey, subject_id)
+    row = _row(session, subject_id)
     return row.key if row else None
 
 
