@@ -308,3 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("megacase: interrupted", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) stopped listening: not an error of ours; keep Python quiet at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
