@@ -64,7 +64,8 @@ def send_decision_reply(ws: Workspace, reference: str, types: tuple[str, ...], o
 
 
 def prepare(ws: Workspace) -> None:
-    """The sender address letters carry; no mail server is configured in a demo register."""
+    """The sender address and signature letters carry; no mail server is configured in a demo register."""
     from megacase.services import settings
-    from megacase.services.mail import SMTP_SENDER
+    from megacase.services.mail import SIGNATORY, SMTP_SENDER
     settings.set_value(ws, SMTP_SENDER.key, "privacy@megasecurity.eu")
+    settings.set_value(ws, SIGNATORY.key, "Sophie Martens")
