@@ -22,8 +22,13 @@ _NOT_IDENTIFIED = ("This register has users: identify yourself first (in the win
                    "with --user NAME and the password in MEGACASE_USER_PASSWORD or at the prompt).")
 
 
-def viewer(name: str = "viewer") -> Actor:
-    return Actor(name, VIEWER)
+def viewer(name: str | None = None) -> Actor:
+    """Someone who unlocked the register without proving who they are.
+
+    A name given without its password is only a claim: the audit trail records it as such,
+    so no event (an export, say) is ever attributed to a user who did not sign in.
+    """
+    return Actor(f"{name} (not identified)" if name else "viewer", VIEWER)
 
 
 def is_officer(ws: Workspace) -> bool:

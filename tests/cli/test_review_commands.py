@@ -120,3 +120,23 @@ def test_review_and_overdue_report_from_the_command_line(capsys, register, tmp_p
     assert f"overdue;{late};Anaïs Dupont;Access" in text
     code, _, err = run(capsys, "report", "overdue", "--data-dir", register)
     assert code == 2 and "Choose where" in err
+
+
+def test_a_name_without_its_password_is_never_recorded_as_that_user(capsys, tmp_path, monkeypatch):
+    """A viewer's export is audited under the claimed name marked 'not identified'."""
+    from sqlalchemy import text
+
+    from megacase.services.session import open_profile
+    from megacase.store.keys import KeyStore
+    d = tmp_path / "demo"
+    monkeypatch.setenv("MEGACASE_PASSPHRASE", PASSPHRASE)
+    monkeypatch.delenv("MEGACASE_USER", raising=False)
+    monkeypatch.delenv("MEGACASE_USER_PASSWORD", raising=False)
+    assert cli.main(["demo", "--data-dir", str(d), "--cases", "4"]) == 0
+    assert cli.main(["export", "register", "--year", "2026", "--csv", str(tmp_path / "r.csv"),
+                     "--data-dir", str(d), "--user", "sophie"]) == 0
+    capsys.readouterr()
+    ws = open_profile(d, KeyStore(), PASSPHRASE)
+    with ws.engine.connect() as conn:
+        actor = conn.execute(text("SELECT actor FROM audit_events ORDER BY seq DESC LIMIT 1")).scalar_one()
+    assert actor == "sophie (not identified)"
