@@ -75,6 +75,8 @@ def run_gui(args) -> int:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     app.setDesktopFileName("megacase")   # matches packaging/linux/megacase.desktop
+    from megacase.log import configure_file_logging
+    configure_file_logging()
     install_exception_hook()
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     actor = default_actor() if not getattr(args, "user", None) else default_actor().__class__(args.user)

@@ -1,0 +1,34 @@
+"""Where the application's log goes. Nothing personal is ever logged: case references,
+exception types and code locations only (a test checks that logs of a whole case hold no name)."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+import platformdirs
+
+from megacase.config import APP_AUTHOR, APP_NAME
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
+
+
+def configure_file_logging(folder: Path | None = None, level: int = logging.INFO) -> Path | None:
+    """Also log to a small rotating file (the desktop application has no console to read)."""
+    folder = folder or log_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(folder / "megacase.log", maxBytes=1_000_000, backupCount=3,
+                                                       encoding="utf-8")
+    except OSError:
+        return None   # a read-only home must not stop the application
+    handler.setFormatter(logging.Formatter(FORMAT))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(min(root.level or level, level))
+    return folder / "megacase.log"
