@@ -7,30 +7,14 @@ from datetime import datetime, timezone
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
+
+from megacase.store.memory_keyring import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["MEGACASE_NO_ERROR_DIALOG"] = "1"
 
 PASSPHRASE = "correct horse battery staple"
 FAST_SCRYPT = 2**12   # tests only: the shipped cost is 2**17
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
 
 
 class Clock:

@@ -19,7 +19,6 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,28 +28,12 @@ from megacase.services.session import create_profile, open_profile  # noqa: E402
 from megacase.services.subjects import NewSubject  # noqa: E402
 from megacase.services.workspace import Actor  # noqa: E402
 from megacase.store.keys import KeyStore  # noqa: E402
+from megacase.store.memory_keyring import MemoryKeyring  # noqa: E402
 from megacase.store.orm import Case, CaseType, Subject, SuspensionRow  # noqa: E402
 
 PASSPHRASE = "benchmark recovery passphrase"
 CASES = 2000
 EVENTS = 500
-
-
-class _MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.data = {}
-
-    def get_password(self, s, u):
-        return self.data.get((s, u))
-
-    def set_password(self, s, u, p):
-        self.data[(s, u)] = p
-
-    def delete_password(self, s, u):
-        self.data.pop((s, u), None)
 
 
 def timed(label: str, fn, repeat: int = 1):
@@ -84,7 +67,7 @@ def _bulk_register(ws, count: int) -> None:
 
 
 def main() -> int:
-    keyring.set_keyring(_MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring())
     keystore = KeyStore()
     clock = lambda: datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="megacase-bench-") as tmp:
@@ -92,7 +75,7 @@ def main() -> int:
         ws = timed("create register (scrypt at shipped cost, migrations)",
                    lambda: create_profile(folder, PASSPHRASE, keystore, Actor("bench"), clock=clock))
         ws.engine.dispose()
-        keyring.get_keyring().data.clear()
+        keyring.get_keyring().store.clear()
         ws = timed("unlock with the recovery passphrase", lambda: open_profile(folder, keystore, PASSPHRASE,
                                                                               Actor("bench"), clock=clock))
         timed(f"insert {CASES} cases (bulk, one transaction)", lambda: _bulk_register(ws, CASES))

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import keyring  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
+from megacase.store.memory_keyring import MemoryKeyring  # noqa: E402
 
 from megacase.services import case_file, cases, checklist, demo, queries, register_report  # noqa: E402
 from megacase.services.session import create_profile  # noqa: E402
@@ -32,23 +32,6 @@ from megacase.services.workspace import Actor  # noqa: E402
 from megacase.store.keys import KeyStore  # noqa: E402
 
 TZ = ZoneInfo("Europe/Brussels")
-
-
-class _MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
 
 
 class _Clock:
@@ -63,7 +46,7 @@ class _Clock:
 
 
 def build(out: Path) -> tuple[Path, str]:
-    keyring.set_keyring(_MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring())
     clock = _Clock(datetime(2027, 6, 20, 9, 0, tzinfo=timezone.utc))
     with tempfile.TemporaryDirectory() as tmp:
         ws = create_profile(Path(tmp) / "profile", "sample recovery passphrase", KeyStore(),

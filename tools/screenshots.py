@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import keyring  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
+from megacase.store.memory_keyring import MemoryKeyring  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QThreadPool  # noqa: E402
 from PySide6.QtGui import QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
@@ -39,23 +39,6 @@ from megacase.store.keys import KeyStore  # noqa: E402
 
 # The moment the demo register is looked at: fixed, so the pictures are reproducible.
 NOW = datetime(2026, 11, 26, 10, 30, tzinfo=ZoneInfo("Europe/Brussels")).astimezone(timezone.utc)
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.store.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.store[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.store.pop((service, username), None)
 
 
 @dataclass
