@@ -4,59 +4,40 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog
 
 from megacase.errors import MegaCaseError
+from megacase.ui.dialogs.base import ServiceDialog
+from megacase.ui.dialogs.unlock import secret_field
 
 
-class SignInDialog(QDialog):
+class SignInDialog(ServiceDialog):
     """Tries ``sign_in(name, password)`` on OK; stays open with the message when it fails."""
 
+    ok_text = "Sign in"
+
     def __init__(self, names: list[str], sign_in: Callable[[str, str], object], parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("Sign in to MegaCase")
-        self.setMinimumWidth(420)
+        super().__init__("Sign in to MegaCase",
+                         "<b>Who is working?</b><br>Every action is recorded in the audit trail with your name. "
+                         "An officer works the cases; a manager reviews and approves.", parent)
         self._sign_in = sign_in
-        self.result_value = None
-        intro = QLabel("<b>Who is working?</b><br>Every action is recorded in the audit trail with your name. "
-                       "An officer works the cases; a manager reviews and approves.")
-        intro.setWordWrap(True)
-        intro.setObjectName("dialogIntro")
         self.user = QComboBox()
         self.user.setObjectName("signInUser")
         self.user.setEditable(False)
         self.user.addItems(names)
-        self.password = QLineEdit()
-        self.password.setObjectName("signInPassword")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        form = QFormLayout()
-        form.addRow("User", self.user)
-        form.addRow("Password", self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
-        buttons.accepted.connect(self.attempt)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.password = secret_field("signInPassword")
+        self.form.addRow("User", self.user)
+        self.form.addRow("Password", self.password)
+        self.finish_layout()
         self.password.setFocus()
 
-    def attempt(self) -> None:
-        try:
-            self.result_value = self._sign_in(self.user.currentText(), self.password.text())
-        except MegaCaseError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            self.password.selectAll()
-            self.password.setFocus()
-            return
-        self.accept()
+    def submit(self):
+        return self._sign_in(self.user.currentText(), self.password.text())
+
+    def show_error(self, text: str) -> None:
+        super().show_error(text)
+        self.password.selectAll()
+        self.password.setFocus()
 
 
 def sign_in_interactively(ws, run_dialog: Callable[[QDialog], bool] | None = None, environ=None):
@@ -84,7 +65,6 @@ def sign_in_interactively(ws, run_dialog: Callable[[QDialog], bool] | None = Non
         if index >= 0:
             dialog.user.setCurrentIndex(index)
     if failure:
-        dialog.error.setText(failure)
-        dialog.error.show()
+        dialog.show_error(failure)
     accepted = run_dialog(dialog) if run_dialog else dialog.exec() == QDialog.DialogCode.Accepted
     return dialog.result_value if accepted else None

@@ -6,105 +6,68 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout)
+from PySide6.QtWidgets import QLabel, QLineEdit
 
-from megacase.errors import MegaCaseError
+from megacase.errors import InputError
+from megacase.ui.dialogs.base import ServiceDialog, muted
 
 
-class UnlockDialog(QDialog):
+def secret_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setObjectName(name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+class UnlockDialog(ServiceDialog):
     """Asks for the recovery passphrase and tries it; stays open with a message on failure."""
 
+    ok_text = "Unlock"
+
     def __init__(self, data_dir: Path, try_unlock: Callable[[str], object], parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("Unlock MegaCase")
-        self.setMinimumWidth(460)
+        super().__init__("Unlock MegaCase",
+                         "<b>The case register is locked.</b><br>This computer's keyring does not hold its key. "
+                         "Enter the recovery passphrase chosen when the register was created.", parent)
         self._try_unlock = try_unlock
-        self.result_value = None
-        intro = QLabel("<b>The case register is locked.</b><br>This computer's keyring does not hold its key. "
-                       "Enter the recovery passphrase chosen when the register was created.")
-        intro.setWordWrap(True)
-        where = QLabel(f"Register: {data_dir}")
-        where.setObjectName("muted")
+        where = muted(f"Register: {data_dir}")
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setObjectName("passphrase")
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        form = QFormLayout()
-        form.addRow("Recovery passphrase", self.passphrase)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unlock")
-        buttons.accepted.connect(self.attempt)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(where)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.layout_.insertWidget(1, where)
+        self.passphrase = secret_field("passphrase")
+        self.form.addRow("Recovery passphrase", self.passphrase)
+        self.finish_layout()
+        self.passphrase.setFocus()
 
-    def attempt(self) -> None:
-        try:
-            self.result_value = self._try_unlock(self.passphrase.text())
-        except MegaCaseError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            self.passphrase.selectAll()
-            self.passphrase.setFocus()
-            return
-        self.accept()
+    def submit(self):
+        return self._try_unlock(self.passphrase.text())
+
+    def show_error(self, text: str) -> None:
+        super().show_error(text)
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
 
 
-class FirstRunDialog(QDialog):
+class FirstRunDialog(ServiceDialog):
     """Creates a new register: the officer chooses the recovery passphrase."""
 
+    ok_text = "Create register"
+
     def __init__(self, data_dir: Path, create: Callable[[str], object], parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("Create the MegaCase register")
-        self.setMinimumWidth(520)
-        self._create = create
-        self.result_value = None
-        intro = QLabel(
+        super().__init__(
+            "Create the MegaCase register",
             "<b>Welcome to MegaCase.</b><br>A new encrypted case register will be created. Its key is kept in this "
             "computer's keyring. Choose a <b>recovery passphrase</b>: it opens the register if the keyring is ever "
             "lost. Write it down and keep it somewhere safe; without it and without the keyring, the register "
-            "cannot be opened by anyone.")
-        intro.setWordWrap(True)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat = QLineEdit()
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        form = QFormLayout()
-        form.addRow("Register folder", QLabel(str(data_dir)))
-        form.addRow("Recovery passphrase", self.passphrase)
-        form.addRow("Repeat", self.repeat)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create register")
-        buttons.accepted.connect(self.attempt)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+            "cannot be opened by anyone.", parent)
+        self._create = create
+        self.passphrase = secret_field("passphrase")
+        self.repeat = secret_field("repeat")
+        self.form.addRow("Register folder", QLabel(str(data_dir)))
+        self.form.addRow("Recovery passphrase", self.passphrase)
+        self.form.addRow("Repeat", self.repeat)
+        self.finish_layout()
+        self.passphrase.setFocus()
 
-    def attempt(self) -> None:
+    def submit(self):
         if self.passphrase.text() != self.repeat.text():
-            self.error.setText("The two passphrases differ.")
-            self.error.show()
-            return
-        try:
-            self.result_value = self._create(self.passphrase.text())
-        except MegaCaseError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            return
-        self.accept()
+            raise InputError("The two passphrases differ.")
+        return self._create(self.passphrase.text())
