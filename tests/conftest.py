@@ -85,3 +85,13 @@ def open_access_case(ws, new_subject, clock):
             return cases.open_case(ws, cases.NewCase(types, "email", at, new_subject=new_subject))
         return cases.open_case(ws, cases.NewCase(types, "email", at, subject_id=subject))
     return make
+
+
+@pytest.fixture
+def smtp(ws):
+    """A real SMTP server on loopback, with the register's mail settings pointing at it."""
+    from tests.smtp_server import LoopbackSmtp, point_at
+    server = LoopbackSmtp().start()
+    point_at(ws, server)
+    yield server
+    server.stop()

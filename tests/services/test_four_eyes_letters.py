@@ -9,17 +9,8 @@ from megacase.errors import PermissionDenied, RuleViolation
 from megacase.services import approvals, cases, letters, settings
 from megacase.services.letters import LetterOptions
 from megacase.services.workspace import Actor
-from tests.smtp_server import LoopbackSmtp, point_at
 
 MANAGER = Actor("marc", "manager")
-
-
-@pytest.fixture
-def smtp(ws):
-    server = LoopbackSmtp().start()
-    point_at(ws, server)
-    yield server
-    server.stop()
 
 
 def test_an_officer_cannot_send_a_refusal_awaiting_approval(ws, smtp, clock, open_access_case):

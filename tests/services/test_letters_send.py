@@ -22,14 +22,6 @@ OTHER = "zoe.new.mailbox@gmail.com"
 
 
 @pytest.fixture
-def smtp(ws):
-    server = LoopbackSmtp().start()
-    point_at(ws, server)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def zoe_case(ws, clock):
     clock.set("2027-04-01 10:00")
     from datetime import datetime

@@ -20,14 +20,6 @@ HELENE = NewSubject("Hélène Dubois", "helene.dubois@skynet.be", "fr", "Rue de 
 
 
 @pytest.fixture
-def smtp(ws):
-    server = LoopbackSmtp().start()
-    point_at(ws, server)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def case_ref(ws, clock):
     clock.set("2027-04-01 10:00")
     return cases.open_case(ws, cases.NewCase(("access",), "email", datetime(2027, 4, 1, 9, 0),

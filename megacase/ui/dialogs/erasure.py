@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
 from megacase.services import erasure, processor_steps
@@ -22,6 +21,7 @@ from megacase.services.processor_steps import INVOICE_GROUND, NOTICE_EXEMPTIONS,
 from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import StepsModel
 from megacase.ui.prompter import Prompter
+from megacase.ui.widgets.tables import make_table
 
 
 def _qdate(day: date) -> QDate:
@@ -45,17 +45,7 @@ class ErasureDialog(QDialog):
         self.intro.setObjectName("dialogIntro")
         self.intro.setWordWrap(True)
         self.model = StepsModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("erasureSteps")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table(self.model, "erasureSteps", stretch_column=1)
 
         # What was done at the selected processor.
         self.ground = QComboBox()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QSizePolicy, QSplitter, QTableView, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSplitter,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from megacase.services import dashboard
 from megacase.services.workspace import Workspace
 from megacase.ui.models.cases import COL_DUE, COL_REF, COL_SUBJECT, CaseFilterProxy, CaseTableModel
+from megacase.ui.views.lazy import LazyView
 from megacase.ui.widgets.charts import MonthlyChart, ShareChart
+from megacase.ui.widgets.tables import make_table
 
 TONES = {"overdue": ("#b3261e", "#fdecea"), "due_soon": ("#8a5300", "#fff4e0"),
          "suspended": ("#2f5d8a", "#e8f0fa"), "normal": ("#1f2328", "#ffffff")}
@@ -52,7 +54,7 @@ class Tile(QToolButton):
         self.setStyleSheet(f"QToolButton#tile {{ color: {ink}; background: {background}; font-size: 10pt; }}")
 
 
-class DashboardView(QWidget):
+class DashboardView(LazyView):
     open_case = Signal(str)          # a reference the user wants to open in the cases view
 
     def __init__(self, ws: Workspace, parent=None):
@@ -62,7 +64,6 @@ class DashboardView(QWidget):
         self.setStyleSheet(STYLE)
         self.board: dashboard.Dashboard | None = None
         self.selected = "overdue"
-        self._dirty = True
 
         self.title = QLabel("Dashboard")
         self.title.setObjectName("dashTitle")
@@ -88,19 +89,9 @@ class DashboardView(QWidget):
         self.proxy = CaseFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.set_quick("all")
-        self.table = QTableView()
-        self.table.setObjectName("dashboardCases")
-        self.table.setModel(self.proxy)
+        self.table = make_table(self.proxy, "dashboardCases", stretch_column=COL_SUBJECT)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_SUBJECT, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
         hint = QLabel("Double-click or press Enter to open a case.")
@@ -154,17 +145,6 @@ class DashboardView(QWidget):
         return tile
 
     # --- loading ----------------------------------------------------------------------------------
-    def mark_dirty(self) -> None:
-        """The register changed: reload now if shown, else when next shown."""
-        self._dirty = True
-        if self.isVisible():
-            self.reload()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.reload()
-
     def reload(self) -> None:
         self._dirty = False
         self.board = dashboard.build(self.ws)

@@ -7,8 +7,8 @@ services refuse a manager's or a viewer's edit, and the editor is read-only for 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from megacase.errors import MegaCaseError
 from megacase.services import processors, roles
@@ -16,6 +16,7 @@ from megacase.services.processors import FIELDS, ProcessorInfo
 from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import ProcessorTableModel
 from megacase.ui.prompter import Prompter
+from megacase.ui.widgets.tables import make_table
 
 LONG_FIELDS = ("purposes", "categories", "retention", "location")
 
@@ -29,16 +30,7 @@ class ProcessorRegisterView(QWidget):
         self.setObjectName("processorRegister")
         self.can_edit = roles.capabilities(ws).works_cases
         self.model = ProcessorTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("processorTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table(self.model, "processorTable", stretch_column=2)
 
         self.setStyleSheet("QLabel#registerTitle { font-size: 15pt; font-weight: 700; color: #111827; }")
         title = QLabel("Processor register")

@@ -15,6 +15,7 @@ from megacase.services import approvals, overdue_report, review, roles
 from megacase.services.workspace import Workspace
 from megacase.ui.models.review import ApprovalTableModel, RecordRole, ReviewTableModel
 from megacase.ui.prompter import Prompter
+from megacase.ui.views.lazy import LazyView
 
 STYLE = """
 QWidget#reviewView { background: #f5f6f8; }
@@ -39,7 +40,7 @@ def _table(name: str, model) -> QTableView:
     return table
 
 
-class ReviewView(QWidget):
+class ReviewView(LazyView):
     open_case = Signal(str)
     changed = Signal()               # an approval or a comment changed the register
 
@@ -50,7 +51,6 @@ class ReviewView(QWidget):
         self.can = roles.capabilities(ws)
         self.setObjectName("reviewView")
         self.setStyleSheet(STYLE)
-        self._dirty = True
 
         self.title = QLabel("Manager's review")
         self.title.setObjectName("reviewTitle")
@@ -150,16 +150,6 @@ class ReviewView(QWidget):
         self.cases_table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
 
     # --- loading ----------------------------------------------------------------------------------
-    def mark_dirty(self) -> None:
-        self._dirty = True
-        if self.isVisible():
-            self.reload()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.reload()
-
     def current_filter(self) -> review.ReviewFilter:
         return review.ReviewFilter(self.at_risk_days.value())
 

@@ -6,36 +6,15 @@ Each page has ``show_case(detail)`` and ``tab_title(detail)`` (the tab text, wit
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QScrollArea, QSplitter, QTableView,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QScrollArea, QSplitter, QTextBrowser,
+                               QVBoxLayout, QWidget)
 
 from megacase.services.records import CaseDetail
 from megacase.ui.format import html_text, moment
 from megacase.ui.models.case_parts import ChecklistModel, LettersModel, TimelineModel
 from megacase.ui.widgets.blocks import Block
 from megacase.ui.widgets.delegates import TitleAndDetailsDelegate
-
-
-def make_table(model, name: str, stretch_column: int | None = None) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(28)
-    table.setShowGrid(False)
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setHighlightSections(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch_column is not None:
-        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    else:
-        header.setStretchLastSection(True)
-    return table
+from megacase.ui.widgets.tables import make_table
 
 
 class Page(QWidget):
