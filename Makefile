@@ -1,5 +1,7 @@
 # MegaCase: `make run` opens the desktop application on a demo register, `make test` runs every test.
-# Each target creates or refreshes its own virtual environment in .venv.
+# Each target creates or refreshes its own virtual environment in .venv, installed from the hash-checked
+# lock file requirements/lock.txt (exactly those versions, nothing newer). `make lock` refreshes the lock
+# from pyproject.toml and runs the suite; `make lock-upgrade` also moves every package to its newest release.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -7,13 +9,20 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= .demo
 DEMO_PASSPHRASE ?= demo recovery passphrase
+LOCK := requirements/lock.txt
+# uv resolves one lock for every supported Python and platform (markers select the lines that apply).
+UV_VERSION := 0.13.9
+LOCK_TOOLS := .lock-tools
+UV := $(LOCK_TOOLS)/bin/uv
 
-.PHONY: run test screenshots demo venv clean bench package
+.PHONY: run test screenshots demo venv clean bench package lock lock-upgrade
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+# A fresh environment each time the lock or pyproject.toml changes, so that it holds the lock and nothing else.
+$(STAMP): pyproject.toml $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) tools/check_lock.py
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -35,8 +44,23 @@ bench: $(STAMP)
 	$(PY) tools/bench.py
 
 package: $(STAMP)
-	$(PY) -m pip install --quiet -e '.[package]'
 	$(PY) -m PyInstaller --noconfirm --distpath dist --workpath build packaging/megacase.spec
 
+$(UV):
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+# Keeps every locked version that still fits pyproject.toml and adds what is new; then the whole suite.
+lock: $(UV)
+	$(UV) pip compile pyproject.toml $(LOCK_OPTIONS) -o $(LOCK)
+	$(MAKE) test
+
+lock-upgrade: $(UV)
+	$(UV) pip compile pyproject.toml $(LOCK_OPTIONS) --upgrade -o $(LOCK)
+	$(MAKE) test
+
+LOCK_OPTIONS = --quiet --extra test --extra package --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock"
+
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) build dist .pytest_cache
+	rm -rf $(VENV) $(LOCK_TOOLS) $(DEMO_DIR) build dist .pytest_cache
