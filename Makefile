@@ -1,5 +1,7 @@
 # MegaCase: `make run` opens the desktop application on a demo register, `make test` runs every test.
-# Each target creates or refreshes its own virtual environment in .venv.
+# Each target creates or refreshes its own virtual environment in .venv, installed from the hash-checked
+# lock file requirements/lock.txt (exactly those versions, nothing newer). `make lock` refreshes the lock
+# from pyproject.toml and runs the suite; `make lock-upgrade` also moves every package to its newest release.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -7,13 +9,20 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= .demo
 DEMO_PASSPHRASE ?= demo recovery passphrase
+LOCK := requirements/lock.txt
+# uv resolves one lock for every supported Python and platform (markers select the lines that apply).
+UV_VERSION := 0.13.9
+LOCK_TOOLS := .lock-tools
+UV := $(LOCK_TOOLS)/bin/uv
 
-.PHONY: run test screenshots demo venv clean bench package
+.PHONY: run test test-newer screenshots demo venv clean bench package lock lock-upgrade
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+# A fresh environment each time the lock or pyproject.toml changes, so that it holds the lock and nothing else.
+$(STAMP): pyproject.toml $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) tools/check_lock.py
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -27,6 +36,16 @@ run: demo
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
+# The suite again on a newer CPython (3.13, else 3.12) in its own environment, from the same lock:
+# its lines for Python 3.12+ differ (PySide6), and a break that only one Python shows is caught here.
+NEWER_PYTHON ?= $(shell tools/newer_python.sh)
+test-newer:
+	@if [ -z "$(NEWER_PYTHON)" ]; then \
+	  echo "test-newer: no Python 3.12 or 3.13 found; the suite ran on $(PYTHON) only" >&2; \
+	else \
+	  $(MAKE) --no-print-directory test PYTHON="$(NEWER_PYTHON)" VENV=.venv-newer; \
+	fi
+
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py docs/screenshots
 	QT_QPA_PLATFORM=offscreen $(PY) tools/privacy_screenshots.py docs/screenshots
@@ -35,8 +54,24 @@ bench: $(STAMP)
 	$(PY) tools/bench.py
 
 package: $(STAMP)
-	$(PY) -m pip install --quiet -e '.[package]'
 	$(PY) -m PyInstaller --noconfirm --distpath dist --workpath build packaging/megacase.spec
 
+$(UV):
+	$(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+# Keeps every locked version that still fits pyproject.toml and adds what is new; then the whole suite
+# on both Pythons, as CI runs it.
+lock: $(UV)
+	$(UV) pip compile pyproject.toml $(LOCK_OPTIONS) -o $(LOCK)
+	$(MAKE) test test-newer
+
+lock-upgrade: $(UV)
+	$(UV) pip compile pyproject.toml $(LOCK_OPTIONS) --upgrade -o $(LOCK)
+	$(MAKE) test test-newer
+
+LOCK_OPTIONS = --quiet --extra test --extra package --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock"
+
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) build dist .pytest_cache
+	rm -rf $(VENV) .venv-newer $(LOCK_TOOLS) $(DEMO_DIR) build dist .pytest_cache
