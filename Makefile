@@ -22,6 +22,7 @@ demo: $(STAMP)
 	@test -f $(DEMO_DIR)/megacase.db || MEGACASE_PASSPHRASE="$(DEMO_PASSPHRASE)" $(PY) -m megacase demo --data-dir $(DEMO_DIR)
 
 run: demo
+	@$(PY) -m megacase.desktop_check   # no display or missing Qt libraries: one line with the install command
 	MEGACASE_PASSPHRASE="$(DEMO_PASSPHRASE)" $(PY) -m megacase --data-dir $(DEMO_DIR)
 
 test: $(STAMP)

@@ -14,6 +14,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from megacase import desktop_check
 from megacase.config import resolve_data_dir
 from megacase.errors import InputError, MegaCaseError, NeedPassphrase
 
@@ -288,6 +289,10 @@ def cmd_audit(args) -> int:
 
 
 def cmd_gui(args) -> int:
+    problem = desktop_check.display_problem()
+    if problem:                  # Qt would abort the process instead (exit 134)
+        print(f"megacase: {problem}", file=sys.stderr)
+        return 2
     from megacase.ui.app import run_gui
     return run_gui(args)
 
