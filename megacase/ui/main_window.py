@@ -13,7 +13,8 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSizePolicy, QSplitter, QStackedWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QMenu, QScrollArea, QSizePolicy, QSplitter, QStackedWidget,
+                               QToolBar, QWidget)
 
 from megacase.errors import MegaCaseError
 from megacase.services import queries
@@ -166,15 +167,22 @@ class MainWindow(QMainWindow):
         return action
 
     def add_view(self, key: str, title: str, widget: QWidget, shortcut: str | None = None) -> QAction:
-        """A whole-window view (the cases, a dashboard, the outbox…), chosen in the View menu."""
-        self.views.addWidget(widget)
+        """A whole-window view (the cases, a dashboard, the outbox…), chosen in the View menu.
+
+        Each view scrolls inside the window rather than setting its minimum size: a laptop's 1366×768 fits."""
+        page = QScrollArea()
+        page.setObjectName(f"viewPage_{key}")
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setWidget(widget)
+        self.views.addWidget(page)
         action = QAction(title, self)
         action.setObjectName(f"view_{key}")
         action.setCheckable(True)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _c=False, k=key: self.show_view(k))
-        action.setProperty("view_widget", widget)
+        action.setProperty("view_widget", page)
         self.view_actions[key] = action
         self.menus["view"].insertAction(self._views_menu_anchor, action)
         self.addAction(action)

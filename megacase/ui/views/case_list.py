@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBox
 
 from megacase.domain.requests import RequestType
 from megacase.services.records import CaseSummary
+from megacase.ui.widgets.flow import FlowLayout
 from megacase.ui.models.cases import (COL_DUE, COL_REF, COL_SUBJECT, COLUMNS, CaseFilterProxy, CaseTableModel,
                                       SummaryRole, quick_counts)
 
@@ -30,8 +31,7 @@ class CaseListView(QWidget):
         self.chips: dict[str, QToolButton] = {}
         self._chip_group = QButtonGroup(self)
         self._chip_group.setExclusive(True)
-        chips = QHBoxLayout()
-        chips.setSpacing(4)
+        chips = FlowLayout(spacing=4)          # the chips wrap on a narrow window instead of widening it
         for key, label in QUICK_FILTERS:
             chip = QToolButton()
             chip.setObjectName("chip")
@@ -44,7 +44,6 @@ class CaseListView(QWidget):
             self._chip_group.addButton(chip)
             self.chips[key] = chip
             chips.addWidget(chip)
-        chips.addStretch(1)
 
         self.type_filter = QComboBox()
         self.type_filter.setObjectName("typeFilter")
