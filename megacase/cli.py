@@ -35,6 +35,9 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--data-dir", default=d, help="profile folder (default: the platform's data folder)")
     parser.add_argument("--passphrase-file", default=d, help="file holding the recovery passphrase")
     parser.add_argument("--user", default=d, help="acting user name recorded in the audit trail")
+    if not suppress:
+        parser.add_argument("--self-test", action="store_true",
+                            help="check this installation end to end on a throw-away register, then exit")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -305,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("MEGACASE_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "self_test", False):
+            from megacase.self_test import run_self_test
+            return run_self_test()
         handler = getattr(args, "func", None) or COMMANDS[args.command]
         return handler(args)
     except MegaCaseError as exc:
