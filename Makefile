@@ -8,12 +8,13 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= .demo
 DEMO_PASSPHRASE ?= demo recovery passphrase
 
-.PHONY: run test screenshots demo venv clean bench package
+.PHONY: run test screenshots demo venv clean bench package catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) tools/catalogs.py --compile >/dev/null
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -38,6 +39,10 @@ bench: $(STAMP)
 package: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[package]'
 	$(PY) -m PyInstaller --noconfirm --distpath dist --workpath build packaging/megacase.spec
+
+# Extract the interface's messages, update the fr and nl catalogues, compile them (see tools/catalogs.py).
+catalogs: $(STAMP)
+	$(PY) tools/catalogs.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build dist .pytest_cache

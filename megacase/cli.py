@@ -14,7 +14,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from megacase import desktop_check
+from megacase import desktop_check, i18n
 from megacase.config import resolve_data_dir
 from megacase.errors import InputError, MegaCaseError, NeedPassphrase
 
@@ -35,6 +35,8 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--data-dir", default=d, help="profile folder (default: the platform's data folder)")
     parser.add_argument("--passphrase-file", default=d, help="file holding the recovery passphrase")
     parser.add_argument("--user", default=d, help="acting user name recorded in the audit trail")
+    parser.add_argument("--lang", default=d, choices=("fr", "nl", "en"),
+                        help="language of the interface and messages (default: MEGACASE_LANG, else the system's)")
     if not suppress:
         parser.add_argument("--self-test", action="store_true",
                             help="check this installation end to end on a throw-away register, then exit")
@@ -308,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("MEGACASE_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
     try:
         args = build_parser().parse_args(argv)
+        i18n.install(i18n.choose(getattr(args, "lang", None)))
         if getattr(args, "self_test", False):
             from megacase.self_test import run_self_test
             return run_self_test()

@@ -64,3 +64,18 @@ def test_an_error_line_makes_the_dialog_grow_instead_of_covering_it(qtbot, qapp)
     error, buttons = dialog.error.geometry(), dialog.buttons.geometry()
     assert error.bottom() < buttons.top() and buttons.bottom() <= dialog.height()
     assert dialog.error.height() >= dialog.error.heightForWidth(dialog.error.width())
+
+
+@pytest.mark.parametrize("language, file_menu, chip", [("fr", "&Fichier", "En retard"), ("nl", "&Bestand", "Te laat")])
+def test_the_window_speaks_the_officers_language(qtbot, make_window, language, file_menu, chip):
+    from megacase import i18n
+    i18n.install(language)
+    try:
+        w = make_window()
+        titles = [a.text() for a in w.menuBar().actions()]
+        assert file_menu in titles and "&File" not in titles
+        assert w.case_list.chips["overdue"].text() == chip
+        w.choose_language("en")                           # kept for the next start, said in the officer's words
+        assert w.settings.get("ui/language") == "en"
+    finally:
+        i18n.install("en")

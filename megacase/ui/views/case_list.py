@@ -8,12 +8,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBox
 
 from megacase.domain.requests import RequestType
 from megacase.services.records import CaseSummary
+from megacase.i18n import N_, _
 from megacase.ui.widgets.flow import FlowLayout
 from megacase.ui.models.cases import (COL_DUE, COL_REF, COL_SUBJECT, COLUMNS, CaseFilterProxy, CaseTableModel,
                                       SummaryRole, quick_counts)
 
-QUICK_FILTERS = (("open", "Open"), ("overdue", "Overdue"), ("due_7", "Due ≤ 7 days"), ("suspended", "Suspended"),
-                 ("extended", "Extended"), ("closed", "Closed"), ("all", "All"))
+QUICK_FILTERS = (("open", N_("Open")), ("overdue", N_("Overdue")), ("due_7", N_("Due ≤ 7 days")),
+                 ("suspended", N_("Suspended")), ("extended", N_("Extended")), ("closed", N_("Closed")),
+                 ("all", N_("All")))
 
 
 class CaseListView(QWidget):
@@ -36,8 +38,8 @@ class CaseListView(QWidget):
             chip = QToolButton()
             chip.setObjectName("chip")
             chip.setProperty("filter", key)
-            chip.setProperty("label", label)
-            chip.setText(label)
+            chip.setProperty("label", _(label))
+            chip.setText(_(label))
             chip.setCheckable(True)
             chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             chip.clicked.connect(lambda _checked=False, k=key: self.set_quick(k))
