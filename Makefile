@@ -38,7 +38,10 @@ bench: $(STAMP)
 
 package: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[package]'
+	$(PY) tools/catalogs.py --compile >/dev/null
 	$(PY) -m PyInstaller --noconfirm --distpath dist --workpath build packaging/megacase.spec
+	@du -sh dist/megacase | sed 's/^/unpacked size: /'
+	QT_QPA_PLATFORM=offscreen dist/megacase/megacase --self-test
 
 # Extract the interface's messages, update the fr and nl catalogues, compile them (see tools/catalogs.py).
 catalogs: $(STAMP)
