@@ -15,7 +15,7 @@ UV_VERSION := 0.13.9
 LOCK_TOOLS := .lock-tools
 UV := $(LOCK_TOOLS)/bin/uv
 
-.PHONY: run test test-newer screenshots demo venv clean bench package lock lock-upgrade
+.PHONY: run test test-newer screenshots demo venv clean bench package lock lock-upgrade catalogs
 
 # A fresh environment each time the lock or pyproject.toml changes, so that it holds the lock and nothing else.
 $(STAMP): pyproject.toml $(LOCK)
@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) tools/check_lock.py
+	$(PY) tools/catalogs.py --compile >/dev/null
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -31,6 +32,7 @@ demo: $(STAMP)
 	@test -f $(DEMO_DIR)/megacase.db || MEGACASE_PASSPHRASE="$(DEMO_PASSPHRASE)" $(PY) -m megacase demo --data-dir $(DEMO_DIR)
 
 run: demo
+	@$(PY) -m megacase.desktop_check   # no display or missing Qt libraries: one line with the install command
 	MEGACASE_PASSPHRASE="$(DEMO_PASSPHRASE)" $(PY) -m megacase --data-dir $(DEMO_DIR)
 
 test: $(STAMP)
@@ -54,7 +56,14 @@ bench: $(STAMP)
 	$(PY) tools/bench.py
 
 package: $(STAMP)
+	$(PY) tools/catalogs.py --compile >/dev/null
 	$(PY) -m PyInstaller --noconfirm --distpath dist --workpath build packaging/megacase.spec
+	@du -sh dist/megacase | sed 's/^/unpacked size: /'
+	QT_QPA_PLATFORM=offscreen dist/megacase/megacase --self-test
+
+# Extract the interface's messages, update the fr and nl catalogues, compile them (see tools/catalogs.py).
+catalogs: $(STAMP)
+	$(PY) tools/catalogs.py
 
 $(UV):
 	$(PYTHON) -m venv $(LOCK_TOOLS)

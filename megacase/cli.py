@@ -14,6 +14,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from megacase import desktop_check, i18n
 from megacase.config import resolve_data_dir
 from megacase.errors import InputError, MegaCaseError, NeedPassphrase
 
@@ -34,6 +35,11 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--data-dir", default=d, help="profile folder (default: the platform's data folder)")
     parser.add_argument("--passphrase-file", default=d, help="file holding the recovery passphrase")
     parser.add_argument("--user", default=d, help="acting user name recorded in the audit trail")
+    parser.add_argument("--lang", default=d, choices=("fr", "nl", "en"),
+                        help="language of the interface and messages (default: MEGACASE_LANG, else the system's)")
+    if not suppress:
+        parser.add_argument("--self-test", action="store_true",
+                            help="check this installation end to end on a throw-away register, then exit")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -288,6 +294,10 @@ def cmd_audit(args) -> int:
 
 
 def cmd_gui(args) -> int:
+    problem = desktop_check.display_problem()
+    if problem:                  # Qt would abort the process instead (exit 134)
+        print(f"megacase: {problem}", file=sys.stderr)
+        return 2
     from megacase.ui.app import run_gui
     return run_gui(args)
 
@@ -300,6 +310,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("MEGACASE_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
     try:
         args = build_parser().parse_args(argv)
+        i18n.install(i18n.choose(getattr(args, "lang", None)))
+        if getattr(args, "self_test", False):
+            from megacase.self_test import run_self_test
+            return run_self_test()
         handler = getattr(args, "func", None) or COMMANDS[args.command]
         return handler(args)
     except MegaCaseError as exc:

@@ -6,13 +6,12 @@ A register is built in a temporary folder through the real services (demo data,
 then one case worked through every step), with an in-memory keyring and a fixed
 clock, so the output only changes when the application does. Writes
 OUT_DIR/case-file.pdf, OUT_DIR/register-2027.pdf and .csv; renders one page with
-poppler's pdftoppm.
+PDFium (pypdfium2).
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
@@ -92,10 +91,13 @@ def main() -> int:
     pdf, ref = build(args.out)
     print(f"{ref}: {pdf}")
     if args.screenshot:
-        png = subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", str(args.page), "-l", str(args.page),
-                              "-singlefile", str(pdf)], capture_output=True, check=True).stdout
+        from PySide6.QtGui import QGuiApplication
+        from megacase.ui.pdf_pages import page_images
+        app = QGuiApplication.instance() or QGuiApplication([])   # QImage.save needs Qt's image plugins
+        images, _count = page_images(Path(pdf).read_bytes(), args.dpi, first=args.page - 1)
         args.screenshot.parent.mkdir(parents=True, exist_ok=True)
-        args.screenshot.write_bytes(png)
+        images[0].save(str(args.screenshot), "PNG")
+        del app
         print(f"page {args.page}: {args.screenshot}")
     return 0
 

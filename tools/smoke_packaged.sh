@@ -82,6 +82,10 @@ out=$(MEGACASE_PASSPHRASE="$PASSPHRASE" "$APP" export case "$ref" --out "$WORK/c
   && ok "export case $ref: PDF of $(du -k "$WORK/case.pdf" | cut -f1) kB, its hashes verified" \
   || bad "export case $ref / audit verify --pdf: ${out:0:400}"
 
+# 3b. The bundle's own self-test: a throw-away register, a letter, a PDF, audit verify, the window offscreen.
+out=$(QT_QPA_PLATFORM=offscreen "$APP" --self-test 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "self-test: ${out##*$'\n'}" || bad "self-test: exit $rc; ${out:0:600}"
+
 # 4. Without keyring and passphrase the register stays shut, with a one-line message and exit 2.
 out=$("$APP" case list --data-dir "$PROFILE" 2>&1); rc=$?
 [ $rc -eq 2 ] && [[ "$out" == *keyring* ]] && ok "no key, no passphrase: exit 2 ('${out:0:60}...')" \

@@ -8,9 +8,10 @@ import sys
 import traceback
 from typing import Callable
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
+from megacase import i18n
 from megacase.config import APP_AUTHOR, APP_NAME, resolve_data_dir
 from megacase.errors import NeedPassphrase
 from megacase.services.session import create_profile, default_actor, open_profile
@@ -63,10 +64,23 @@ def unlock_interactively(data_dir, keystore: KeyStore, actor):
     return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+def install_language(app: QApplication, language: str) -> None:
+    """The officer's language for our catalogue and for Qt's own texts (standard buttons, context menus)."""
+    i18n.install(language)
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{language}", folder):
+        app.installTranslator(translator)
+    QLocale.setDefault(QLocale(i18n.LOCALES[language]))
+
+
 def run_gui(args) -> int:
     QCoreApplication.setOrganizationName(APP_AUTHOR)
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from megacase.ui.settings import UiSettings
+    ui_settings = UiSettings.default()
+    install_language(app, i18n.choose(getattr(args, "lang", None), ui_settings.get("ui/language")))
     from megacase.ui.style import apply_style
     apply_style(app)
     from PySide6.QtGui import QIcon
@@ -88,8 +102,7 @@ def run_gui(args) -> int:
     if ws is None:
         return 0
     from megacase.ui.main_window import MainWindow
-    from megacase.ui.settings import UiSettings
-    window = MainWindow(ws, UiSettings.default())
+    window = MainWindow(ws, ui_settings)
     window.show()
     from megacase.ui.features.review import start_view
     start_view(window)                  # the dashboard, or the manager's review for a manager

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 
+from megacase.i18n import N_
 from megacase.services.records import CaseDetail, CaseSummary
 
 DUE_SOON_DAYS = 7
+
+ROLE_LABELS = {"officer": N_("officer"), "manager": N_("manager")}
 
 
 def day(d: date | None) -> str:

@@ -13,13 +13,17 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSizePolicy, QSplitter, QStackedWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QMenu, QScrollArea, QSizePolicy, QSplitter, QStackedWidget,
+                               QToolBar, QWidget)
 
 from megacase.errors import MegaCaseError
+from megacase import i18n
+from megacase.i18n import N_, _, format_number
 from megacase.services import queries
 from megacase.services.records import CaseDetail, CaseSummary
 from megacase.services.workspace import Workspace
 from megacase.ui.case_actions import CaseActions
+from megacase.ui.format import ROLE_LABELS
 from megacase.ui.prompter import Prompter
 from megacase.ui.settings import UiSettings
 from megacase.ui.views.case_list import QUICK_FILTERS, CaseListView
@@ -28,7 +32,8 @@ from megacase.ui.workers import run_task
 
 log = logging.getLogger(__name__)
 
-MENUS = (("file", "&File"), ("case", "&Case"), ("view", "&View"), ("tools", "&Tools"), ("help", "&Help"))
+MENUS = (("file", N_("&File")), ("case", N_("&Case")), ("view", N_("&View")), ("tools", N_("&Tools")),
+         ("help", N_("&Help")))
 
 
 class MainWindow(QMainWindow):
@@ -46,7 +51,7 @@ class MainWindow(QMainWindow):
         self._detail_generation = 0
         self._select_after_refresh: str | None = None
         self._reloading_list = False
-        self.setWindowTitle("MegaCase — data subject requests")
+        self.setWindowTitle(_("MegaCase — data subject requests"))
         self.setObjectName("mainWindow")
 
         self.case_list = CaseListView()
@@ -62,8 +67,8 @@ class MainWindow(QMainWindow):
         self.views.setObjectName("views")
         self.view_actions: dict[str, QAction] = {}
 
-        self.menus: dict[str, QMenu] = {key: self.menuBar().addMenu(title) for key, title in MENUS}
-        self.toolbar = QToolBar("Main")
+        self.menus: dict[str, QMenu] = {key: self.menuBar().addMenu(_(title)) for key, title in MENUS}
+        self.toolbar = QToolBar(_("Main"))
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -72,12 +77,12 @@ class MainWindow(QMainWindow):
 
         self.case_actions = CaseActions(self)
         self._build_actions()
-        self.add_view("cases", "&Cases", self.splitter, "Ctrl+Shift+L")
+        self.add_view("cases", _("&Cases"), self.splitter, "Ctrl+Shift+L")
         self.setCentralWidget(self.views)
 
         self.counts = QLabel()
         self.counts.setObjectName("statusCounts")
-        self.who = QLabel(f"{ws.actor.name} ({ws.actor.role})")
+        self.who = QLabel(_("{name} ({role})").format(name=ws.actor.name, role=_(ROLE_LABELS.get(ws.actor.role, ws.actor.role))))
         self.who.setObjectName("statusWho")
         self.statusBar().addPermanentWidget(self.counts)
         self.statusBar().addPermanentWidget(self.who)
@@ -96,13 +101,13 @@ class MainWindow(QMainWindow):
     # --- actions, menus, toolbar --------------------------------------------------------------
     def _build_actions(self) -> None:
         ca = self.case_actions
-        self.refresh_action = self._make("refresh", "&Refresh", QKeySequence(Qt.Key.Key_F5), self.refresh,
-                                         "Reload the cases from the register")
+        self.refresh_action = self._make("refresh", _("&Refresh"), QKeySequence(Qt.Key.Key_F5), self.refresh,
+                                         _("Reload the cases from the register"))
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._toolbar_spacer = self.toolbar.addWidget(spacer)
         self.toolbar.addAction(self.refresh_action)
-        quit_ = self._make("quit", "&Quit", QKeySequence.StandardKey.Quit, self.close, "Close MegaCase")
+        quit_ = self._make("quit", _("&Quit"), QKeySequence.StandardKey.Quit, self.close, _("Close MegaCase"))
         self.add_action(ca.new_case, "file", toolbar="new")
         self.add_action(self.refresh_action, "file")
         self._file_tail = self.menus["file"].addSeparator()   # features' file actions go above it
@@ -114,27 +119,36 @@ class MainWindow(QMainWindow):
         self.add_action(ca.note, "case", toolbar="notes")
 
         view = self.menus["view"]
-        self.find_action = self._make("find", "&Find", QKeySequence.StandardKey.Find, self.focus_search,
-                                      "Search by reference, name or e-mail")
-        self.list_action = self._make("focus_list", "Go to the case &list", QKeySequence("Ctrl+L"),
-                                      self.case_list.focus_list, "Move the keyboard focus to the case list")
+        self.find_action = self._make("find", _("&Find"), QKeySequence.StandardKey.Find, self.focus_search,
+                                      _("Search by reference, name or e-mail"))
+        self.list_action = self._make("focus_list", _("Go to the case &list"), QKeySequence("Ctrl+L"),
+                                      self.case_list.focus_list, _("Move the keyboard focus to the case list"))
         view.addAction(self.find_action)
         view.addAction(self.list_action)
         view.addSeparator()
-        filters = view.addMenu("&Show")
+        filters = view.addMenu(_("&Show"))
         self.quick_actions: dict[str, QAction] = {}
         for n, (key, label) in enumerate(QUICK_FILTERS, start=1):
-            action = self._make(f"quick_{key}", label, QKeySequence(f"Ctrl+{n}"),
-                                lambda _c=False, k=key: self.case_list.set_quick(k), f"Show {label.lower()} cases")
+            action = self._make(f"quick_{key}", _(label), QKeySequence(f"Ctrl+{n}"),
+                                lambda _c=False, k=key: self.case_list.set_quick(k),
+                                _("Show the cases: {filter}").format(filter=_(label).lower()))
             filters.addAction(action)
             self.quick_actions[key] = action
         view.addSeparator()
         self._views_menu_anchor = view.addSeparator()
 
-        self.shortcuts_action = self._make("shortcuts", "&Keyboard shortcuts", QKeySequence(Qt.Key.Key_F1),
-                                           self.show_shortcuts, "Every shortcut of the window")
+        self.shortcuts_action = self._make("shortcuts", _("&Keyboard shortcuts"), QKeySequence(Qt.Key.Key_F1),
+                                           self.show_shortcuts, _("Every shortcut of the window"))
+        languages = view.addMenu(_("&Language"))
+        chosen = i18n.current()
+        for code in i18n.LANGUAGES:
+            action = languages.addAction(i18n.LANGUAGE_NAMES[code])
+            action.setObjectName(f"language_{code}")
+            action.setCheckable(True)
+            action.setChecked(code == chosen)
+            action.triggered.connect(lambda _c=False, c=code: self.choose_language(c))
         self.menus["help"].addAction(self.shortcuts_action)
-        self.menus["help"].addAction(self._make("about", "&About MegaCase", QKeySequence(), self.show_about, ""))
+        self.menus["help"].addAction(self._make("about", _("&About MegaCase"), QKeySequence(), self.show_about, ""))
 
     def _make(self, name: str, text: str, shortcut, slot: Callable, tip: str) -> QAction:
         action = QAction(text, self)
@@ -166,15 +180,22 @@ class MainWindow(QMainWindow):
         return action
 
     def add_view(self, key: str, title: str, widget: QWidget, shortcut: str | None = None) -> QAction:
-        """A whole-window view (the cases, a dashboard, the outbox…), chosen in the View menu."""
-        self.views.addWidget(widget)
+        """A whole-window view (the cases, a dashboard, the outbox…), chosen in the View menu.
+
+        Each view scrolls inside the window rather than setting its minimum size: a laptop's 1366×768 fits."""
+        page = QScrollArea()
+        page.setObjectName(f"viewPage_{key}")
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setWidget(widget)
+        self.views.addWidget(page)
         action = QAction(title, self)
         action.setObjectName(f"view_{key}")
         action.setCheckable(True)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda _c=False, k=key: self.show_view(k))
-        action.setProperty("view_widget", widget)
+        action.setProperty("view_widget", page)
         self.view_actions[key] = action
         self.menus["view"].insertAction(self._views_menu_anchor, action)
         self.addAction(action)
@@ -231,7 +252,8 @@ class MainWindow(QMainWindow):
             self._load_detail(kept)
         open_ = sum(1 for c in rows if c.is_open)
         overdue = sum(1 for c in rows if c.overdue)
-        self.counts.setText(f"{open_} open · {overdue} overdue")
+        self.counts.setText(_("{open} open · {overdue} overdue").format(open=format_number(open_),
+                                                                         overdue=format_number(overdue)))
         self.cases_loaded.emit(rows)
 
     def _load_detail(self, reference: str | None) -> None:
@@ -292,6 +314,17 @@ class MainWindow(QMainWindow):
         self.case_list.search.setFocus()
         self.case_list.search.selectAll()
 
+    def choose_language(self, code: str) -> None:
+        """The officer's interface language, kept as a preference; letters keep the subject's language."""
+        self.settings.set("ui/language", code)
+        self.settings.sync()
+        for c in i18n.LANGUAGES:
+            self.findChild(QAction, f"language_{c}").setChecked(c == code)
+        if code != i18n.current():
+            self.prompter.info(self, _("Language"),
+                               _("MegaCase will speak {language} from its next start. Letters and case files "
+                                 "keep following each subject's language.").format(language=i18n.LANGUAGE_NAMES[code]))
+
     # --- help -----------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
         from megacase.ui.dialogs.shortcuts import ShortcutsDialog
@@ -299,8 +332,9 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         from megacase import __version__
-        self.prompter.info(self, "About MegaCase",
-                           f"MegaCase {__version__}\nData subject requests for Mega Security's privacy officer.")
+        self.prompter.info(self, _("About MegaCase"),
+                           _("MegaCase {version}\nData subject requests for Mega Security's privacy officer.")
+                           .format(version=__version__))
 
     # --- window state -----------------------------------------------------------------------------
     def _restore(self) -> None:

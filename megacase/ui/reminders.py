@@ -101,6 +101,7 @@ class ReminderBanner(QFrame):
             "QLabel#reminderText { color: #374151; }")
         self.headline = QLabel()
         self.headline.setObjectName("reminderHeadline")
+        self.headline.setWordWrap(True)        # wraps on a narrow window instead of widening it
         self.text = QLabel()
         self.text.setObjectName("reminderText")
         self.text.setWordWrap(True)

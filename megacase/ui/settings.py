@@ -29,6 +29,7 @@ PREFERENCES = {p.key: p for p in (
     Pref("cases/quick_filter", "open", "The quick filter the case list opens with"),
     Pref("cases/request_type", "", "The request type the case list is filtered on ('' for all)"),
     Pref("cases/hidden_columns", "Received", "Case list columns hidden (comma-separated titles)"),
+    Pref("ui/language", "", "The interface language (fr, nl or en; '' follows the system)"),
 )}
 
 

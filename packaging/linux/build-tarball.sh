@@ -20,6 +20,7 @@ mkdir -p "$ROOT/icons"
 cp -R dist/megacase "$ROOT/megacase"
 install -m 755 packaging/linux/install.sh "$ROOT/install.sh"
 install -m 644 packaging/linux/megacase.desktop "$ROOT/megacase.desktop"
+install -m 644 packaging/linux/eu.megasecurity.MegaCase.metainfo.xml "$ROOT/eu.megasecurity.MegaCase.metainfo.xml"
 cp resources/icons/megacase.svg resources/icons/megacase-*.png "$ROOT/icons/"
 cat >"$ROOT/INSTALL.txt" <<TXT
 MegaCase $VERSION for Linux ($(uname -m))

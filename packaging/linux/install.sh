@@ -31,6 +31,7 @@ APPDIR="$PREFIX/lib/megacase"
 BIN="$PREFIX/bin/megacase"
 APPS="$PREFIX/share/applications"
 ICONS="$PREFIX/share/icons/hicolor"
+METAINFO="$PREFIX/share/metainfo"
 SIZES="16 32 48 64 128 256 512"
 
 refresh_caches() {
@@ -40,7 +41,8 @@ refresh_caches() {
 
 if [ "$ACTION" = uninstall ]; then
   rm -rf "$APPDIR"
-  rm -f "$BIN" "$APPS/megacase.desktop" "$ICONS/scalable/apps/megacase.svg"
+  rm -f "$BIN" "$APPS/megacase.desktop" "$ICONS/scalable/apps/megacase.svg" \
+        "$METAINFO/eu.megasecurity.MegaCase.metainfo.xml"
   for s in $SIZES; do rm -f "$ICONS/${s}x${s}/apps/megacase.png"; done
   refresh_caches
   echo "MegaCase removed from $PREFIX. Your registers and keyring entries were left as they were."
@@ -61,6 +63,8 @@ ln -sfn "$APPDIR/megacase" "$BIN"
 sed -e "s|^Exec=megacase\$|Exec=\"$APPDIR/megacase\"|" -e "s|^TryExec=megacase\$|TryExec=$APPDIR/megacase|" \
     "$HERE/megacase.desktop" >"$APPS/megacase.desktop"
 chmod 644 "$APPS/megacase.desktop"
+mkdir -p "$METAINFO"
+install -m 644 "$HERE/eu.megasecurity.MegaCase.metainfo.xml" "$METAINFO/eu.megasecurity.MegaCase.metainfo.xml"
 
 for s in $SIZES; do
   mkdir -p "$ICONS/${s}x${s}/apps"

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from megacase.errors import InputError
 from megacase.services import audit, audit_text, case_file, case_file_check, cases, queries
 from megacase.store.orm import AuditEvent
-from tests.services.case_file_support import add_letter, flat, pdf_pages, pdftotext_pages, rich_case
+from tests.services.case_file_support import add_letter, flat, pdf_pages, pdfium_pages, rich_case
 
 
 @pytest.fixture
@@ -193,7 +193,7 @@ def test_500_events_and_long_letters_split_with_repeated_headers(ws, open_access
     out = tmp_path / "big.pdf"
     result = case_file.export_case(ws, d.reference, out)
     assert result.events == 501
-    pages = pdftotext_pages(out)
+    pages = pdfium_pages(out)
     assert len(pages) == len(PdfReader(str(out)).pages)
     assert len(pages) > 20
     header_pages = [i for i, p in enumerate(pages) if re.search(r"#\s+Time\s+Actor\s+Event\s+Details", p)]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from megacase.services import case_file_check
 from megacase.store.orm import AuditEvent
-from megacase.ui.dialogs.export import CaseFileDialog, preview_available
+from megacase.ui.dialogs.export import CaseFileDialog
 from tests.ui.conftest import wait_idle
 
 
@@ -27,7 +27,6 @@ def last_event(ws):
         return s.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
 
 
-@pytest.mark.skipif(not preview_available(), reason="poppler's pdftoppm is not installed")
 def test_preview_then_save_the_selected_case(qtbot, make_window, prompter, ws, two_cases, tmp_path):
     a, b = two_cases
     window = make_window()

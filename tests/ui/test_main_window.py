@@ -181,8 +181,8 @@ def test_every_frequent_action_has_its_shortcut(qtbot, window, prompter):
 
 def test_window_state_and_preferences_are_remembered_apart(qtbot, make_window, ui_settings, tmp_path, prompter):
     w = make_window()
-    w.resize(900, 720)
-    w.splitter.setSizes([300, 700])
+    w.resize(760, 560)              # inside the offscreen screen (800×600): restoring clamps nothing
+    w.splitter.setSizes([300, 440])
     w.case_list.set_quick("overdue")
     assert w.splitter.sizes() != [840, 600]
     w.close()

@@ -96,6 +96,15 @@ class ServiceDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+        self.grow_to_content()
+
+    def grow_to_content(self) -> None:
+        """Grow (never shrink) to what the content now needs: an error line never covers the form."""
+        self.layout_.activate()
+        need = self.heightForWidth(self.width()) if self.hasHeightForWidth() else self.sizeHint().height()
+        need = max(need, self.minimumSizeHint().height())
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def error_text(self) -> str:
         return self.error.text() if not self.error.isHidden() else ""

@@ -2,14 +2,12 @@
 
 The preview shows the very PDF that will be saved (rendered once, in the
 background). QtPdf is not part of PySide6-Essentials, so pages are rasterised
-with poppler's ``pdftoppm`` through pipes (nothing personal touches the disk);
-without ``pdftoppm`` the dialog says so and saving still works.
+in memory with PDFium (``pypdfium2`` wheels, no system package; nothing personal
+touches the disk).
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -23,29 +21,12 @@ from megacase.services.case_file import RenderedCaseFile
 from megacase.services.records import CaseSummary
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import ServiceDialog, muted
+from megacase.ui.pdf_pages import page_images
 from megacase.ui.prompter import Prompter
 from megacase.ui.workers import run_task
 
 PREVIEW_DPI = 60
 PREVIEW_MAX_PAGES = 40
-
-
-def preview_available() -> bool:
-    return shutil.which("pdftoppm") is not None
-
-
-def page_images(pdf: bytes, dpi: int = PREVIEW_DPI, max_pages: int = PREVIEW_MAX_PAGES) -> tuple[list[bytes], int]:
-    """PNG images of the first pages of ``pdf`` and the page count; through pipes, no temporary file."""
-    from io import BytesIO
-
-    from pypdf import PdfReader
-    count = len(PdfReader(BytesIO(pdf)).pages)
-    images = []
-    for n in range(1, min(count, max_pages) + 1):
-        done = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(n), "-l", str(n), "-singlefile", "-"],
-                              input=pdf, capture_output=True, timeout=60, check=True)
-        images.append(done.stdout)
-    return images, count
 
 
 class CaseFileDialog(ServiceDialog):
@@ -61,7 +42,7 @@ class CaseFileDialog(ServiceDialog):
                          "recorded in the audit trail.", parent)
         self.setObjectName("caseFileDialog")
         self.ws, self.prompter = ws, prompter
-        self.preview_enabled = preview_available() if preview is None else preview
+        self.preview_enabled = True if preview is None else preview
         self.rendered: dict[str, RenderedCaseFile] = {}
         self.previewed: str | None = None
         self.resize(980, 720)
@@ -158,7 +139,7 @@ class CaseFileDialog(ServiceDialog):
 
     def _render(self, ws: Workspace, reference: str):
         rendered = case_file.render_case_file(ws, reference)
-        images, count = page_images(rendered.pdf) if self.preview_enabled else ([], 0)
+        images, count = page_images(rendered.pdf, PREVIEW_DPI, max_pages=PREVIEW_MAX_PAGES) if self.preview_enabled else ([], 0)
         return rendered, images, count
 
     def _preview_ready(self, reference: str, result) -> None:
@@ -167,18 +148,15 @@ class CaseFileDialog(ServiceDialog):
         if reference != self.previewed:
             return                      # the officer moved on to another case meanwhile
         if not self.preview_enabled:
-            self.preview_title.setText(f"{reference}: ready to save. (No preview: poppler's pdftoppm is not "
-                                       "installed.)")
+            self.preview_title.setText(f"{reference}: ready to save.")
             return
         shown = f"first {len(images)} of {count}" if count > len(images) else f"{count}"
         chain = "audit chain intact" if rendered.integrity.ok else "AUDIT CHAIN BROKEN"
         self.preview_title.setText(f"Case file of {reference}: {shown} page(s), {chain}.")
-        for png in images:
-            pixmap = QPixmap()
-            pixmap.loadFromData(png, "PNG")
+        for image in images:
             page = QLabel()
             page.setObjectName("previewPage")
-            page.setPixmap(pixmap)
+            page.setPixmap(QPixmap.fromImage(image))
             page.setStyleSheet("background: white; border: 1px solid #5f6670;")
             self.pages_layout.addWidget(page)
 

@@ -8,11 +8,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBox
 
 from megacase.domain.requests import RequestType
 from megacase.services.records import CaseSummary
+from megacase.i18n import N_, _
+from megacase.ui.widgets.flow import FlowLayout
 from megacase.ui.models.cases import (COL_DUE, COL_REF, COL_SUBJECT, COLUMNS, CaseFilterProxy, CaseTableModel,
                                       SummaryRole, quick_counts)
 
-QUICK_FILTERS = (("open", "Open"), ("overdue", "Overdue"), ("due_7", "Due ≤ 7 days"), ("suspended", "Suspended"),
-                 ("extended", "Extended"), ("closed", "Closed"), ("all", "All"))
+QUICK_FILTERS = (("open", N_("Open")), ("overdue", N_("Overdue")), ("due_7", N_("Due ≤ 7 days")),
+                 ("suspended", N_("Suspended")), ("extended", N_("Extended")), ("closed", N_("Closed")),
+                 ("all", N_("All")))
 
 
 class CaseListView(QWidget):
@@ -30,21 +33,19 @@ class CaseListView(QWidget):
         self.chips: dict[str, QToolButton] = {}
         self._chip_group = QButtonGroup(self)
         self._chip_group.setExclusive(True)
-        chips = QHBoxLayout()
-        chips.setSpacing(4)
+        chips = FlowLayout(spacing=4)          # the chips wrap on a narrow window instead of widening it
         for key, label in QUICK_FILTERS:
             chip = QToolButton()
             chip.setObjectName("chip")
             chip.setProperty("filter", key)
-            chip.setProperty("label", label)
-            chip.setText(label)
+            chip.setProperty("label", _(label))
+            chip.setText(_(label))
             chip.setCheckable(True)
             chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             chip.clicked.connect(lambda _checked=False, k=key: self.set_quick(k))
             self._chip_group.addButton(chip)
             self.chips[key] = chip
             chips.addWidget(chip)
-        chips.addStretch(1)
 
         self.type_filter = QComboBox()
         self.type_filter.setObjectName("typeFilter")

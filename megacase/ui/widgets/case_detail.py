@@ -29,6 +29,7 @@ class CaseDetailWidget(QStackedWidget):
         self.placeholder = QLabel("Select a case in the list to see it here.\n\n"
                                   "Ctrl+N opens a new case · Ctrl+F searches · F1 lists the shortcuts")
         self.placeholder.setObjectName("placeholder")
+        self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.addWidget(self.placeholder)
 

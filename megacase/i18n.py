@@ -1,0 +1,128 @@
+"""The officer's language: one gettext catalogue for services, command line and window alike.
+
+Services stay free of Qt, so the window cannot use Qt's ``tr``: every user-visible
+string is marked ``_("…")`` (or ``N_("…")`` where it is declared before a language is
+chosen, and translated where it is shown) and looked up in
+``resources/locale/{fr,nl,en}/LC_MESSAGES/megacase.po``, compiled to ``.mo`` by
+``make catalogs`` (Babel's ``pybabel compile``). A checkout without compiled
+catalogues compiles them in memory at start, so nothing breaks before a build.
+
+The interface follows the *officer's* language (``--lang``, ``MEGACASE_LANG``, the
+window's preference, else the system locale); letters and case files follow the
+*subject's* language and never use this module's current language.
+
+Dates and numbers go through Babel's locale data (fr_BE, nl_BE, en_GB): one date
+format per language everywhere in the window.
+"""
+
+from __future__ import annotations
+
+import gettext
+import locale
+import os
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from megacase.config import resources_dir
+
+DOMAIN = "megacase"
+LANGUAGES = ("fr", "nl", "en")
+LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
+
+_language = "en"
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+
+
+def locale_dir() -> Path:
+    return resources_dir() / "locale"
+
+
+def system_language() -> str:
+    """The system locale's language when MegaCase speaks it, else English."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            code = value.split(":")[0].split("_")[0].split(".")[0].lower()
+            return code if code in LANGUAGES else "en"
+    try:
+        code = (locale.getlocale()[0] or "").split("_")[0].lower()
+    except ValueError:
+        code = ""
+    return code if code in LANGUAGES else "en"
+
+
+def choose(explicit: str | None = None, preference: str | None = None) -> str:
+    """The interface language: ``--lang``, then ``MEGACASE_LANG``, then the saved preference, then the system."""
+    for candidate in (explicit, os.environ.get("MEGACASE_LANG"), preference):
+        if candidate:
+            code = candidate.strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+    return system_language()
+
+
+def _load(language: str) -> gettext.NullTranslations:
+    folder = locale_dir() / language / "LC_MESSAGES"
+    mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    if po.exists():                      # a checkout before `make catalogs`: compile in memory
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=LOCALES[language])
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+    return gettext.NullTranslations()
+
+
+def install(language: str) -> str:
+    """Make ``language`` the interface language of this process; returns it."""
+    global _language, _translation
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+    _language, _translation = language, _load(language)
+    return language
+
+
+def current() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    """The message in the interface language."""
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation where it is declared; ``_()`` translates it where it is shown."""
+    return message
+
+
+# --- dates and numbers, in the interface language ---------------------------------------------------
+def format_date(value: date | datetime, length: str = "medium") -> str:
+    """One date format per language: 5 mars 2027 · 5 mrt. 2027 · 5 Mar 2027 (``medium``)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_dates.format_date(value, format=length, locale=LOCALES[_language])
+
+
+def format_datetime(value: datetime, length: str = "medium") -> str:
+    return babel_dates.format_datetime(value, format=length, locale=LOCALES[_language],
+                                       tzinfo=value.tzinfo)
+
+
+def format_number(value: int | float) -> str:
+    return babel_numbers.format_decimal(value, locale=LOCALES[_language])
