@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, MegaCaseError, NotFound, PermissionDenied, RuleViolation
 from megacase.services import audit, roles, subject_keys
-from megacase.services.mail import DeliveryError, SmtpTransport, transport_from_settings
+from megacase.services.mail import DeliveryError, Transport, transport_from_settings
 from megacase.services.queries import deadline_of
 from megacase.services.recipients import Recipient
 from megacase.services.workspace import TZ, Workspace, to_local
@@ -44,7 +44,7 @@ STATUS_LABELS = {QUEUED: "Waiting in the outbox", SENDING: "Being sent (or inter
 EML_CONTEXT = "letter:eml"
 FROM_NAME = "Mega Security Privacy"
 
-TransportFactory = Callable[[Workspace], SmtpTransport]
+TransportFactory = Callable[[Workspace], Transport]
 
 
 @dataclass(frozen=True)
