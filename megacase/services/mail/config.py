@@ -197,3 +197,120 @@ def password_for(smtp: MailSettings) -> str | None:
         return None
 
 
+
+
+# --- the privacy mailbox -------------------------------------------------------------------------------------
+
+MAILBOX_KEYRING_SERVICE = "MegaCase mailbox"
+MAILBOX_PASSWORD_ENV = "MEGACASE_MAILBOX_PASSWORD"
+MAILBOX_KINDS = ("imap", "graph")
+
+
+def _mailbox_kind(value: str) -> str:
+    value = value.strip().lower()
+    if value and value not in MAILBOX_KINDS:
+        raise InputError(f"Unknown mailbox kind '{value}': use imap or graph.")
+    return value
+
+
+def _mailbox_auth(value: str) -> str:
+    value = value.strip().lower()
+    if value not in ("password", "oauth"):
+        raise InputError(f"Unknown mailbox login '{value}': use password or oauth.")
+    return value
+
+
+def _folder(value: str) -> str:
+    value = value.strip()
+    if not value or len(value) > 120 or any(c in value for c in '\r\n"'):
+        raise InputError("Give the mailbox folder to read, e.g. INBOX.")
+    return value
+
+
+MAILBOX_KIND = declare(Setting("mailbox.kind", str, "", "Privacy mailbox: imap or graph (empty: none)",
+                               check=_mailbox_kind))
+MAILBOX_HOST = declare(Setting("mailbox.host", str, "outlook.office365.com", "Privacy mailbox: IMAP server",
+                               check=_host))
+MAILBOX_PORT = declare(Setting("mailbox.port", int, 993, "Privacy mailbox: IMAP port", 1, 65535))
+MAILBOX_SECURITY = declare(Setting("mailbox.security", str, "tls", "Privacy mailbox: none, starttls or tls",
+                                   check=_security))
+MAILBOX_USER = declare(Setting("mailbox.user", str, "", "Privacy mailbox: user (the mailbox address)",
+                               check=lambda v: v.strip()))
+MAILBOX_FOLDER = declare(Setting("mailbox.folder", str, "INBOX", "Privacy mailbox: folder to read", check=_folder))
+MAILBOX_AUTH = declare(Setting("mailbox.auth", str, "password", "Privacy mailbox: IMAP login with a password or "
+                               "an Office 365 token (oauth)", check=_mailbox_auth))
+MAILBOX_POLL_MINUTES = declare(Setting("mailbox.poll_minutes", int, 5, "While the window is open, fetch the "
+                                       "privacy mailbox every so many minutes", 1, 24 * 60))
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    kind: str
+    host: str
+    port: int
+    security: str
+    user: str
+    folder: str
+    auth: str
+    poll_minutes: int
+
+    @property
+    def keyring_user(self) -> str:
+        return f"{self.user}@{self.host}"
+
+    @property
+    def name(self) -> str:
+        """Names the folder fetched (fetch positions are kept per name)."""
+        where = self.host if self.kind == "imap" else "graph"
+        return f"{self.kind}:{self.user}@{where}/{self.folder}"[:200]
+
+
+def load_mailbox_in(session) -> MailboxSettings:
+    get = settings.get_in
+    return MailboxSettings(get(session, MAILBOX_KIND.key), get(session, MAILBOX_HOST.key),
+                           get(session, MAILBOX_PORT.key), get(session, MAILBOX_SECURITY.key),
+                           get(session, MAILBOX_USER.key), get(session, MAILBOX_FOLDER.key),
+                           get(session, MAILBOX_AUTH.key), get(session, MAILBOX_POLL_MINUTES.key))
+
+
+def load_mailbox(ws: Workspace) -> MailboxSettings:
+    with ws.reading() as session:
+        return load_mailbox_in(session)
+
+
+def configure_mailbox(ws: Workspace, kind: str, *, host: str | None = None, port: int | None = None,
+                      security: str | None = None, user: str | None = None, folder: str | None = None,
+                      auth: str | None = None, poll_minutes: int | None = None) -> MailboxSettings:
+    """The one write path of the privacy mailbox settings (one audit event per changed value)."""
+    roles.require_identified(ws)
+    with ws.transaction() as session:
+        settings.set_in(session, ws, MAILBOX_KIND.key, kind)
+        for spec, value in ((MAILBOX_HOST, host), (MAILBOX_PORT, port), (MAILBOX_SECURITY, security),
+                            (MAILBOX_USER, user), (MAILBOX_FOLDER, folder), (MAILBOX_AUTH, auth),
+                            (MAILBOX_POLL_MINUTES, poll_minutes)):
+            if value is not None:
+                settings.set_in(session, ws, spec.key, value)
+        saved = load_mailbox_in(session)
+        if saved.kind and not saved.user:
+            raise InputError("Give the privacy mailbox's user (its address): --user.")
+        return saved
+
+
+def store_mailbox_password(box: MailboxSettings, password: str) -> None:
+    if not box.user or not password:
+        raise InputError("Set the mailbox user first, and give a password that is not empty.")
+    try:
+        keyring.set_password(MAILBOX_KEYRING_SERVICE, box.keyring_user, password)
+    except keyring.errors.KeyringError as exc:
+        raise InputError(f"The system keyring refused to store the password ({type(exc).__name__}); "
+                         f"set {MAILBOX_PASSWORD_ENV} instead.") from None
+
+
+def mailbox_password_for(box: MailboxSettings) -> str | None:
+    env = os.environ.get(MAILBOX_PASSWORD_ENV)
+    if env:
+        return env
+    try:
+        return keyring.get_password(MAILBOX_KEYRING_SERVICE, box.keyring_user) if box.user else None
+    except keyring.errors.KeyringError:
+        return None
