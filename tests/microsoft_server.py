@@ -188,6 +188,14 @@ class LoopbackMicrosoft:
     def base(self) -> str:
         return self.ms.base
 
+    def cafile(self, folder) -> str:
+        """The certificate as a PEM file, for SSL_CERT_FILE (a separate process trusts it like a system CA)."""
+        import ssl
+        from pathlib import Path
+        path = Path(folder) / "loopback-ca.pem"
+        path.write_text("".join(ssl.DER_cert_to_PEM_cert(der) for der in self.client_ssl.get_ca_certs(True)))
+        return str(path)
+
     def start(self) -> "LoopbackMicrosoft":
         self._thread.start()
         return self

@@ -77,7 +77,7 @@ def register(subparsers, common) -> None:
     cfs = cf.add_subparsers(dest="config_command", required=True, parser_class=type(cf))
     # Not parents=[common]: here --user is the mail server's user. The acting user is named before
     # the subcommand (megacase --user alice config smtp --user privacy@…).
-    sm = cfs.add_parser("smtp", help="the mail server letters are sent through")
+    sm = cfs.add_parser("smtp", help="the mail server letters are sent through (same as: mail setup)")
     sm.add_argument("--data-dir", default=argparse.SUPPRESS)
     sm.add_argument("--passphrase-file", default=argparse.SUPPRESS)
     sm.add_argument("--host")
