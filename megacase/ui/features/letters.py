@@ -68,8 +68,8 @@ class LettersFeature:
                                        "Open a case from a saved e-mail (.eml); you can also drop the file on the window")
         self.templates = self._action("editTemplates", "Letter &templates…", None, self.edit_templates,
                                       "Edit the letter templates (versions kept; reset to the shipped text)")
-        self.mail = self._action("mailSettings", "&Mail server…", None, self.mail_settings,
-                                 "Where letters are sent from")
+        self.mail = self._action("mailSettings", "&Mail…", None, self.mail_settings,
+                                 "How letters leave (Office 365 sign-in, Graph or SMTP), with a test message")
         window.add_action(self.import_eml, "file", toolbar="new")
         window.add_action(self.compose, "case", toolbar="letters")
         window.add_action(self.templates, "tools")
@@ -277,7 +277,8 @@ class LettersFeature:
         dialog = MailSettingsDialog(self.w.ws, self.w)
         if self.w.prompter.run_dialog(dialog) and dialog.result_value is not None:
             s = dialog.result_value
-            self.w.statusBar().showMessage(f"Mail server: {s.host}:{s.port} ({s.security}).", 8000)
+            where = "Microsoft Graph" if s.transport == "graph" else f"{s.host}:{s.port} ({s.security})"
+            self.w.statusBar().showMessage(f"Letters leave by {s.transport} through {where}.", 8000)
 
 
 def install(window) -> None:
