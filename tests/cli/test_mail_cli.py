@@ -83,7 +83,7 @@ def test_graph_setup_device_code_sign_in_and_test(capsys, d, monkeypatch, tmp_pa
         assert len(microsoft.ms.sent) == 1
         assert run(capsys, "mail", "signout", "--data-dir", d)[0] == 0
         code, out, _ = run(capsys, "mail", "test", "--data-dir", d)
-        assert code == 1 and "Sign in to Office 365 again" in out
+        assert code == 1 and "Sign in to Office 365 (nobody has signed in yet)" in out
     finally:
         microsoft.stop()
 

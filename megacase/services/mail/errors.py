@@ -44,9 +44,9 @@ class DeliveryError(Exception):
 class SignInRequired(DeliveryError):
     """The stored Microsoft sign-in can no longer be refreshed: a person must sign in again."""
 
-    def __init__(self, why: str):
-        super().__init__(f"Sign in to Office 365 again ({why}): Tools › Mail… › Sign in, or `megacase mail signin`; "
-                         "the letter waits in the outbox.", kind="signin")
+    def __init__(self, why: str, first: bool = False):
+        super().__init__(f"Sign in to Office 365{'' if first else ' again'} ({why}): Tools › Mail… › Sign in with a "
+                         "code, or `megacase mail signin`; the letter waits in the outbox.", kind="signin")
 
 
 def reply_text(code: int, resp: bytes | str) -> str:

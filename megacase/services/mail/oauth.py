@@ -128,7 +128,7 @@ class MicrosoftSignIn:
     def token(self, scopes: list[str], username: str | None = None) -> tuple[str, str]:
         """(user, access token), silently: from the cache, or refreshed with the refresh token."""
         if self.signed_in_as() is None:
-            raise SignInRequired("nobody has signed in yet")
+            raise SignInRequired("nobody has signed in yet", first=True)
         try:
             accounts = self.app.get_accounts(username=username) or (self.app.get_accounts() if not username else [])
             if not accounts:

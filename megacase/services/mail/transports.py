@@ -74,7 +74,7 @@ def send_test_message(ws: Workspace, transport_factory=None) -> TestResult:
         transport = (transport_factory or transport_from_settings)(ws)
         result = TestResult(True, transport.send(msg.as_bytes(), s.sender, s.sender), "sent")
     except DeliveryError as exc:
-        result = TestResult(False, str(exc), exc.kind)
+        result = TestResult(False, str(exc).replace("; the letter waits in the outbox.", "."), exc.kind)
     with ws.transaction() as session:
         audit.record(session, ws, "mail.tested", details={"transport": s.transport, "ok": result.ok,
                                                           "kind": result.kind, "reply": result.line})

@@ -80,8 +80,10 @@ class MailboxFeature:
         run_task(lambda: inbox.list_items(ws, include_done=include_done), arrived, failed, context=w)
 
     def _show_text(self, item_id: int) -> None:
+        entry = self.view.current_entry()
+        caution = f"Caution: {entry.flag}.\n\n" if entry is not None and entry.flag else ""
         try:
-            self.view.set_text(inbox.message_text(self.w.ws, item_id))
+            self.view.set_text(caution + inbox.message_text(self.w.ws, item_id))
         except MegaCaseError as exc:
             self.view.set_text(str(exc))
 
