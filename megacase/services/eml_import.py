@@ -185,7 +185,7 @@ def _sender(msg: EmailMessage) -> tuple[str, str | None]:
         raise _refuse("its sender address is not a valid e-mail address.") from None
 
 
-def _received_at(msg: EmailMessage) -> datetime:
+def _received_at(msg: EmailMessage, fallback: datetime | None = None) -> datetime:
     when = None
     if len(msg.get_all("Date") or []) > 1:
         raise _refuse("it has more than one Date header.")
@@ -199,6 +199,8 @@ def _received_at(msg: EmailMessage) -> datetime:
                 break
             except (TypeError, ValueError, IndexError):
                 continue
+    if when is None and fallback is not None:
+        when = fallback    # fetched from a mailbox: the server's receipt time is known
     if when is None:
         raise _refuse("it has no readable date (Date header); open the case by hand with the time of receipt.")
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
@@ -218,8 +220,11 @@ def _authentication(msg: EmailMessage) -> str:
     return "none"
 
 
-def parse_eml(data: bytes) -> ParsedEmail:
-    """Read a .eml file; InputError with a clear reason when it is malformed or hostile."""
+def parse_eml(data: bytes, received_fallback: datetime | None = None) -> ParsedEmail:
+    """Read a .eml file; InputError with a clear reason when it is malformed or hostile.
+
+    ``received_fallback``: the time to use when the message has no readable Date (the mail server's).
+    """
     _check_raw(data)
     try:
         msg = BytesParser(policy=policy.default).parsebytes(data)
@@ -227,7 +232,7 @@ def parse_eml(data: bytes) -> ParsedEmail:
         raise _refuse("it is not a well-formed e-mail message.") from None
     try:
         sender, name = _sender(msg)
-        received = _received_at(msg)
+        received = _received_at(msg, received_fallback)
         subject = _clean(str(msg["Subject"] or ""))[:500]
         leaves = list(_walk(msg))
         body_part, body = None, ""

@@ -91,3 +91,18 @@ def test_inbox_fetched_on_start_open_a_case_and_dismiss(qtbot, ws, clock, doveco
     feature.view.dismiss_button.click()
     qtbot.waitUntil(lambda: feature.view.model.rowCount() == 0, timeout=10000)
     assert inbox.count_new(ws) == 0
+
+
+def test_an_outlook_msg_file_imports_like_an_eml(qtbot, window, prompter, ws, tmp_path, open_access_case, clock):
+    from tests.msg_writer import outlook_message
+    open_access_case("2027-03-01 09:00")           # Hélène is a known subject
+    clock.set("2027-04-01 10:00")
+    path = tmp_path / "demande.msg"
+    path.write_bytes(outlook_message(sender="helene.dubois@skynet.be", sender_name="Hélène Dubois",
+                                     subject="Suppression", body="Merci d'effacer mon compte.",
+                                     delivered=datetime(2027, 3, 31, 7, 30, tzinfo=timezone.utc)))
+    prompter.on_dialog("EmlImportDialog", lambda dialog: dialog.attempt())
+    detail = window.letters_feature.import_file(path)
+    assert not prompter.errors, prompter.errors
+    assert detail is not None and detail.identified_by_known_address
+    assert [t.value for t in detail.summary.request_types] == ["erasure"]

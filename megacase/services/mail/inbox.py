@@ -197,7 +197,7 @@ def receive(session: Session, ws: Workspace, mailbox: str, server_id: str, raw: 
     if session.scalar(select(InboxItem.id).where(InboxItem.sha256 == content_hash(raw))) is not None:
         return None
     try:
-        parsed = parse_eml(raw)
+        parsed = parse_eml(raw, server_time)
     except InputError as exc:
         item = _new_item(session, ws, mailbox, server_id, raw, server_time, UNREADABLE, "", str(exc)[:300],
                          status=NEW)
@@ -325,8 +325,9 @@ def message_text(ws: Workspace, item_id: int) -> str:
     with ws.reading() as session:
         item = _item(session, item_id)
         raw = open_sealed(item.item_key, item.raw_enc, "inbox:raw")
+        when = to_aware(item)
     try:
-        parsed = parse_eml(raw)
+        parsed = parse_eml(raw, when)
     except InputError as exc:
         return str(exc)
     files = "".join(f"\n[attachment: {f.filename}, {f.mime_type}, {len(f.data)} bytes]" for f in parsed.attachments)
@@ -347,7 +348,7 @@ def _open_item(session: Session, item_id: int) -> tuple[InboxItem, bytes, Parsed
     raw = open_sealed(item.item_key, item.raw_enc, "inbox:raw")
     if item.kind == UNREADABLE:
         raise InputError(f"Inbox item {item_id} cannot be read as an e-mail: dismiss it with a reason.")
-    return item, raw, parse_eml(raw)
+    return item, raw, parse_eml(raw, to_aware(item))
 
 
 def open_case(ws: Workspace, item_id: int, request_types=None, *, subject_id: int | None = None,
