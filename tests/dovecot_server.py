@@ -29,8 +29,10 @@ def dovecot_binary() -> str | None:
 
 
 class Dovecot:
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, folder: Path, oauth=None):
+        """``oauth``: a LoopbackMicrosoft; XOAUTH2 logins are then checked against its Graph ``/me`` (Dovecot's
+        oauth2 passdb, introspection_mode = auth, as Dovecot documents for the Microsoft identity platform)."""
+        self.folder, self.oauth = folder, oauth
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
         self._cleanup: list[Path] = []
@@ -63,6 +65,17 @@ class Dovecot:
         if os.getuid() == 0:
             os.chown(passwd, uid, gid)
         conf = f / "dovecot.conf"
+        oauth_passdb, mechanisms = "", "plain login"
+        if self.oauth is not None:
+            ca = self.oauth.cafile(mail_root)
+            oauth_conf = mail_root / "oauth2.conf.ext"
+            oauth_conf.write_text(f"introspection_mode = auth\nintrospection_url = {self.oauth.base}/v1.0/me\n"
+                                  f"username_attribute = mail\ntls_ca_cert_file = {ca}\n")
+            if os.getuid() == 0:
+                for path in (ca, oauth_conf):
+                    os.chown(path, uid, gid)
+            oauth_passdb = f"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2\n  args = {oauth_conf}\n}}\n"
+            mechanisms = "plain login xoauth2"
         conf.write_text(f"""
 base_dir = {f}/run
 state_dir = {f}/state
@@ -72,14 +85,15 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:{mail_root}/%n
+auth_mechanisms = {mechanisms}
+{oauth_passdb}mail_location = maildir:{mail_root}/%n
 default_internal_user = {me}
 default_internal_group = {group}
 default_login_user = {login}
 first_valid_uid = 1
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {passwd}
 }}
 userdb {{

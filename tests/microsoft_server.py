@@ -107,6 +107,11 @@ class _Handler(BaseHTTPRequestHandler):
                 "device_authorization_endpoint": f"{root}/oauth2/v2.0/devicecode",
                 "end_session_endpoint": f"{root}/oauth2/v2.0/logout", "response_types_supported": ["code"],
                 "jwks_uri": f"{ms.base}/{ms.tenant}/discovery/v2.0/keys"})
+        if url.path == "/v1.0/me":    # who the token belongs to (a mail server checking a token asks this)
+            user = self._bearer_user("")
+            if user is None:
+                return self._json(401, {"error": {"code": "InvalidAuthenticationToken", "message": "expired"}})
+            return self._json(200, {"mail": user, "userPrincipalName": user})
         if url.path.startswith("/v1.0/"):
             if self._bearer_user("Mail.Read") is None:
                 return self._json(401, {"error": {"code": "InvalidAuthenticationToken", "message": "expired"}})

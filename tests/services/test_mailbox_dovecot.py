@@ -223,3 +223,36 @@ def audit_details(ws) -> list[str]:
     from megacase.store.orm import AuditEvent
     with ws.reading() as s:
         return list(s.execute(select(AuditEvent.details)).scalars())
+
+
+def test_imap_with_an_office365_token_xoauth2(ws, clock, tmp_path):
+    """Dovecot checks the XOAUTH2 bearer token against the loopback Graph's /me, as with Microsoft."""
+    from megacase.services.mail.oauth import IMAP_READ
+    from tests.microsoft_server import LoopbackMicrosoft
+    if dovecot_binary() is None:
+        pytest.skip("Dovecot is not installed here (apt-get install dovecot-imapd; .ci/run installs it)")
+    microsoft = LoopbackMicrosoft(user=USER).start()
+    server = Dovecot(tmp_path / "dovecot", oauth=microsoft).start()
+    try:
+        microsoft.ms.token_lifetime = 60          # expired for MSAL: refreshed silently before the login
+        clock.set("2026-11-03 10:00")
+        ms = microsoft.ms
+        mail.configure(ws, "smtp.office365.com", 587, "starttls", user=USER, sender=USER, transport="smtp-oauth",
+                       tenant=ms.tenant, client_id=ms.client_id, authority_host=microsoft.base,
+                       graph_url=microsoft.base + "/v1.0")
+        mail.configure_mailbox(ws, "imap", host="127.0.0.1", port=server.port, security="none", user=USER,
+                               auth="oauth")
+        signin = mail.sign_in_for(mail.load_settings(ws), ssl_context=microsoft.client_ssl)
+        signin.finish_device_code(signin.begin_device_code(IMAP_READ))
+        server.append(message("an.claes@proximus.be", "Verwijdering", "Verwijder mijn gegevens."), SERVER_TIME)
+        report = mailbox_fetch.fetch(ws, ssl_context=microsoft.client_ssl)
+        assert report.seen == 1 and len(report.new) == 1
+        assert ms.grants == ["device_code", "refresh_token"]
+        assert ("GET", "/v1.0/me") in ms.requests          # Dovecot checked the token it was given
+        microsoft.ms.refuse_refresh = True
+        with pytest.raises(mailbox_fetch.MailboxError) as err:
+            mailbox_fetch.fetch(ws, ssl_context=microsoft.client_ssl)
+        assert "Sign in to Office 365 again" in str(err.value) and "nothing was fetched" in str(err.value)
+    finally:
+        server.stop()
+        microsoft.stop()
