@@ -149,14 +149,14 @@ def _sign_in(args):
     if not (s.uses_microsoft_sign_in or (box.kind == "graph" or (box.kind == "imap" and box.auth == "oauth"))):
         raise InputError("Neither letters nor the mailbox use Office 365 sign-in: megacase mail setup --transport "
                          "smtp-oauth|graph first.")
-    return s, mail.sign_in_for(s)
+    return s, box, mail.sign_in_for(s)
 
 
 def cmd_mail_signin(args) -> int:
     from megacase.services.mail.errors import DeliveryError
-    from megacase.services.mail.oauth import scopes_for_transport
-    s, signin = _sign_in(args)
-    scopes = scopes_for_transport(s.transport)
+    from megacase.services.mail.oauth import sign_in_scopes
+    s, box, signin = _sign_in(args)
+    scopes = sign_in_scopes(s, box.kind, box.auth)
     try:
         if args.device_code:
             flow = signin.begin_device_code(scopes)
@@ -172,7 +172,7 @@ def cmd_mail_signin(args) -> int:
 
 
 def cmd_mail_signout(args) -> int:
-    _s, signin = _sign_in(args)
+    _s, _box, signin = _sign_in(args)
     signin.sign_out()
     print("The Office 365 sign-in was removed from the keyring.")
     return EXIT_OK

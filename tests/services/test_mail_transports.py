@@ -131,7 +131,9 @@ def test_xoauth2_token_refused_by_the_server_is_an_authentication_line(ws, case_
         server.stop()
 
 
-def test_graph_sends_the_stored_mime_once(ws, case_ref, microsoft):
+def test_graph_sends_the_stored_mime_once(ws, case_ref, microsoft, caplog):
+    import logging
+    caplog.set_level(logging.DEBUG)                 # even at DEBUG no token reaches a log
     use_office365(ws, microsoft, "graph")
     sign_in(ws, microsoft, GRAPH_SEND)
     result = letters.send_letter(ws, case_ref, "acknowledgement", transport_factory=factory(microsoft))
@@ -141,6 +143,8 @@ def test_graph_sends_the_stored_mime_once(ws, case_ref, microsoft):
     assert mime == outbox.stored_message(ws, result.letter_id)         # the very bytes recorded
     assert f"Message-ID: {result.message_id}".encode() in mime
     assert outbox.retry(ws, factory(microsoft)) == [] and len(microsoft.ms.sent) == 1
+    secrets = list(microsoft.ms.access_tokens) + list(microsoft.ms.refresh_tokens)
+    assert caplog.records and not [t for t in secrets if t in caplog.text]
 
 
 def test_graph_token_expired_is_refreshed_and_refusal_waits(ws, case_ref, microsoft):

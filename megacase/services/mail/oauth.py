@@ -42,6 +42,14 @@ def scopes_for_transport(transport: str) -> list[str]:
     return GRAPH_SEND if transport == "graph" else SMTP_SEND
 
 
+def sign_in_scopes(s: MailSettings, box_kind: str = "", box_auth: str = "password") -> list[str]:
+    """What a sign-in asks for: the sending transport's scope, else the mailbox's (the other resources'
+    tokens then come silently from the same sign-in, the permissions being consented for the app)."""
+    if s.uses_microsoft_sign_in:
+        return scopes_for_transport(s.transport)
+    return GRAPH_READ if box_kind == "graph" else IMAP_READ
+
+
 class _MsalHttp:
     """MSAL's HTTP client interface (get/post returning status_code, text, headers) on httpx."""
 
