@@ -105,13 +105,14 @@ def self_signed() -> tuple[ssl.SSLContext, ssl.SSLContext]:
 
 class LoopbackSmtp:
     def __init__(self, tls_context: ssl.SSLContext | None = None, credentials: tuple[str, str] | None = None,
-                 token_check=None, refuse_logins_with: str | None = None):
+                 token_check=None, refuse_logins_with: str | None = None, size_limit: int | None = None):
         """``token_check``: offer XOAUTH2 and accept the tokens it accepts; ``refuse_logins_with``: answer every
         password login with this reply (e.g. Exchange's 535 5.7.139 for Basic authentication switched off)."""
         self.port = free_port()
         self.handler = OAuthHandler(token_check=token_check) if token_check else Handler()
         self.tls_context, self.credentials = tls_context, credentials
         self.refuse_logins_with = refuse_logins_with
+        self.size_limit = size_limit
         self.logins: list[str] = []
         self._controller: Controller | None = None
 
@@ -126,6 +127,8 @@ class LoopbackSmtp:
 
     def start(self) -> "LoopbackSmtp":
         kwargs = {}
+        if self.size_limit is not None:
+            kwargs["data_size_limit"] = self.size_limit
         if self.tls_context is not None:
             kwargs.update(tls_context=self.tls_context, require_starttls=True)
         if self.credentials is not None or self.refuse_logins_with or self.handler_offers_tokens:

@@ -39,8 +39,10 @@ from megacase.store.orm import AuditEvent, Case, ChecklistItem, Letter, Processo
 from megacase.store.subject_crypto import open_sealed, seal
 
 QUEUED, SENDING, SENT, FAILED, UNCERTAIN = "queued", "sending", "sent", "failed", "uncertain"
+BOUNCED = "bounced"    # sent, then a delivery failure report came back (megacase.services.mail.inbox)
 STATUS_LABELS = {QUEUED: "Waiting in the outbox", SENDING: "Being sent (or interrupted)", SENT: "Sent",
-                 FAILED: "Refused by the mail server", UNCERTAIN: "Uncertain: check the sent items"}
+                 FAILED: "Refused by the mail server", UNCERTAIN: "Uncertain: check the sent items",
+                 BOUNCED: "Bounced: it did not reach the subject"}
 EML_CONTEXT = "letter:eml"
 FROM_NAME = "Mega Security Privacy"
 

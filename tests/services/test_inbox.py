@@ -72,3 +72,24 @@ def test_dismissal_needs_a_reason_and_happens_once(ws):
     inbox.dismiss(ws, item_id, "Advertising")
     with pytest.raises(InputError):
         inbox.dismiss(ws, item_id, "Again")
+
+
+def test_a_threaded_message_is_shredded_with_the_subject(ws, open_access_case, clock, data_dir):
+    from datetime import date
+
+    from megacase.services import erasure
+    from tests import forensics
+    from tests.mail_sink import configure_mail, smtp_sink
+    from tests.services.erasure_flow import EMAIL, granted_erasure
+    with smtp_sink() as sink:
+        configure_mail(ws, sink)
+        ref = granted_erasure(ws, open_access_case, clock)
+        item_id = receive(ws, mime(f"Hélène <{EMAIL}>", f"Re: {ref}", "Thanks, my order was 2026-118.",
+                                   message_id="<thanks@skynet.be>"), 1)
+        assert inbox.get_item(ws, item_id).sender == EMAIL
+        erasure.erase(ws, ref, erasure.InvoiceKeep("F-2026-0042", date(2026, 11, 3)))
+    entry = inbox.get_item(ws, item_id)
+    assert entry.sender == "[erased]" and entry.subject_line == "[erased]"
+    assert inbox.message_text(ws, item_id) == "[erased]"
+    files = forensics.profile_plaintext(data_dir, forensics.engine_key(ws.engine))
+    assert not forensics.occurrences(files, "2026-118") and not forensics.occurrences(files, "thanks@skynet")

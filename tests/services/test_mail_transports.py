@@ -197,6 +197,17 @@ def test_relay_refused_and_size_at_the_server(ws, case_ref):
         server.stop()
 
 
+def test_a_letter_too_large_for_the_server_is_refused_for_good_in_one_line(ws, case_ref):
+    server = LoopbackSmtp(size_limit=1000).start()
+    try:
+        mail.configure(ws, "127.0.0.1", server.port, "none", sender=SENDER)
+        result = letters.send_letter(ws, case_ref, "acknowledgement")
+        assert result.status == "failed" and result.error.startswith("The letter is too large for the mail server")
+        assert server.messages == []
+    finally:
+        server.stop()
+
+
 def test_test_message_to_myself_is_audited_without_secrets(ws, smtp):
     result = mail.send_test_message(ws)
     assert result.ok and result.kind == "sent"

@@ -37,15 +37,14 @@ from megacase.services.attachments import store_attachment
 from megacase.services.eml_import import (MAX_BYTES, ParsedEmail, _already_imported, _match, guess_request_types,
                                           import_eml_in, parse_eml)
 from megacase.services.mail.errors import scrub
-from megacase.services.outbox import OutgoingFile
+from megacase.services.outbox import BOUNCED, OutgoingFile
 from megacase.services.subjects import NewSubject
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Case, IdentityStep, InboxItem, Letter, Note, Subject
-from megacase.store.subject_crypto import new_subject_key, open_sealed, seal
+from megacase.store.subject_crypto import SHREDDED, new_subject_key, open_sealed, seal
 
 REQUEST, REPLY, ANSWER, BOUNCE, UNREADABLE = "request", "reply", "answer", "bounce", "unreadable"
 NEW, OPENED, LINKED, THREADED, DISMISSED = "new", "opened", "linked", "threaded", "dismissed"
-BOUNCED = "bounced"    # the letter status a bounce sets
 KIND_LABELS = {REQUEST: "Request", REPLY: "Reply", ANSWER: "Answer to our question", BOUNCE: "Delivery failure",
                UNREADABLE: "Unreadable"}
 _REFERENCE = re.compile(r"\bDSR-\d{4}-\d{4,}\b", re.IGNORECASE)
@@ -251,6 +250,7 @@ def _bounced(session, ws, mailbox, server_id, raw, server_time, parsed, letter: 
     case = session.get(Case, letter.case_id)
     item = _new_item(session, ws, mailbox, server_id, raw, server_time, BOUNCE, parsed.sender, parsed.subject,
                      status=THREADED, case_id=case.id, letter_id=letter.id, **common)
+    _move_under_subject(session, item, case)
     previous = letter.status
     letter.status, letter.last_error = BOUNCED, f"Bounced: {reason}"
     store_attachment(session, ws, case, OutgoingFile("delivery-failure.eml", "message/rfc822", raw),
@@ -265,6 +265,7 @@ def _bounced(session, ws, mailbox, server_id, raw, server_time, parsed, letter: 
 def _thread(session: Session, ws: Workspace, item: InboxItem, case: Case, parsed: ParsedEmail, raw: bytes,
             how: str) -> None:
     """Keep the message in its case: the original and its attachments under the subject's key, and a note."""
+    _move_under_subject(session, item, case)
     subject = session.get(Subject, case.subject_id)
     known = bool(subject.email) and subject.email.lower() == parsed.sender.lower()
     item.claims_subject = not known
@@ -285,6 +286,25 @@ def _thread(session: Session, ws: Workspace, item: InboxItem, case: Case, parsed
         personal={"sender": parsed.sender, "subject_line": parsed.subject, "message_id": parsed.message_id})
 
 
+def _move_under_subject(session: Session, item: InboxItem, case: Case) -> None:
+    """Once in a case, the item's copy is sealed under that subject's key (erasure shreds it with the rest);
+    an empty ``item_key`` says so."""
+    old, new = item.item_key, subject_keys.ensure_key(session, case.subject_id)
+    for column, context in (("raw_enc", "inbox:raw"), ("sender_enc", "inbox:sender"),
+                            ("subject_enc", "inbox:subject"), ("reason_enc", "inbox:reason")):
+        blob = getattr(item, column)
+        if blob is not None:
+            setattr(item, column, seal(new, open_sealed(old, blob, context), context))
+    item.item_key = b""
+
+
+def _key(session: Session, item: InboxItem) -> bytes | None:
+    if item.item_key:
+        return item.item_key
+    case = session.get(Case, item.case_id) if item.case_id else None
+    return subject_keys.key_of(session, case.subject_id) if case else None
+
+
 def to_aware(item: InboxItem) -> datetime:
     return item.received_at.replace(tzinfo=timezone.utc)
 
@@ -292,15 +312,17 @@ def to_aware(item: InboxItem) -> datetime:
 # --- the officer's actions -----------------------------------------------------------------------------------
 
 def _entry(session: Session, item: InboxItem) -> InboxEntry:
-    key = item.item_key
+    key = _key(session, item)
     raw = open_sealed(key, item.raw_enc, "inbox:raw") or b""
     message_id = None
-    if item.kind != UNREADABLE:
+    if item.kind != UNREADABLE and raw:
         message_id = str(BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)["Message-ID"] or "") \
             or None
     case = session.get(Case, item.case_id) if item.case_id else None
-    return InboxEntry(item.id, item.kind, item.status, (open_sealed(key, item.sender_enc, "inbox:sender") or b"")
-                      .decode(), (open_sealed(key, item.subject_enc, "inbox:subject") or b"").decode(), message_id,
+    erased = SHREDDED.encode() if key is None else b""
+    return InboxEntry(item.id, item.kind, item.status,
+                      (open_sealed(key, item.sender_enc, "inbox:sender") or erased).decode(),
+                      (open_sealed(key, item.subject_enc, "inbox:subject") or erased).decode(), message_id,
                       to_local(item.received_at), tuple(t for t in item.guessed_types.split(",") if t),
                       item.language, item.subject_id, item.claims_subject, case.reference if case else None,
                       item.letter_id, item.authentication)
@@ -324,8 +346,10 @@ def message_text(ws: Workspace, item_id: int) -> str:
     """The item's text as an officer reads it (HTML reduced to text; nothing is rendered or opened)."""
     with ws.reading() as session:
         item = _item(session, item_id)
-        raw = open_sealed(item.item_key, item.raw_enc, "inbox:raw")
+        raw = open_sealed(_key(session, item), item.raw_enc, "inbox:raw")
         when = to_aware(item)
+    if raw is None:
+        return SHREDDED
     try:
         parsed = parse_eml(raw, when)
     except InputError as exc:
@@ -362,6 +386,7 @@ def open_case(ws: Workspace, item_id: int, request_types=None, *, subject_id: in
                              channel_note="privacy mailbox")
         item.status, item.case_id = OPENED, case.id
         item.decided_by, item.decided_at = ws.actor.name, ws.now_naive()
+        _move_under_subject(session, item, case)
         audit.record(session, ws, "inbox.opened", case_id=case.id, subject_id=case.subject_id,
                      details={"item": item.id, "reference": case.reference, "server_time": _utc(to_aware(item))})
         return case.reference
@@ -402,7 +427,7 @@ def dismiss(ws: Workspace, item_id: int, reason: str) -> None:
 def dismissal_reason(ws: Workspace, item_id: int) -> str | None:
     with ws.reading() as session:
         item = _item(session, item_id)
-        blob = open_sealed(item.item_key, item.reason_enc, "inbox:reason") if item.reason_enc else None
+        blob = open_sealed(_key(session, item), item.reason_enc, "inbox:reason") if item.reason_enc else None
         return blob.decode() if blob else None
 
 
