@@ -106,3 +106,35 @@ def test_an_outlook_msg_file_imports_like_an_eml(qtbot, window, prompter, ws, tm
     assert not prompter.errors, prompter.errors
     assert detail is not None and detail.identified_by_known_address
     assert [t.value for t in detail.summary.request_types] == ["erasure"]
+
+
+def test_mail_dialog_signs_in_with_a_code_and_sends_by_graph(qtbot, window, prompter, ws, tmp_path, monkeypatch):
+    from tests.microsoft_server import LoopbackMicrosoft
+    microsoft = LoopbackMicrosoft(user=SENDER).start()
+    monkeypatch.setenv("SSL_CERT_FILE", microsoft.cafile(tmp_path))      # trusted like a system CA
+    ms = microsoft.ms
+    mail.configure(ws, "smtp.office365.com", 587, "starttls", user=SENDER, sender=SENDER,
+                   authority_host=microsoft.base, graph_url=microsoft.base + "/v1.0")
+    seen = {}
+
+    def handle(dialog):
+        dialog.transport.setCurrentIndex(dialog.transport.findData("graph"))
+        dialog.tenant.setText(ms.tenant)
+        dialog.client_id.setText(ms.client_id)
+        dialog.sign_in_button.click()
+        seen["code"] = dialog.code.text()
+        qtbot.waitUntil(lambda: dialog.signed_in.text() == f"Signed in as {SENDER}", timeout=15000)
+        dialog.test_button.click()
+        qtbot.waitUntil(lambda: dialog.test_button.isEnabled() and dialog.test_result.text() != "Sending…",
+                        timeout=15000)
+        seen["result"] = dialog.test_result.text()
+        return dialog.attempt()
+
+    prompter.on_dialog("MailSettingsDialog", handle)
+    try:
+        window.letters_feature.mail_settings()
+    finally:
+        microsoft.stop()
+    assert "ABCD-EFGH" in seen["code"]
+    assert seen["result"].startswith("Sent: 202 Accepted by Microsoft Graph")
+    assert mail.load_settings(ws).transport == "graph" and len(ms.sent) == 1

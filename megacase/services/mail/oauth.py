@@ -187,10 +187,10 @@ class MicrosoftSignIn:
         return (result.get("id_token_claims") or {}).get("preferred_username") or self.signed_in_as() or "?"
 
     def sign_out(self) -> None:
-        for account in self.app.get_accounts() if self._app or self.signed_in_as() else []:
-            self.app.remove_account(account)
+        """Forget the kept sign-in (works offline: only the keyring is touched)."""
         _delete_cache(self._cache_name)
         self.cache = msal.SerializableTokenCache()
+        self._app = None
 
 
 # --- the keyring, in chunks ----------------------------------------------------------------------------------
