@@ -61,6 +61,7 @@ def register(subparsers, common) -> None:
     ms.add_argument("--folder")
     ms.add_argument("--auth", choices=("password", "oauth"), help="IMAP: log in with a password or Office 365")
     ms.add_argument("--poll-minutes", type=int)
+    ms.add_argument("--since", metavar="YYYY-MM-DD", help="ignore messages received before this day ('' for all)")
     ms.add_argument("--password", action="store_true",
                     help="store the password in the keyring (from MEGACASE_MAILBOX_PASSWORD, or asked)")
     ms.set_defaults(func=cmd_mailbox_setup)
@@ -192,7 +193,7 @@ def cmd_mailbox_setup(args) -> int:
     ws = open_workspace(args)
     box = mail.configure_mailbox(ws, "" if args.kind == "none" else args.kind, host=args.host, port=args.port,
                                  security=args.security, user=args.mailbox_user, folder=args.folder, auth=args.auth,
-                                 poll_minutes=args.poll_minutes)
+                                 poll_minutes=args.poll_minutes, since=args.since)
     if args.password:
         mail.store_mailbox_password(box, _secret(mail.config.MAILBOX_PASSWORD_ENV,
                                                  f"Password of {box.user} on {box.host}: "))
@@ -200,7 +201,8 @@ def cmd_mailbox_setup(args) -> int:
         print("No privacy mailbox is fetched.")
         return EXIT_OK
     where = f"{box.host}:{box.port} ({box.security}), login {box.auth}" if box.kind == "imap" else "Microsoft Graph"
-    print(f"Privacy mailbox: {box.kind} {box.user} folder {box.folder} on {where}; fetched every "
+    since = f", messages since {box.since}" if box.since else ""
+    print(f"Privacy mailbox: {box.kind} {box.user} folder {box.folder} on {where}{since}; fetched every "
           f"{box.poll_minutes} minutes while the window is open")
     if box.kind == "imap" and box.auth == "password":
         print(f"Password: {'set' if mail.mailbox_password_for(box) else 'not set'}")

@@ -201,6 +201,14 @@ def test_link_and_dismiss_are_audited(ws, mailbox, open_access_case):
     assert "A newsletter" not in "".join(audit_details(ws))
 
 
+def test_messages_before_the_since_day_are_left_alone(ws, mailbox):
+    mailbox.append(message("old@example.org", "Old", "An old question."), SERVER_TIME.replace(month=9))
+    mailbox.append(message("new@example.org", "New", "A new question."), SERVER_TIME)
+    mail.configure_mailbox(ws, "imap", since="2026-10-01")
+    report = mailbox_fetch.fetch(ws)
+    assert report.seen == 1 and [i.subject_line for i in inbox.list_items(ws)] == ["New"]
+
+
 def test_wrong_mailbox_password_is_one_line(ws, mailbox):
     mail.store_mailbox_password(mail.load_mailbox(ws), "wrong")
     with pytest.raises(mailbox_fetch.MailboxError) as err:

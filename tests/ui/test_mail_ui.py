@@ -138,3 +138,26 @@ def test_mail_dialog_signs_in_with_a_code_and_sends_by_graph(qtbot, window, prom
     assert "ABCD-EFGH" in seen["code"]
     assert seen["result"].startswith("Sent: 202 Accepted by Microsoft Graph")
     assert mail.load_settings(ws).transport == "graph" and len(ms.sent) == 1
+
+
+def test_privacy_mailbox_dialog_saves_and_keeps_the_password_in_the_keyring(qtbot, window, prompter, ws,
+                                                                           memory_keyring):
+    def handle(dialog):
+        dialog.kind.setCurrentIndex(dialog.kind.findData("imap"))
+        assert dialog.form.isRowVisible(dialog.password)
+        dialog.user.setText(SENDER)
+        dialog.password.setText("mailbox secret")
+        dialog.since.setText("2026-11-01")
+        return dialog.attempt()
+
+    prompter.on_dialog("MailboxSettingsDialog", handle)
+    window.mailbox_feature.mailbox_settings()
+    box = mail.load_mailbox(ws)
+    assert (box.kind, box.host, box.port, box.since) == ("imap", "outlook.office365.com", 993, "2026-11-01")
+    assert mail.mailbox_password_for(box) == "mailbox secret"
+    assert window.mailbox_feature.timer.isActive()
+    from sqlalchemy import select
+
+    from megacase.store.orm import Setting
+    with ws.reading() as s:
+        assert "mailbox secret" not in " ".join(v for v in s.execute(select(Setting.value)).scalars())

@@ -239,6 +239,19 @@ MAILBOX_USER = declare(Setting("mailbox.user", str, "", "Privacy mailbox: user (
 MAILBOX_FOLDER = declare(Setting("mailbox.folder", str, "INBOX", "Privacy mailbox: folder to read", check=_folder))
 MAILBOX_AUTH = declare(Setting("mailbox.auth", str, "password", "Privacy mailbox: IMAP login with a password or "
                                "an Office 365 token (oauth)", check=_mailbox_auth))
+def _since(value: str) -> str:
+    value = value.strip()
+    if value:
+        from datetime import date
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise InputError(f"'{value}' is not a date in YYYY-MM-DD form.") from None
+    return value
+
+
+MAILBOX_SINCE = declare(Setting("mailbox.since", str, "", "Privacy mailbox: ignore messages received before this "
+                                "day (YYYY-MM-DD; empty: read them all)", check=_since))
 MAILBOX_POLL_MINUTES = declare(Setting("mailbox.poll_minutes", int, 5, "While the window is open, fetch the "
                                        "privacy mailbox every so many minutes", 1, 24 * 60))
 
@@ -253,6 +266,7 @@ class MailboxSettings:
     folder: str
     auth: str
     poll_minutes: int
+    since: str = ""
 
     @property
     def keyring_user(self) -> str:
@@ -270,7 +284,8 @@ def load_mailbox_in(session) -> MailboxSettings:
     return MailboxSettings(get(session, MAILBOX_KIND.key), get(session, MAILBOX_HOST.key),
                            get(session, MAILBOX_PORT.key), get(session, MAILBOX_SECURITY.key),
                            get(session, MAILBOX_USER.key), get(session, MAILBOX_FOLDER.key),
-                           get(session, MAILBOX_AUTH.key), get(session, MAILBOX_POLL_MINUTES.key))
+                           get(session, MAILBOX_AUTH.key), get(session, MAILBOX_POLL_MINUTES.key),
+                           get(session, MAILBOX_SINCE.key))
 
 
 def load_mailbox(ws: Workspace) -> MailboxSettings:
@@ -280,14 +295,15 @@ def load_mailbox(ws: Workspace) -> MailboxSettings:
 
 def configure_mailbox(ws: Workspace, kind: str, *, host: str | None = None, port: int | None = None,
                       security: str | None = None, user: str | None = None, folder: str | None = None,
-                      auth: str | None = None, poll_minutes: int | None = None) -> MailboxSettings:
+                      auth: str | None = None, poll_minutes: int | None = None,
+                      since: str | None = None) -> MailboxSettings:
     """The one write path of the privacy mailbox settings (one audit event per changed value)."""
     roles.require_identified(ws)
     with ws.transaction() as session:
         settings.set_in(session, ws, MAILBOX_KIND.key, kind)
         for spec, value in ((MAILBOX_HOST, host), (MAILBOX_PORT, port), (MAILBOX_SECURITY, security),
                             (MAILBOX_USER, user), (MAILBOX_FOLDER, folder), (MAILBOX_AUTH, auth),
-                            (MAILBOX_POLL_MINUTES, poll_minutes)):
+                            (MAILBOX_POLL_MINUTES, poll_minutes), (MAILBOX_SINCE, since)):
             if value is not None:
                 settings.set_in(session, ws, spec.key, value)
         saved = load_mailbox_in(session)

@@ -20,7 +20,7 @@ import imaplib
 import re
 import ssl
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Callable, Iterator
 from urllib.parse import quote
 
@@ -119,7 +119,10 @@ class ImapSource:
                 raise MailboxError(f"The mailbox has no folder '{self.box.folder}'.")
             uidvalidity = (conn.response("UIDVALIDITY")[1] or [b"0"])[0].decode()
             last = state.last_uid if state is not None and state.uidvalidity == uidvalidity else 0
-            typ, data = conn.uid("SEARCH", None, f"UID {last + 1}:*")
+            criteria = f"UID {last + 1}:*"
+            if self.box.since:     # IMAP SINCE: by the server's receipt date
+                criteria += " SINCE " + date.fromisoformat(self.box.since).strftime("%d-%b-%Y")
+            typ, data = conn.uid("SEARCH", None, criteria)
             uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > last)   # "n:*" also names the last
             for uid in uids:
                 typ, meta = conn.uid("FETCH", str(uid), "(INTERNALDATE RFC822.SIZE)")
@@ -174,6 +177,8 @@ class GraphSource:
                 if "@removed" in entry:
                     continue
                 when = datetime.fromisoformat(entry["receivedDateTime"].replace("Z", "+00:00"))
+                if self.box.since and when.date() < date.fromisoformat(self.box.since):
+                    continue
                 raw = self._get(f"{self.graph_url}/me/messages/{entry['id']}/$value", token).content
                 yield Fetched(entry["id"][:200], raw, when, {})
             url = page.get("@odata.nextLink")

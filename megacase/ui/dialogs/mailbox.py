@@ -58,6 +58,9 @@ class MailboxSettingsDialog(ServiceDialog):
         self.poll.setRange(1, 24 * 60)
         self.poll.setValue(box.poll_minutes)
         self.poll.setSuffix(" minutes")
+        self.since = QLineEdit(box.since)
+        self.since.setObjectName("mailboxSince")
+        self.since.setPlaceholderText("YYYY-MM-DD — empty: every message in the folder")
         self.form.addRow("Mailbox", self.kind)
         self.form.addRow("IMAP server", self.host)
         self.form.addRow("Port", self.port)
@@ -67,6 +70,7 @@ class MailboxSettingsDialog(ServiceDialog):
         self.form.addRow("Password", self.password)
         self.form.addRow("Folder", self.folder)
         self.form.addRow("Fetch every", self.poll)
+        self.form.addRow("Only messages since", self.since)
         self.form.addRow("", muted("Office 365 IMAP: outlook.office365.com, port 993, TLS. The password stays in "
                                    "the system keyring."))
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -79,14 +83,14 @@ class MailboxSettingsDialog(ServiceDialog):
         for field in (self.host, self.port, self.security, self.auth):
             self.form.setRowVisible(field, kind == "imap")
         self.form.setRowVisible(self.password, kind == "imap" and self.auth.currentData() == "password")
-        for field in (self.user, self.folder, self.poll):
+        for field in (self.user, self.folder, self.poll, self.since):
             self.form.setRowVisible(field, bool(kind))
 
     def submit(self) -> mail.MailboxSettings:
         saved = mail.configure_mailbox(self.ws, self.kind.currentData(), host=self.host.text(),
                                        port=self.port.value(), security=self.security.currentData(),
                                        user=self.user.text(), folder=self.folder.text(), auth=self.auth.currentData(),
-                                       poll_minutes=self.poll.value())
+                                       poll_minutes=self.poll.value(), since=self.since.text())
         if self.password.text():
             mail.store_mailbox_password(saved, self.password.text())
         return saved
