@@ -93,3 +93,11 @@ def test_a_threaded_message_is_shredded_with_the_subject(ws, open_access_case, c
     assert inbox.message_text(ws, item_id) == "[erased]"
     files = forensics.profile_plaintext(data_dir, forensics.engine_key(ws.engine))
     assert not forensics.occurrences(files, "2026-118") and not forensics.occurrences(files, "thanks@skynet")
+
+
+def test_a_message_imported_by_hand_earlier_is_not_taken_again(ws, open_access_case):
+    from megacase.services import eml_import
+    open_access_case("2027-03-01 09:00")
+    raw = mime("helene.dubois@skynet.be", "Effacement", "Merci d'effacer mon compte.", message_id="<e@x>")
+    eml_import.import_eml(ws, raw)
+    assert receive(ws, raw, 1) is None and inbox.list_items(ws, include_done=True) == []

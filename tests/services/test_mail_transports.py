@@ -6,10 +6,9 @@ from __future__ import annotations
 import socket
 from datetime import datetime
 
-import keyring
 import pytest
 
-from megacase.services import audit, cases, letters, mail, outbox
+from megacase.services import cases, letters, mail, outbox
 from megacase.services.mail.oauth import GRAPH_SEND, KEYRING_SERVICE, SMTP_SEND
 from megacase.services.subjects import NewSubject
 from tests.microsoft_server import LoopbackMicrosoft

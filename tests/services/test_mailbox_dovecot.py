@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from email.message import EmailMessage
-from email.utils import format_datetime
 
 import pytest
 from sqlalchemy import func, select

@@ -195,6 +195,8 @@ def receive(session: Session, ws: Workspace, mailbox: str, server_id: str, raw: 
     """
     if session.scalar(select(InboxItem.id).where(InboxItem.sha256 == content_hash(raw))) is not None:
         return None
+    if _already_imported(session, content_hash(raw)):     # saved as .eml and imported by hand earlier
+        return None
     try:
         parsed = parse_eml(raw, server_time)
     except InputError as exc:
