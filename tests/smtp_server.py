@@ -34,16 +34,37 @@ class Delivered:
 class Handler:
     messages: list[Delivered] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)       # recipients answered with 550
+    refuse_reply: str = "550 5.1.1 <{address}>: Recipient address rejected"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
-            return f"550 5.1.1 <{address}>: Recipient address rejected"
+            return self.refuse_reply.format(address=address)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(Delivered(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return f"250 2.0.0 Ok: queued as TEST{len(self.messages)}"
+
+
+@dataclass
+class OAuthHandler(Handler):
+    """Also offers XOAUTH2 (Exchange Online's token login) and checks the bearer token with ``token_check``."""
+    token_check: object = None         # (user, token) -> bool
+    token_logins: list[str] = field(default_factory=list)
+
+    async def auth_XOAUTH2(self, server, args):
+        import base64
+        blob = args[1] if len(args) > 1 else ""
+        try:
+            fields = dict(f.split("=", 1) for f in base64.b64decode(blob).decode().split("\x01") if "=" in f)
+            user, token = fields["user"], fields["auth"].removeprefix("Bearer ")
+        except (ValueError, KeyError):
+            return AuthResult(success=False, handled=False, message="501 5.5.2 Cannot decode the XOAUTH2 response")
+        if self.token_check(user, token):
+            self.token_logins.append(user)
+            return AuthResult(success=True, auth_data=user)
+        return AuthResult(success=False, handled=False, message="535 5.7.3 Authentication unsuccessful")
 
 
 def free_port() -> int:
@@ -83,14 +104,21 @@ def self_signed() -> tuple[ssl.SSLContext, ssl.SSLContext]:
 
 
 class LoopbackSmtp:
-    def __init__(self, tls_context: ssl.SSLContext | None = None, credentials: tuple[str, str] | None = None):
+    def __init__(self, tls_context: ssl.SSLContext | None = None, credentials: tuple[str, str] | None = None,
+                 token_check=None, refuse_logins_with: str | None = None, size_limit: int | None = None):
+        """``token_check``: offer XOAUTH2 and accept the tokens it accepts; ``refuse_logins_with``: answer every
+        password login with this reply (e.g. Exchange's 535 5.7.139 for Basic authentication switched off)."""
         self.port = free_port()
-        self.handler = Handler()
+        self.handler = OAuthHandler(token_check=token_check) if token_check else Handler()
         self.tls_context, self.credentials = tls_context, credentials
+        self.refuse_logins_with = refuse_logins_with
+        self.size_limit = size_limit
         self.logins: list[str] = []
         self._controller: Controller | None = None
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        if self.refuse_logins_with:
+            return AuthResult(success=False, handled=False, message=self.refuse_logins_with)
         ok = self.credentials is not None and (auth_data.login.decode(), auth_data.password.decode()) == \
             self.credentials
         if ok:
@@ -99,13 +127,21 @@ class LoopbackSmtp:
 
     def start(self) -> "LoopbackSmtp":
         kwargs = {}
+        if self.size_limit is not None:
+            kwargs["data_size_limit"] = self.size_limit
         if self.tls_context is not None:
             kwargs.update(tls_context=self.tls_context, require_starttls=True)
-        if self.credentials is not None:
-            kwargs.update(authenticator=self._authenticate, auth_require_tls=True)
+        if self.credentials is not None or self.refuse_logins_with or self.handler_offers_tokens:
+            # On loopback without TLS, logins are allowed (the client refuses them anywhere else).
+            kwargs.update(authenticator=self._authenticate, auth_require_tls=self.tls_context is not None or (
+                self.credentials is not None and not self.refuse_logins_with))
         self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
         self._controller.start()
         return self
+
+    @property
+    def handler_offers_tokens(self) -> bool:
+        return isinstance(self.handler, OAuthHandler)
 
     def stop(self) -> None:
         if self._controller is not None:

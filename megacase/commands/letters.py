@@ -65,7 +65,8 @@ def register(subparsers, common) -> None:
     rs.add_argument("--note", required=True, help="what was checked")
     rs.set_defaults(func=cmd_outbox_resolve)
 
-    im = subparsers.add_parser("import-eml", parents=[common], help="open a case from a saved e-mail (.eml)")
+    im = subparsers.add_parser("import-eml", parents=[common],
+                               help="open a case from a saved e-mail (.eml, or Outlook's .msg)")
     im.add_argument("file")
     im.add_argument("--type", dest="types", action="append", help="request type (default: guessed from the text)")
     im.add_argument("--subject-id", type=int, help="the existing subject, when the sender is not their known address")
@@ -77,7 +78,7 @@ def register(subparsers, common) -> None:
     cfs = cf.add_subparsers(dest="config_command", required=True, parser_class=type(cf))
     # Not parents=[common]: here --user is the mail server's user. The acting user is named before
     # the subcommand (megacase --user alice config smtp --user privacy@…).
-    sm = cfs.add_parser("smtp", help="the mail server letters are sent through")
+    sm = cfs.add_parser("smtp", help="the mail server letters are sent through (same as: mail setup)")
     sm.add_argument("--data-dir", default=argparse.SUPPRESS)
     sm.add_argument("--passphrase-file", default=argparse.SUPPRESS)
     sm.add_argument("--host")
@@ -231,9 +232,11 @@ def cmd_outbox_resolve(args) -> int:
 
 def cmd_import_eml(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import eml_import
+    from megacase.services import eml_import, msg_import
     from megacase.services.subjects import NewSubject
     data = _read_file(args.file, eml_import.MAX_BYTES)
+    if msg_import.is_msg(data):
+        data = msg_import.msg_to_eml(data)
     ws = open_workspace(args)
     new = None
     if args.name:

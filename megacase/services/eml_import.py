@@ -185,7 +185,7 @@ def _sender(msg: EmailMessage) -> tuple[str, str | None]:
         raise _refuse("its sender address is not a valid e-mail address.") from None
 
 
-def _received_at(msg: EmailMessage) -> datetime:
+def _received_at(msg: EmailMessage, fallback: datetime | None = None) -> datetime:
     when = None
     if len(msg.get_all("Date") or []) > 1:
         raise _refuse("it has more than one Date header.")
@@ -199,6 +199,8 @@ def _received_at(msg: EmailMessage) -> datetime:
                 break
             except (TypeError, ValueError, IndexError):
                 continue
+    if when is None and fallback is not None:
+        when = fallback    # fetched from a mailbox: the server's receipt time is known
     if when is None:
         raise _refuse("it has no readable date (Date header); open the case by hand with the time of receipt.")
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
@@ -218,8 +220,11 @@ def _authentication(msg: EmailMessage) -> str:
     return "none"
 
 
-def parse_eml(data: bytes) -> ParsedEmail:
-    """Read a .eml file; InputError with a clear reason when it is malformed or hostile."""
+def parse_eml(data: bytes, received_fallback: datetime | None = None) -> ParsedEmail:
+    """Read a .eml file; InputError with a clear reason when it is malformed or hostile.
+
+    ``received_fallback``: the time to use when the message has no readable Date (the mail server's).
+    """
     _check_raw(data)
     try:
         msg = BytesParser(policy=policy.default).parsebytes(data)
@@ -227,7 +232,7 @@ def parse_eml(data: bytes) -> ParsedEmail:
         raise _refuse("it is not a well-formed e-mail message.") from None
     try:
         sender, name = _sender(msg)
-        received = _received_at(msg)
+        received = _received_at(msg, received_fallback)
         subject = _clean(str(msg["Subject"] or ""))[:500]
         leaves = list(_walk(msg))
         body_part, body = None, ""
@@ -317,50 +322,65 @@ def import_eml(ws: Workspace, data: bytes, request_types=None, *, subject_id: in
     """
     roles.require_officer(ws)
     parsed = parse_eml(data)
-    types = tuple(request_types) if request_types else guess_request_types(f"{parsed.subject}\n{parsed.body}")
-    received = min(parsed.received_at, ws.now()) if parsed.received_at <= ws.now() + FUTURE_SKEW \
-        else parsed.received_at
     with ws.transaction() as session:
-        earlier = _already_imported(session, parsed.sha256)
-        if earlier:
-            raise InputError(f"This message was already imported as case {earlier}.")
-        matched = _match(session, parsed.sender)
-        if matched is not None:
-            who = {"subject_id": matched.id}
-        elif subject_id is not None:
-            who = {"subject_id": subject_id}
-        elif new_subject is not None:
-            if normalise_email(new_subject.email).lower() != parsed.sender.lower():
-                raise InputError("A new subject registered from an e-mail has the sender's address as known address.")
-            who = {"new_subject": new_subject}
-        else:
-            raise InputError(f"The sender {parsed.sender} is not a known subject: register them (name and language) "
-                             "or choose the existing subject this request belongs to.")
-        case = open_case_in(session, ws, NewCase(types, "email", received, summary=summary, **who))
-        identified = matched is not None and parsed.authentication != "fail"
-        original = store_attachment(session, ws, case, OutgoingFile("original-message.eml", "message/rfc822", data),
-                                    kind="inbound_eml")
-        for f in parsed.attachments:
-            store_attachment(session, ws, case, f, kind="inbound_file")
-        text = (f"E-mail received {parsed.received_at.isoformat(timespec='minutes')} from {parsed.sender}\n"
-                f"Subject: {parsed.subject}\n\n{parsed.body}")
-        session.add(Note(case_id=case.id, body_enc=subject_keys.seal_text(session, case.subject_id, text, "note"),
-                         author=ws.actor.name, created_at=ws.now_naive()))
-        audit.record(session, ws, "case.imported_eml", case_id=case.id, subject_id=case.subject_id, details={
-            "reference": case.reference, "sha256": parsed.sha256, "size": parsed.size, "attachment": original.id,
-            "files": len(parsed.attachments), "sender_matched": matched is not None, "identified": identified,
-            "authentication": parsed.authentication,
-            "message_date": parsed.received_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")},
-            personal={"sender": parsed.sender, "subject_line": parsed.subject, "message_id": parsed.message_id})
-        if identified:
-            _identified_by_known_address(session, ws, case, parsed)
-        reference = case.reference
+        reference = import_eml_in(session, ws, data, parsed, request_types, subject_id=subject_id,
+                                  new_subject=new_subject, summary=summary).reference
     return get_case(ws, reference)
 
 
-def _identified_by_known_address(session, ws: Workspace, case: Case, parsed: ParsedEmail) -> None:
+def import_eml_in(session, ws: Workspace, data: bytes, parsed: ParsedEmail, request_types=None, *,
+                  subject_id: int | None = None, new_subject: NewSubject | None = None, summary: str | None = None,
+                  received_at: datetime | None = None, channel_note: str = "imported message") -> Case:
+    """The case opened from a message, inside the caller's transaction.
+
+    ``received_at``: the receiving server's time (the privacy mailbox); otherwise the message's Date.
+    """
+    types = tuple(request_types) if request_types else guess_request_types(f"{parsed.subject}\n{parsed.body}")
+    if received_at is not None:
+        received = received_at
+    else:
+        received = min(parsed.received_at, ws.now()) if parsed.received_at <= ws.now() + FUTURE_SKEW \
+            else parsed.received_at
+    earlier = _already_imported(session, parsed.sha256)
+    if earlier:
+        raise InputError(f"This message was already imported as case {earlier}.")
+    matched = _match(session, parsed.sender)
+    if matched is not None:
+        who = {"subject_id": matched.id}
+    elif subject_id is not None:
+        who = {"subject_id": subject_id}
+    elif new_subject is not None:
+        if normalise_email(new_subject.email).lower() != parsed.sender.lower():
+            raise InputError("A new subject registered from an e-mail has the sender's address as known address.")
+        who = {"new_subject": new_subject}
+    else:
+        raise InputError(f"The sender {parsed.sender} is not a known subject: register them (name and language) "
+                         "or choose the existing subject this request belongs to.")
+    case = open_case_in(session, ws, NewCase(types, "email", received, summary=summary, **who))
+    identified = matched is not None and parsed.authentication != "fail"
+    original = store_attachment(session, ws, case, OutgoingFile("original-message.eml", "message/rfc822", data),
+                                kind="inbound_eml")
+    for f in parsed.attachments:
+        store_attachment(session, ws, case, f, kind="inbound_file")
+    text = (f"E-mail received {received.isoformat(timespec='minutes')} from {parsed.sender}\n"
+            f"Subject: {parsed.subject}\n\n{parsed.body}")
+    session.add(Note(case_id=case.id, body_enc=subject_keys.seal_text(session, case.subject_id, text, "note"),
+                     author=ws.actor.name, created_at=ws.now_naive()))
+    audit.record(session, ws, "case.imported_eml", case_id=case.id, subject_id=case.subject_id, details={
+        "reference": case.reference, "sha256": parsed.sha256, "size": parsed.size, "attachment": original.id,
+        "files": len(parsed.attachments), "sender_matched": matched is not None, "identified": identified,
+        "authentication": parsed.authentication,
+        "message_date": parsed.received_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")},
+        personal={"sender": parsed.sender, "subject_line": parsed.subject, "message_id": parsed.message_id})
+    if identified:
+        _identified_by_known_address(session, ws, case, parsed, channel_note)
+    return case
+
+
+def _identified_by_known_address(session, ws: Workspace, case: Case, parsed: ParsedEmail,
+                                 channel_note: str = "imported message") -> None:
     now = ws.now_naive()
-    note = (f"Request e-mailed from the known address (imported message; sender authentication: "
+    note = (f"Request e-mailed from the known address ({channel_note}; sender authentication: "
             f"{parsed.authentication}).")
     session.add(IdentityStep(case_id=case.id, method="known_address", asked="Wrote from the known e-mail address",
                              asked_at=now, asked_by=ws.actor.name, answer=note, answered_at=now, result="verified",

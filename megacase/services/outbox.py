@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, MegaCaseError, NotFound, PermissionDenied, RuleViolation
 from megacase.services import audit, roles, subject_keys
-from megacase.services.mail import DeliveryError, SmtpTransport, transport_from_settings
+from megacase.services.mail import DeliveryError, Transport, transport_from_settings
 from megacase.services.queries import deadline_of
 from megacase.services.recipients import Recipient
 from megacase.services.workspace import TZ, Workspace, to_local
@@ -39,12 +39,14 @@ from megacase.store.orm import AuditEvent, Case, ChecklistItem, Letter, Processo
 from megacase.store.subject_crypto import open_sealed, seal
 
 QUEUED, SENDING, SENT, FAILED, UNCERTAIN = "queued", "sending", "sent", "failed", "uncertain"
+BOUNCED = "bounced"    # sent, then a delivery failure report came back (megacase.services.mail.inbox)
 STATUS_LABELS = {QUEUED: "Waiting in the outbox", SENDING: "Being sent (or interrupted)", SENT: "Sent",
-                 FAILED: "Refused by the mail server", UNCERTAIN: "Uncertain: check the sent items"}
+                 FAILED: "Refused by the mail server", UNCERTAIN: "Uncertain: check the sent items",
+                 BOUNCED: "Bounced: it did not reach the subject"}
 EML_CONTEXT = "letter:eml"
 FROM_NAME = "Mega Security Privacy"
 
-TransportFactory = Callable[[Workspace], SmtpTransport]
+TransportFactory = Callable[[Workspace], Transport]
 
 
 @dataclass(frozen=True)

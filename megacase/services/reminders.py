@@ -36,7 +36,9 @@ from megacase.services.workspace import Workspace
 from megacase.store.orm import Case, ReminderAck
 
 DUE_SOON, OVERDUE, EXTENSION_WINDOW = "due_soon", "overdue", "extension_window"
-KIND_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", EXTENSION_WINDOW: "Extension notice"}
+BOUNCED, ANSWER_ARRIVED = "bounced", "answer_arrived"     # from the privacy mailbox
+KIND_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", EXTENSION_WINDOW: "Extension notice",
+               BOUNCED: "Letter bounced", ANSWER_ARRIVED: "Answer arrived"}
 LIVE_STATES = (CaseState.RECEIVED.value, CaseState.AWAITING_IDENTITY.value, CaseState.IN_PROGRESS.value)
 
 
@@ -58,6 +60,10 @@ class Reminder:
     @property
     def message(self) -> str:
         d = f"{self.date:%a %d %b %Y}"
+        if self.kind == BOUNCED:
+            return f"{self.reference}: a letter bounced on {d}; the reply did not reach the subject."
+        if self.kind == ANSWER_ARRIVED:
+            return f"{self.reference}: the subject's answer arrived on {d}; record the result to restart the clock."
         if self.kind == OVERDUE:
             return f"{self.reference} is overdue: it was due {d} ({self.days_late} days ago)."
         if self.kind == EXTENSION_WINDOW:
@@ -111,13 +117,34 @@ def reminders_for_case(case: Case, today: date, leads: LeadTimes) -> list[Remind
 
 
 def _order(r: Reminder):
-    return ({OVERDUE: 0, EXTENSION_WINDOW: 1, DUE_SOON: 2}[r.kind], r.working_days_left, r.reference)
+    return ({BOUNCED: 0, ANSWER_ARRIVED: 1, OVERDUE: 2, EXTENSION_WINDOW: 3, DUE_SOON: 4}[r.kind],
+            r.working_days_left, r.reference)
+
+
+def _mailbox_reminders(session: Session, today: date) -> list[Reminder]:
+    """A bounced letter on a case not closed; an answer threaded in while an identity question is open."""
+    from megacase.store.orm import IdentityStep, InboxItem, Letter
+    out = []
+    bounced = session.execute(select(Letter, Case).join(Case, Case.id == Letter.case_id).where(
+        Letter.status == "bounced", Case.state != CaseState.CLOSED.value)).all()
+    for letter, case in bounced:
+        out.append(Reminder(case.id, case.reference, BOUNCED, f"letter {letter.id} bounced", today, 0, 0,
+                            case.owner))
+    answers = session.execute(select(InboxItem, Case).join(Case, Case.id == InboxItem.case_id).where(
+        InboxItem.kind == "answer", Case.state == CaseState.AWAITING_IDENTITY.value)).all()
+    for item, case in answers:
+        pending = session.scalar(select(IdentityStep.id).where(IdentityStep.case_id == case.id,
+                                                               IdentityStep.answered_at.is_(None)))
+        if pending is not None:
+            out.append(Reminder(case.id, case.reference, ANSWER_ARRIVED, f"answer {item.id}",
+                                item.received_at.date(), 0, 0, case.owner))
+    return out
 
 
 def _compute(session: Session, today: date, leads: LeadTimes) -> list[Reminder]:
     cases = session.execute(select(Case).where(Case.state.in_(LIVE_STATES))
                             .options(selectinload(Case.suspensions))).scalars()
-    out = [r for c in cases for r in reminders_for_case(c, today, leads)]
+    out = [r for c in cases for r in reminders_for_case(c, today, leads)] + _mailbox_reminders(session, today)
     return sorted(out, key=_order)
 
 

@@ -270,3 +270,45 @@ class InvoiceRetention(Base):
     retain_until: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     purged_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class InboxItem(Base):
+    """A message fetched from the privacy mailbox: a request to open a case from, or a reply, answer or
+    bounce threaded into a case. Its content is sealed under its own key (there may be no subject yet)."""
+
+    __tablename__ = "inbox_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(200))              # which mailbox and folder it came from
+    server_id: Mapped[str] = mapped_column(String(200))            # IMAP "uidvalidity:uid", or Graph's id
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)   # of the raw message: never imported twice
+    message_id_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    item_key: Mapped[bytes] = mapped_column(LargeBinary)
+    raw_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    sender_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    subject_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # why it was dismissed
+    received_at: Mapped[datetime] = mapped_column(DateTime)        # the server's receipt time (UTC)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime)
+    size: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))                  # request | reply | answer | bounce
+    status: Mapped[str] = mapped_column(String(20), index=True)    # new | opened | linked | threaded | dismissed
+    guessed_types: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str | None] = mapped_column(String(2))
+    authentication: Mapped[str] = mapped_column(String(10), default="none")
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"), index=True)   # exact address match
+    claims_subject: Mapped[bool] = mapped_column(Boolean, default=False)   # names a subject, from another address
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class MailboxState(Base):
+    """Where fetching stopped, per mailbox folder; committed with each message fetched."""
+
+    __tablename__ = "mailbox_state"
+    mailbox: Mapped[str] = mapped_column(String(200), primary_key=True)
+    uidvalidity: Mapped[str | None] = mapped_column(String(40))
+    last_uid: Mapped[int] = mapped_column(Integer, default=0)
+    delta_link: Mapped[str | None] = mapped_column(Text)
+    last_fetch_at: Mapped[datetime | None] = mapped_column(DateTime)

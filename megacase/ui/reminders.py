@@ -144,6 +144,12 @@ class ReminderBanner(QFrame):
         window = sum(1 for r in pending if r.kind == reminders.EXTENSION_WINDOW)
         if window:
             parts.append(f"{window} extension notice window{'s' if window != 1 else ''} closing")
+        bounced = sum(1 for r in pending if r.kind == reminders.BOUNCED)
+        if bounced:
+            parts.append(f"{bounced} letter{'s' if bounced != 1 else ''} bounced")
+        answers = sum(1 for r in pending if r.kind == reminders.ANSWER_ARRIVED)
+        if answers:
+            parts.append(f"{answers} answer{'s' if answers != 1 else ''} arrived")
         self.headline.setText("Reminders: " + ", ".join(parts))
         lines = [r.message for r in pending[:2]]
         if len(pending) > 2:

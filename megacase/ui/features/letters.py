@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.errors import InputError, MegaCaseError
-from megacase.services import eml_import, outbox, roles
+from megacase.services import eml_import, msg_import, outbox, roles
 from megacase.ui.dialogs.compose import ComposeDialog, ComposeResult
 from megacase.ui.dialogs.eml_import import EmlImportDialog
 from megacase.ui.dialogs.mail_settings import MailSettingsDialog
@@ -23,7 +23,7 @@ from megacase.ui.dialogs.template_editor import TemplateEditorDialog
 from megacase.ui.views.outbox import OutboxView
 from megacase.ui.workers import run_task
 
-EML_SUFFIXES = (".eml",)
+EML_SUFFIXES = (".eml", ".msg")
 
 
 class _DropFilter(QObject):
@@ -65,11 +65,12 @@ class LettersFeature:
         self.compose = self._action("writeLetter", "&Write letter…", "Ctrl+M", self.write_letter,
                                     "Write a letter to the subject's known address (or an Art. 19 notice)")
         self.import_eml = self._action("importEml", "&Import e-mail…", "Ctrl+I", self.choose_eml,
-                                       "Open a case from a saved e-mail (.eml); you can also drop the file on the window")
+                                       "Open a case from a saved e-mail (.eml or Outlook's .msg); you can also drop "
+                                       "the file on the window")
         self.templates = self._action("editTemplates", "Letter &templates…", None, self.edit_templates,
                                       "Edit the letter templates (versions kept; reset to the shipped text)")
-        self.mail = self._action("mailSettings", "&Mail server…", None, self.mail_settings,
-                                 "Where letters are sent from")
+        self.mail = self._action("mailSettings", "&Mail…", None, self.mail_settings,
+                                 "How letters leave (Office 365 sign-in, Graph or SMTP), with a test message")
         window.add_action(self.import_eml, "file", toolbar="new")
         window.add_action(self.compose, "case", toolbar="letters")
         window.add_action(self.templates, "tools")
@@ -239,7 +240,7 @@ class LettersFeature:
 
     # --- e-mail intake ----------------------------------------------------------------------------
     def choose_eml(self) -> None:
-        path = self.w.prompter.open_file(self.w, "Import a request from an e-mail", "E-mail files (*.eml)")
+        path = self.w.prompter.open_file(self.w, "Import a request from an e-mail", "E-mail files (*.eml *.msg)")
         if path is not None:
             self.import_file(Path(path))
 
@@ -249,6 +250,8 @@ class LettersFeature:
             if path.stat().st_size > eml_import.MAX_BYTES:
                 raise InputError(f"{path.name} is larger than {eml_import.MAX_BYTES // 2**20} MB.")
             data = path.read_bytes()
+            if msg_import.is_msg(data):
+                data = msg_import.msg_to_eml(data)      # Outlook's format, read as the .eml it stands for
             parsed = eml_import.parse_eml(data)
             earlier = eml_import.already_imported(w.ws, parsed)
             if earlier:
@@ -277,7 +280,8 @@ class LettersFeature:
         dialog = MailSettingsDialog(self.w.ws, self.w)
         if self.w.prompter.run_dialog(dialog) and dialog.result_value is not None:
             s = dialog.result_value
-            self.w.statusBar().showMessage(f"Mail server: {s.host}:{s.port} ({s.security}).", 8000)
+            where = "Microsoft Graph" if s.transport == "graph" else f"{s.host}:{s.port} ({s.security})"
+            self.w.statusBar().showMessage(f"Letters leave by {s.transport} through {where}.", 8000)
 
 
 def install(window) -> None:

@@ -100,7 +100,8 @@ class OutboxView(QWidget):
     def set_entries(self, entries: list[OutboxEntry]) -> None:
         self.model.set_rows(entries)
         waiting = sum(1 for e in entries if e.status == outbox.QUEUED)
-        attention = sum(1 for e in entries if e.status in (outbox.FAILED, outbox.UNCERTAIN, outbox.SENDING))
+        attention = sum(1 for e in entries if e.status in (outbox.FAILED, outbox.UNCERTAIN, outbox.SENDING,
+                                                           outbox.BOUNCED))
         self.summary.setText(f"{waiting} waiting · {attention} needing attention" if entries
                              else "Empty: every letter was sent.")
         self.send_now.setEnabled(waiting > 0)
