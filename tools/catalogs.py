@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
         po = LOCALE / language / "LC_MESSAGES" / "megacase.po"
         if po.exists():
             pybabel("update", "-i", str(POT), "-o", str(po), "-l", language, "--no-fuzzy-matching",
-                    "--ignore-obsolete", "--omit-header")
+                    "--ignore-obsolete")
         else:
             pybabel("init", "-i", str(POT), "-o", str(po), "-l", language)
     compile_catalogs()
