@@ -105,14 +105,6 @@ def _latest(session: Session, case: Case, kind: str) -> Approval | None:
                           .order_by(Approval.id.desc()).limit(1))
 
 
-def status_in(session: Session, case: Case, kind: str, today: date) -> str | None:
-    """pending | approved | sent_back for the case's current decision or extension; None if never asked."""
-    latest = _latest(session, case, kind)
-    if latest is None or not is_current(case, latest, today):
-        return None
-    return latest.status
-
-
 def require_approval(session: Session, case: Case, kind: str, today: date) -> None:
     """Raise RuleViolation unless the reviewed action may complete now (see the module's rules)."""
     _check_kind(kind)

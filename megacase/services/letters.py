@@ -96,12 +96,6 @@ def templates_for(types) -> list[str]:
     return [t for t in tpl.template_ids() if t in wanted]
 
 
-def templates_for_case(ws: Workspace, reference: str) -> list[str]:
-    with ws.reading() as session:
-        case = load_case(session, reference)
-        return templates_for(t.request_type for t in case.types)
-
-
 @dataclass(frozen=True)
 class ComposeInfo:
     """What the compose window offers for a case; the rules behind each item stay here."""

@@ -19,11 +19,7 @@ TZ = ZoneInfo(BRUSSELS)
 @dataclass(frozen=True)
 class Actor:
     name: str
-    role: str = "officer"   # officer | manager
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == "manager"
+    role: str = "officer"   # officer | manager | viewer
 
 
 def system_clock() -> datetime:

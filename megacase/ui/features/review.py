@@ -115,9 +115,6 @@ class ReviewFeature:
             elif action.isVisible():
                 group_has_visible = True
 
-    def hidden_actions(self) -> list[str]:
-        return [a.objectName() for a in self.w.actions() if not a.isVisible() and a.objectName()]
-
     # --- following the window ---------------------------------------------------------------------
     def _case_shown(self, detail) -> None:
         self.ask_approval.setEnabled(detail is not None and self.can.works_cases)
