@@ -31,6 +31,7 @@ from megacase.domain.requests import Action, CaseState, Outcome, allowed_actions
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
 from megacase.services import audit, roles, settings, subject_keys
+from megacase.services.case_lookup import load_case
 from megacase.services.queries import deadline_of
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Approval, AuditEvent, Case, Note
@@ -75,13 +76,6 @@ class ApprovalInfo:
 
 def four_eyes_on(session: Session) -> bool:
     return bool(settings.get_in(session, settings.FOUR_EYES.key))
-
-
-def _load_case(session: Session, reference: str) -> Case:
-    case = session.scalar(select(Case).where(Case.reference == (reference or "").strip().upper()))
-    if case is None:
-        raise NotFound(f"No case with reference '{reference}'.")
-    return case
 
 
 def _check_kind(kind: str) -> str:
@@ -195,7 +189,7 @@ def request_approval(ws: Workspace, reference: str, kind: str, note: str | None 
     if kind == EXTENSION:
         note = require_text(note, "The reason for the extension")
     with ws.transaction() as session:
-        case = _load_case(session, reference)
+        case = load_case(session, reference)
         approval = request_in(session, ws, case, kind, note)
         approval_id = approval.id
     return get_approval(ws, approval_id)
@@ -240,7 +234,7 @@ def add_comment(ws: Workspace, reference: str, text: str) -> None:
     roles.require_identified(ws)
     text = require_text(text, "The comment", 10000)
     with ws.transaction() as session:
-        case = _load_case(session, reference)
+        case = load_case(session, reference)
         note = Note(case_id=case.id, body_enc=subject_keys.seal_text(session, case.subject_id, text, "note"),
                     author=ws.actor.name, created_at=ws.now_naive())
         session.add(note)
@@ -305,5 +299,5 @@ def history(ws: Workspace, reference: str | None = None) -> list[ApprovalInfo]:
     with ws.reading() as session:
         q = select(Approval).order_by(Approval.id.desc())
         if reference:
-            q = q.where(Approval.case_id == _load_case(session, reference).id)
+            q = q.where(Approval.case_id == load_case(session, reference).id)
         return _infos(session, list(session.execute(q).scalars()), ws.today())

@@ -20,7 +20,7 @@ from megacase.domain.requests import RequestType
 from megacase.errors import InputError, RuleViolation
 from megacase.services import approvals, audit, outbox, recipients, roles, settings, subject_keys
 from megacase.services import templates as tpl
-from megacase.services.cases import load_case
+from megacase.services.case_lookup import load_case
 from megacase.services.letter_texts import AUTHORITY, CHANNELS, COMPANY, REQUEST_TYPES, register_text
 from megacase.services.mail import PRIVACY_CONTACT, SIGNATORY, load_settings_in
 from megacase.services.outbox import DeliveryResult, OutgoingFile, TransportFactory, deliver, enqueue

@@ -11,7 +11,7 @@ from megacase.services.records import CaseSummary
 from megacase.ui.models.cases import (COL_DUE, COL_REF, COL_SUBJECT, COLUMNS, CaseFilterProxy, CaseTableModel,
                                       SummaryRole, quick_counts)
 
-QUICK_FILTERS = (("open", "Open"), ("overdue", "Overdue"), ("due_7", "Due ≤ 7 days"), ("suspended", "Suspended"),
+QUICK_FILTERS = (("open", "Open"), ("overdue", "Overdue"), ("due_soon", "Due soon"), ("suspended", "Suspended"),
                  ("extended", "Extended"), ("closed", "Closed"), ("all", "All"))
 
 
