@@ -65,7 +65,7 @@ def _filter(ws, args):
 
 
 def cmd_review(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals, review
     ws = open_workspace(args)
     f = _filter(ws, args)
@@ -100,7 +100,7 @@ def _print_approval(a) -> None:
 
 
 def cmd_approval_list(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals
     ws = open_workspace(args)
     rows = approvals.history(ws) if args.all else approvals.pending(ws)
@@ -112,7 +112,7 @@ def cmd_approval_list(args) -> int:
 
 
 def cmd_approval_request(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals
     a = approvals.request_approval(open_workspace(args), args.reference, args.kind, args.note)
     print(f"Request #{a.id}: {a.kind_label.lower()} on {a.reference} awaits a manager's approval.")
@@ -120,7 +120,7 @@ def cmd_approval_request(args) -> int:
 
 
 def cmd_approval_approve(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals
     a = approvals.approve(open_workspace(args), args.id, args.comment)
     print(f"Request #{a.id} approved: the {a.kind_label.lower()} on {a.reference} may go ahead.")
@@ -128,7 +128,7 @@ def cmd_approval_approve(args) -> int:
 
 
 def cmd_approval_send_back(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals
     a = approvals.send_back(open_workspace(args), args.id, args.comment)
     print(f"Request #{a.id} sent back: the {a.kind_label.lower()} on {a.reference} is held.")
@@ -136,7 +136,7 @@ def cmd_approval_send_back(args) -> int:
 
 
 def cmd_comment(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals
     approvals.add_comment(open_workspace(args), args.reference, args.text)
     print(f"Comment added to {args.reference.upper()}.")
@@ -144,7 +144,7 @@ def cmd_comment(args) -> int:
 
 
 def cmd_report_overdue(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import overdue_report
     ws = open_workspace(args)
     report = overdue_report.export(ws, args.pdf, args.csv, _filter(ws, args), args.csv_delimiter)

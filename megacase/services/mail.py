@@ -18,47 +18,21 @@ from dataclasses import dataclass
 import keyring
 import keyring.errors
 
-from megacase.domain.validation import normalise_email
 from megacase.errors import InputError
 from megacase.services import roles, settings
-from megacase.services.settings import Setting, declare
 from megacase.services.workspace import Workspace
 
 KEYRING_SERVICE = "MegaCase SMTP"
 PASSWORD_ENV = "MEGACASE_SMTP_PASSWORD"
-SECURITY_MODES = ("none", "starttls", "tls")
+SECURITY_MODES = settings.SECURITY_MODES
 DEFAULT_TIMEOUT = 30.0
 
 
-def _security(value: str) -> str:
-    value = value.strip().lower()
-    if value not in SECURITY_MODES:
-        raise InputError(f"Unknown connection security '{value}': use none, starttls or tls.")
-    return value
-
-
-def _host(value: str) -> str:
-    value = value.strip()
-    if not value or len(value) > 253 or any(c.isspace() for c in value):
-        raise InputError("Give the mail server's host name, e.g. smtp.office365.com.")
-    return value
-
-
-def _optional_email(value: str) -> str:
-    return normalise_email(value) if value.strip() else ""
-
-
-SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", "Mail server (SMTP) host", check=_host))
-SMTP_PORT = declare(Setting("smtp.port", int, 587, "Mail server port", 1, 65535))
-SMTP_SECURITY = declare(Setting("smtp.security", str, "starttls", "Connection security: none, starttls or tls",
-                                check=_security))
-SMTP_USER = declare(Setting("smtp.user", str, "", "User name on the mail server (empty: no login)",
-                            check=lambda v: v.strip()))
-SMTP_SENDER = declare(Setting("smtp.sender", str, "", "Sender address of letters", check=_optional_email))
-PRIVACY_CONTACT = declare(Setting("letters.privacy_contact", str, "info@megasecurity.eu",
-                                  "Privacy contact address printed in letters", check=normalise_email))
-SIGNATORY = declare(Setting("letters.signatory", str, "",
-                            "Name that signs letters (empty: the acting user's name)", check=lambda v: v.strip()))
+# Declared with every other register setting in services.settings (one registry, complete at import).
+SMTP_HOST, SMTP_PORT, SMTP_SECURITY, SMTP_USER, SMTP_SENDER = (settings.SMTP_HOST, settings.SMTP_PORT,
+                                                               settings.SMTP_SECURITY, settings.SMTP_USER,
+                                                               settings.SMTP_SENDER)
+PRIVACY_CONTACT, SIGNATORY = settings.PRIVACY_CONTACT, settings.SIGNATORY
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ These are shared by every user of the register (lead times, four-eyes, the
 digest address). Never secrets: passwords live in the keyring. Window
 preferences of one person are not here but in ``megacase.ui.settings``.
 
-Other features declare their own keys with ``declare(Setting(...))``.
+Every key is declared here, in this one module, so that the registry is complete
+as soon as it is imported (``megacase settings show`` lists them all; a test
+refuses a ``declare`` anywhere else). A feature reads its keys from here.
 """
 
 from __future__ import annotations
@@ -65,6 +67,41 @@ DIGEST_ADDRESS = declare(Setting(
     audit_value=False, check=_optional_email))
 DIGEST_LAST_SENT = declare(Setting(
     "digest.last_sent_on", str, "", "Day the last digest was sent (kept by the application)"))
+
+
+SECURITY_MODES = ("none", "starttls", "tls")
+
+
+def _security(value: str) -> str:
+    value = value.strip().lower()
+    if value not in SECURITY_MODES:
+        raise InputError(f"Unknown connection security '{value}': use none, starttls or tls.")
+    return value
+
+
+def _host(value: str) -> str:
+    value = value.strip()
+    if not value or len(value) > 253 or any(c.isspace() for c in value):
+        raise InputError("Give the mail server's host name, e.g. smtp.office365.com.")
+    return value
+
+
+SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", "Mail server (SMTP) host", check=_host))
+SMTP_PORT = declare(Setting("smtp.port", int, 587, "Mail server port", 1, 65535))
+SMTP_SECURITY = declare(Setting("smtp.security", str, "starttls", "Connection security: none, starttls or tls",
+                                check=_security))
+SMTP_USER = declare(Setting("smtp.user", str, "", "User name on the mail server (empty: no login)",
+                            check=lambda v: v.strip()))
+SMTP_SENDER = declare(Setting("smtp.sender", str, "", "Sender address of letters", check=_optional_email))
+PRIVACY_CONTACT = declare(Setting("letters.privacy_contact", str, "info@megasecurity.eu",
+                                  "Privacy contact address printed in letters", check=normalise_email))
+SIGNATORY = declare(Setting("letters.signatory", str, "",
+                            "Name that signs letters (empty: the acting user's name)", check=lambda v: v.strip()))
+
+
+CASE_YEARS = declare(Setting(
+    "retention.case_years", int, 5,
+    "Years after closure before a case is reduced to its anonymous skeleton", 1, 30))
 
 
 def _spec(key: str) -> Setting:
@@ -144,7 +181,7 @@ def set_value(ws: Workspace, key: str, raw: Any) -> Any:
     """One user action: change one setting (roles checked), with its audit event."""
     spec = _spec(key)
     if spec.manager_only:
-        roles.require_manager(ws, f"Changing '{spec.label}'")
+        roles.require(ws, roles.MANAGER_SETTINGS, f"Changing '{spec.label}'")
     else:
         roles.require_identified(ws)
     with ws.transaction() as session:
