@@ -1,46 +1,18 @@
-"""Who may do what: one table of roles and capabilities, asked by services, window and command line.
+"""Who may do what for the acting user: the table of ``domain.capabilities``, enforced.
 
 Each action declares the capability it needs (a service calls ``require``; the window's
-``add_action(..., needs=...)`` and the command line's ``set_defaults(needs=...)`` ask ``can``);
-``GRANTS`` says which role holds which capability. Roles:
-
-- officer: works cases (the only role that changes case data or sends letters);
-- manager: reviews everything, approves or sends back refusals, fee requests
-  and extensions (four-eyes), comments, manages users and the four-eyes setting;
-- viewer: someone who unlocked a register that has users without saying who
-  they are (e.g. a scheduled ``megacase remind``): may read, may change nothing.
+``add_action(..., needs=...)`` and the command line's ``set_defaults(needs=...)`` ask ``can``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from megacase.domain.capabilities import (ACKNOWLEDGE_REMINDERS, ADMINISTER, CAPABILITIES, CHANGE_PASSPHRASE,  # noqa: F401
+                                          COMMENT, GRANTS, MANAGE_USERS, MANAGER, MANAGER_SETTINGS, OFFICER, READ,
+                                          REVIEW, ROLE_LABELS, ROLES, SEE_KEPT_INVOICES, VIEWER, WORK_CASES, grants)
 from megacase.errors import PermissionDenied
 from megacase.services.workspace import Actor, Workspace
-
-OFFICER, MANAGER, VIEWER = "officer", "manager", "viewer"
-ROLES = (OFFICER, MANAGER)
-ROLE_LABELS = {OFFICER: "Officer", MANAGER: "Manager", VIEWER: "Viewer (not identified)"}
-
-# Capabilities: what an action needs.
-READ = "read"                                    # lists, cases, reports, exports, audit verify
-WORK_CASES = "work_cases"                        # open, change, write and send
-REVIEW = "review"                                # approve or send back (four-eyes), the reviewer's comment action
-COMMENT = "comment"                              # a comment on a case (services.approvals.add_comment)
-ACKNOWLEDGE_REMINDERS = "acknowledge_reminders"
-ADMINISTER = "administer"                        # register settings, the users dialog (its own rule in services.users)
-MANAGER_SETTINGS = "manager_settings"            # settings an officer must not switch off (four-eyes)
-MANAGE_USERS = "manage_users"                    # add users, reset passwords (once the register has a manager)
-SEE_KEPT_INVOICES = "see_kept_invoices"          # the invoice data kept after an erasure (Art. 17(3)(b))
-CHANGE_PASSPHRASE = "change_passphrase"          # the recovery passphrase of the register
-
-GRANTS: dict[str, frozenset[str]] = {
-    OFFICER: frozenset({READ, WORK_CASES, COMMENT, ACKNOWLEDGE_REMINDERS, ADMINISTER, CHANGE_PASSPHRASE}),
-    MANAGER: frozenset({READ, REVIEW, COMMENT, ADMINISTER, MANAGER_SETTINGS, MANAGE_USERS, SEE_KEPT_INVOICES,
-                        CHANGE_PASSPHRASE}),
-    VIEWER: frozenset({READ}),
-}
-CAPABILITIES = frozenset().union(*GRANTS.values())
 
 _NOT_IDENTIFIED = ("This register has users: identify yourself first (in the window at unlock; on the command line "
                    "with --user NAME and the password in MEGACASE_USER_PASSWORD or at the prompt).")
@@ -65,9 +37,7 @@ def viewer(name: str | None = None) -> Actor:
 
 
 def can(ws: Workspace, capability: str) -> bool:
-    if capability not in CAPABILITIES:
-        raise ValueError(f"unknown capability {capability!r}")
-    return capability in GRANTS.get(ws.actor.role, frozenset())
+    return grants(ws.actor.role, capability)
 
 
 def require(ws: Workspace, capability: str, what: str = "This") -> None:
