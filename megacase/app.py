@@ -173,7 +173,7 @@ def open_workspace(args) -> Workspace:
     ws = identify_cli(ws, args)
     needs = getattr(args, "needs", None)
     if needs:
-        roles.require(ws, needs)
+        roles.require(ws, needs, "This command")
     return ws
 
 
