@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from megacase.domain import case_status
 from megacase.domain.references import reference_sort_key
 from megacase.services import approvals, settings
-from megacase.services.queries import deadline_of, summary_of
+from megacase.services.queries import deadline_of, due_soon_lead, summary_of
 from megacase.services.records import CaseSummary
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Approval, Case, ChecklistItem
@@ -123,6 +123,7 @@ def items(ws: Workspace, review_filter: ReviewFilter | None = None) -> list[Revi
     today = ws.today()
     out = []
     with ws.reading() as session:
+        lead = due_soon_lead(session)       # the cases' own colours; "at risk" below uses the filter's lead
         rows = session.execute(
             select(Case).where(Case.state.in_(case_status.LIVE_STATE_VALUES))
             .options(selectinload(Case.types), selectinload(Case.suspensions), selectinload(Case.subject),
@@ -131,7 +132,7 @@ def items(ws: Workspace, review_filter: ReviewFilter | None = None) -> list[Revi
         for case in rows:
             if f.owner and (case.owner or "").lower() != f.owner.lower():
                 continue
-            summary = summary_of(case, today)
+            summary = summary_of(case, today, lead)
             d = deadline_of(case, today)
             left = case_status.working_days_left(d, today)
             if summary.overdue:

@@ -89,7 +89,7 @@ class ChangePassphraseDialog(ServiceDialog):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout_.insertWidget(1, where)
         self.current = secret_field("currentPassphrase")
-        self.current.setPlaceholderText("not needed while this computer's keyring holds the key")
+        self.current.setPlaceholderText("not needed if the keyring holds the key")
         self.passphrase = secret_field("newPassphrase")
         self.repeat = secret_field("repeatPassphrase")
         self.form.addRow("Current passphrase", self.current)
