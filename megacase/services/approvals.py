@@ -27,6 +27,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from megacase.domain import case_status
 from megacase.domain.requests import Action, CaseState, Outcome, allowed_actions
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
@@ -139,8 +140,7 @@ def require_letter_approval(session: Session, case: Case, template_id: str, toda
 
 def _check_requestable(case: Case, kind: str, today: date) -> None:
     if kind == EXTENSION:
-        if CaseState(case.state) not in (CaseState.RECEIVED, CaseState.AWAITING_IDENTITY, CaseState.IN_PROGRESS) \
-                or Action.EXTEND not in allowed_actions(CaseState(case.state)):
+        if not case_status.is_live(case.state) or Action.EXTEND not in allowed_actions(CaseState(case.state)):
             raise RuleViolation(f"{case.reference} is not open for an extension.")
         d = deadline_of(case, today)
         if case.extended:
