@@ -6,17 +6,15 @@ Exit codes: 0 success, 1 a check failed, 2 a usage or input error (one line on s
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import os
 import sys
 from datetime import date, datetime
-from pathlib import Path
 
 from megacase import desktop_check, i18n
-from megacase.config import resolve_data_dir
-from megacase.errors import InputError, MegaCaseError, NeedPassphrase
+from megacase.app import new_profile, open_workspace
+from megacase.errors import InputError, MegaCaseError
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -56,14 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     case = sub.add_parser("case", parents=[common], help="list, show, open and work cases")
     cs = case.add_subparsers(dest="case_command", required=True, parser_class=_Parser)
+    # Each subcommand names the capability it needs (services.roles): checked once the user is known.
     ls = cs.add_parser("list", parents=[common])
+    ls.set_defaults(needs="read")
     ls.add_argument("--overdue", action="store_true")
     ls.add_argument("--open", action="store_true")
     ls.add_argument("--json", action="store_true")
     show = cs.add_parser("show", parents=[common])
+    show.set_defaults(needs="read")
     show.add_argument("reference")
     show.add_argument("--json", action="store_true")
     op = cs.add_parser("open", parents=[common], help="open a case for a new or existing subject")
+    op.set_defaults(needs="work_cases")
     op.add_argument("--type", dest="types", action="append", required=True,
                     help="request type (repeatable): access, rectification, erasure, restriction, portability, "
                          "objection, automated_decision")
@@ -80,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                         ("decide", ["--outcome", "--ground", "--note"]), ("ask", ["--method", "--asked", "--reason"]),
                         ("answer", ["--answer", "--result"]), ("note", ["--text"])):
         c = cs.add_parser(name, parents=[common])
+        c.set_defaults(needs="work_cases")
         c.add_argument("reference")
         for opt in extra:
             c.add_argument(opt, required=opt in ("--reason", "--outcome", "--asked", "--answer", "--result",
@@ -112,61 +115,8 @@ def _command_modules():
                                                                                     key=lambda m: m.name)]
 
 
-def read_passphrase(args, confirm: bool = False) -> str | None:
-    if getattr(args, "passphrase_file", None):
-        try:
-            return Path(args.passphrase_file).read_text("utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise InputError(f"Cannot read the passphrase file: {exc.strerror}.") from None
-    env = os.environ.get("MEGACASE_PASSPHRASE")
-    if env:
-        return env
-    if sys.stdin is not None and sys.stdin.isatty():
-        first = getpass.getpass("Recovery passphrase: ")
-        if confirm and getpass.getpass("Repeat the passphrase: ") != first:
-            raise InputError("The two passphrases differ.")
-        return first
-    return None
-
-
-def _actor(args):
-    from megacase.services.session import default_actor
-    from megacase.services.workspace import Actor
-    return Actor(args.user, "officer") if getattr(args, "user", None) else default_actor()
-
-
-def open_workspace(args):
-    """The unlocked register, acting as the identified user (rules in megacase/commands/users.py)."""
-    from megacase.commands.users import identify_cli
-    return identify_cli(_unlock(args), args)
-
-
-def _unlock(args):
-    from megacase.services.session import open_profile
-    from megacase.store.keys import KeyStore
-    data_dir = resolve_data_dir(args.data_dir)
-    try:
-        return open_profile(data_dir, KeyStore(), None, _actor(args))
-    except NeedPassphrase:
-        passphrase = read_passphrase(args)
-        if passphrase is None:
-            raise InputError("The key is not in the keyring: give the recovery passphrase with --passphrase-file "
-                             "or MEGACASE_PASSPHRASE.") from None
-        return open_profile(data_dir, KeyStore(), passphrase, _actor(args))
-
-
-def _new_profile(args):
-    from megacase.services.session import create_profile
-    from megacase.store.keys import KeyStore
-    passphrase = read_passphrase(args, confirm=True)
-    if not passphrase:
-        raise InputError("Choose a recovery passphrase: --passphrase-file FILE or MEGACASE_PASSPHRASE.")
-    data_dir = resolve_data_dir(args.data_dir)
-    return create_profile(data_dir, passphrase, KeyStore(), _actor(args)), data_dir
-
-
 def cmd_init(args) -> int:
-    ws, data_dir = _new_profile(args)
+    ws, data_dir = new_profile(args)
     print(f"Created an encrypted MegaCase profile in {data_dir}.")
     print("Keep the recovery passphrase safe: it is the only way in if this computer's keyring is lost.")
     return EXIT_OK
@@ -174,7 +124,7 @@ def cmd_init(args) -> int:
 
 def cmd_demo(args) -> int:
     from megacase.services import demo
-    ws, data_dir = _new_profile(args)
+    ws, data_dir = new_profile(args)
     refs = demo.populate(ws, count=args.cases)
     print(f"Created a demo profile with {len(refs)} cases in {data_dir}.")
     print("Sign in as sophie (officer, password 'sophie demo password') or marc (manager, 'marc demo password').")
@@ -306,10 +256,12 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "case": cmd_case, "deadline": cm
             "gui": cmd_gui, None: cmd_gui}
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, clock=None) -> int:
+    """Run one command. ``clock`` replaces the system clock (tests walking a register through time)."""
     logging.basicConfig(level=os.environ.get("MEGACASE_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
     try:
         args = build_parser().parse_args(argv)
+        args.clock = clock
         i18n.install(i18n.choose(getattr(args, "lang", None)))
         if getattr(args, "self_test", False):
             from megacase.self_test import run_self_test

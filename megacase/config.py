@@ -1,8 +1,10 @@
-"""Where the profile lives and how the application is wired at start."""
+"""Where the profile lives and where the shipped resources are (the application is wired in megacase.app)."""
 
 from __future__ import annotations
 
+import importlib.resources
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -24,8 +26,15 @@ def resolve_data_dir(value: str | os.PathLike | None) -> Path:
 
 
 def resources_dir() -> Path:
-    """Shipped resources: beside the package in a checkout, or bundled by PyInstaller."""
-    bundled = Path(getattr(__import__("sys"), "_MEIPASS", "")) / "resources"
-    if bundled.is_dir():
-        return bundled
+    """Shipped resources (letter templates, fonts, icons).
+
+    An installed wheel carries them as package data, ``megacase/resources`` (see setup.py), found
+    through importlib.resources; a checkout or an editable install reads the top-level resources/
+    folder; a PyInstaller bundle has them in its own folder.
+    """
+    if getattr(sys, "_MEIPASS", None):
+        return Path(sys._MEIPASS) / "resources"
+    packaged = importlib.resources.files("megacase") / "resources"
+    if packaged.is_dir():
+        return Path(str(packaged))
     return Path(__file__).resolve().parent.parent / "resources"

@@ -97,9 +97,8 @@ def _rich_case(demo: Demo) -> str:
 
 @shot("main-window")
 def main_window(demo: Demo):
-    from megacase.ui.format import urgency
     w = demo.window()
-    demo.select(w, demo.case_where(lambda c: urgency(c) == "due_soon"))
+    demo.select(w, demo.case_where(lambda c: c.urgency == "due_soon"))
     return w
 
 

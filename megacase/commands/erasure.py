@@ -33,7 +33,7 @@ def register(subparsers, common) -> None:
     invs = inv.add_subparsers(dest="invoices_command", required=True, parser_class=type(inv))
     il = invs.add_parser("list", parents=[common])
     il.add_argument("--all", action="store_true", help="also the purged rows")
-    il.set_defaults(func=cmd_invoices)
+    il.set_defaults(func=cmd_invoices, needs="see_kept_invoices")
 
     rs = subparsers.add_parser("restriction", parents=[common], help="restriction of processing (Art. 18)")
     rss = rs.add_subparsers(dest="restriction_command", required=True, parser_class=type(rs))
@@ -55,11 +55,11 @@ def register(subparsers, common) -> None:
                         help="mark an objection as one to direct marketing: it can only be granted (Art. 21(3))")
     dm.add_argument("reference")
     dm.add_argument("--undo", action="store_true", help="it is not about direct marketing after all")
-    dm.set_defaults(func=cmd_direct_marketing)
+    dm.set_defaults(func=cmd_direct_marketing, needs="work_cases")
 
 
 def _ws(args):
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     return open_workspace(args)
 
 

@@ -22,7 +22,7 @@ def register(subparsers, common) -> None:
 
 
 def cmd_export_case(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.case_file import export_case
     ws = open_workspace(args)
     result = export_case(ws, args.reference, args.out)
@@ -33,7 +33,7 @@ def cmd_export_case(args) -> int:
 
 
 def cmd_export_register(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.register_report import export_register
     ws = open_workspace(args)
     stats = export_register(ws, args.year, args.pdf, args.csv, args.csv_delimiter)

@@ -119,7 +119,7 @@ def cmd_templates(args) -> int:
 
 
 def cmd_preview(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import letters
     draft = letters.preview(open_workspace(args), args.reference, args.template, _options(args))
     kind = {"known_address": "known address", "processor": "processor contact"}.get(draft.recipient_kind, "")
@@ -144,7 +144,7 @@ def _read_file(path: str, limit: int = MAX_ATTACHMENT_BYTES) -> bytes:
 
 
 def cmd_send(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.errors import InputError
     from megacase.services import attachments, letters
     from megacase.services.outbox import OutgoingFile
@@ -193,7 +193,7 @@ def cmd_send(args) -> int:
 
 
 def cmd_outbox_list(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import outbox
     rows = outbox.list_outbox(open_workspace(args), include_sent=args.all)
     if args.json:
@@ -212,7 +212,7 @@ def cmd_outbox_list(args) -> int:
 
 
 def cmd_outbox_retry(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import outbox
     results = outbox.retry(open_workspace(args))
     if not results:
@@ -223,7 +223,7 @@ def cmd_outbox_retry(args) -> int:
 
 
 def cmd_outbox_resolve(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import outbox
     outbox.resolve_uncertain(open_workspace(args), args.letter_id, arrived=args.arrived, note=args.note)
     print(f"Letter {args.letter_id}: {'marked sent' if args.arrived else 'back in the outbox'}.")
@@ -231,7 +231,7 @@ def cmd_outbox_resolve(args) -> int:
 
 
 def cmd_import_eml(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import eml_import, msg_import
     from megacase.services.subjects import NewSubject
     data = _read_file(args.file, eml_import.MAX_BYTES)
@@ -252,7 +252,7 @@ def cmd_import_eml(args) -> int:
 def cmd_config_smtp(args) -> int:
     import getpass
 
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.errors import InputError
     from megacase.services import mail
     ws = open_workspace(args)

@@ -110,7 +110,7 @@ def describe(s) -> str:
 
 
 def cmd_mail_setup(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import mail
     ws = open_workspace(args)
     cur = mail.load_settings(ws)
@@ -132,7 +132,7 @@ def cmd_mail_setup(args) -> int:
 
 
 def cmd_mail_test(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import mail
     ws = open_workspace(args)
     result = mail.send_test_message(ws)
@@ -141,7 +141,7 @@ def cmd_mail_test(args) -> int:
 
 
 def _sign_in(args):
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.errors import InputError
     from megacase.services import mail
     ws = open_workspace(args)
@@ -180,7 +180,7 @@ def cmd_mail_signout(args) -> int:
 
 
 def cmd_mail_fetch(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.mail import fetch
     ws = open_workspace(args)
     print(fetch.fetch(ws).summary)
@@ -188,7 +188,7 @@ def cmd_mail_fetch(args) -> int:
 
 
 def cmd_mailbox_setup(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import mail
     ws = open_workspace(args)
     box = mail.configure_mailbox(ws, "" if args.kind == "none" else args.kind, host=args.host, port=args.port,
@@ -210,7 +210,7 @@ def cmd_mailbox_setup(args) -> int:
 
 
 def cmd_inbox_list(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.mail import inbox
     ws = open_workspace(args)
     items = inbox.list_items(ws, include_done=args.all)
@@ -226,14 +226,14 @@ def cmd_inbox_list(args) -> int:
 
 
 def cmd_inbox_show(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.mail import inbox
     print(inbox.message_text(open_workspace(args), args.item))
     return EXIT_OK
 
 
 def cmd_inbox_open(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.mail import inbox
     from megacase.services.queries import get_case
     from megacase.services.subjects import NewSubject
@@ -247,7 +247,7 @@ def cmd_inbox_open(args) -> int:
 
 
 def cmd_inbox_link(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.mail import inbox
     ref = inbox.link(open_workspace(args), args.item, args.reference)
     print(f"Item {args.item} filed in {ref}.")
@@ -255,7 +255,7 @@ def cmd_inbox_link(args) -> int:
 
 
 def cmd_inbox_dismiss(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.mail import inbox
     inbox.dismiss(open_workspace(args), args.item, args.reason)
     print(f"Item {args.item} dismissed.")

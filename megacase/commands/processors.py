@@ -72,7 +72,7 @@ def register(subparsers, common) -> None:
 
 
 def _ws(args):
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     return open_workspace(args)
 
 

@@ -32,13 +32,14 @@ def register(subparsers, common) -> None:
     sts = st.add_subparsers(dest="settings_command", required=True, parser_class=type(st))
     sts.add_parser("show", parents=[common]).set_defaults(func=cmd_settings_show)
     sv = sts.add_parser("set", parents=[common], help="e.g. settings set review.four_eyes on")
+    sv.set_defaults(needs="administer")
     sv.add_argument("key")
     sv.add_argument("value")
     sv.set_defaults(func=cmd_settings_set)
 
 
 def cmd_remind(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.errors import InputError
     from megacase.services import reminders
     if args.days is not None and args.days < 0:
@@ -63,7 +64,7 @@ def cmd_remind(args) -> int:
 
 
 def cmd_digest_send(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import digest
     ws = open_workspace(args)
     sent = digest.send(ws, force=args.force)
@@ -75,7 +76,7 @@ def cmd_digest_send(args) -> int:
 
 
 def cmd_digest_show(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import digest
     d = digest.compose(open_workspace(args))
     print(f"Subject: {d.subject_line}\n\n{d.body}", end="")
@@ -83,8 +84,8 @@ def cmd_digest_show(args) -> int:
 
 
 def cmd_settings_show(args) -> int:
-    from megacase.cli import open_workspace
-    from megacase.services import mail, settings  # noqa: F401  (mail declares the SMTP settings)
+    from megacase.app import open_workspace
+    from megacase.services import settings
     for spec, value in settings.all_values(open_workspace(args)):
         shown = ("on" if value else "off") if spec.kind is bool else (value if value != "" else "(not set)")
         print(f"{spec.key:<36} {str(shown):<24} {spec.label}")
@@ -92,8 +93,8 @@ def cmd_settings_show(args) -> int:
 
 
 def cmd_settings_set(args) -> int:
-    from megacase.cli import open_workspace
-    from megacase.services import mail, settings  # noqa: F401  (mail declares the SMTP settings)
+    from megacase.app import open_workspace
+    from megacase.services import settings
     value = settings.set_value(open_workspace(args), args.key, args.value)
     print(f"{args.key} = {('on' if value else 'off') if isinstance(value, bool) else value}")
     return EXIT_OK

@@ -27,20 +27,20 @@ def register(subparsers, common) -> None:
     rq.add_argument("reference")
     rq.add_argument("--kind", required=True, choices=("refusal", "fee", "extension"))
     rq.add_argument("--note", help="why (required for an extension: its reason)")
-    rq.set_defaults(func=cmd_approval_request)
+    rq.set_defaults(func=cmd_approval_request, needs="work_cases")
     ok = aps.add_parser("approve", parents=[common], help="a manager approves request ID")
     ok.add_argument("id", type=int)
     ok.add_argument("--comment")
-    ok.set_defaults(func=cmd_approval_approve)
+    ok.set_defaults(func=cmd_approval_approve, needs="review")
     back = aps.add_parser("send-back", parents=[common], help="a manager sends request ID back with a comment")
     back.add_argument("id", type=int)
     back.add_argument("--comment", required=True)
-    back.set_defaults(func=cmd_approval_send_back)
+    back.set_defaults(func=cmd_approval_send_back, needs="review")
 
     cm = subparsers.add_parser("comment", parents=[common], help="a reviewer's comment on a case")
     cm.add_argument("reference")
     cm.add_argument("--text", required=True)
-    cm.set_defaults(func=cmd_comment)
+    cm.set_defaults(func=cmd_comment, needs="comment")
 
     rp = subparsers.add_parser("report", parents=[common], help="reports for meetings and spreadsheets")
     rps = rp.add_subparsers(dest="report_command", required=True, parser_class=type(rp))
@@ -65,7 +65,7 @@ def _filter(ws, args):
 
 
 def cmd_review(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals, review
     ws = open_workspace(args)
     f = _filter(ws, args)
@@ -100,7 +100,7 @@ def _print_approval(a) -> None:
 
 
 def cmd_approval_list(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals
     ws = open_workspace(args)
     rows = approvals.history(ws) if args.all else approvals.pending(ws)
@@ -112,7 +112,7 @@ def cmd_approval_list(args) -> int:
 
 
 def cmd_approval_request(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals
     a = approvals.request_approval(open_workspace(args), args.reference, args.kind, args.note)
     print(f"Request #{a.id}: {a.kind_label.lower()} on {a.reference} awaits a manager's approval.")
@@ -120,7 +120,7 @@ def cmd_approval_request(args) -> int:
 
 
 def cmd_approval_approve(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals
     a = approvals.approve(open_workspace(args), args.id, args.comment)
     print(f"Request #{a.id} approved: the {a.kind_label.lower()} on {a.reference} may go ahead.")
@@ -128,7 +128,7 @@ def cmd_approval_approve(args) -> int:
 
 
 def cmd_approval_send_back(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals
     a = approvals.send_back(open_workspace(args), args.id, args.comment)
     print(f"Request #{a.id} sent back: the {a.kind_label.lower()} on {a.reference} is held.")
@@ -136,7 +136,7 @@ def cmd_approval_send_back(args) -> int:
 
 
 def cmd_comment(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import approvals
     approvals.add_comment(open_workspace(args), args.reference, args.text)
     print(f"Comment added to {args.reference.upper()}.")
@@ -144,7 +144,7 @@ def cmd_comment(args) -> int:
 
 
 def cmd_report_overdue(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import overdue_report
     ws = open_workspace(args)
     report = overdue_report.export(ws, args.pdf, args.csv, _filter(ws, args), args.csv_delimiter)

@@ -1,12 +1,6 @@
-"""`megacase user add|list|deactivate|passwd`, and who the command line acts as.
+"""`megacase user add|list|deactivate|passwd`.
 
-Identification (``identify_cli``), once the register is unlocked:
-
-- a register without users: the actor is ``--user``/``MEGACASE_USER`` or the OS account, as an officer;
-- a register with users: ``--user NAME`` (or ``MEGACASE_USER``) with that user's password from
-  ``MEGACASE_USER_PASSWORD`` or, on a terminal, a prompt. A wrong password stops the command (exit 2).
-  Without a name or a password the command runs as an unidentified *viewer*: reading commands
-  (case list, remind, review, report, audit verify) work, anything that changes the register is refused.
+Who the command line acts as is decided at start, in ``megacase.app.identify_cli``.
 
 A new user's password comes from ``--password-file``, ``MEGACASE_NEW_USER_PASSWORD`` or a prompt
 (asked twice); never from the command line itself, where other users could read it.
@@ -22,27 +16,11 @@ from pathlib import Path
 from megacase.errors import InputError
 
 EXIT_OK = 0
-USER_ENV, PASSWORD_ENV, NEW_PASSWORD_ENV = "MEGACASE_USER", "MEGACASE_USER_PASSWORD", "MEGACASE_NEW_USER_PASSWORD"
+NEW_PASSWORD_ENV = "MEGACASE_NEW_USER_PASSWORD"
 
 
 def _tty() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
-
-
-def identify_cli(ws, args):
-    """The Workspace the command acts in (see the module's rules)."""
-    from megacase.services import roles, users
-    if not users.has_users(ws):
-        return ws
-    name = getattr(args, "user", None) or os.environ.get(USER_ENV)
-    if not name:
-        return ws.as_actor(roles.viewer())
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None and _tty():
-        password = getpass.getpass(f"Password for {name}: ")
-    if password is None:
-        return ws.as_actor(roles.viewer(name))
-    return users.identify(ws, name, password, via="command line")
 
 
 def register(subparsers, common) -> None:
@@ -83,7 +61,7 @@ def _new_password(args) -> str:
 
 
 def cmd_user_add(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import users
     ws = open_workspace(args)
     info = users.add_user(ws, args.name, args.role, _new_password(args))
@@ -92,7 +70,7 @@ def cmd_user_add(args) -> int:
 
 
 def cmd_user_list(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import users
     ws = open_workspace(args)
     rows = users.list_users(ws, include_inactive=args.all)
@@ -104,7 +82,7 @@ def cmd_user_list(args) -> int:
 
 
 def cmd_user_deactivate(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import users
     users.deactivate(open_workspace(args), args.name)
     print(f"Deactivated '{args.name}'.")
@@ -112,7 +90,7 @@ def cmd_user_deactivate(args) -> int:
 
 
 def cmd_user_passwd(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services import users
     ws = open_workspace(args)
     users.set_password(ws, args.name, _new_password(args))

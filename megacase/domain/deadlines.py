@@ -46,17 +46,6 @@ def next_working_day(day: date) -> date:
     return day
 
 
-def add_working_days(day: date, count: int) -> date:
-    """The working day ``count`` working days after ``day`` (count >= 0)."""
-    current = day
-    remaining = count
-    while remaining > 0:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
-    return current
-
-
 def working_days_between(start: date, end: date) -> int:
     """Working days in (start, end]; negative when end is before start."""
     if end < start:

@@ -27,10 +27,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from megacase.domain import case_status
 from megacase.domain.requests import Action, CaseState, Outcome, allowed_actions
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
 from megacase.services import audit, roles, settings, subject_keys
+from megacase.services.case_lookup import load_case
 from megacase.services.queries import deadline_of
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Approval, AuditEvent, Case, Note
@@ -77,13 +79,6 @@ def four_eyes_on(session: Session) -> bool:
     return bool(settings.get_in(session, settings.FOUR_EYES.key))
 
 
-def _load_case(session: Session, reference: str) -> Case:
-    case = session.scalar(select(Case).where(Case.reference == (reference or "").strip().upper()))
-    if case is None:
-        raise NotFound(f"No case with reference '{reference}'.")
-    return case
-
-
 def _check_kind(kind: str) -> str:
     if kind not in KIND_LABELS:
         raise InputError(f"Unknown approval kind '{kind}': use refusal, fee or extension.")
@@ -103,14 +98,6 @@ def is_current(case: Case, approval: Approval, today: date) -> bool:
 def _latest(session: Session, case: Case, kind: str) -> Approval | None:
     return session.scalar(select(Approval).where(Approval.case_id == case.id, Approval.kind == kind)
                           .order_by(Approval.id.desc()).limit(1))
-
-
-def status_in(session: Session, case: Case, kind: str, today: date) -> str | None:
-    """pending | approved | sent_back for the case's current decision or extension; None if never asked."""
-    latest = _latest(session, case, kind)
-    if latest is None or not is_current(case, latest, today):
-        return None
-    return latest.status
 
 
 def require_approval(session: Session, case: Case, kind: str, today: date) -> None:
@@ -153,8 +140,7 @@ def require_letter_approval(session: Session, case: Case, template_id: str, toda
 
 def _check_requestable(case: Case, kind: str, today: date) -> None:
     if kind == EXTENSION:
-        if CaseState(case.state) not in (CaseState.RECEIVED, CaseState.AWAITING_IDENTITY, CaseState.IN_PROGRESS) \
-                or Action.EXTEND not in allowed_actions(CaseState(case.state)):
+        if not case_status.is_live(case.state) or Action.EXTEND not in allowed_actions(CaseState(case.state)):
             raise RuleViolation(f"{case.reference} is not open for an extension.")
         d = deadline_of(case, today)
         if case.extended:
@@ -203,7 +189,7 @@ def request_approval(ws: Workspace, reference: str, kind: str, note: str | None 
     if kind == EXTENSION:
         note = require_text(note, "The reason for the extension")
     with ws.transaction() as session:
-        case = _load_case(session, reference)
+        case = load_case(session, reference)
         approval = request_in(session, ws, case, kind, note)
         approval_id = approval.id
     return get_approval(ws, approval_id)
@@ -248,7 +234,7 @@ def add_comment(ws: Workspace, reference: str, text: str) -> None:
     roles.require_identified(ws)
     text = require_text(text, "The comment", 10000)
     with ws.transaction() as session:
-        case = _load_case(session, reference)
+        case = load_case(session, reference)
         note = Note(case_id=case.id, body_enc=subject_keys.seal_text(session, case.subject_id, text, "note"),
                     author=ws.actor.name, created_at=ws.now_naive())
         session.add(note)
@@ -313,5 +299,5 @@ def history(ws: Workspace, reference: str | None = None) -> list[ApprovalInfo]:
     with ws.reading() as session:
         q = select(Approval).order_by(Approval.id.desc())
         if reference:
-            q = q.where(Approval.case_id == _load_case(session, reference).id)
+            q = q.where(Approval.case_id == load_case(session, reference).id)
         return _infos(session, list(session.execute(q).scalars()), ws.today())

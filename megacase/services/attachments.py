@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from megacase.errors import NotFound, RuleViolation
 from megacase.services import pdf_style as ps
 from megacase.services import subject_keys
-from megacase.services.cases import load_case
+from megacase.services.case_lookup import load_case
 from megacase.services.letter_texts import CHANNELS, COMPANY, REQUEST_TYPES, longdate, register_text
 from megacase.services.outbox import OutgoingFile
 from megacase.services.workspace import Workspace, local_date, to_local

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from megacase.domain.deadlines import check_extension
+from megacase.domain.references import case_reference
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType, next_state, parse_request_types
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, RuleViolation
 from megacase.services import approvals, audit, roles, subject_keys
+from megacase.services.case_lookup import load_case  # noqa: F401  (imported from here by other services)
 from megacase.services.checklist import generate_checklist
 from megacase.services.queries import deadline_of, get_case
 from megacase.services.records import CaseDetail
@@ -44,13 +46,6 @@ def _require_officer(ws: Workspace) -> None:
     roles.require_officer(ws)   # managers review, viewers read; only an officer changes a case
 
 
-def load_case(session: Session, reference: str) -> Case:
-    case = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
-    if case is None:
-        raise NotFound(f"No case with reference '{reference}'.")
-    return case
-
-
 def _received_utc(ws: Workspace, received_at: datetime) -> datetime:
     aware = received_at if received_at.tzinfo else received_at.replace(tzinfo=TZ)
     if aware > ws.now():
@@ -59,10 +54,11 @@ def _received_utc(ws: Workspace, received_at: datetime) -> datetime:
 
 
 def _next_reference(session: Session, year: int) -> str:
-    prefix = f"DSR-{year}-"
-    last = session.scalar(select(func.max(Case.reference)).where(Case.reference.like(prefix + "%")))
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    # The highest number of the year as a number: as text, DSR-2027-9999 would come after DSR-2027-10000.
+    prefix = case_reference(year, 0)[:-4]
+    last = session.scalar(select(func.max(cast(func.substr(Case.reference, len(prefix) + 1), Integer)))
+                          .where(Case.reference.like(prefix + "%")))
+    return case_reference(year, (last or 0) + 1)
 
 
 def open_case(ws: Workspace, new: NewCase) -> CaseDetail:

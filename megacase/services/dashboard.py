@@ -8,15 +8,16 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from megacase.domain import case_status
+from megacase.domain.references import reference_sort_key
 from megacase.domain.deadlines import add_months, working_days_between
 from megacase.domain.requests import RequestType
-from megacase.services.queries import deadline_of, summary_of
+from megacase.services.queries import deadline_of, due_soon_lead, summary_of
 from megacase.services.records import CaseSummary
 from megacase.services.workspace import Workspace, local_date
 from megacase.store.orm import Case
 
 EXTENSION_WINDOW_WORKING_DAYS = 5
-DUE_WITHIN_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,6 @@ class Dashboard:
         return sum(getattr(m, attr) for m in self.months) / total if total else None
 
 
-def _live(c: CaseSummary) -> bool:
-    return c.state.value in ("received", "awaiting_identity", "in_progress")
-
-
 def _month_start(day: date) -> date:
     return day.replace(day=1)
 
@@ -78,7 +75,8 @@ def build(ws: Workspace) -> Dashboard:
         rows = session.execute(select(Case).options(selectinload(Case.types), selectinload(Case.suspensions),
                                                     selectinload(Case.subject))
                                .order_by(Case.received_at)).scalars().all()
-        summaries = {c.reference: summary_of(c, today) for c in rows}
+        lead = due_soon_lead(session)
+        summaries = {c.reference: summary_of(c, today, lead) for c in rows}
         history = [(c.received_on, local_date(c.closed_at) if c.closed_at else None,
                     local_date(c.decided_at) if c.decided_at else None, c.outcome, c) for c in rows]
         decided = {}
@@ -87,16 +85,15 @@ def build(ws: Workspace) -> Dashboard:
                 d = deadline_of(case, decided_on)
                 decided[case.reference] = (decided_on, decided_on <= d.one_month_due, decided_on <= d.three_month_due)
 
-    by_due = sorted(summaries.values(), key=lambda c: (c.due, c.reference))
+    by_due = sorted(summaries.values(), key=lambda c: (c.due, reference_sort_key(c.reference)))
 
     def refs(pred) -> tuple[str, ...]:
         return tuple(c.reference for c in by_due if pred(c))
 
     counts = (
         Count("overdue", "Overdue", refs(lambda c: c.overdue), "overdue"),
-        Count("due_today", "Due today", refs(lambda c: _live(c) and not c.overdue and c.due == today), "due_soon"),
-        Count("due_7", f"Due within {DUE_WITHIN_DAYS} days",
-              refs(lambda c: _live(c) and not c.overdue and c.days_left <= DUE_WITHIN_DAYS), "due_soon"),
+        Count("due_today", "Due today", refs(lambda c: case_status.is_live(c.state) and c.due == today), "due_soon"),
+        Count("due_soon", f"Due within {lead} working days", refs(lambda c: c.due_soon), "due_soon"),
         Count("suspended", "Suspended (awaiting subject)", refs(lambda c: c.suspended and c.is_open), "suspended"),
         Count("extended", "Extended", refs(lambda c: c.extended and c.is_open)),
         Count("extension_window", f"Extension notice due within {EXTENSION_WINDOW_WORKING_DAYS} working days",

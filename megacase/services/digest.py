@@ -103,7 +103,7 @@ def send(ws: Workspace, transport_factory: Callable[[Workspace], object] | None 
     if not smtp.sender:
         raise InputError("Set up the mail server and the sender address first (megacase config smtp).")
     digest = compose(ws)
-    transport = (transport_factory or mail.transport_from_settings)(ws)
+    transport = (transport_factory or ws.transport_factory or mail.transport_from_settings)(ws)
     try:
         reply = transport.send(build_message(digest, smtp.sender, address, ws.now()), smtp.sender, address)
     except mail.DeliveryError as exc:

@@ -41,7 +41,7 @@ from megacase.domain.requests import CaseState, Outcome, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, RuleViolation
 from megacase.services import audit, forgetting, roles
-from megacase.services.cases import load_case
+from megacase.services.case_lookup import load_case
 from megacase.services.processor_steps import INVOICE_GROUND, KEPT, ProcessorSteps, steps_in
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.compaction import compact

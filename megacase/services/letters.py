@@ -20,7 +20,7 @@ from megacase.domain.requests import RequestType
 from megacase.errors import InputError, RuleViolation
 from megacase.services import approvals, audit, outbox, recipients, roles, settings, subject_keys
 from megacase.services import templates as tpl
-from megacase.services.cases import load_case
+from megacase.services.case_lookup import load_case
 from megacase.services.letter_texts import AUTHORITY, CHANNELS, COMPANY, REQUEST_TYPES, register_text
 from megacase.services.mail import PRIVACY_CONTACT, SIGNATORY, load_settings_in
 from megacase.services.outbox import DeliveryResult, OutgoingFile, TransportFactory, deliver, enqueue
@@ -94,12 +94,6 @@ def templates_for(types) -> list[str]:
     for t in types:
         wanted.update(FOR_TYPE[RequestType(t)])
     return [t for t in tpl.template_ids() if t in wanted]
-
-
-def templates_for_case(ws: Workspace, reference: str) -> list[str]:
-    with ws.reading() as session:
-        case = load_case(session, reference)
-        return templates_for(t.request_type for t in case.types)
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ def deliver(ws: Workspace, letter_id: int, transport_factory: TransportFactory |
                                   letter.last_error)
     eml, recipient, message_id, reference, attempt = claim
     try:
-        transport = (transport_factory or transport_from_settings)(ws)
+        transport = (transport_factory or ws.transport_factory or transport_from_settings)(ws)
         reply = transport.send(eml, _sender_of(eml), recipient)
     except DeliveryError as exc:
         status = UNCERTAIN if exc.uncertain else FAILED if exc.permanent else QUEUED

@@ -28,7 +28,7 @@ from megacase.domain.requests import CaseState, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, RuleViolation
 from megacase.services import audit, roles
-from megacase.services.cases import load_case
+from megacase.services.case_lookup import load_case
 from megacase.services.processors import find_in
 from megacase.services.workspace import TZ, Workspace, to_local
 from megacase.store.orm import Case, ChecklistItem

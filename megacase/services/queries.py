@@ -7,10 +7,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from megacase.domain import case_status
 from megacase.domain.deadlines import Deadline, Suspension, compute_deadline
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType, allowed_actions, next_state
-from megacase.errors import IllegalTransition, NotFound
-from megacase.services import audit, roles, subject_keys
+from megacase.errors import IllegalTransition
+from megacase.services import audit, roles, settings, subject_keys
+from megacase.services.case_lookup import load_case
 from megacase.services.checklist import ACTION_LABELS
 from megacase.services.records import (CaseDetail, CaseSummary, ChecklistInfo, IdentityStepInfo, LetterInfo, NoteInfo,
                                        SuspensionInfo)
@@ -24,22 +26,28 @@ def deadline_of(case: Case, today: date) -> Deadline:
     return compute_deadline(case.received_on, suspensions, bool(case.extended), today)
 
 
-def summary_of(case: Case, today: date) -> CaseSummary:
+def due_soon_lead(session: Session) -> int:
+    """The register's "due soon": this many Belgian working days before the due date (see domain.case_status)."""
+    return settings.get_in(session, settings.REMINDER_DUE_SOON_DAYS.key)
+
+
+def summary_of(case: Case, today: date, due_soon_days: int = case_status.DUE_SOON_WORKING_DAYS) -> CaseSummary:
     d = deadline_of(case, today)
     state = CaseState(case.state)
     subject = case.subject
-    # Once decided, the reply went out: a decided or closed case is never "overdue" in the list.
-    live = state in (CaseState.RECEIVED, CaseState.AWAITING_IDENTITY, CaseState.IN_PROGRESS)
+    live = case_status.is_live(state)
     return CaseSummary(
         id=case.id, reference=case.reference, subject_id=subject.id,
         subject_name=subject.name or f"Anonymous subject {subject.reference}", subject_email=subject.email or "",
         request_types=tuple(RequestType(t.request_type) for t in case.types), state=state,
         outcome=Outcome(case.outcome) if case.outcome else None, channel=Channel(case.channel),
         received_at=to_local(case.received_at), due=d.due, days_left=d.days_left(today),
-        overdue=live and d.is_overdue(today), suspended=d.suspended_now, extended=d.extended,
+        overdue=case_status.is_overdue(state, d, today), suspended=d.suspended_now, extended=d.extended,
         extension_possible=live and d.extension_possible(today), extension_last_day=d.extension_notice_last_day,
         owner=case.owner, restricted=subject.restricted_since is not None,
         processing_suspended=bool(subject.processing_suspended),
+        working_days_left=case_status.working_days_left(d, today),
+        urgency=case_status.urgency(state, d, today, due_soon_days),
     )
 
 
@@ -51,7 +59,8 @@ def list_cases(ws: Workspace, overdue_only: bool = False, open_only: bool = Fals
     today = ws.today()
     with ws.reading() as session:
         cases = session.execute(_case_query().order_by(Case.received_at.desc())).scalars().all()
-        out = [summary_of(c, today) for c in cases]
+        lead = due_soon_lead(session)
+        out = [summary_of(c, today, lead) for c in cases]
     if overdue_only:
         out = [c for c in out if c.overdue]
     if open_only:
@@ -85,17 +94,15 @@ def allowed_outcomes(state: CaseState) -> tuple[Outcome, ...]:
 def get_case(ws: Workspace, reference: str) -> CaseDetail:
     today = ws.today()
     with ws.reading() as session:
-        case = session.scalar(_case_query().options(selectinload(Case.identity_steps),
-                                                    selectinload(Case.checklist).selectinload(ChecklistItem.processor))
-                              .where(Case.reference == reference.strip().upper()))
-        if case is None:
-            raise NotFound(f"No case with reference '{reference}'.")
+        case = load_case(session, reference, selectinload(Case.types), selectinload(Case.suspensions),
+                         selectinload(Case.subject), selectinload(Case.identity_steps),
+                         selectinload(Case.checklist).selectinload(ChecklistItem.processor))
         d = deadline_of(case, today)
         notes = session.execute(select(Note).where(Note.case_id == case.id).order_by(Note.id)).scalars()
         linked = session.get(Case, case.linked_case_id) if case.linked_case_id else None
         works = roles.is_officer(ws)    # a manager or a viewer is offered no action that changes the case
         return CaseDetail(
-            summary=summary_of(case, today), subject=subject_info(case.subject), deadline=d,
+            summary=summary_of(case, today, due_soon_lead(session)), subject=subject_info(case.subject), deadline=d,
             summary_text=case.summary, legal_ground=case.legal_ground, decision_note=case.decision_note,
             decided_at=to_local(case.decided_at), closed_at=to_local(case.closed_at),
             extension_reason=case.extension_reason, extended_at=to_local(case.extended_at),
@@ -118,8 +125,6 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
             timeline=tuple(audit.timeline(session, case.id, case.subject_id)),
             allowed_outcomes=allowed_outcomes(CaseState(case.state)) if works else (),
             # Offered before the decision only (record_identity_check itself accepts any open case).
-            identity_check_allowed=works and CaseState(case.state) in (CaseState.RECEIVED,
-                                                                       CaseState.AWAITING_IDENTITY,
-                                                                       CaseState.IN_PROGRESS),
+            identity_check_allowed=works and case_status.is_live(case.state),
             checklist_editable=works and CaseState(case.state).is_open,   # as checklist.mark_item enforces
         )

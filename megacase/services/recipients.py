@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from megacase.domain.validation import normalise_email
 from megacase.errors import InputError, RuleViolation
 from megacase.services import audit
+from megacase.services.case_lookup import load_case
 from megacase.services.templates import PROCESSOR_TEMPLATES
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Case, IdentityStep, Processor
@@ -134,7 +135,6 @@ def _record_refusal(ws: Workspace, ids: tuple[int, int, str], template_id: str, 
 
 def check_override(ws: Workspace, reference: str, template_id: str, override: AddressOverride) -> None:
     """Refuse (and record) an override the rule does not allow. Runs before the letter is saved."""
-    from megacase.services.cases import load_case
     other = override.checked_address()
     with ws.reading() as session:
         case = load_case(session, reference)

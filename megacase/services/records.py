@@ -50,10 +50,16 @@ class CaseSummary:
     owner: str | None
     restricted: bool
     processing_suspended: bool
+    working_days_left: int           # Belgian working days to the due date (negative: late)
+    urgency: str                     # done | overdue | suspended | due_soon | normal (domain.case_status)
 
     @property
     def is_open(self) -> bool:
         return self.state.is_open
+
+    @property
+    def due_soon(self) -> bool:
+        return self.urgency == "due_soon"
 
     @property
     def types_label(self) -> str:

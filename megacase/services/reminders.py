@@ -3,15 +3,15 @@
 Computed for the workspace's clock, in Belgian working days (weekends and the
 ten legal holidays do not count). Three kinds:
 
-- ``due_soon``: an open case due within N working days (setting
-  ``reminders.due_soon_working_days``; 0 = due today only);
-- ``overdue``: an open case past its due date;
+- ``due_soon`` and ``overdue``: exactly as ``domain.case_status`` says (N working
+  days: setting ``reminders.due_soon_working_days``; 0 = due today only), the
+  same as the case list's colours and the home view's tiles;
 - ``extension_window``: not extended, the extension notice still possible, and
   the (suspension-adjusted) one-month date within M working days (setting
   ``reminders.extension_working_days``).
 
-Only cases still being worked count (received, awaiting the subject, in
-progress); a case whose clock stands still (awaiting the subject) gets no
+Only live cases count (received, awaiting the subject, in progress); a case
+whose clock stands still (awaiting the subject) gets no due-soon or extension
 reminder, since its due date moves every day until the answer comes.
 
 A reminder is shown until it is acknowledged; an acknowledgement silences that
@@ -28,8 +28,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from megacase.domain import case_status
 from megacase.domain.deadlines import working_days_between
-from megacase.domain.requests import CaseState
 from megacase.services import audit, roles, settings
 from megacase.services.queries import deadline_of
 from megacase.services.workspace import Workspace
@@ -39,7 +39,6 @@ DUE_SOON, OVERDUE, EXTENSION_WINDOW = "due_soon", "overdue", "extension_window"
 BOUNCED, ANSWER_ARRIVED = "bounced", "answer_arrived"     # from the privacy mailbox
 KIND_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", EXTENSION_WINDOW: "Extension notice",
                BOUNCED: "Letter bounced", ANSWER_ARRIVED: "Answer arrived"}
-LIVE_STATES = (CaseState.RECEIVED.value, CaseState.AWAITING_IDENTITY.value, CaseState.IN_PROGRESS.value)
 
 
 @dataclass(frozen=True)
@@ -94,20 +93,18 @@ def lead_times(ws: Workspace) -> LeadTimes:
 
 
 def reminders_for_case(case: Case, today: date, leads: LeadTimes) -> list[Reminder]:
-    if case.state not in LIVE_STATES:
+    if not case_status.is_live(case.state):
         return []
     d = deadline_of(case, today)
-    if d.suspended_now:
-        return []
     out = []
-    left = working_days_between(today, d.due)
-    if d.is_overdue(today):
+    left = case_status.working_days_left(d, today)
+    if case_status.is_overdue(case.state, d, today):
         out.append(Reminder(case.id, case.reference, OVERDUE, f"due {d.due.isoformat()}", d.due, left,
                             (today - d.due).days, case.owner))
-    elif left <= leads.due_soon:
+    elif case_status.is_due_soon(case.state, d, today, leads.due_soon):
         out.append(Reminder(case.id, case.reference, DUE_SOON, f"due {d.due.isoformat()}", d.due, left, 0,
                             case.owner))
-    if d.extension_possible(today):
+    if not d.suspended_now and d.extension_possible(today):
         last = d.extension_notice_last_day
         ext_left = working_days_between(today, last)
         if ext_left <= leads.extension:
@@ -142,7 +139,7 @@ def _mailbox_reminders(session: Session, today: date) -> list[Reminder]:
 
 
 def _compute(session: Session, today: date, leads: LeadTimes) -> list[Reminder]:
-    cases = session.execute(select(Case).where(Case.state.in_(LIVE_STATES))
+    cases = session.execute(select(Case).where(Case.state.in_(case_status.LIVE_STATE_VALUES))
                             .options(selectinload(Case.suspensions))).scalars()
     out = [r for c in cases for r in reminders_for_case(c, today, leads)] + _mailbox_reminders(session, today)
     return sorted(out, key=_order)

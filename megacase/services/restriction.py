@@ -21,11 +21,12 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from megacase.domain import case_status
 from megacase.domain.requests import CaseState, Outcome, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import RuleViolation
 from megacase.services import audit, roles
-from megacase.services.cases import load_case
+from megacase.services.case_lookup import load_case
 from megacase.services.workspace import TZ, Workspace, to_local
 from megacase.store.orm import Case, Letter, Subject
 
@@ -95,7 +96,7 @@ def _start_problem(case: Case) -> str | None:
 def _mark_problem(case: Case) -> str | None:
     if RequestType.OBJECTION.value not in _types(case):
         return f"{case.reference} is not an objection."
-    if case.state in (CaseState.DECIDED.value, CaseState.CLOSED.value):
+    if not case_status.is_live(case.state):
         return "The objection was already decided: reopen the case to change what it objects to."
     return None
 

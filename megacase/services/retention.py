@@ -36,9 +36,7 @@ from megacase.services.workspace import Workspace, local_date
 from megacase.store.compaction import compact
 from megacase.store.orm import Attachment, Case, InvoiceRetention, Letter, Note, Subject
 
-CASE_YEARS = settings.declare(settings.Setting(
-    "retention.case_years", int, 5,
-    "Years after closure before a case is reduced to its anonymous skeleton", 1, 30))
+CASE_YEARS = settings.CASE_YEARS
 
 
 @dataclass(frozen=True)

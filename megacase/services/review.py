@@ -12,9 +12,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from megacase.domain.deadlines import working_days_between
+from megacase.domain import case_status
+from megacase.domain.references import reference_sort_key
 from megacase.services import approvals, settings
-from megacase.services.queries import deadline_of, summary_of
+from megacase.services.queries import deadline_of, due_soon_lead, summary_of
 from megacase.services.records import CaseSummary
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Approval, Case, ChecklistItem
@@ -122,24 +123,27 @@ def items(ws: Workspace, review_filter: ReviewFilter | None = None) -> list[Revi
     today = ws.today()
     out = []
     with ws.reading() as session:
+        lead = due_soon_lead(session)       # the cases' own colours; "at risk" below uses the filter's lead
         rows = session.execute(
-            select(Case).where(Case.state.in_(("received", "awaiting_identity", "in_progress")))
+            select(Case).where(Case.state.in_(case_status.LIVE_STATE_VALUES))
             .options(selectinload(Case.types), selectinload(Case.suspensions), selectinload(Case.subject),
                      selectinload(Case.identity_steps),
                      selectinload(Case.checklist).selectinload(ChecklistItem.processor))).scalars().all()
         for case in rows:
             if f.owner and (case.owner or "").lower() != f.owner.lower():
                 continue
-            summary = summary_of(case, today)
+            summary = summary_of(case, today, lead)
             d = deadline_of(case, today)
-            left = working_days_between(today, d.due)
+            left = case_status.working_days_left(d, today)
             if summary.overdue:
                 status = OVERDUE
-            elif f.at_risk_working_days is not None and left <= f.at_risk_working_days:
+            # "At risk" is "due soon" (domain.case_status), with the lead time this review asks for.
+            elif f.at_risk_working_days is not None and case_status.is_due_soon(case.state, d, today,
+                                                                               f.at_risk_working_days):
                 status = AT_RISK
             else:
                 continue
             out.append(ReviewItem(summary, status, max(0, (today - d.due).days), left,
                                   tuple(_waiting_on(session, case, today)),
                                   tuple(_extension_history(session, case)), d.one_month_due))
-    return sorted(out, key=lambda i: (i.status != OVERDUE, i.working_days_left, i.reference))
+    return sorted(out, key=lambda i: (i.status != OVERDUE, i.working_days_left, reference_sort_key(i.reference)))

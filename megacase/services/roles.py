@@ -1,25 +1,30 @@
-"""Who may do what: the role checks every mutating service calls first.
+"""Who may do what for the acting user: the table of ``domain.capabilities``, enforced.
 
-- officer: works cases (the only role that changes case data or sends letters);
-- manager: reviews everything, approves or sends back refusals, fee requests
-  and extensions (four-eyes), comments, manages users and the four-eyes setting;
-- viewer: someone who unlocked a register that has users without saying who
-  they are (e.g. a scheduled ``megacase remind``): may read, may change nothing.
+Each action declares the capability it needs (a service calls ``require``; the window's
+``add_action(..., needs=...)`` and the command line's ``set_defaults(needs=...)`` ask ``can``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from megacase.domain.capabilities import (ACKNOWLEDGE_REMINDERS, ADMINISTER, CAPABILITIES, CHANGE_PASSPHRASE,  # noqa: F401
+                                          COMMENT, GRANTS, MANAGE_USERS, MANAGER, MANAGER_SETTINGS, OFFICER, READ,
+                                          REVIEW, ROLE_LABELS, ROLES, SEE_KEPT_INVOICES, VIEWER, WORK_CASES, grants)
 from megacase.errors import PermissionDenied
 from megacase.services.workspace import Actor, Workspace
 
-OFFICER, MANAGER, VIEWER = "officer", "manager", "viewer"
-ROLES = (OFFICER, MANAGER)
-ROLE_LABELS = {OFFICER: "Officer", MANAGER: "Manager", VIEWER: "Viewer (not identified)"}
-
 _NOT_IDENTIFIED = ("This register has users: identify yourself first (in the window at unlock; on the command line "
                    "with --user NAME and the password in MEGACASE_USER_PASSWORD or at the prompt).")
+# What a role that lacks a capability is told (a viewer is always asked to identify first).
+_REFUSALS = {
+    WORK_CASES: "A manager reviews cases but cannot change them; ask an officer.",
+    REVIEW: "{what} is for a manager (four-eyes review); an officer cannot do it.",
+    MANAGER_SETTINGS: "{what} is for a manager (four-eyes review); an officer cannot do it.",
+    MANAGE_USERS: "Only a manager adds users or resets passwords once the register has a manager.",
+    SEE_KEPT_INVOICES: "{what} is for a manager (four-eyes review); an officer cannot do it.",
+    ACKNOWLEDGE_REMINDERS: "Reminders are the officer's; a manager has the review.",
+}
 
 
 def viewer(name: str | None = None) -> Actor:
@@ -31,6 +36,20 @@ def viewer(name: str | None = None) -> Actor:
     return Actor(f"{name} (not identified)" if name else "viewer", VIEWER)
 
 
+def can(ws: Workspace, capability: str) -> bool:
+    return grants(ws.actor.role, capability)
+
+
+def require(ws: Workspace, capability: str, what: str = "This") -> None:
+    """Raise PermissionDenied unless the acting user's role grants ``capability``."""
+    if can(ws, capability):
+        return
+    if ws.actor.role not in ROLES:
+        raise PermissionDenied(_NOT_IDENTIFIED)
+    raise PermissionDenied(_REFUSALS.get(capability, "{what} is not for a {role}.").format(
+        what=what, role=ROLE_LABELS.get(ws.actor.role, ws.actor.role).lower()))
+
+
 def is_officer(ws: Workspace) -> bool:
     return ws.actor.role == OFFICER
 
@@ -39,38 +58,31 @@ def is_manager(ws: Workspace) -> bool:
     return ws.actor.role == MANAGER
 
 
+# The checks services call, each one capability of the table.
 def require_identified(ws: Workspace) -> None:
-    if ws.actor.role not in ROLES:
-        raise PermissionDenied(_NOT_IDENTIFIED)
+    require(ws, ADMINISTER)
 
 
 def require_officer(ws: Workspace) -> None:
     """Changing case data or sending: officers only."""
-    if ws.actor.role == MANAGER:
-        raise PermissionDenied("A manager reviews cases but cannot change them; ask an officer.")
-    if ws.actor.role != OFFICER:
-        raise PermissionDenied(_NOT_IDENTIFIED)
+    require(ws, WORK_CASES)
 
 
 def require_manager(ws: Workspace, what: str = "This") -> None:
-    if ws.actor.role == OFFICER:
-        raise PermissionDenied(f"{what} is for a manager (four-eyes review); an officer cannot do it.")
-    if ws.actor.role != MANAGER:
-        raise PermissionDenied(_NOT_IDENTIFIED)
+    require(ws, REVIEW, what)
 
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What the window may offer the acting user (the services enforce the same rules)."""
+    """What the acting user may do, read from ``GRANTS`` (for views that branch on several at once)."""
 
     works_cases: bool           # open, change, write and send: officers
     reviews: bool               # approve or send back: managers
-    comments: bool              # a reviewer's comment: any identified user
+    comments: bool              # a comment: any identified user
     acknowledges_reminders: bool
     manages_users: bool         # a manager, or anyone while the register has no manager (see services.users)
 
 
 def capabilities(ws: Workspace) -> Capabilities:
-    role = ws.actor.role
-    return Capabilities(works_cases=role == OFFICER, reviews=role == MANAGER, comments=role in ROLES,
-                        acknowledges_reminders=role == OFFICER, manages_users=role == MANAGER)
+    return Capabilities(works_cases=can(ws, WORK_CASES), reviews=can(ws, REVIEW), comments=can(ws, COMMENT),
+                        acknowledges_reminders=can(ws, ACKNOWLEDGE_REMINDERS), manages_users=can(ws, MANAGE_USERS))

@@ -8,21 +8,26 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from megacase.services import audit
+from megacase.errors import InputError
+from megacase.services import audit, roles
 from megacase.services.workspace import Actor, Workspace, system_clock
 from megacase.store import keys, profile
 from megacase.store.orm import User
 
 
-def default_actor() -> Actor:
-    name = os.environ.get("MEGACASE_USER") or getpass.getuser() or "officer"
+def default_actor(name: str | None = None) -> Actor:
+    """Who claims to be working: the name given, else MEGACASE_USER, else the account's name (an officer).
+
+    A register with users then checks the claim (sign-in dialog, ``app.identify_cli``).
+    """
+    name = name or os.environ.get("MEGACASE_USER") or getpass.getuser() or "officer"
     return Actor(name=name, role="officer")
 
 
 def create_profile(data_dir: Path, passphrase: str, keystore: keys.KeyStore, actor: Actor | None = None,
                    clock=system_clock, scrypt_n: int | None = None) -> Workspace:
     engine = profile.create(data_dir, passphrase, keystore, scrypt_n=scrypt_n)
-    ws = Workspace(engine, actor or default_actor(), clock)
+    ws = Workspace(engine, actor or default_actor(), clock, data_dir=Path(data_dir))
     with ws.transaction() as session:
         audit.record(session, ws, "profile.created", details={"schema": "initial"})
     return ws
@@ -31,7 +36,22 @@ def create_profile(data_dir: Path, passphrase: str, keystore: keys.KeyStore, act
 def open_profile(data_dir: Path, keystore: keys.KeyStore, passphrase: str | None = None,
                  actor: Actor | None = None, clock=system_clock) -> Workspace:
     engine = profile.open_(data_dir, keystore, passphrase)
-    return Workspace(engine, actor or default_actor(), clock)
+    return Workspace(engine, actor or default_actor(), clock, data_dir=Path(data_dir))
+
+
+def change_recovery_passphrase(ws: Workspace, keystore: keys.KeyStore, new: str, old: str | None = None,
+                               scrypt_n: int | None = None) -> None:
+    """One user action: a new recovery passphrase (see ``store.profile.change_passphrase``), with its event.
+
+    The file is rewritten inside the event's transaction: if it cannot be written, no event is recorded.
+    """
+    roles.require(ws, roles.CHANGE_PASSPHRASE)
+    if ws.data_dir is None:
+        raise InputError("This register was not opened from a profile folder.")
+    with ws.transaction() as session:
+        audit.record(session, ws, "profile.passphrase_changed",
+                     details={"proof": "passphrase" if old is not None else "keyring"})
+        profile.change_passphrase(ws.data_dir, keystore, new, old, scrypt_n=scrypt_n)
 
 
 def users(ws: Workspace) -> list[Actor]:

@@ -4,12 +4,15 @@ These are shared by every user of the register (lead times, four-eyes, the
 digest address). Never secrets: passwords live in the keyring. Window
 preferences of one person are not here but in ``megacase.ui.settings``.
 
-Other features declare their own keys with ``declare(Setting(...))``.
+Every key is declared here, in this one module, so that the registry is complete
+as soon as it is imported (``megacase settings show`` lists them all; a test
+refuses a ``declare`` anywhere else). A feature reads its keys from here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from typing import Any, Callable
 
 from sqlalchemy.orm import Session
@@ -65,6 +68,139 @@ DIGEST_ADDRESS = declare(Setting(
     audit_value=False, check=_optional_email))
 DIGEST_LAST_SENT = declare(Setting(
     "digest.last_sent_on", str, "", "Day the last digest was sent (kept by the application)"))
+
+
+# --- mail: how letters leave (services.mail) -------------------------------------------------------------
+SECURITY_MODES = ("none", "starttls", "tls")
+TRANSPORTS = ("smtp-password", "smtp-oauth", "graph")
+
+
+def _security(value: str) -> str:
+    value = value.strip().lower()
+    if value not in SECURITY_MODES:
+        raise InputError(f"Unknown connection security '{value}': use none, starttls or tls.")
+    return value
+
+
+def _host(value: str) -> str:
+    value = value.strip()
+    if not value or len(value) > 253 or any(c.isspace() for c in value):
+        raise InputError("Give the mail server's host name, e.g. smtp.office365.com.")
+    return value
+
+
+def _transport(value: str) -> str:
+    value = value.strip().lower()
+    if value not in TRANSPORTS:
+        raise InputError(f"Unknown mail transport '{value}': use {', '.join(TRANSPORTS)}.")
+    return value
+
+
+def _https_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        raise InputError(f"'{value}' is not an https:// address: Microsoft sign-in and Graph only speak HTTPS.")
+    return value
+
+
+def _tenant(value: str) -> str:
+    value = value.strip()
+    if value and (len(value) > 100 or not all(c.isalnum() or c in "-." for c in value)):
+        raise InputError("Give the Entra tenant as its ID (a GUID) or its domain, e.g. megasecurity.onmicrosoft.com.")
+    return value
+
+
+def _client_id(value: str) -> str:
+    value = value.strip()
+    if value and (len(value) > 100 or not all(c.isalnum() or c == "-" for c in value)):
+        raise InputError("Give the application (client) ID of the app registration: a GUID.")
+    return value
+
+
+SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", "Mail server (SMTP) host", check=_host))
+SMTP_PORT = declare(Setting("smtp.port", int, 587, "Mail server port", 1, 65535))
+SMTP_SECURITY = declare(Setting("smtp.security", str, "starttls", "Connection security: none, starttls or tls",
+                                check=_security))
+SMTP_USER = declare(Setting("smtp.user", str, "", "User name on the mail server (empty: no login)",
+                            check=lambda v: v.strip()))
+SMTP_SENDER = declare(Setting("smtp.sender", str, "", "Sender address of letters", check=_optional_email))
+MAIL_TRANSPORT = declare(Setting("mail.transport", str, "smtp-password",
+                                 "How letters leave: smtp-password, smtp-oauth (Office 365) or graph",
+                                 check=_transport))
+MAIL_TENANT = declare(Setting("mail.tenant", str, "", "Office 365: Entra tenant (ID or domain)", check=_tenant))
+MAIL_CLIENT_ID = declare(Setting("mail.client_id", str, "", "Office 365: application (client) ID of the app "
+                                 "registration", check=_client_id))
+# Other Microsoft clouds (national clouds) have their own sign-in and Graph hosts.
+MAIL_AUTHORITY_HOST = declare(Setting("mail.authority_host", str, "https://login.microsoftonline.com",
+                                      "Office 365: sign-in host", check=_https_url))
+MAIL_GRAPH_URL = declare(Setting("mail.graph_url", str, "https://graph.microsoft.com/v1.0",
+                                 "Office 365: Microsoft Graph address", check=_https_url))
+PRIVACY_CONTACT = declare(Setting("letters.privacy_contact", str, "info@megasecurity.eu",
+                                  "Privacy contact address printed in letters", check=normalise_email))
+SIGNATORY = declare(Setting("letters.signatory", str, "",
+                            "Name that signs letters (empty: the acting user's name)", check=lambda v: v.strip()))
+
+
+
+# --- the privacy mailbox (services.mail.mailbox) ----------------------------------------------------------
+MAILBOX_KINDS = ("imap", "graph")
+
+
+def _mailbox_kind(value: str) -> str:
+    value = value.strip().lower()
+    if value and value not in MAILBOX_KINDS:
+        raise InputError(f"Unknown mailbox kind '{value}': use imap or graph.")
+    return value
+
+
+def _mailbox_auth(value: str) -> str:
+    value = value.strip().lower()
+    if value not in ("password", "oauth"):
+        raise InputError(f"Unknown mailbox login '{value}': use password or oauth.")
+    return value
+
+
+def _folder(value: str) -> str:
+    value = value.strip()
+    if not value or len(value) > 120 or any(c in value for c in '\r\n"'):
+        raise InputError("Give the mailbox folder to read, e.g. INBOX.")
+    return value
+
+
+MAILBOX_KIND = declare(Setting("mailbox.kind", str, "", "Privacy mailbox: imap or graph (empty: none)",
+                               check=_mailbox_kind))
+MAILBOX_HOST = declare(Setting("mailbox.host", str, "outlook.office365.com", "Privacy mailbox: IMAP server",
+                               check=_host))
+MAILBOX_PORT = declare(Setting("mailbox.port", int, 993, "Privacy mailbox: IMAP port", 1, 65535))
+MAILBOX_SECURITY = declare(Setting("mailbox.security", str, "tls", "Privacy mailbox: none, starttls or tls",
+                                   check=_security))
+MAILBOX_USER = declare(Setting("mailbox.user", str, "", "Privacy mailbox: user (the mailbox address)",
+                               check=lambda v: v.strip()))
+MAILBOX_FOLDER = declare(Setting("mailbox.folder", str, "INBOX", "Privacy mailbox: folder to read", check=_folder))
+MAILBOX_AUTH = declare(Setting("mailbox.auth", str, "password", "Privacy mailbox: IMAP login with a password or "
+                               "an Office 365 token (oauth)", check=_mailbox_auth))
+def _since(value: str) -> str:
+    value = value.strip()
+    if value:
+        from datetime import date
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise InputError(f"'{value}' is not a date in YYYY-MM-DD form.") from None
+    return value
+
+
+MAILBOX_SINCE = declare(Setting("mailbox.since", str, "", "Privacy mailbox: ignore messages received before this "
+                                "day (YYYY-MM-DD; empty: read them all)", check=_since))
+MAILBOX_POLL_MINUTES = declare(Setting("mailbox.poll_minutes", int, 5, "While the window is open, fetch the "
+                                       "privacy mailbox every so many minutes", 1, 24 * 60))
+
+
+
+CASE_YEARS = declare(Setting(
+    "retention.case_years", int, 5,
+    "Years after closure before a case is reduced to its anonymous skeleton", 1, 30))
 
 
 def _spec(key: str) -> Setting:
@@ -144,7 +280,7 @@ def set_value(ws: Workspace, key: str, raw: Any) -> Any:
     """One user action: change one setting (roles checked), with its audit event."""
     spec = _spec(key)
     if spec.manager_only:
-        roles.require_manager(ws, f"Changing '{spec.label}'")
+        roles.require(ws, roles.MANAGER_SETTINGS, f"Changing '{spec.label}'")
     else:
         roles.require_identified(ws)
     with ws.transaction() as session:

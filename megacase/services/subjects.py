@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.requests import Language
 from megacase.domain.validation import normalise_email, require_text
-from megacase.errors import InputError, NotFound
+from megacase.errors import InputError
 from megacase.services import audit, roles
 from megacase.services.records import SubjectInfo
 from megacase.services.workspace import Workspace
@@ -51,14 +51,6 @@ def find_subjects(ws: Workspace, text: str, limit: int = 20) -> list[SubjectInfo
             )).order_by(Subject.name).limit(limit)
         ).scalars()
         return [subject_info(s) for s in rows]
-
-
-def get_subject(ws: Workspace, subject_id: int) -> SubjectInfo:
-    with ws.reading() as session:
-        s = session.get(Subject, subject_id)
-        if s is None:
-            raise NotFound(f"No subject with id {subject_id}.")
-        return subject_info(s)
 
 
 def create_subject_in(session: Session, ws: Workspace, new: NewSubject) -> Subject:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
@@ -19,11 +20,7 @@ TZ = ZoneInfo(BRUSSELS)
 @dataclass(frozen=True)
 class Actor:
     name: str
-    role: str = "officer"   # officer | manager
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == "manager"
+    role: str = "officer"   # officer | manager | viewer
 
 
 def system_clock() -> datetime:
@@ -33,10 +30,14 @@ def system_clock() -> datetime:
 class Workspace:
     """Chosen once at start and passed to every service."""
 
-    def __init__(self, engine: Engine, actor: Actor, clock: Callable[[], datetime] = system_clock):
+    def __init__(self, engine: Engine, actor: Actor, clock: Callable[[], datetime] = system_clock,
+                 transport_factory: Callable[[Workspace], object] | None = None, data_dir: Path | None = None):
         self.engine = engine
         self.actor = actor
         self.clock = clock
+        # The mail transport chosen at start (megacase.app.build_transport); None: SMTP from the settings.
+        self.transport_factory = transport_factory
+        self.data_dir = data_dir        # the profile folder (its recovery file), when opened from one
 
     def now(self) -> datetime:
         """Aware UTC now."""
@@ -51,7 +52,7 @@ class Workspace:
         return self.now().astimezone(TZ).date()
 
     def as_actor(self, actor: Actor) -> Workspace:
-        return Workspace(self.engine, actor, self.clock)
+        return Workspace(self.engine, actor, self.clock, self.transport_factory, self.data_dir)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

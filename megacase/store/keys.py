@@ -150,7 +150,10 @@ def recovery_path(data_dir: Path) -> Path:
 def write_recovery(data_dir: Path, rec: RecoveryFile) -> None:
     path = recovery_path(data_dir)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(rec.to_json(), "utf-8")
+    with open(tmp, "w", encoding="utf-8") as f:     # written whole and flushed, then swapped in at once
+        f.write(rec.to_json())
+        f.flush()
+        os.fsync(f.fileno())
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
 

@@ -149,8 +149,6 @@ class Letter(Base):
     override_reason: Mapped[str | None] = mapped_column(Text)    # set when not sent to the known address
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(80))
-    approved_by: Mapped[str | None] = mapped_column(String(80))
-    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     message_id: Mapped[str | None] = mapped_column(String(250), unique=True)
     server_reply: Mapped[str | None] = mapped_column(Text)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from megacase.errors import NoProfile, ProfileExists
+from megacase.errors import NeedPassphrase, NoProfile, ProfileExists
 from megacase.store import db, keys
 
 
@@ -46,9 +46,27 @@ def open_(data_dir: Path, keystore: keys.KeyStore, passphrase: str | None = None
     return db.open_database(db_path(data_dir), key)
 
 
-def change_passphrase(data_dir: Path, keystore: keys.KeyStore, old: str, new: str,
+def change_passphrase(data_dir: Path, keystore: keys.KeyStore, new: str, old: str | None = None,
                       scrypt_n: int | None = None) -> None:
+    """Wrap the register's key under a new recovery passphrase; ``recovery.json`` is replaced atomically.
+
+    Proof of the key: the current passphrase (``old``), or, without it, the keyring's key. Either way
+    the key must open the database before anything is written, so a stale keyring entry can never
+    leave a recovery file that opens nothing. On any failure the old file stays as it was.
+    """
     keys.check_passphrase_strength(new)
+    data_dir = Path(data_dir)
     rec = keys.RecoveryFile.load(keys.recovery_path(data_dir))
-    key = rec.unwrap(old)
+    if old is not None:
+        key = rec.unwrap(old)
+    else:
+        key = keystore.get(rec.key_id)
+        if key is None:
+            raise NeedPassphrase("This computer's keyring does not hold the register's key: give the current "
+                                 "recovery passphrase.")
+    engine = db.make_engine(db_path(data_dir), key)
+    try:
+        db.check_key(engine, db_path(data_dir))
+    finally:
+        engine.dispose()
     keys.write_recovery(data_dir, keys.RecoveryFile.wrap(key, new, rec.key_id, n=scrypt_n))

@@ -12,9 +12,6 @@ import secrets
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-SHREDDED = "[erased]"
-
-
 def new_subject_key() -> bytes:
     return secrets.token_bytes(32)
 

@@ -11,11 +11,10 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
+from megacase import app as composition
 from megacase import i18n
 from megacase.config import APP_AUTHOR, APP_NAME, resolve_data_dir
-from megacase.errors import NeedPassphrase
-from megacase.services.session import create_profile, default_actor, open_profile
-from megacase.store import profile
+from megacase.services.workspace import system_clock
 from megacase.store.keys import KeyStore
 
 log = logging.getLogger(__name__)
@@ -48,20 +47,17 @@ def install_exception_hook(show: Callable[[str], None] | None = None):
     return hook
 
 
-def unlock_interactively(data_dir, keystore: KeyStore, actor):
-    """A Workspace, or None when the officer cancels."""
+def unlock_interactively(data_dir, keystore: KeyStore, actor, clock=system_clock):
+    """A Workspace, or None when the officer cancels (the unlock itself is ``megacase.app.unlock``)."""
     from megacase.ui.dialogs.unlock import FirstRunDialog, UnlockDialog
-    env_pass = os.environ.get("MEGACASE_PASSPHRASE")
-    if not profile.exists(data_dir):
-        dialog = FirstRunDialog(data_dir, lambda p: create_profile(data_dir, p, keystore, actor))
+    if not composition.profile_exists(data_dir):
+        dialog = FirstRunDialog(data_dir, lambda p: composition.create(data_dir, p, keystore, actor, clock))
         return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
-    try:
-        return open_profile(data_dir, keystore, None, actor)
-    except NeedPassphrase:
-        if env_pass:
-            return open_profile(data_dir, keystore, env_pass, actor)
-    dialog = UnlockDialog(data_dir, lambda p: open_profile(data_dir, keystore, p, actor))
-    return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def ask(try_passphrase):
+        dialog = UnlockDialog(data_dir, try_passphrase)
+        return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return composition.unlock(data_dir, keystore, actor, ask, clock)
 
 
 def install_language(app: QApplication, language: str) -> None:
@@ -93,8 +89,8 @@ def run_gui(args) -> int:
     configure_file_logging()
     install_exception_hook()
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    actor = default_actor() if not getattr(args, "user", None) else default_actor().__class__(args.user)
-    ws = unlock_interactively(data_dir, KeyStore(), actor)
+    actor = composition.acting_user(getattr(args, "user", None))
+    ws = unlock_interactively(data_dir, KeyStore(), actor, getattr(args, "clock", None) or system_clock)
     if ws is None:
         return 0
     from megacase.ui.dialogs.sign_in import sign_in_interactively

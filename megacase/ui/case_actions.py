@@ -6,7 +6,7 @@ other flags the services set); this controller never decides it from the state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import Callable, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -15,17 +15,28 @@ from megacase.domain.requests import Action
 from megacase.errors import MegaCaseError
 from megacase.services import cases, checklist, subjects
 from megacase.services.records import CaseDetail
-from megacase.services.workspace import TZ
+from megacase.services.workspace import TZ, Workspace
 from megacase.ui.dialogs.case_actions import DecideDialog, ExtendDialog, NoteDialog, ReopenDialog
 from megacase.ui.dialogs.identity import AskSubjectDialog, IdentityCheckDialog, RecordAnswerDialog
 from megacase.ui.dialogs.intake import IntakeDialog, IntakeServices
 
-if TYPE_CHECKING:
-    from megacase.ui.main_window import MainWindow
+class CaseWindow(Protocol):
+    """What the actions need of the window that holds them (the main window; a stand-in in tests).
+
+    Stated here so that this module does not import ``main_window``, which imports it.
+    """
+
+    ws: Workspace
+    prompter: object
+
+    def current_detail(self) -> CaseDetail | None: ...
+    def load_case_now(self, reference: str) -> CaseDetail: ...
+    def refresh(self) -> None: ...
+    def show_changed_case(self, detail: CaseDetail, message: str = "", select: bool = False) -> None: ...
 
 
 class CaseActions(QObject):
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: CaseWindow):
         super().__init__(window)
         self.w = window
         self.new_case = self._action("new_case", "&New case…", "Ctrl+N", self.open_intake,

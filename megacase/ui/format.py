@@ -7,9 +7,7 @@ from datetime import date, datetime
 from html import escape
 
 from megacase.i18n import N_
-from megacase.services.records import CaseDetail, CaseSummary
-
-DUE_SOON_DAYS = 7
+from megacase.services.records import CaseDetail
 
 ROLE_LABELS = {"officer": N_("officer"), "manager": N_("manager")}
 
@@ -31,19 +29,6 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def urgency(c: CaseSummary) -> str:
-    """overdue | due_soon | suspended | normal | done: the only meanings colour carries."""
-    if c.state.value in ("decided", "closed"):
-        return "done"
-    if c.overdue:
-        return "overdue"
-    if c.suspended:
-        return "suspended"
-    if c.days_left <= DUE_SOON_DAYS:
-        return "due_soon"
-    return "normal"
-
-
 @dataclass(frozen=True)
 class BannerText:
     level: str        # overdue | due_soon | suspended | normal | done
@@ -54,7 +39,7 @@ class BannerText:
 def deadline_banner(d: CaseDetail, today: date) -> BannerText:
     """The deadline banner of a case: due date, days left, suspension, extension."""
     s, dl = d.summary, d.deadline
-    level = urgency(s)
+    level = s.urgency           # decided once, in domain.case_status
     lines: list[str] = []
     if level == "done":
         when = d.closed_at if s.state.value == "closed" else d.decided_at

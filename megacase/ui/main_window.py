@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QMenu, QScrollArea, 
 from megacase.errors import MegaCaseError
 from megacase import i18n
 from megacase.i18n import N_, _, format_number
-from megacase.services import queries
+from megacase.services import queries, roles
 from megacase.services.records import CaseDetail, CaseSummary
 from megacase.services.workspace import Workspace
 from megacase.ui.case_actions import CaseActions
@@ -108,15 +108,15 @@ class MainWindow(QMainWindow):
         self._toolbar_spacer = self.toolbar.addWidget(spacer)
         self.toolbar.addAction(self.refresh_action)
         quit_ = self._make("quit", _("&Quit"), QKeySequence.StandardKey.Quit, self.close, _("Close MegaCase"))
-        self.add_action(ca.new_case, "file", toolbar="new")
+        self.add_action(ca.new_case, "file", toolbar="new", needs=roles.WORK_CASES)
         self.add_action(self.refresh_action, "file")
         self._file_tail = self.menus["file"].addSeparator()   # features' file actions go above it
         self.menus["file"].addAction(quit_)
 
         for action in ca.workflow:
-            self.add_action(action, "case", toolbar="workflow")
+            self.add_action(action, "case", toolbar="workflow", needs=roles.WORK_CASES)
         self.menus["case"].addSeparator()
-        self.add_action(ca.note, "case", toolbar="notes")
+        self.add_action(ca.note, "case", toolbar="notes", needs=roles.WORK_CASES)
 
         view = self.menus["view"]
         self.find_action = self._make("find", _("&Find"), QKeySequence.StandardKey.Find, self.focus_search,
@@ -160,9 +160,18 @@ class MainWindow(QMainWindow):
         self.addAction(action)          # shortcuts work even when the menu bar is hidden
         return action
 
-    def add_action(self, action: QAction, menu: str = "case", toolbar: str | None = None) -> QAction:
+    def add_action(self, action: QAction, menu: str = "case", toolbar: str | None = None,
+                   needs: str = roles.READ) -> QAction:
         """Put a feature's action in a menu ("file", "case", "view", "tools", "help") and, when ``toolbar``
-        names a group, in that group of the toolbar (groups are separated, in the order first used)."""
+        names a group, in that group of the toolbar (groups are separated, in the order first used).
+
+        ``needs`` is the capability the action needs (``services.roles``): without it the action is
+        hidden and stays disabled, its shortcut dead, whatever the feature enables later."""
+        action.setProperty("capability", needs)
+        if not roles.can(self.ws, needs):
+            action.setVisible(False)
+            action.setEnabled(False)
+            action.changed.connect(lambda a=action: a.setEnabled(False) if a.isEnabled() else None)
         if menu == "file" and hasattr(self, "_file_tail"):
             self.menus["file"].insertAction(self._file_tail, action)
         else:
@@ -177,7 +186,18 @@ class MainWindow(QMainWindow):
                 self.toolbar.insertAction(self._toolbar_spacer, end)
                 self._toolbar_groups[toolbar] = end
             self.toolbar.insertAction(end, action)
+            self._tidy_toolbar()
         return action
+
+    def _tidy_toolbar(self) -> None:
+        """A toolbar group whose actions are all hidden keeps no separator."""
+        group_has_visible = False
+        for action in self.toolbar.actions():
+            if action.isSeparator():
+                action.setVisible(group_has_visible)
+                group_has_visible = False
+            elif action.isVisible():
+                group_has_visible = True
 
     def add_view(self, key: str, title: str, widget: QWidget, shortcut: str | None = None) -> QAction:
         """A whole-window view (the cases, a dashboard, the outbox…), chosen in the View menu.

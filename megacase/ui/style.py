@@ -1,6 +1,6 @@
 """One quiet, consistent look: neutral surfaces, colour only where it means something.
 
-Red: overdue. Amber: due within seven days, a likely duplicate. Blue: the clock is
+Red: overdue. Amber: due soon (domain.case_status), a likely duplicate. Blue: the clock is
 suspended. Everything else is grey on white.
 """
 

@@ -51,7 +51,8 @@ def test_dashboard_counts_match_the_case_list(demo_ws):
     assert set(board.count("open").references) == {c.reference for c in listed if c.is_open}
     assert all(by_ref[r].suspended for r in board.count("suspended").references)
     assert board.count("suspended").count > 0 and board.count("extended").count > 0
-    assert all(by_ref[r].days_left <= 7 and not by_ref[r].overdue for r in board.count("due_7").references)
+    assert set(board.count("due_soon").references) == {c.reference for c in listed if c.due_soon}
+    assert all(by_ref[r].working_days_left <= 5 and not by_ref[r].overdue for r in board.count("due_soon").references)
     assert [c.reference for c in board.cases("overdue")] == list(board.count("overdue").references)
     access = board.count("type:access")
     assert set(access.references) == {c.reference for c in listed if c.is_open and "access" in

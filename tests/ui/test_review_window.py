@@ -135,7 +135,7 @@ def test_dashboard_counts_open_their_lists(qtbot, make_window, ws, register):
     wait_idle(qtbot, w)
     assert board.tiles["overdue"].count == 1
     assert board.shown_references() == [late]
-    board.tiles["due_7"].click()
+    board.tiles["due_soon"].click()
     assert board.shown_references() == [soon]
     board.tiles["type:access"].click()
     assert sorted(board.shown_references()) == sorted([late, soon, refused])

@@ -15,93 +15,33 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import keyring
 import keyring.errors
 
-from megacase.domain.validation import normalise_email
 from megacase.errors import InputError
 from megacase.services import roles, settings
-from megacase.services.settings import Setting, declare
 from megacase.services.workspace import Workspace
 
 KEYRING_SERVICE = "MegaCase SMTP"
 PASSWORD_ENV = "MEGACASE_SMTP_PASSWORD"
-SECURITY_MODES = ("none", "starttls", "tls")
-TRANSPORTS = ("smtp-password", "smtp-oauth", "graph")
+SECURITY_MODES, TRANSPORTS = settings.SECURITY_MODES, settings.TRANSPORTS
 DEFAULT_TIMEOUT = 30.0
 
 
-def _security(value: str) -> str:
-    value = value.strip().lower()
-    if value not in SECURITY_MODES:
-        raise InputError(f"Unknown connection security '{value}': use none, starttls or tls.")
-    return value
-
-
-def _host(value: str) -> str:
-    value = value.strip()
-    if not value or len(value) > 253 or any(c.isspace() for c in value):
-        raise InputError("Give the mail server's host name, e.g. smtp.office365.com.")
-    return value
-
-
-def _optional_email(value: str) -> str:
-    return normalise_email(value) if value.strip() else ""
-
-
-def _transport(value: str) -> str:
-    value = value.strip().lower()
-    if value not in TRANSPORTS:
-        raise InputError(f"Unknown mail transport '{value}': use {', '.join(TRANSPORTS)}.")
-    return value
-
-
-def _https_url(value: str) -> str:
-    value = value.strip().rstrip("/")
-    parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname:
-        raise InputError(f"'{value}' is not an https:// address: Microsoft sign-in and Graph only speak HTTPS.")
-    return value
-
-
-def _tenant(value: str) -> str:
-    value = value.strip()
-    if value and (len(value) > 100 or not all(c.isalnum() or c in "-." for c in value)):
-        raise InputError("Give the Entra tenant as its ID (a GUID) or its domain, e.g. megasecurity.onmicrosoft.com.")
-    return value
-
-
-def _client_id(value: str) -> str:
-    value = value.strip()
-    if value and (len(value) > 100 or not all(c.isalnum() or c == "-" for c in value)):
-        raise InputError("Give the application (client) ID of the app registration: a GUID.")
-    return value
-
-
-SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", "Mail server (SMTP) host", check=_host))
-SMTP_PORT = declare(Setting("smtp.port", int, 587, "Mail server port", 1, 65535))
-SMTP_SECURITY = declare(Setting("smtp.security", str, "starttls", "Connection security: none, starttls or tls",
-                                check=_security))
-SMTP_USER = declare(Setting("smtp.user", str, "", "User name on the mail server (empty: no login)",
-                            check=lambda v: v.strip()))
-SMTP_SENDER = declare(Setting("smtp.sender", str, "", "Sender address of letters", check=_optional_email))
-MAIL_TRANSPORT = declare(Setting("mail.transport", str, "smtp-password",
-                                 "How letters leave: smtp-password, smtp-oauth (Office 365) or graph",
-                                 check=_transport))
-MAIL_TENANT = declare(Setting("mail.tenant", str, "", "Office 365: Entra tenant (ID or domain)", check=_tenant))
-MAIL_CLIENT_ID = declare(Setting("mail.client_id", str, "", "Office 365: application (client) ID of the app "
-                                 "registration", check=_client_id))
-# Other Microsoft clouds (national clouds) have their own sign-in and Graph hosts.
-MAIL_AUTHORITY_HOST = declare(Setting("mail.authority_host", str, "https://login.microsoftonline.com",
-                                      "Office 365: sign-in host", check=_https_url))
-MAIL_GRAPH_URL = declare(Setting("mail.graph_url", str, "https://graph.microsoft.com/v1.0",
-                                 "Office 365: Microsoft Graph address", check=_https_url))
-PRIVACY_CONTACT = declare(Setting("letters.privacy_contact", str, "info@megasecurity.eu",
-                                  "Privacy contact address printed in letters", check=normalise_email))
-SIGNATORY = declare(Setting("letters.signatory", str, "",
-                            "Name that signs letters (empty: the acting user's name)", check=lambda v: v.strip()))
+# Declared with every other register setting in services.settings (one registry, complete at import).
+SMTP_HOST = settings.SMTP_HOST
+SMTP_PORT = settings.SMTP_PORT
+SMTP_SECURITY = settings.SMTP_SECURITY
+SMTP_USER = settings.SMTP_USER
+SMTP_SENDER = settings.SMTP_SENDER
+MAIL_TRANSPORT = settings.MAIL_TRANSPORT
+MAIL_TENANT = settings.MAIL_TENANT
+MAIL_CLIENT_ID = settings.MAIL_CLIENT_ID
+MAIL_AUTHORITY_HOST = settings.MAIL_AUTHORITY_HOST
+MAIL_GRAPH_URL = settings.MAIL_GRAPH_URL
+PRIVACY_CONTACT = settings.PRIVACY_CONTACT
+SIGNATORY = settings.SIGNATORY
 
 
 @dataclass(frozen=True)
@@ -203,57 +143,16 @@ def password_for(smtp: MailSettings) -> str | None:
 
 MAILBOX_KEYRING_SERVICE = "MegaCase mailbox"
 MAILBOX_PASSWORD_ENV = "MEGACASE_MAILBOX_PASSWORD"
-MAILBOX_KINDS = ("imap", "graph")
-
-
-def _mailbox_kind(value: str) -> str:
-    value = value.strip().lower()
-    if value and value not in MAILBOX_KINDS:
-        raise InputError(f"Unknown mailbox kind '{value}': use imap or graph.")
-    return value
-
-
-def _mailbox_auth(value: str) -> str:
-    value = value.strip().lower()
-    if value not in ("password", "oauth"):
-        raise InputError(f"Unknown mailbox login '{value}': use password or oauth.")
-    return value
-
-
-def _folder(value: str) -> str:
-    value = value.strip()
-    if not value or len(value) > 120 or any(c in value for c in '\r\n"'):
-        raise InputError("Give the mailbox folder to read, e.g. INBOX.")
-    return value
-
-
-MAILBOX_KIND = declare(Setting("mailbox.kind", str, "", "Privacy mailbox: imap or graph (empty: none)",
-                               check=_mailbox_kind))
-MAILBOX_HOST = declare(Setting("mailbox.host", str, "outlook.office365.com", "Privacy mailbox: IMAP server",
-                               check=_host))
-MAILBOX_PORT = declare(Setting("mailbox.port", int, 993, "Privacy mailbox: IMAP port", 1, 65535))
-MAILBOX_SECURITY = declare(Setting("mailbox.security", str, "tls", "Privacy mailbox: none, starttls or tls",
-                                   check=_security))
-MAILBOX_USER = declare(Setting("mailbox.user", str, "", "Privacy mailbox: user (the mailbox address)",
-                               check=lambda v: v.strip()))
-MAILBOX_FOLDER = declare(Setting("mailbox.folder", str, "INBOX", "Privacy mailbox: folder to read", check=_folder))
-MAILBOX_AUTH = declare(Setting("mailbox.auth", str, "password", "Privacy mailbox: IMAP login with a password or "
-                               "an Office 365 token (oauth)", check=_mailbox_auth))
-def _since(value: str) -> str:
-    value = value.strip()
-    if value:
-        from datetime import date
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            raise InputError(f"'{value}' is not a date in YYYY-MM-DD form.") from None
-    return value
-
-
-MAILBOX_SINCE = declare(Setting("mailbox.since", str, "", "Privacy mailbox: ignore messages received before this "
-                                "day (YYYY-MM-DD; empty: read them all)", check=_since))
-MAILBOX_POLL_MINUTES = declare(Setting("mailbox.poll_minutes", int, 5, "While the window is open, fetch the "
-                                       "privacy mailbox every so many minutes", 1, 24 * 60))
+MAILBOX_KINDS = settings.MAILBOX_KINDS
+MAILBOX_KIND = settings.MAILBOX_KIND
+MAILBOX_HOST = settings.MAILBOX_HOST
+MAILBOX_PORT = settings.MAILBOX_PORT
+MAILBOX_SECURITY = settings.MAILBOX_SECURITY
+MAILBOX_USER = settings.MAILBOX_USER
+MAILBOX_FOLDER = settings.MAILBOX_FOLDER
+MAILBOX_AUTH = settings.MAILBOX_AUTH
+MAILBOX_SINCE = settings.MAILBOX_SINCE
+MAILBOX_POLL_MINUTES = settings.MAILBOX_POLL_MINUTES
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,9 @@ from megacase.services.outbox import BOUNCED, OutgoingFile
 from megacase.services.subjects import NewSubject
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Case, IdentityStep, InboxItem, Letter, Note, Subject
-from megacase.store.subject_crypto import SHREDDED, new_subject_key, open_sealed, seal
+from megacase.store.subject_crypto import new_subject_key, open_sealed, seal
+
+ERASED = "[erased]"      # what stands where a message sealed under an erased subject's key was
 
 REQUEST, REPLY, ANSWER, BOUNCE, UNREADABLE = "request", "reply", "answer", "bounce", "unreadable"
 NEW, OPENED, LINKED, THREADED, DISMISSED = "new", "opened", "linked", "threaded", "dismissed"
@@ -321,7 +323,7 @@ def _entry(session: Session, item: InboxItem) -> InboxEntry:
         message_id = str(BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)["Message-ID"] or "") \
             or None
     case = session.get(Case, item.case_id) if item.case_id else None
-    erased = SHREDDED.encode() if key is None else b""
+    erased = ERASED.encode() if key is None else b""
     return InboxEntry(item.id, item.kind, item.status,
                       (open_sealed(key, item.sender_enc, "inbox:sender") or erased).decode(),
                       (open_sealed(key, item.subject_enc, "inbox:subject") or erased).decode(), message_id,
@@ -351,7 +353,7 @@ def message_text(ws: Workspace, item_id: int) -> str:
         raw = open_sealed(_key(session, item), item.raw_enc, "inbox:raw")
         when = to_aware(item)
     if raw is None:
-        return SHREDDED
+        return ERASED
     try:
         parsed = parse_eml(raw, when)
     except InputError as exc:

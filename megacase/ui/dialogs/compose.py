@@ -32,7 +32,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 class ComposeResult:
     queued: QueuedLetter | None   # None: recorded as posted (the officer prints and posts it)
     pdf_password: str | None      # shown once to the officer, never stored
-    posted_letter_id: int | None = None
 
 
 class ComposeDialog(ServiceDialog):
@@ -335,9 +334,9 @@ class ComposeDialog(ServiceDialog):
             if self.access_copy.isChecked() or self.portability.isChecked() or self._files:
                 raise InputError("A posted letter carries no e-mail attachments: untick them, then print the "
                                  "copies and post them with the letter.")
-            letter_id = letters.post_letter(self.ws, self.info.reference, tid, override, options=self.options(),
-                                            subject_line=self.subject_line.text(), body=self.body.toPlainText())
-            return ComposeResult(None, None, letter_id)
+            letters.post_letter(self.ws, self.info.reference, tid, override, options=self.options(),
+                                subject_line=self.subject_line.text(), body=self.body.toPlainText())
+            return ComposeResult(None, None)
         files, password = self._attachments()
         queued = letters.queue_letter(self.ws, self.info.reference, tid, options=self.options(),
                                       subject_line=self.subject_line.text(), body=self.body.toPlainText(),

@@ -71,3 +71,34 @@ class FirstRunDialog(ServiceDialog):
         if self.passphrase.text() != self.repeat.text():
             raise InputError("The two passphrases differ.")
         return self._create(self.passphrase.text())
+
+
+class ChangePassphraseDialog(ServiceDialog):
+    """Tools > Change recovery passphrase: the new one twice; the current one unless the keyring holds the key."""
+
+    ok_text = "Change passphrase"
+
+    def __init__(self, data_dir: Path, change: Callable[[str, str | None], object], parent=None):
+        super().__init__(
+            "Change the recovery passphrase",
+            "The recovery passphrase opens the register when this computer's keyring has lost its key. "
+            "Choose a new one (at least 10 characters) and keep it somewhere safe: the old one stops "
+            "working at once.", parent)
+        self._change = change
+        where = muted(f"Register: {data_dir}")
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.insertWidget(1, where)
+        self.current = secret_field("currentPassphrase")
+        self.current.setPlaceholderText("not needed if the keyring holds the key")
+        self.passphrase = secret_field("newPassphrase")
+        self.repeat = secret_field("repeatPassphrase")
+        self.form.addRow("Current passphrase", self.current)
+        self.form.addRow("New passphrase", self.passphrase)
+        self.form.addRow("Repeat", self.repeat)
+        self.finish_layout()
+        self.passphrase.setFocus()
+
+    def submit(self):
+        if self.passphrase.text() != self.repeat.text():
+            raise InputError("The two new passphrases differ.")
+        return self._change(self.passphrase.text(), self.current.text() or None)

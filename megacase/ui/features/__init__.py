@@ -4,9 +4,10 @@ Each module here defines ``install(window)``; the window calls them in name orde
 when it is built. Use the window's extension points rather than editing
 ``main_window.py``:
 
-- ``window.add_action(action, menu="case"|"file"|"view"|"tools"|"help", toolbar="group")``:
+- ``window.add_action(action, menu="case"|"file"|"view"|"tools"|"help", toolbar="group", needs=capability)``:
   a menu entry (and a toolbar button in a named group); give it a shortcut and an
-  objectName. Enable case actions from ``window.case_shown`` (a CaseDetail or None),
+  objectName. ``needs`` is the capability of ``services.roles`` the action needs (default:
+  reading): a role without it never sees the action. Enable case actions from ``window.case_shown`` (a CaseDetail or None),
   using flags the services put in CaseDetail, never the state directly.
 - ``window.add_view(key, title, widget, shortcut)``: a whole-window view beside the cases.
 - ``window.detail.add_page(key, widget, title)``: a tab of the case detail; ``widget`` has

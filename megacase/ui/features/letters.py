@@ -71,10 +71,10 @@ class LettersFeature:
                                       "Edit the letter templates (versions kept; reset to the shipped text)")
         self.mail = self._action("mailSettings", "&Mail…", None, self.mail_settings,
                                  "How letters leave (Office 365 sign-in, Graph or SMTP), with a test message")
-        window.add_action(self.import_eml, "file", toolbar="new")
-        window.add_action(self.compose, "case", toolbar="letters")
-        window.add_action(self.templates, "tools")
-        window.add_action(self.mail, "tools")
+        window.add_action(self.import_eml, "file", toolbar="new", needs=roles.WORK_CASES)
+        window.add_action(self.compose, "case", toolbar="letters", needs=roles.WORK_CASES)
+        window.add_action(self.templates, "tools", needs=roles.WORK_CASES)
+        window.add_action(self.mail, "tools", needs=roles.ADMINISTER)
         self.compose.setEnabled(False)
         window.case_shown.connect(self._case_shown)
         try:
@@ -89,7 +89,7 @@ class LettersFeature:
         self.view.open_case_requested.connect(self._open_case)
         # A manager or viewer sees the outbox but cannot send; the services refuse it too.
         for button in (self.view.send_now, self.view.arrived, self.view.not_arrived):
-            button.setVisible(roles.capabilities(window.ws).works_cases)
+            button.setVisible(roles.can(window.ws, roles.WORK_CASES))
         self.view_action = window.add_view("outbox", "&Outbox", self.view, "Ctrl+Shift+B")
         self.view_action.triggered.connect(lambda _c=False: self.refresh_outbox())
         window.cases_loaded.connect(lambda _rows: self.refresh_outbox())

@@ -41,15 +41,13 @@ class PrivacyFeature:
                                              "weighing (Art. 21(3))")
         window.menus["case"].addSeparator()
         for action in (self.erasure, self.restrict, self.lift, self.direct_marketing):
-            window.add_action(action, "case")
+            window.add_action(action, "case", needs=roles.WORK_CASES)
         self.retention = self._action("retention", "&Retention of case records…", None, self.open_retention,
                                       "Reduce old closed cases to skeletons; purge ended invoice terms (dry run first)")
         self.invoices = self._action("invoice_retention", "&Invoices kept after erasure…", None, self.open_invoices,
                                      "The invoice data kept under Art. 17(3)(b) (manager only)")
-        self.invoices.setEnabled(roles.is_manager(window.ws))
-        self.retention.setEnabled(roles.capabilities(window.ws).works_cases)
-        window.add_action(self.retention, "tools")
-        window.add_action(self.invoices, "tools")
+        window.add_action(self.retention, "tools", needs=roles.WORK_CASES)
+        window.add_action(self.invoices, "tools", needs=roles.SEE_KEPT_INVOICES)
 
         self.register = ProcessorRegisterView(window.ws, window.prompter)
         window.add_view("processors", "&Processor register", self.register, "Ctrl+Shift+G")

@@ -4,8 +4,8 @@
 - a reminder banner at the top (and the system tray where there is one), checked at start and periodically;
 - Case > Ask for approval… (an officer; four-eyes) and Case > Comment… (a manager);
 - Tools > Reminders and review… (lead times, four-eyes, digest);
-- the window shows only what the role may do: a manager's or viewer's session hides every action that
-  changes a case or sends (the services refuse them anyway).
+- the window shows only what the role may do: each action names the capability it needs
+  (``window.add_action(..., needs=...)``, from the table in ``services.roles``, which the services enforce).
 """
 
 from __future__ import annotations
@@ -20,12 +20,6 @@ from megacase.ui.dialogs.review_settings import ReviewSettingsDialog
 from megacase.ui.reminders import ReminderBanner, ReminderCenter, system_tray
 from megacase.ui.views.dashboard import DashboardView
 from megacase.ui.views.review import ReviewView
-
-# Actions a reviewer may still use in the Case menu (by objectName); every other one there changes a case.
-REVIEWER_CASE_ACTIONS = {"reviewComment"}
-# Officer actions outside the Case menu (opening cases, editing what letters say).
-OFFICER_ONLY = {"new_case", "importEml", "editTemplates"}
-
 
 class ReviewFeature:
     tray_factory = staticmethod(system_tray)     # tests replace it
@@ -70,60 +64,29 @@ class ReviewFeature:
         self.comment.setShortcut(QKeySequence("Ctrl+Shift+K"))
         self.comment.setStatusTip("A reviewer's comment on this case, kept with its notes")
         self.comment.triggered.connect(self.comment_case)
-        if self.can.works_cases:
-            window.add_action(self.ask_approval, "case")
-        if self.can.comments and not self.can.works_cases:
-            window.add_action(self.comment, "case", toolbar="review")
+        window.add_action(self.ask_approval, "case", needs=roles.WORK_CASES)
+        # The reviewer's comment; an officer writes a note instead (services.approvals accepts both).
+        window.add_action(self.comment, "case", toolbar="review", needs=roles.REVIEW)
         self.settings_action = QAction("Reminders and &review…", window)
         self.settings_action.setObjectName("reviewSettings")
         self.settings_action.setStatusTip("Reminder lead times, four-eyes review and the daily digest")
         self.settings_action.triggered.connect(self.edit_settings)
-        self.settings_action.setEnabled(self.can.comments)
-        window.add_action(self.settings_action, "tools")
+        window.add_action(self.settings_action, "tools", needs=roles.ADMINISTER)
         self.users_action = QAction("&Users…", window)
         self.users_action.setObjectName("users")
         self.users_action.setStatusTip("Who may sign in to this register, as officer or manager")
         self.users_action.triggered.connect(self.edit_users)
-        self.users_action.setEnabled(self.can.comments)
-        window.add_action(self.users_action, "tools")
+        window.add_action(self.users_action, "tools", needs=roles.ADMINISTER)
 
         window.case_shown.connect(self._case_shown)
         window.cases_loaded.connect(self._register_changed)
         self._case_shown(None)
-        if not self.can.works_cases:
-            self.restrict_to_review()
-            QTimer.singleShot(0, self.restrict_to_review)    # also what features installed after this one add
         QTimer.singleShot(0, self.center.check)              # reminders at start
-
-    # --- what the role may do ---------------------------------------------------------------------
-    def restrict_to_review(self) -> None:
-        """Hide every action that changes a case or sends: a manager reviews, a viewer reads."""
-        for action in self.w.menus["case"].actions():
-            if not action.isSeparator() and action.objectName() not in REVIEWER_CASE_ACTIONS:
-                action.setVisible(False)
-                action.setEnabled(False)
-        for action in self.w.actions():
-            if action.objectName() in OFFICER_ONLY:
-                action.setVisible(False)
-                action.setEnabled(False)
-        # a toolbar group left empty keeps no separator
-        group_has_visible = False
-        for action in self.w.toolbar.actions():
-            if action.isSeparator():
-                action.setVisible(group_has_visible)
-                group_has_visible = False
-            elif action.isVisible():
-                group_has_visible = True
-
-    def hidden_actions(self) -> list[str]:
-        return [a.objectName() for a in self.w.actions() if not a.isVisible() and a.objectName()]
 
     # --- following the window ---------------------------------------------------------------------
     def _case_shown(self, detail) -> None:
         self.ask_approval.setEnabled(detail is not None and self.can.works_cases)
         self.comment.setEnabled(detail is not None and self.can.comments)
-        if not self.can.works_cases:
-            self.restrict_to_review()      # the window's own update() has just re-enabled its actions
 
     def _register_changed(self, _rows=None) -> None:
         self.dashboard.mark_dirty()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from megacase.domain.references import reference_sort_key
 from megacase.services.records import CaseSummary
-from megacase.ui.format import DUE_SOON_DAYS, urgency
 from megacase.ui.models.privacy import PROCESSING, processing_flags, processing_icon
 
 COLUMNS = ("Reference", "Subject", "Requests", "State", "Received", "Due", "Days left")
@@ -65,9 +65,9 @@ class CaseTableModel(QAbstractTableModel):
                 and processing_flags(c):    # a restricted or objecting subject is marked wherever it appears
             return processing_icon() if role == Qt.ItemDataRole.DecorationRole else QBrush(PROCESSING)
         if role == Qt.ItemDataRole.ForegroundRole and col in (COL_STATE, COL_DUE, COL_LEFT):
-            colour = COLOURS.get(urgency(c))
+            colour = COLOURS.get(c.urgency)
             return QBrush(colour) if colour else None
-        if role == Qt.ItemDataRole.FontRole and col == COL_LEFT and urgency(c) == "overdue":
+        if role == Qt.ItemDataRole.FontRole and col == COL_LEFT and c.urgency == "overdue":
             f = QFont()
             f.setBold(True)
             return f
@@ -106,7 +106,7 @@ class CaseTableModel(QAbstractTableModel):
 
     @staticmethod
     def _sort_key(c: CaseSummary, col: int):
-        return {COL_REF: c.reference, COL_SUBJECT: c.subject_name.lower(), COL_TYPES: c.types_label,
+        return {COL_REF: reference_sort_key(c.reference), COL_SUBJECT: c.subject_name.lower(), COL_TYPES: c.types_label,
                 COL_STATE: c.state.value, COL_RECEIVED: c.received_at.isoformat(), COL_DUE: c.due.isoformat(),
                 COL_LEFT: c.days_left if c.is_open and c.state.value != "decided" else 10**6}.get(col, "")
 
@@ -126,7 +126,7 @@ class CaseTableModel(QAbstractTableModel):
 class CaseFilterProxy(QSortFilterProxyModel):
     """Quick filter (open, overdue, …), request type and free-text search."""
 
-    QUICK = ("all", "open", "overdue", "due_7", "suspended", "extended", "closed")
+    QUICK = ("all", "open", "overdue", "due_soon", "suspended", "extended", "closed")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -159,12 +159,11 @@ class CaseFilterProxy(QSortFilterProxyModel):
 
 
 def matches(c: CaseSummary, quick: str, rtype: str | None, text: str) -> bool:
-    live = c.state.value in ("received", "awaiting_identity", "in_progress")
     ok = {
         "all": True,
         "open": c.is_open,
         "overdue": c.overdue,
-        "due_7": live and not c.overdue and c.days_left <= DUE_SOON_DAYS,
+        "due_soon": c.due_soon,
         "suspended": c.suspended,
         "extended": c.extended and c.is_open,
         "closed": not c.is_open,

@@ -13,7 +13,7 @@ from megacase.ui.widgets.flow import FlowLayout
 from megacase.ui.models.cases import (COL_DUE, COL_REF, COL_SUBJECT, COLUMNS, CaseFilterProxy, CaseTableModel,
                                       SummaryRole, quick_counts)
 
-QUICK_FILTERS = (("open", N_("Open")), ("overdue", N_("Overdue")), ("due_7", N_("Due ≤ 7 days")),
+QUICK_FILTERS = (("open", N_("Open")), ("overdue", N_("Overdue")), ("due_soon", N_("Due soon")),
                  ("suspended", N_("Suspended")), ("extended", N_("Extended")), ("closed", N_("Closed")),
                  ("all", N_("All")))
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0003_i15_inbox'
-down_revision = '0002'
+down_revision = '0003_i11_drop_letter_approved'
 branch_labels = None
 depends_on = None
 

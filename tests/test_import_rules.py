@@ -1,0 +1,119 @@
+"""Import rules a reader can rely on: no import loops (an import inside a function counts), the command
+line's feature modules never reach back into cli.py, and each services feature uses only the features
+the table below allows (see docs/architecture.md)."""
+
+from __future__ import annotations
+
+from tests.import_graph import cycles, graph
+
+SERVICES = "megacase.services."
+
+# Loops inside services/ that predate the move into feature packages, each hidden by an import inside a
+# function. Allowed to shrink, never to grow; empty this list when the modules move (docs/architecture.md).
+KNOWN_SERVICE_LOOPS = [
+    {"audit_text", "case_file", "case_file_pdf"},
+    {"register_report", "register_report_pdf"},
+    {"attachments", "outbox"},
+]
+
+# The features of services/ (DESIGN.md), and which others each may use. Everything may use the shared
+# core; the core uses only itself and integrity (the audit trail).
+MAY_USE: dict[str, set[str]] = {
+    "integrity": set(),
+    "mail": {"integrity"},
+    "systems": {"integrity"},
+    "privacy": {"integrity", "systems"},
+    "cases": {"integrity", "privacy"},
+    "review": {"integrity", "cases", "mail"},
+    "reports": {"integrity", "cases", "privacy", "review"},
+    "letters": {"integrity", "cases", "mail", "review", "systems", "reports"},   # an access copy is a PDF
+}
+CORE = {"workspace", "records", "roles", "settings", "subject_keys", "case_lookup", "session", "users"}
+OUTSIDE_FEATURES = {"demo", "demo_letters"}     # builds a demo register through every feature: may use all
+
+# Where today's flat modules go (the move into megacase/services/<feature>/ is done by script).
+PLANNED: dict[str, str] = {
+    "audit": "integrity",
+    "mail": "mail",
+    "cases": "cases", "queries": "cases", "subjects": "cases", "checklist": "cases",
+    "letters": "letters", "templates": "letters", "letter_texts": "letters", "outbox": "letters",
+    "recipients": "letters", "attachments": "letters", "eml_import": "letters",
+    "erasure": "privacy", "forgetting": "privacy", "retention": "privacy", "restriction": "privacy",
+    "processors": "privacy", "processor_steps": "privacy", "invoice_retention": "privacy",
+    "reminders": "review", "dashboard": "review", "approvals": "review", "digest": "review", "review": "review",
+    "case_file": "reports", "case_file_pdf": "reports", "case_file_check": "reports", "audit_text": "reports",
+    "register_report": "reports", "register_report_pdf": "reports", "overdue_report": "reports",
+    "pdf_style": "reports", "report_files": "reports",
+}
+# Feature edges the code has today against the table, to be removed (not added to): cases asks review's
+# four-eyes rules (approvals) before a refusal, fee or extension.
+KNOWN_FEATURE_EXCEPTIONS = {("cases", "review")}
+
+
+def _short(name: str) -> str:
+    return name[len(SERVICES):] if name.startswith(SERVICES) else name
+
+
+def test_no_new_import_loop():
+    known = [frozenset(SERVICES + m for m in loop) for loop in KNOWN_SERVICE_LOOPS]
+    new = [sorted(loop) for loop in cycles(graph()) if not any(loop <= k for k in known)]
+    assert new == [], f"import loops (an import inside a function counts too): {new}"
+
+
+def test_the_cycle_finder_sees_a_loop_through_a_function_level_import():
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(edges) == [frozenset({"a", "b", "c"})]
+
+
+def test_commands_and_the_window_do_not_import_their_caller():
+    g = graph()
+    for name, deps in g.items():
+        if name.startswith("megacase.commands"):
+            assert "megacase.cli" not in deps, name
+        if name.startswith(("megacase.services", "megacase.store", "megacase.domain")):
+            assert not {d for d in deps if d.startswith(("megacase.ui", "megacase.cli", "megacase.app",
+                                                         "megacase.commands"))}, name
+
+
+def _feature_of(name: str) -> str | None:
+    """The feature of a services module: its package once moved, else the planned one."""
+    rest = _short(name)
+    if rest == name:
+        return None
+    head = rest.split(".")[0]
+    if head in MAY_USE:                      # megacase/services/<feature>/...
+        return head
+    return PLANNED.get(head)
+
+
+def test_the_feature_table_is_well_formed():
+    assert set(MAY_USE) == {"cases", "letters", "mail", "privacy", "review", "reports", "integrity", "systems"}
+    for feature, allowed in MAY_USE.items():
+        assert allowed <= set(MAY_USE) and feature not in allowed
+    assert set(PLANNED.values()) <= set(MAY_USE) and not (CORE & set(PLANNED))
+    assert cycles(MAY_USE) == []              # features are layered: no two may use each other
+
+
+def test_each_feature_uses_only_what_the_table_allows():
+    problems = []
+    for name, deps in graph().items():
+        if not name.startswith(SERVICES) or _short(name).split(".")[0] in OUTSIDE_FEATURES:
+            continue
+        mine = _feature_of(name)
+        for dep in deps:
+            if not dep.startswith(SERVICES):
+                continue
+            head = _short(dep).split(".")[0]
+            theirs = _feature_of(dep)
+            if head in CORE:
+                continue
+            if mine is None:                  # a core module (or a new one not yet placed)
+                if _short(name).split(".")[0] in CORE and theirs not in (None, "integrity"):
+                    problems.append(f"core {_short(name)} uses {theirs} ({_short(dep)})")
+                continue
+            if theirs is None or theirs == mine or theirs in MAY_USE[mine]:
+                continue
+            if (mine, theirs) in KNOWN_FEATURE_EXCEPTIONS:
+                continue
+            problems.append(f"{mine} ({_short(name)}) uses {theirs} ({_short(dep)})")
+    assert problems == []
