@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from megacase.domain import case_status
 from megacase.domain.deadlines import working_days_between
+from megacase.domain.requests import CaseState
 from megacase.services import audit, roles, settings
 from megacase.services.queries import deadline_of
 from megacase.services.workspace import Workspace
