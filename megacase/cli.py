@@ -149,14 +149,17 @@ def _unlock(args):
         return open_profile(data_dir, KeyStore(), passphrase, _actor(args))
 
 
-def _new_profile(args):
+def _new_profile(args, fill=None):
     from megacase.services.session import create_profile
+    from megacase.store import profile
     from megacase.store.keys import KeyStore
     passphrase = read_passphrase(args, confirm=True)
     if not passphrase:
         raise InputError("Choose a recovery passphrase: --passphrase-file FILE or MEGACASE_PASSPHRASE.")
     data_dir = resolve_data_dir(args.data_dir)
-    return create_profile(data_dir, passphrase, KeyStore(), _actor(args)), data_dir
+    profile.check_folder(data_dir)
+    profile.refuse_existing(data_dir)    # before asking for a passphrase that would not be used
+    return create_profile(data_dir, passphrase, KeyStore(), _actor(args), fill=fill), data_dir
 
 
 def cmd_init(args) -> int:
@@ -168,8 +171,8 @@ def cmd_init(args) -> int:
 
 def cmd_demo(args) -> int:
     from megacase.services import demo
-    ws, data_dir = _new_profile(args)
-    refs = demo.populate(ws, count=args.cases)
+    refs: list[str] = []
+    ws, data_dir = _new_profile(args, fill=lambda staged: refs.extend(demo.populate(staged, count=args.cases)))
     print(f"Created a demo profile with {len(refs)} cases in {data_dir}.")
     print("Sign in as sophie (officer, password 'sophie demo password') or marc (manager, 'marc demo password').")
     return EXIT_OK

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,11 +147,8 @@ def recovery_path(data_dir: Path) -> Path:
 
 
 def write_recovery(data_dir: Path, rec: RecoveryFile) -> None:
-    path = recovery_path(data_dir)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(rec.to_json(), "utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    from megacase.store.private import write_private
+    write_private(recovery_path(data_dir), rec.to_json().encode("utf-8"))
 
 
 def unlock_key(data_dir: Path, keystore: KeyStore, passphrase: str | None = None) -> bytes:
