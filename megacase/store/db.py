@@ -40,7 +40,7 @@ DB_FILE = "megacase.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_SECONDS = 5.0           # how long a writer waits for another one before "the register is busy"
 READ_ONLY = "megacase_read_only"   # execution option: this unit of work only reads (plain BEGIN)
-BUSY_MESSAGE = "the register is busy: another MegaCase is writing; try again"
+BUSY_MESSAGE = "The register is busy: another MegaCase is writing; try again."
 
 
 def _raw_key(key: bytes) -> str:
@@ -83,7 +83,7 @@ def _is_busy(exc: BaseException | None) -> bool:
 def _translate_errors(context) -> None:
     """Still locked after BUSY_SECONDS of retries (the driver's busy timeout): one clear line."""
     if _is_busy(context.original_exception):
-        raise RegisterBusy(BUSY_MESSAGE.capitalize() + ".") from None
+        raise RegisterBusy(BUSY_MESSAGE) from None
 
 
 def make_engine(path: Path, key: bytes, read_only: bool = False) -> Engine:

@@ -79,6 +79,13 @@ def run_gui(args) -> int:
     configure_file_logging()
     install_exception_hook()
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    from megacase.ui.single_window import WindowAlreadyOpen, claim_register
+    try:
+        window_lock = claim_register(data_dir)   # held until the application quits
+    except WindowAlreadyOpen as exc:
+        from PySide6.QtWidgets import QMessageBox
+        QMessageBox.warning(None, "MegaCase", str(exc))
+        return 2
     actor = default_actor() if not getattr(args, "user", None) else default_actor().__class__(args.user)
     ws = unlock_interactively(data_dir, KeyStore(), actor)
     if ws is None:
@@ -93,4 +100,6 @@ def run_gui(args) -> int:
     window.show()
     from megacase.ui.features.review import start_view
     start_view(window)                  # the dashboard, or the manager's review for a manager
-    return app.exec()
+    code = app.exec()
+    window_lock.unlock()
+    return code
