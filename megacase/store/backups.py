@@ -29,7 +29,7 @@ SETTINGS_FILE = "backup.json"        # in the data folder: where the officer wan
 DEFAULT_SUBFOLDER = "backups"
 PREFIX = "megacase-backup-"
 SUFFIX = ".db"
-_NAME = re.compile(rf"^{PREFIX}(\d{{8}}-\d{{6}})(?:-\d+)?{re.escape(SUFFIX)}$")
+_NAME = re.compile(rf"^{PREFIX}(\d{{8}}-\d{{6}})(?:-(\d+))?{re.escape(SUFFIX)}$")
 PAGES_PER_STEP = 256                 # a step of the online backup: progress and a chance for writers
 
 
@@ -37,6 +37,7 @@ PAGES_PER_STEP = 256                 # a step of the online backup: progress and
 class BackupFile:
     path: Path
     taken_at: datetime     # aware UTC, from the name
+    number: int = 1        # the second backup within one second is -2, and so on
 
     @property
     def size(self) -> int:
@@ -71,17 +72,18 @@ def list_backups(folder: Path) -> list[BackupFile]:
         m = _NAME.match(name)
         if m:
             taken = datetime.strptime(m.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=timezone.utc)
-            found.append(BackupFile(Path(folder) / name, taken))
-    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+            found.append(BackupFile(Path(folder) / name, taken, int(m.group(2) or 1)))
+    return sorted(found, key=lambda b: (b.taken_at, b.number), reverse=True)
 
 
 def new_backup_path(folder: Path, now: datetime) -> Path:
-    stamp = now.astimezone(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    path, n = Path(folder) / f"{PREFIX}{stamp}{SUFFIX}", 1
-    while path.exists():
-        n += 1
-        path = Path(folder) / f"{PREFIX}{stamp}-{n}{SUFFIX}"
-    return path
+    """A name that sorts after every backup already there with the same second."""
+    now = now.astimezone(timezone.utc).replace(microsecond=0)
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    same_second = [b.number for b in list_backups(folder) if b.taken_at == now]
+    if not same_second:
+        return Path(folder) / f"{PREFIX}{stamp}{SUFFIX}"
+    return Path(folder) / f"{PREFIX}{stamp}-{max(same_second) + 1}{SUFFIX}"
 
 
 def copy_database(source_conn, target: Path, key_sql: str, progress: Callable[[int, int], None] | None = None) -> Path:
@@ -171,6 +173,14 @@ def move_aside(path: Path, now: datetime) -> Path | None:
         if part.exists():
             os.replace(part, Path(f"{aside}{suffix}"))
     return aside
+
+
+def move_aside_back(aside: Path, path: Path) -> None:
+    """Undo ``move_aside`` (a restore that could not copy the backup in)."""
+    for suffix in ("-wal", "-shm", ""):
+        part = Path(f"{aside}{suffix}")
+        if part.exists():
+            os.replace(part, Path(f"{path}{suffix}"))
 
 
 def install_copy(source: Path, target: Path) -> None:
