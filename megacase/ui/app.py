@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
 from megacase.config import APP_AUTHOR, APP_NAME, resolve_data_dir
-from megacase.errors import NeedPassphrase
+from megacase.errors import MegaCaseError, NeedPassphrase
 from megacase.services.session import create_profile, default_actor, open_profile
 from megacase.store import profile
 from megacase.store.keys import KeyStore
@@ -87,7 +87,12 @@ def run_gui(args) -> int:
         QMessageBox.warning(None, "MegaCase", str(exc))
         return 2
     actor = default_actor() if not getattr(args, "user", None) else default_actor().__class__(args.user)
-    ws = unlock_interactively(data_dir, KeyStore(), actor)
+    try:
+        ws = unlock_interactively(data_dir, KeyStore(), actor)
+    except MegaCaseError as exc:        # a lost database, a newer register, a folder that is a file…
+        from PySide6.QtWidgets import QMessageBox
+        QMessageBox.critical(None, "MegaCase cannot open the register", str(exc))
+        return 2
     if ws is None:
         return 0
     from megacase.ui.dialogs.sign_in import sign_in_interactively
@@ -100,6 +105,8 @@ def run_gui(args) -> int:
     window.show()
     from megacase.ui.features.review import start_view
     start_view(window)                  # the dashboard, or the manager's review for a manager
+    from megacase.ui.features.backup import start_automatic
+    start_automatic(window)             # a backup now, then daily while the window runs
     code = app.exec()
     window_lock.unlock()
     return code

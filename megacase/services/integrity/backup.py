@@ -192,3 +192,22 @@ def restore(data_dir: Path, backup: Path, key: bytes, actor: Actor, clock=system
     log.info("register restored from a backup; previous register kept aside: %s", bool(aside))
     return RestoreResult(backup, aside, report)
 
+
+
+def _key_of(ws: Workspace) -> bytes:
+    """The open register's data key (the engine is keyed with it as ``x'…'``)."""
+    return bytes.fromhex(ws.engine.url.password[2:-1])
+
+
+def verify_for(ws: Workspace, path: Path) -> BackupReport:
+    """Verify a backup of the open register (the window's case: the key is already unlocked)."""
+    return verify_backup(path, _key_of(ws))
+
+
+def restore_open_register(ws: Workspace, backup: Path, progress: Progress | None = None) -> RestoreResult:
+    """Restore from the window: the register open in ``ws`` is replaced; its engine then reads the restored file."""
+    return restore(data_dir_of(ws), backup, _key_of(ws), ws.actor, ws.clock, progress)
+
+
+def set_folder(ws: Workspace, folder: Path | None) -> Path:
+    return backups.set_backup_folder(data_dir_of(ws), folder)
