@@ -63,3 +63,7 @@ class MissingRegister(UnlockError):
 
 class NewerRegister(UnlockError):
     """The register's schema is newer than this version knows."""
+
+
+class RegisterLocked(MegaCaseError):
+    """The window is locked: its key was dropped until the officer unlocks it again."""

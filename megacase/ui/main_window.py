@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         view = self.menus["view"]
         self.find_action = self._make("find", "&Find", QKeySequence.StandardKey.Find, self.focus_search,
                                       "Search by reference, name or e-mail")
-        self.list_action = self._make("focus_list", "Go to the case &list", QKeySequence("Ctrl+L"),
+        self.list_action = self._make("focus_list", "Go to the case &list", QKeySequence(Qt.Key.Key_F6),
                                       self.case_list.focus_list, "Move the keyboard focus to the case list")
         view.addAction(self.find_action)
         view.addAction(self.list_action)

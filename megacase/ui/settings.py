@@ -29,6 +29,7 @@ PREFERENCES = {p.key: p for p in (
     Pref("cases/quick_filter", "open", "The quick filter the case list opens with"),
     Pref("cases/request_type", "", "The request type the case list is filtered on ('' for all)"),
     Pref("cases/hidden_columns", "Received", "Case list columns hidden (comma-separated titles)"),
+    Pref("security/lock_after_minutes", 10, "Lock the window after this many idle minutes (0: never)"),
 )}
 
 
