@@ -16,6 +16,7 @@ from pathlib import Path
 
 from megacase.config import resolve_data_dir
 from megacase.errors import InputError, MegaCaseError, NeedPassphrase
+from megacase.services.user_files import MAX_SECRET_FILE, read_bounded  # noqa: F401 - commands use both
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -106,12 +107,15 @@ def _command_modules():
                                                                                     key=lambda m: m.name)]
 
 
+
+
 def read_passphrase(args, confirm: bool = False) -> str | None:
     if getattr(args, "passphrase_file", None):
+        raw = read_bounded(args.passphrase_file, MAX_SECRET_FILE, "the passphrase file")
         try:
-            return Path(args.passphrase_file).read_text("utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise InputError(f"Cannot read the passphrase file: {exc.strerror}.") from None
+            return raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise InputError("The passphrase file is not UTF-8 text.") from None
     env = os.environ.get("MEGACASE_PASSPHRASE")
     if env:
         return env
@@ -307,6 +311,11 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args)
     except MegaCaseError as exc:
         print(f"megacase: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:       # the computer's side: a folder that cannot be made, a full or read-only disk
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"megacase: {exc.strerror or exc}{where}: check the folder, its permissions and the free space.",
+              file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("megacase: interrupted", file=sys.stderr)

@@ -31,7 +31,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 
-from megacase.errors import CorruptFile, NewerRegister, RegisterBusy, UnlockError
+from megacase.errors import BadEnvironment, CorruptFile, NewerRegister, RegisterBusy, UnlockError
 from megacase.store.private import private_database_files
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,34 @@ def _is_busy(exc: BaseException | None) -> bool:
     return "database is locked" in text_ or "database is busy" in text_ or "database table is locked" in text_
 
 
+# What SQLite says about the file or the disk, and the one line the officer gets instead (exit 2).
+_ENVIRONMENT = (
+    (("database disk image is malformed", "file is not a database", "file is encrypted"),
+     CorruptFile, "The register {path} is damaged ({what}). Restore the latest backup with 'megacase restore FILE' "
+                  "('megacase backup list' shows them); 'megacase backup verify FILE' checks one first."),
+    (("database or disk is full",),
+     BadEnvironment, "The disk holding {path} is full: nothing was saved. Free some space, then try again."),
+    (("attempt to write a readonly database", "readonly database"),
+     BadEnvironment, "The register {path} cannot be written: the file or its folder is read-only (or marked "
+                     "immutable). Give your account write access to both, then try again."),
+    (("unable to open database file", "disk i/o error"),
+     BadEnvironment, "The register {path} cannot be opened or written ({what}): check that its folder exists, is "
+                     "writable by you and the disk is connected."),
+)
+
+
 def _translate_errors(context) -> None:
-    """Still locked after BUSY_SECONDS of retries (the driver's busy timeout): one clear line."""
-    if _is_busy(context.original_exception):
+    """One clear line instead of a driver traceback: a busy register (still locked after BUSY_SECONDS of the
+    driver's retries), a damaged file, a full disk, a read-only file or folder."""
+    exc = context.original_exception
+    if _is_busy(exc):
         raise RegisterBusy(BUSY_MESSAGE) from None
+    what = str(exc or "").lower()
+    engine = context.engine
+    path = str(engine.url.database).removeprefix("file:") if engine is not None else "file"
+    for needles, error, message in _ENVIRONMENT:
+        if any(n in what for n in needles):
+            raise error(message.format(path=path, what=what)) from None
 
 
 def make_engine(path: Path, key: bytes, read_only: bool = False) -> Engine:
@@ -130,7 +154,7 @@ def check_key(engine: Engine, path: Path) -> None:
     try:
         with reading(engine).connect() as conn:
             conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
-    except DatabaseError:
+    except (DatabaseError, CorruptFile):
         raise CorruptFile(
             f"The database {path} cannot be opened with this key: it is damaged or belongs to another profile. "
             "Nothing was changed."

@@ -136,6 +136,8 @@ def verify_backup(path: Path, key: bytes) -> BackupReport:
                 problems.append(f"audit trail broken at event {report.broken_seq}: {report.problem}")
     except DBAPIError as exc:
         problems.append(f"the file is damaged ({exc.orig})")
+    except MegaCaseError as exc:      # translated by store/db.py: damaged pages met while reading
+        problems.append(str(exc).split(". Restore")[0])
     finally:
         engine.dispose()
     return BackupReport(path, problems, events, revision)
