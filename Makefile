@@ -30,6 +30,7 @@ test: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py docs/screenshots
 	QT_QPA_PLATFORM=offscreen $(PY) tools/privacy_screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) tools/backup_screenshots.py docs/screenshots
 
 bench: $(STAMP)
 	$(PY) tools/bench.py

@@ -120,11 +120,13 @@ def verify_backup(path: Path, key: bytes) -> BackupReport:
                                        "another register)"])
         with engine.connect() as conn:
             bad_pages = [r[0] for r in conn.execute(text("PRAGMA cipher_integrity_check")).fetchall()]
-            if bad_pages:
-                problems.append(f"{len(bad_pages)} damaged pages ({bad_pages[0]})")
-            checks = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).fetchall()]
-            if checks != ["ok"]:
-                problems.append(f"the database structure is damaged ({checks[0]})")
+            if bad_pages:     # SQLCipher's own check: each page's authentication code
+                problems.append(f"{len(bad_pages)} damaged page{'s' if len(bad_pages) > 1 else ''} "
+                                f"({bad_pages[0]})")
+            else:
+                checks = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).fetchall()]
+                if checks != ["ok"]:
+                    problems.append(f"the database structure is damaged ({checks[0]})")
         try:
             revision = db.check_revision(engine, path)
         except MegaCaseError as exc:
@@ -136,8 +138,10 @@ def verify_backup(path: Path, key: bytes) -> BackupReport:
                 problems.append(f"audit trail broken at event {report.broken_seq}: {report.problem}")
     except DBAPIError as exc:
         problems.append(f"the file is damaged ({exc.orig})")
-    except MegaCaseError as exc:      # translated by store/db.py: damaged pages met while reading
-        problems.append(str(exc).split(". Restore")[0])
+    except CorruptFile:               # translated by store/db.py: damaged pages met while reading
+        problems.append("the file is damaged and cannot be read whole")
+    except MegaCaseError as exc:
+        problems.append(str(exc))
     finally:
         engine.dispose()
     return BackupReport(path, problems, events, revision)
