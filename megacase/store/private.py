@@ -45,12 +45,15 @@ def chmod_quietly(path: Path, mode: int) -> None:
         pass   # not ours to change (a network share, another owner): the umask did what it could
 
 
-def private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents) and make it 0700."""
+def private_dir(path: Path, fix_existing: bool = True) -> Path:
+    """Create ``path`` (and missing parents) 0700. An existing folder is made 0700 too unless ``fix_existing``
+    is False (a folder the officer chose and may share with others keeps its mode; our files in it are 0600)."""
     path = Path(path)
+    existed = path.is_dir()
     with private_umask():
         path.mkdir(parents=True, exist_ok=True)
-    chmod_quietly(path, DIR_MODE)
+    if fix_existing or not existed:
+        chmod_quietly(path, DIR_MODE)
     return path
 
 

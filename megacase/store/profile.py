@@ -89,7 +89,8 @@ def create(data_dir: Path, passphrase: str, keystore: keys.KeyStore, scrypt_n: i
     check_folder(data_dir)
     refuse_existing(data_dir)
     keys.check_passphrase_strength(passphrase)
-    private.private_dir(data_dir.parent)   # the parent of a new profile: usually ~/.local/share, already there
+    # The parent (usually ~/.local/share) is made if missing, never changed: it is not ours.
+    private.private_dir(data_dir.parent, fix_existing=False)
     _clear_stale_staging(data_dir)
     key = keys.new_data_key()
     key_id = keys.new_key_id()

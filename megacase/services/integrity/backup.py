@@ -75,7 +75,7 @@ def back_up(ws: Workspace, folder: Path | None = None, progress: Progress | None
     data_dir = data_dir_of(ws)
     folder = Path(folder) if folder else backups.backup_folder(data_dir)
     try:
-        private.private_dir(folder)
+        private.private_dir(folder, fix_existing=False)     # a chosen shared folder keeps its mode
         target = backups.new_backup_path(folder, ws.now())
         raw = ws.engine.raw_connection()
         try:
@@ -173,7 +173,7 @@ def restore(data_dir: Path, backup: Path, key: bytes, actor: Actor, clock=system
     if not report.ok:
         raise BackupRejected(f"The backup was refused and nothing was replaced: {'; '.join(report.problems)}.")
     database = data_dir / db.DB_FILE
-    private.private_dir(data_dir)
+    private.private_dir(data_dir)          # the profile folder is ours: 0700
     if not keys.recovery_path(data_dir).exists():    # the whole profile was lost: its recovery file comes back too
         private.write_private(keys.recovery_path(data_dir), recovery_for(data_dir, backup).read_bytes())
     now = clock()
