@@ -12,7 +12,6 @@ import logging
 import os
 import sys
 from datetime import date, datetime
-from pathlib import Path
 
 from megacase.config import resolve_data_dir
 from megacase.errors import InputError, MegaCaseError, NeedPassphrase

@@ -17,7 +17,6 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from pathlib import Path
 
 from megacase.errors import InputError
 
