@@ -52,6 +52,7 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py docs/screenshots
 	QT_QPA_PLATFORM=offscreen $(PY) tools/privacy_screenshots.py docs/screenshots
 	QT_QPA_PLATFORM=offscreen $(PY) tools/mail_screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) tools/backup_screenshots.py docs/screenshots
 
 bench: $(STAMP)
 	$(PY) tools/bench.py

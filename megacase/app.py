@@ -29,6 +29,7 @@ from megacase.config import resolve_data_dir
 from megacase.errors import InputError, NeedPassphrase
 from megacase.services import mail, roles, settings, users
 from megacase.services.session import create_profile, default_actor, open_profile
+from megacase.services.user_files import MAX_SECRET_FILE, read_bounded
 from megacase.services.workspace import Actor, Workspace, system_clock
 from megacase.store import profile
 from megacase.store.keys import KeyStore
@@ -80,8 +81,10 @@ def unlock(data_dir: Path, keystore: KeyStore, actor: Actor, ask_passphrase: Ask
     return _wired(ws) if ws is not None else None
 
 
-def create(data_dir: Path, passphrase: str, keystore: KeyStore, actor: Actor, clock=system_clock) -> Workspace:
-    return _wired(create_profile(data_dir, passphrase, keystore, actor, clock))
+def create(data_dir: Path, passphrase: str, keystore: KeyStore, actor: Actor, clock=system_clock,
+           fill=None) -> Workspace:
+    """A new register; ``fill(ws)`` (demo data) runs before it is moved into place (see ``create_profile``)."""
+    return _wired(create_profile(data_dir, passphrase, keystore, actor, clock, fill=fill))
 
 
 def profile_exists(data_dir: Path) -> bool:
@@ -98,10 +101,11 @@ def read_passphrase(args, confirm: bool = False, env: str = PASSPHRASE_ENV,
                     prompt: str = "Recovery passphrase: ") -> str | None:
     """From --passphrase-file, the environment or a prompt (asked twice with ``confirm``); None if none."""
     if getattr(args, "passphrase_file", None):
+        raw = read_bounded(args.passphrase_file, MAX_SECRET_FILE, "the passphrase file")
         try:
-            return Path(args.passphrase_file).read_text("utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise InputError(f"Cannot read the passphrase file: {exc.strerror}.") from None
+            return raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise InputError("The passphrase file is not UTF-8 text.") from None
     value = os.environ.get(env)
     if value:
         return value
@@ -174,12 +178,14 @@ def open_workspace(args) -> Workspace:
     return ws
 
 
-def new_profile(args) -> tuple[Workspace, Path]:
+def new_profile(args, fill=None) -> tuple[Workspace, Path]:
     """``megacase init`` and ``megacase demo``: a new register with the passphrase chosen on the command line."""
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    profile.check_folder(data_dir)
+    profile.refuse_existing(data_dir)    # before asking for a passphrase that would not be used
     passphrase = read_passphrase(args, confirm=True)
     if not passphrase:
         raise InputError("Choose a recovery passphrase: --passphrase-file FILE or MEGACASE_PASSPHRASE.")
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     ws = create(data_dir, passphrase, KeyStore(), acting_user(getattr(args, "user", None)),
-                getattr(args, "clock", None) or system_clock)
+                getattr(args, "clock", None) or system_clock, fill=fill)
     return ws, data_dir

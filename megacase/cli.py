@@ -124,8 +124,8 @@ def cmd_init(args) -> int:
 
 def cmd_demo(args) -> int:
     from megacase.services import demo
-    ws, data_dir = new_profile(args)
-    refs = demo.populate(ws, count=args.cases)
+    refs: list[str] = []
+    ws, data_dir = new_profile(args, fill=lambda staged: refs.extend(demo.populate(staged, count=args.cases)))
     print(f"Created a demo profile with {len(refs)} cases in {data_dir}.")
     print("Sign in as sophie (officer, password 'sophie demo password') or marc (manager, 'marc demo password').")
     return EXIT_OK
@@ -270,6 +270,11 @@ def main(argv: list[str] | None = None, clock=None) -> int:
         return handler(args)
     except MegaCaseError as exc:
         print(f"megacase: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:       # the computer's side: a folder that cannot be made, a full or read-only disk
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"megacase: {exc.strerror or exc}{where}: check the folder, its permissions and the free space.",
+              file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("megacase: interrupted", file=sys.stderr)

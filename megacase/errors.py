@@ -47,3 +47,23 @@ class ProfileExists(InputError):
 
 class NoProfile(InputError):
     pass
+
+
+class RegisterBusy(MegaCaseError):
+    """Another MegaCase held the register's write lock for longer than we wait."""
+
+
+class BadEnvironment(MegaCaseError):
+    """The computer's side is wrong: a folder that is a file, a read-only or full disk, a broken keyring."""
+
+
+class MissingRegister(UnlockError):
+    """The recovery file is there but the database is missing, empty or cut short."""
+
+
+class NewerRegister(UnlockError):
+    """The register's schema is newer than this version knows."""
+
+
+class RegisterLocked(MegaCaseError):
+    """The window is locked: its key was dropped until the officer unlocks it again."""

@@ -133,14 +133,9 @@ def cmd_preview(args) -> int:
 
 
 def _read_file(path: str, limit: int = MAX_ATTACHMENT_BYTES) -> bytes:
-    from megacase.errors import InputError
-    try:
-        p = Path(path)
-        if p.stat().st_size > limit:
-            raise InputError(f"{p.name} is larger than {limit // (1024 * 1024)} MB.")
-        return p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
+    """Bounded while reading (a /dev/zero or a pipe never says how big it is)."""
+    from megacase.cli import read_bounded
+    return read_bounded(path, limit)
 
 
 def cmd_send(args) -> int:

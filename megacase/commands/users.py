@@ -11,7 +11,6 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from pathlib import Path
 
 from megacase.errors import InputError
 
@@ -45,10 +44,12 @@ def register(subparsers, common) -> None:
 
 def _new_password(args) -> str:
     if args.password_file:
+        from megacase.cli import MAX_SECRET_FILE, read_bounded
         try:
-            return Path(args.password_file).read_text("utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise InputError(f"Cannot read the password file: {exc.strerror}.") from None
+            return read_bounded(args.password_file, MAX_SECRET_FILE, "the password file").decode("utf-8").rstrip(
+                "\r\n")
+        except UnicodeDecodeError:
+            raise InputError("The password file is not UTF-8 text.") from None
     env = os.environ.get(NEW_PASSWORD_ENV)
     if env:
         return env

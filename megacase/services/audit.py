@@ -102,6 +102,7 @@ EVENT_LABELS = {
     "subject.created": "Subject registered",
     "subject.updated": "Subject details changed",
     "profile.created": "Register created",
+    "register.restored": "Register restored from a backup (the previous one kept aside)",
     "checklist.erased": "Erased at a processor",
     "checklist.kept": "Kept at a processor under a legal ground",
     "checklist.notified": "Art. 19 notice sent to a processor",

@@ -26,6 +26,7 @@ from megacase.errors import InputError
 from megacase.services import audit, queries
 from megacase.services.records import CaseDetail, LetterInfo
 from megacase.services.workspace import TZ, Workspace
+from megacase.store import private
 from megacase.store.orm import AuditEvent
 
 # Letters that carry the final answer to the subject (the others acknowledge, ask, extend or notify).
@@ -182,8 +183,12 @@ def render_case_file(ws: Workspace, reference: str) -> RenderedCaseFile:
 
 
 def _write_atomically(path: Path, data: bytes) -> Path:
-    """Write beside the target, then let the caller rename: a failed export leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write beside the target, then let the caller rename: a failed export leaves no half file.
+
+    mkstemp makes the file 0600 (a case file holds personal data); a folder made here is 0700.
+    """
+    if not path.parent.exists():
+        private.private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=".megacase-", suffix=".part", dir=path.parent)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
@@ -244,5 +249,5 @@ def export_cases(ws: Workspace, references: list[str], folder: str | os.PathLike
     writer.writerow(["Reference", "File", "Rights invoked", "Channel", "Received (Brussels)", "Due date", "State",
                      "Outcome", "Events", "Audit chain", "SHA-256 of the file"])
     writer.writerows(rows)
-    (folder / INDEX_NAME).write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    private.write_private(folder / INDEX_NAME, buffer.getvalue().encode("utf-8-sig"))
     return results

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from megacase.errors import InputError
+from megacase.store import private
 
 
 def check_targets(pdf: str | os.PathLike | None, csv_path: str | os.PathLike | None, delimiter: str) -> None:
@@ -29,8 +30,9 @@ def write_report(pdf: str | os.PathLike | None, csv_path: str | os.PathLike | No
         outputs.append((Path(csv_path), make_csv()))
     for path, data in outputs:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            if not path.parent.exists():
+                private.private_dir(path.parent)
+            private.write_private(path, data)      # 0600: reports name subjects
         except OSError as exc:
             raise InputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
     return [p.suffix.lstrip(".").lower() or "file" for p, _ in outputs]

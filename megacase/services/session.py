@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import select
 
@@ -25,12 +26,21 @@ def default_actor(name: str | None = None) -> Actor:
 
 
 def create_profile(data_dir: Path, passphrase: str, keystore: keys.KeyStore, actor: Actor | None = None,
-                   clock=system_clock, scrypt_n: int | None = None) -> Workspace:
-    engine = profile.create(data_dir, passphrase, keystore, scrypt_n=scrypt_n)
-    ws = Workspace(engine, actor or default_actor(), clock, data_dir=Path(data_dir))
-    with ws.transaction() as session:
-        audit.record(session, ws, "profile.created", details={"schema": "initial"})
-    return ws
+                   clock=system_clock, scrypt_n: int | None = None,
+                   fill: Callable[[Workspace], None] | None = None) -> Workspace:
+    """A new register with its first audit event; ``fill(ws)`` (e.g. demo data) runs before it is moved into place,
+    so an interrupted creation leaves no register rather than half of one."""
+    actor = actor or default_actor()
+
+    def first_events(staged_engine) -> None:
+        staged = Workspace(staged_engine, actor, clock)
+        with staged.transaction() as session:
+            audit.record(session, staged, "profile.created", details={"schema": "initial"})
+        if fill is not None:
+            fill(staged)
+
+    engine = profile.create(data_dir, passphrase, keystore, scrypt_n=scrypt_n, fill=first_events)
+    return Workspace(engine, actor, clock, data_dir=Path(data_dir))
 
 
 def open_profile(data_dir: Path, keystore: keys.KeyStore, passphrase: str | None = None,

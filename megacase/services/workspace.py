@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from megacase.config import BRUSSELS
+from megacase.store import db
 
 TZ = ZoneInfo(BRUSSELS)
 
@@ -63,7 +64,8 @@ class Workspace:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        """Only reads: never takes the write lock, so it never waits for a writer (see store/db.py)."""
+        with Session(db.reading(self.engine), expire_on_commit=False) as session:
             yield session
 
 

@@ -10,18 +10,16 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 import keyring
-import keyring.errors
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from megacase.errors import CorruptFile, InputError, NeedPassphrase, WrongPassphrase
+from megacase.errors import BadEnvironment, CorruptFile, InputError, NeedPassphrase, WrongPassphrase
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +27,11 @@ KEYRING_SERVICE = "MegaCase"
 RECOVERY_FILE = "recovery.json"
 FORMAT = "megacase-recovery-1"
 DEFAULT_SCRYPT_N = 2**17  # about 128 MiB and a fraction of a second: costly to guess
+# Bounds on what a recovery file may ask of scrypt before anything runs: a damaged or hostile file must not
+# make the application allocate gigabytes (memory is about 128 * n * r bytes) or spin for minutes.
+MIN_SCRYPT_N, MAX_SCRYPT_N, MAX_SCRYPT_R, MAX_SCRYPT_P = 2**10, 2**20, 16, 4
+MAX_SCRYPT_MEMORY = 1 << 30
+MAX_RECOVERY_BYTES = 64 * 1024
 MIN_PASSPHRASE = 10
 
 
@@ -86,22 +89,42 @@ class RecoveryFile:
             "cipher": {"name": "AES-256-GCM", "nonce": _b64(self.nonce), "wrapped_key": _b64(self.wrapped)},
         }, indent=2)
 
+    def check_parameters(self) -> None:
+        n, r, p = self.n, self.r, self.p
+        if not (MIN_SCRYPT_N <= n <= MAX_SCRYPT_N) or n & (n - 1):
+            raise ValueError(f"scrypt n={n} is not a power of two between {MIN_SCRYPT_N} and {MAX_SCRYPT_N}")
+        if not (1 <= r <= MAX_SCRYPT_R and 1 <= p <= MAX_SCRYPT_P) or 128 * n * r > MAX_SCRYPT_MEMORY:
+            raise ValueError(f"scrypt r={r}, p={p} are out of bounds")
+        if len(self.salt) < 16:
+            raise ValueError("the salt is too short")
+
     @classmethod
     def load(cls, path: Path) -> RecoveryFile:
         try:
-            raw = json.loads(path.read_text("utf-8"))
-            if raw.get("format") != FORMAT:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_RECOVERY_BYTES + 1)
+            if len(data) > MAX_RECOVERY_BYTES:
+                raise ValueError("far too large for a recovery file")
+            raw = json.loads(data.decode("utf-8"))
+            if not isinstance(raw, dict) or raw.get("format") != FORMAT:
                 raise ValueError("unknown format")
             kdf, cipher = raw["kdf"], raw["cipher"]
             rec = cls(str(raw["key_id"]), _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]),
                       _unb64(cipher["nonce"]), _unb64(cipher["wrapped_key"]))
             if kdf["name"] != "scrypt" or len(rec.nonce) != 12 or len(rec.wrapped) != 48:
                 raise ValueError("unexpected parameters")
+            rec.check_parameters()
             return rec
         except FileNotFoundError:
             raise CorruptFile(f"The recovery file {path} is missing.") from None
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            raise CorruptFile(f"The recovery file {path} is damaged and cannot be read ({exc}).") from None
+        except IsADirectoryError:
+            raise CorruptFile(f"The recovery file {path} is a folder, not a file.") from None
+        except PermissionError:
+            raise BadEnvironment(f"The recovery file {path} cannot be read: your account has no access to it.") \
+                from None
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+            raise CorruptFile(f"The recovery file {path} is damaged and cannot be read ({exc}). Use the copy kept "
+                              "beside your backups (the backup folder's recovery.json).") from None
 
 
 class KeyStore:
@@ -113,10 +136,10 @@ class KeyStore:
     def get(self, key_id: str) -> bytes | None:
         try:
             value = keyring.get_password(self.service, key_id)
-        except (keyring.errors.KeyringError, RuntimeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - a broken backend (D-Bus, locked, misconfigured) is no key
             log.info("keyring unavailable: %s", type(exc).__name__)
             return None
-        if not value:
+        if not value or not isinstance(value, str):
             return None
         try:
             key = _unb64(value)
@@ -128,14 +151,14 @@ class KeyStore:
         try:
             keyring.set_password(self.service, key_id, _b64(key))
             return True
-        except (keyring.errors.KeyringError, RuntimeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - see get()
             log.info("keyring unavailable, key not stored: %s", type(exc).__name__)
             return False
 
     def delete(self, key_id: str) -> None:
         try:
             keyring.delete_password(self.service, key_id)
-        except (keyring.errors.KeyringError, RuntimeError):
+        except Exception:  # noqa: BLE001 - see get()
             pass
 
 
@@ -148,14 +171,8 @@ def recovery_path(data_dir: Path) -> Path:
 
 
 def write_recovery(data_dir: Path, rec: RecoveryFile) -> None:
-    path = recovery_path(data_dir)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:     # written whole and flushed, then swapped in at once
-        f.write(rec.to_json())
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    from megacase.store.private import write_private
+    write_private(recovery_path(data_dir), rec.to_json().encode("utf-8"))
 
 
 def unlock_key(data_dir: Path, keystore: KeyStore, passphrase: str | None = None) -> bytes:

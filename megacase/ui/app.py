@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from megacase import app as composition
 from megacase import i18n
 from megacase.config import APP_AUTHOR, APP_NAME, resolve_data_dir
+from megacase.errors import MegaCaseError
 from megacase.services.workspace import system_clock
 from megacase.store.keys import KeyStore
 
@@ -89,8 +90,20 @@ def run_gui(args) -> int:
     configure_file_logging()
     install_exception_hook()
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    from megacase.ui.single_window import WindowAlreadyOpen, claim_register
+    try:
+        window_lock = claim_register(data_dir)   # held until the application quits
+    except WindowAlreadyOpen as exc:
+        from PySide6.QtWidgets import QMessageBox
+        QMessageBox.warning(None, "MegaCase", str(exc))
+        return 2
     actor = composition.acting_user(getattr(args, "user", None))
-    ws = unlock_interactively(data_dir, KeyStore(), actor, getattr(args, "clock", None) or system_clock)
+    try:
+        ws = unlock_interactively(data_dir, KeyStore(), actor, getattr(args, "clock", None) or system_clock)
+    except MegaCaseError as exc:        # a lost database, a newer register, a folder that is a file…
+        from PySide6.QtWidgets import QMessageBox
+        QMessageBox.critical(None, "MegaCase cannot open the register", str(exc))
+        return 2
     if ws is None:
         return 0
     from megacase.ui.dialogs.sign_in import sign_in_interactively
@@ -102,4 +115,8 @@ def run_gui(args) -> int:
     window.show()
     from megacase.ui.features.review import start_view
     start_view(window)                  # the dashboard, or the manager's review for a manager
-    return app.exec()
+    from megacase.ui.features.backup import start_automatic
+    start_automatic(window)             # a backup now, then daily while the window runs
+    code = app.exec()
+    window_lock.unlock()
+    return code

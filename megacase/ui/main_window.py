@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         view = self.menus["view"]
         self.find_action = self._make("find", _("&Find"), QKeySequence.StandardKey.Find, self.focus_search,
                                       _("Search by reference, name or e-mail"))
-        self.list_action = self._make("focus_list", _("Go to the case &list"), QKeySequence("Ctrl+L"),
+        self.list_action = self._make("focus_list", _("Go to the case &list"), QKeySequence(Qt.Key.Key_F6),
                                       self.case_list.focus_list, _("Move the keyboard focus to the case list"))
         view.addAction(self.find_action)
         view.addAction(self.list_action)

@@ -30,6 +30,7 @@ PREFERENCES = {p.key: p for p in (
     Pref("cases/request_type", "", "The request type the case list is filtered on ('' for all)"),
     Pref("cases/hidden_columns", "Received", "Case list columns hidden (comma-separated titles)"),
     Pref("ui/language", "", "The interface language (fr, nl or en; '' follows the system)"),
+    Pref("security/lock_after_minutes", 10, "Lock the window after this many idle minutes (0: never)"),
 )}
 
 

@@ -158,7 +158,7 @@ EXPECTED_SHORTCUTS = {
     "new_case": "Ctrl+N", "start_work": "Ctrl+Shift+S", "ask_subject": "Ctrl+Shift+A",
     "record_answer": "Ctrl+Shift+R", "identity_check": "Ctrl+Shift+I", "extend": "Ctrl+Shift+E",
     "decide": "Ctrl+Shift+D", "close_case": "Ctrl+Shift+C", "reopen": "Ctrl+Shift+O", "add_note": "Ctrl+Shift+N",
-    "refresh": "F5", "find": "Ctrl+F", "focus_list": "Ctrl+L", "shortcuts": "F1", "quick_open": "Ctrl+1",
+    "refresh": "F5", "find": "Ctrl+F", "focus_list": "F6", "lockWindow": "Ctrl+L", "shortcuts": "F1", "quick_open": "Ctrl+1",
     "quick_overdue": "Ctrl+2", "quick_all": "Ctrl+7",
 }
 

@@ -312,12 +312,8 @@ class ComposeDialog(ServiceDialog):
         if self.portability.isChecked():
             files.extend(attachments.portability_files(self.ws, ref))
         for path in self._files:
-            try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    raise InputError(f"{path.name} is larger than 20 MB.")
-                data = path.read_bytes()
-            except OSError as exc:
-                raise InputError(f"Cannot read {path.name}: {exc.strerror}.") from None
+            from megacase.services.user_files import read_bounded
+            data = read_bounded(path, MAX_FILE_BYTES, "the attachment")
             files.append(OutgoingFile(path.name, mimetypes.guess_type(path.name)[0] or "application/octet-stream",
                                       data))
         return tuple(files), password

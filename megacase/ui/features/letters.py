@@ -247,9 +247,8 @@ class LettersFeature:
     def import_file(self, path: Path):
         w = self.w
         try:
-            if path.stat().st_size > eml_import.MAX_BYTES:
-                raise InputError(f"{path.name} is larger than {eml_import.MAX_BYTES // 2**20} MB.")
-            data = path.read_bytes()
+            from megacase.services.user_files import read_bounded
+            data = read_bounded(path, eml_import.MAX_BYTES, "the message")
             if msg_import.is_msg(data):
                 data = msg_import.msg_to_eml(data)      # Outlook's format, read as the .eml it stands for
             parsed = eml_import.parse_eml(data)

@@ -1,0 +1,1 @@
+"""Keeping the register whole: backups, their verification and restore."""
