@@ -17,6 +17,9 @@ import httpx
 from megacase.errors import MegaCaseError
 
 log = logging.getLogger(__name__)
+# httpx logs every request's full URL at INFO, and a search URL holds the subject's address: never let it through.
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 ATTEMPTS = 4                 # the first try and three retries
