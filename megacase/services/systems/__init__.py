@@ -17,8 +17,9 @@ from megacase.services.systems.collect import (case_findings, collect_all, colle
                                                nothing_held_anywhere, original_file, record_nothing_held)
 from megacase.services.systems.connections import configure, list_systems, system_state, test_connection
 from megacase.services.systems.erase_at import dry_run, erase, erasure_lines, erasure_lines_in, keep
+from megacase.services.systems.package import Package, build_package, packages_in, withhold
 
 __all__ = ["case_findings", "collect_all", "collect_connector", "collection_status", "has_collected_data",
            "import_file", "import_path", "nothing_held_anywhere", "original_file", "record_nothing_held",
            "configure", "list_systems", "system_state", "test_connection", "dry_run", "erase", "erasure_lines",
-           "erasure_lines_in", "keep"]
+           "erasure_lines_in", "keep", "Package", "build_package", "packages_in", "withhold"]

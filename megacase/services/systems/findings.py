@@ -108,7 +108,7 @@ def store(session: Session, ws: Workspace, case: Case, processor: Processor, *, 
 
 def _json(value) -> bytes:
     import json
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")   # row order of fields kept
 
 
 def _withholdings(session: Session, key: bytes | None, finding_id: int) -> tuple[Withholding, ...]:
@@ -166,12 +166,3 @@ def original_file(session: Session, finding_id: int) -> tuple[str, str, bytes] |
     if name is None or data is None:
         return None
     return name.decode("utf-8"), row.mime_type or "application/octet-stream", data
-
-
-def remove_contents(session: Session, case: Case) -> int:
-    """Retention: the sealed contents of a case's findings go; their hashes, counts and outcomes stay."""
-    n = 0
-    for row in session.scalars(select(SystemFinding).where(SystemFinding.case_id == case.id)):
-        row.data_enc = row.file_enc = row.filename_enc = None
-        n += 1
-    return n

@@ -13,7 +13,7 @@ subject gives (their ``_ga`` cookie) or the shop holds (a user id).
 from __future__ import annotations
 
 from megacase.errors import InputError
-from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, raw_of
+from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef
 from megacase.services.systems.http import Http
 
 STATEMENT = ("Google Analytics records website use under pseudonymous identifiers (the _ga cookie's client id), "
