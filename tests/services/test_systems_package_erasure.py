@@ -152,6 +152,11 @@ def test_erasure_at_each_system_after_a_dry_run_keeps_the_receipt(ws, server, op
     assert (lines["MailChimp"].status, lines["Silvasoft"].status, lines["PayPal"].status) == ("erased", "kept", "kept")
     assert lines["PayPal"].ground == PAYMENT_GROUND and lines["MailChimp"].receipt == done.finding.sha256
     assert lines["Lightspeed"].status == "task" and lines["Carriers"].status == "pending"
+    from megacase.services import letters
+    body = letters.preview(ws, ref, "erasure-confirmation", letters.LetterOptions()).body
+    assert "- MailChimp : effacées\n" in body and "- Lightspeed : effacement en cours\n" in body
+    assert "- PayPal : conservées (article 17, paragraphe 3, point b), du RGPD : les données de paiement" in body
+    assert "- Silvasoft : conservées (article 17, paragraphe 3, point b), du RGPD" in body
     assert audit.verify(ws).ok
 
 
@@ -209,3 +214,18 @@ def test_after_the_subjects_erasure_nothing_collected_can_be_read(ws, server, op
     with pytest.raises(Exception, match="erased"):
         systems.original_file(ws, next(f.id for f in systems.case_findings(ws, access) if f.has_file))
     assert audit.verify(ws).ok
+
+
+def test_the_case_file_lists_the_findings_the_withholdings_and_the_packages_hashes(ws, collected, tmp_path):
+    from megacase.services import case_file
+    office = next(f for f in systems.case_findings(ws, collected) if f.processor == "Office 365")
+    systems.withhold(ws, collected, office.id, "correspondence", 1, None, "Internal reply naming a colleague")
+    package = systems.build_package(ws, collected, portability=True)
+    result = case_file.export_case(ws, collected, tmp_path / "case.pdf")
+    reader = PdfReader(str(result.path))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    assert "What each system held" in text and "Withheld from the access package (Art. 15(4))" in text
+    assert "Internal reply naming a colleague" in text and "Access packages built" in text
+    for sha in package.sha256.values():
+        assert sha in text.replace(" ", "")
+    assert office.sha256 in text.replace(" ", "")

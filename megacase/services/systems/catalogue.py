@@ -17,6 +17,21 @@ from megacase.services.settings import Setting, declare
 PAYMENT_GROUND = ("Art. 17(3)(b) GDPR: payment records are accounting documents kept for 10 years "
                   "(Belgian VAT Code, Art. 60; Code of Economic Law, Art. III.86)")
 
+PAYMENT_GROUND_TEXTS = {
+    "fr": "article 17, paragraphe 3, point b), du RGPD : les données de paiement sont des pièces comptables "
+          "conservées 10 ans (Code de la TVA, art. 60 ; Code de droit économique, art. III.86)",
+    "nl": "artikel 17, lid 3, punt b), AVG: betaalgegevens zijn boekhoudstukken die 10 jaar bewaard worden "
+          "(Btw-wetboek, art. 60; Wetboek van economisch recht, art. III.86)",
+}
+
+
+def ground_text(ground: str, language: str) -> str:
+    """A legal ground of this module in the letter's language (the others through the register's texts)."""
+    from megacase.services.letter_texts import register_text
+    if ground == PAYMENT_GROUND:
+        return PAYMENT_GROUND_TEXTS.get(language, ground)
+    return register_text(ground, language)
+
 
 @dataclass(frozen=True)
 class SystemSpec:

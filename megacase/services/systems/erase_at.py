@@ -145,6 +145,16 @@ def keep(ws: Workspace, reference: str, system: str) -> ErasureStep:
     return ErasureStep(name, plan, finding)
 
 
+STATUS_TEXTS = {
+    "fr": {"erased": "effacées", "kept": "conservées", "nothing_held": "aucune donnée détenue",
+           "task": "effacement en cours", "pending": "en cours"},
+    "nl": {"erased": "gewist", "kept": "bewaard", "nothing_held": "geen gegevens in bezit",
+           "task": "wissing loopt", "pending": "loopt"},
+    "en": {"erased": "erased", "kept": "kept", "nothing_held": "nothing held", "task": "erasure in progress",
+           "pending": "in progress"},
+}
+
+
 @dataclass(frozen=True)
 class ErasureLine:
     system: str
