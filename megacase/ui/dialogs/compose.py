@@ -22,6 +22,7 @@ from megacase.services import attachments, letters
 from megacase.services.letters import LetterOptions, QueuedLetter
 from megacase.services.outbox import OutgoingFile
 from megacase.services.recipients import AddressOverride
+from megacase.services.systems import overview as systems_overview
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import ServiceDialog, muted
 
@@ -174,14 +175,19 @@ class ComposeDialog(ServiceDialog):
         panel = QWidget()
         v = QVBoxLayout(panel)
         v.setContentsMargins(0, 0, 0, 0)
-        self.access_copy = QCheckBox("PDF copy of the subject's data as recorded (Art. 15(3))")
+        self.access_copy = QCheckBox("Access package (PDF): the subject's data in each system, by category, with "
+                                     "the Art. 15 information")
         self.access_copy.setObjectName("composeAccessCopy")
         self.protect = QCheckBox("Protect the PDF with a password (you give it by telephone)")
         self.protect.setObjectName("composeProtect")
-        self.portability = QCheckBox("The data as JSON and CSV files (Art. 20)")
+        self.portability = QCheckBox("Portability package (ZIP): JSON and CSV per system (Art. 20)")
         self.portability.setObjectName("composePortability")
         self.access_copy.toggled.connect(self.protect.setEnabled)
         self.protect.setEnabled(False)
+        # What the package will carry, system by system, before it goes (the officer sees gaps in time).
+        self.package_contents = muted("The package holds: " + systems_overview.package_preview(self.ws,
+                                                                                              self.info.reference))
+        self.package_contents.setObjectName("composePackage")
         self.file_list = QListWidget()
         self.file_list.setObjectName("composeFiles")
         self.file_list.setMaximumHeight(60)
@@ -196,7 +202,7 @@ class ComposeDialog(ServiceDialog):
         buttons.addWidget(add)
         buttons.addWidget(self.remove_file)
         buttons.addStretch(1)
-        for w in (self.access_copy, self.protect, self.portability, self.file_list):
+        for w in (self.access_copy, self.protect, self.portability, self.package_contents, self.file_list):
             v.addWidget(w)
         v.addLayout(buttons)
         self.form.addRow("Attachments", panel)
