@@ -255,6 +255,40 @@ def outbox_view(demo: Demo):
     return w
 
 
+def _most_searched_case(demo: Demo) -> str:
+    """The case whose systems gave the most findings (connectors and export files)."""
+    from megacase.services import queries, systems
+    counts = {c.reference: (sum(1 for f in systems.case_findings(demo.ws, c.reference) if f.outcome == "found"),
+                            c.is_open) for c in queries.list_cases(demo.ws)}
+    return max(counts, key=lambda ref: (counts[ref][1], counts[ref][0], ref))
+
+
+@shot("case-systems")
+def case_systems(demo: Demo):
+    w = demo.window(size=(1600, 1000))
+    w.splitter.setSizes([640, 960])
+    demo.select(w, _most_searched_case(demo))
+    w.detail.show_page("checklist")
+    w.systems_feature.panel.select("PayPal")
+    demo.settle(w)
+    return w.detail
+    demo.settle()
+    return w
+
+
+@shot("access-package")
+def access_package(demo: Demo):
+    """Page 1 of the access package of that case, as the subject reads it (rendered with poppler's pdftoppm)."""
+    import subprocess
+    from megacase.services import systems
+    package = systems.build_package(demo.ws, _most_searched_case(demo))
+    pdf = demo.folder / "access-package.pdf"
+    pdf.write_bytes(package.files[0].data)
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(demo.folder / "access-package")], check=True)
+    return QPixmap(str(demo.folder / "access-package.png"))
+
+
 def render(target: QWidget | QPixmap, path: Path) -> None:
     pixmap = target if isinstance(target, QPixmap) else target.grab()
     if not pixmap.save(str(path), "PNG"):

@@ -225,8 +225,10 @@ def _tick_some(ws: Workspace, ref: str, rng: random.Random, share: float, shop: 
     """Work some of the case's steps: searches answered by the systems (connector or export file)."""
     detail = queries.get_case(ws, ref)
     for item in detail.checklist:
-        if rng.random() < share and item.action == "Search":
+        if rng.random() >= share:
+            continue
+        if item.action == "Search":
             shop.search(ws, ref, item.processor, detail.subject, rng)
-        elif rng.random() < share:
+        else:
             checklist.mark_item(ws, item.id, True, "Checked; nothing further to do." if item.action != "Search"
                                 else "Searched by customer number and e-mail address.")

@@ -9,7 +9,9 @@ The connector calls run off the GUI thread; every rule is the services'.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QSplitter
 
 from megacase.errors import MegaCaseError
 from megacase.services import roles, systems
@@ -25,7 +27,15 @@ class SystemsFeature:
         self.w = window
         self.panel = SystemsPanel()
         page = window.detail.page("checklist")
-        page.layout().insertWidget(0, self.panel, 3)
+        split = QSplitter(Qt.Orientation.Vertical)         # the systems above, the steps at each processor below
+        split.setObjectName("systemsSplit")
+        page.layout().removeWidget(page.block)
+        split.addWidget(self.panel)
+        split.addWidget(page.block)
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        page.layout().addWidget(split)
         self.panel.collect_requested.connect(self.collect)
         self.panel.import_requested.connect(self.import_file)
         self.panel.nothing_requested.connect(self.nothing_held)

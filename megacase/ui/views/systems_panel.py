@@ -18,11 +18,12 @@ from megacase.ui.widgets.tables import make_table
 
 class SystemsModel(RecordTableModel):
     columns = (
-        Column("System", lambda r: r.system, lambda r: r.legal_hold and f"Legal hold: {r.legal_hold}"),
-        Column("Searched", lambda r: r.searched or "—"),
-        Column("Categories found", lambda r: r.categories),
-        Column("Erased or kept", lambda r: r.erasure or "—"),
-        Column("Connector", lambda r: "ready" if r.connector_ready else ""),
+        Column("System", lambda r: r.system,
+               lambda r: "; ".join(t for t in ("connector ready" if r.connector_ready else "no connector ready",
+                                               r.legal_hold and f"legal hold: {r.legal_hold}") if t)),
+        Column("Searched", lambda r: r.searched or "—", lambda r: r.searched or None),
+        Column("Categories found", lambda r: r.categories, lambda r: r.categories or None),
+        Column("Erased or kept", lambda r: r.erasure or "—", lambda r: r.erasure or None),
     )
 
 
@@ -43,8 +44,8 @@ class SystemsPanel(Block):
         self.intro.setObjectName("muted")
         self.intro.setWordWrap(True)
         self.model = SystemsModel(self)
-        self.table = make_table(self.model, "systemsTable", stretch_column=1)
-        self.table.setMinimumHeight(7 * 28 + 30)
+        self.table = make_table(self.model, "systemsTable", stretch_column=2)
+        self.table.setMinimumHeight(4 * 28 + 30)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for key, text in (("collect", "Collect through the connector"), ("import", "Import an export file…"),
