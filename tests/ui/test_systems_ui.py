@@ -105,3 +105,23 @@ def test_connectors_dialog_stores_the_credential_and_tests_the_connection(qtbot,
     window.systems_feature.connectors.trigger()
     assert "credential was refused" in seen["bad"] and seen["good"] == "MailChimp answered: Everything's Chimpy!"
     assert systems.system_state(ws, "MailChimp").credential == "keyring"
+
+
+def test_the_access_reply_compose_window_shows_the_package(qtbot, window, ws, open_access_case, prompter):
+    ref = open_access_case(types=("access",)).reference
+    systems.record_nothing_held(ws, ref, "Carriers", "bpost portal searched")
+    export = demo_exports.paypal_activity_csv(NAME, EMAIL, "Rue de l'Église 12", "5000", "Namur")
+    systems.import_file(ws, ref, "PayPal", "paypal.csv", export)
+    show(qtbot, window, ref)
+    seen = {}
+
+    def look(d):
+        seen["package"] = d.package_contents.text()
+        seen["label"] = d.access_copy.text()
+        return False
+
+    prompter.on_dialog("ComposeDialog", look)
+    window.letters_feature.write_letter("access-reply")
+    assert "Access package (PDF)" in seen["label"]
+    assert seen["package"].startswith("The package holds: PayPal: 6 rows; Carriers: nothing held")
+    assert "Not searched yet: Lightspeed, MailChimp, Office 365, Silvasoft, Google Analytics" in seen["package"]

@@ -26,6 +26,13 @@ FOUND, NOTHING_HELD, ERASED, KEPT, TASK, DRY_RUN = "found", "nothing_held", "era
 OUTCOME_LABELS = {FOUND: "Found", NOTHING_HELD: "Nothing held", ERASED: "Erased", KEPT: "Kept",
                   TASK: "Officer's task", DRY_RUN: "Dry run"}
 SOURCE_LABELS = {CONNECTOR: "connector", FILE: "export file", STATEMENT: "statement"}
+audit.EVENT_LABELS.update({
+    "systems.search": "What a system holds recorded (connector, export file or statement)",
+    "systems.erasure": "Erasure at a system (the system's answer kept as receipt)",
+    "systems.dry_run": "Dry run of an erasure at a system",
+    "systems.withheld": "Withheld from the access package (Art. 15(4))",
+    "systems.package": "Access package built (SHA-256 of each file)",
+})
 
 
 @dataclass(frozen=True)

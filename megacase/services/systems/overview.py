@@ -96,10 +96,12 @@ def package_preview(ws: Workspace, reference: str) -> str:
     with ws.reading() as session:
         case = load_case(session, reference)
         found = fs.latest(fs.findings_in(session, case))
-        pending = [i.processor.name for i in case.checklist if i.action == "search"
-                   and i.processor.name not in found]
+        order = [i.processor.name for i in sorted(case.checklist, key=lambda i: (i.processor_id, i.id))
+                 if i.action == "search"]
+    pending = [name for name in order if name not in found]
+    ordered = sorted(found.values(), key=lambda f: f.processor_id)
     parts = [f"{f.processor}: {f.row_count} rows" if f.outcome == fs.FOUND and f.row_count
-             else f"{f.processor}: {'file' if f.has_file else 'nothing held'}" for f in found.values()]
+             else f"{f.processor}: {'file' if f.has_file else 'nothing held'}" for f in ordered]
     text = "; ".join(parts) or "no system searched yet"
     if pending:
         text += f". Not searched yet: {', '.join(pending)}"

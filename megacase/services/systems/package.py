@@ -69,7 +69,7 @@ def _gather(session: Session, case: Case) -> dict:
     found = fs.latest(fs.findings_in(session, case))
     procs = {p.name: info_of(p) for p in session.scalars(select(Processor).order_by(Processor.id))}
     return {"reference": case.reference, "language": case.subject.language, "record": _record(session, case),
-            "findings": list(found.values()), "processors": procs}
+            "findings": sorted(found.values(), key=lambda f: f.processor_id), "processors": procs}
 
 
 def _row_table(rows: list[dict], empty: str):
