@@ -12,8 +12,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,13 +22,11 @@ from megacase.errors import NotFound, RuleViolation
 from megacase.services import subject_keys
 from megacase.services.cases import load_case
 from megacase.services.outbox import OutgoingFile
-from megacase.services.workspace import Workspace, local_date, to_local
-from megacase.store.orm import Attachment, Case, ChecklistItem, Letter
+from megacase.services.workspace import Workspace, to_local
+from megacase.store.orm import Attachment, Case
 from megacase.store.subject_crypto import open_sealed, seal
 
 PDF, JSON, CSV = "application/pdf", "application/json", "text/csv"
-# Read aloud over the telephone: no 0/O, 1/I/L. 16 characters of 32 symbols: 80 bits.
-PASSWORD_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 @dataclass(frozen=True)
@@ -87,53 +83,6 @@ def attachment_data(ws: Workspace, attachment_id: int) -> OutgoingFile:
         if hashlib.sha256(data).hexdigest() != a.sha256:
             raise RuleViolation(f"Attachment {attachment_id} does not match its hash.")
         return OutgoingFile(name.decode("utf-8"), a.mime_type, data)
-
-
-# --- what the register holds about the subject ---------------------------------------------------------------
-
-def _record(session: Session, case: Case) -> dict:
-    """The subject's personal data as the register records them (plain values, for every output format)."""
-    subject = case.subject
-    if subject.anonymised_at is not None or subject.name is None:
-        raise RuleViolation("This subject was erased: there is nothing personal left to copy.")
-    sid = subject.id
-    requests = [{"reference": c.reference, "received_on": c.received_on.isoformat(), "channel": c.channel,
-                 "request_types": [t.request_type for t in c.types], "state": c.state, "outcome": c.outcome,
-                 "summary": c.summary} for c in sorted(subject.cases, key=lambda c: c.received_at)]
-    steps = [{"asked": s.asked, "asked_on": local_date(s.asked_at).isoformat(), "answer": s.answer,
-              "result": s.result} for s in case.identity_steps]
-    searched = [{"processor": i.processor.name, "role": i.processor.role, "categories": i.processor.categories,
-                 "found": i.note, "searched_on": local_date(i.done_at).isoformat() if i.done_at else None}
-                for i in session.execute(select(ChecklistItem).where(ChecklistItem.case_id == case.id,
-                                                                     ChecklistItem.action == "search")
-                                         .order_by(ChecklistItem.id)).scalars()]
-    letters = [{"sent_on": local_date(l.sent_at).isoformat(),
-                "subject_line": subject_keys.open_text(session, sid, l.subject_enc, "letter:subject")}
-               for l in session.execute(select(Letter).join(Case, Case.id == Letter.case_id)
-                                        .where(Case.subject_id == sid, Letter.status == "sent")
-                                        .order_by(Letter.id)).scalars()]
-    return {
-        "subject": {"name": subject.name, "email": subject.email, "postal_address": subject.postal_address,
-                    "customer_number": subject.customer_number, "language": subject.language,
-                    "restricted_since": subject.restricted_since.isoformat() if subject.restricted_since else None,
-                    "processing_suspended": bool(subject.processing_suspended)},
-        "requests": requests, "identity_checks": steps, "processors": searched, "letters": letters,
-    }
-
-
-def new_password() -> str:
-    raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(16))
-    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
-
-
-def protect_pdf(data: bytes, password: str) -> bytes:
-    """AES-256 encryption (PDF 2.0, revision 6): the file opens only with the password."""
-    from pypdf import PdfReader, PdfWriter
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password=password, owner_password=secrets.token_urlsafe(24), algorithm="AES-256")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def access_copy(ws: Workspace, reference: str, protect: bool = False) -> tuple[OutgoingFile, str | None]:

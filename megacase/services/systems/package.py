@@ -17,6 +17,7 @@ import csv
 import hashlib
 import io
 import json
+import secrets
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +40,7 @@ from megacase.store.subject_crypto import seal
 from megacase.store.systems_orm import PackageWithholding, SystemFinding
 
 PDF, ZIP = "application/pdf", "application/zip"
+PASSWORD_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_TABLE_COLUMNS = 6
 
 
@@ -64,11 +66,38 @@ def visible_rows(f: fs.Finding, marker: str = "[withheld]") -> dict[str, list[di
     return out
 
 
+def _register_record(case: Case) -> dict:
+    """What MegaCase's own register holds about the subject and their requests."""
+    s = case.subject
+    if s.anonymised_at is not None or s.name is None:
+        raise RuleViolation("This subject was erased: there is nothing personal left to copy.")
+    return {"subject": {"name": s.name, "email": s.email, "postal_address": s.postal_address,
+                        "customer_number": s.customer_number, "language": s.language},
+            "requests": [{"reference": c.reference, "received_on": c.received_on.isoformat(), "channel": c.channel,
+                          "request_types": [t.request_type for t in c.types]}
+                         for c in sorted(s.cases, key=lambda c: c.received_at)]}
+
+
+def new_password() -> str:
+    """Read aloud over the telephone: no 0/O, 1/I/L; 16 characters of 31 symbols (about 79 bits)."""
+    raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(16))
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
+def protect_pdf(data: bytes, password: str) -> bytes:
+    """AES-256 encryption (PDF 2.0, revision 6): the file opens only with the password."""
+    from pypdf import PdfReader, PdfWriter
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=password, owner_password=secrets.token_urlsafe(24), algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _gather(session: Session, case: Case) -> dict:
-    from megacase.services.attachments import _record   # the register's own record of the subject
     found = fs.latest(fs.findings_in(session, case))
     procs = {p.name: info_of(p) for p in session.scalars(select(Processor).order_by(Processor.id))}
-    return {"reference": case.reference, "language": case.subject.language, "record": _record(session, case),
+    return {"reference": case.reference, "language": case.subject.language, "record": _register_record(case),
             "findings": sorted(found.values(), key=lambda f: f.processor_id), "processors": procs}
 
 
@@ -196,7 +225,6 @@ def _names(language: str, reference: str) -> tuple[str, str]:
 def build_package(ws: Workspace, reference: str, *, portability: bool = False, protect: bool = False,
                   pdf: bool = True) -> Package:
     """The access package of a case (PDF; with ``portability`` also the ZIP), audited with its hashes."""
-    from megacase.services.attachments import new_password, protect_pdf
     with ws.reading() as session:
         case = load_case(session, reference)
         data = _gather(session, case)
