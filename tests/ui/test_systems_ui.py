@@ -58,10 +58,24 @@ def test_the_systems_page_collects_imports_states_and_shows_the_evidence(qtbot, 
     assert rows(window)["Carriers"].searched.startswith("Nothing held (statement)")
 
     seen = {}
-    prompter.on_dialog("EvidenceDialog", lambda d: seen.setdefault("html", d.browser.toPlainText()) and False)
+
+    def withhold(d):
+        seen["html"] = d.browser.toPlainText()
+        d.category.setCurrentText("payments")
+        d.row.setValue(2)
+        d.field.setCurrentIndex(d.field.findData("Item Title"))
+        d.reason.setText("Gift bought for a named third person")
+        assert d.withhold()
+        seen["after"] = d.browser.toPlainText()
+        return False
+
+    prompter.on_dialog("EvidenceDialog", withhold)
     panel.select("PayPal")
     panel.buttons["evidence"].click()
     assert "4KX12345AB678901C" in seen["html"] and "SHA-256" in seen["html"]
+    assert "Withheld (Art. 15(4)): payments row 2, field Item Title — Gift bought" in seen["after"]
+    [f] = [f for f in systems.case_findings(ws, ref) if f.processor == "PayPal"]
+    assert [(w.category, w.row_index, w.field) for w in f.withheld] == [("payments", 1, "Item Title")]
     assert not prompter.errors
 
 

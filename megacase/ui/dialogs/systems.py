@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLineEdit, QPushButton, QTextBrowser,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QSpinBox, QTextBrowser, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
 from megacase.services import systems
@@ -46,9 +46,13 @@ def finding_html(f: Finding) -> str:
 
 
 class EvidenceDialog(QDialog):
-    def __init__(self, ws: Workspace, finding: Finding, prompter, parent=None):
+    """The finding as received; for a search, a row or a field can be withheld from the package (Art. 15(4))."""
+
+    def __init__(self, ws: Workspace, finding: Finding, prompter, parent=None, reference: str | None = None,
+                 may_withhold: bool = False):
         super().__init__(parent)
-        self.ws, self.finding, self.prompter = ws, finding, prompter
+        self.ws, self.finding, self.prompter, self.reference = ws, finding, prompter, reference
+        self.changed = False
         self.setObjectName("evidenceDialog")
         self.setWindowTitle(f"Evidence — {finding.processor}")
         self.resize(900, 600)
@@ -67,7 +71,54 @@ class EvidenceDialog(QDialog):
         row.addWidget(self.save)
         row.addStretch(1)
         row.addWidget(buttons)
+        if may_withhold and reference and finding.kind == "search" and finding.readable and finding.categories:
+            layout.addLayout(self._withhold_row())
         layout.addLayout(row)
+
+    def _withhold_row(self) -> QHBoxLayout:
+        """Art. 15(4): leave a row, or one field of it, that concerns someone else out of the package."""
+        line = QHBoxLayout()
+        self.category = QComboBox()
+        self.category.setObjectName("withholdCategory")
+        self.category.addItems(list(self.finding.categories))
+        self.row = QSpinBox()
+        self.row.setObjectName("withholdRow")
+        self.row.setPrefix("row ")
+        self.field = QComboBox()
+        self.field.setObjectName("withholdField")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("withholdReason")
+        self.reason.setPlaceholderText("Why (Art. 15(4): the rights of others)")
+        self.withhold_button = QPushButton("Withhold")
+        self.withhold_button.setObjectName("withholdButton")
+        self.withhold_button.clicked.connect(self.withhold)
+        self.category.currentTextChanged.connect(self._category_changed)
+        self._category_changed(self.category.currentText())
+        for w in (QLabel("Leave out of the package:"), self.category, self.row, self.field):
+            line.addWidget(w)
+        line.addWidget(self.reason, 1)
+        line.addWidget(self.withhold_button)
+        return line
+
+    def _category_changed(self, category: str) -> None:
+        rows = self.finding.categories.get(category, [])
+        self.row.setRange(1, max(1, len(rows)))
+        self.field.clear()
+        self.field.addItem("the whole row", None)
+        for name in dict.fromkeys(k for r in rows for k in r):
+            self.field.addItem(name, name)
+
+    def withhold(self) -> bool:
+        try:
+            self.finding = systems.withhold(self.ws, self.reference, self.finding.id, self.category.currentText(),
+                                            self.row.value() - 1, self.field.currentData(), self.reason.text())
+        except MegaCaseError as exc:
+            self.prompter.error(self, "Withhold", str(exc))
+            return False
+        self.changed = True
+        self.reason.clear()
+        self.browser.setHtml(finding_html(self.finding))
+        return True
 
     def save_original(self) -> None:
         try:

@@ -153,7 +153,12 @@ class SystemsFeature:
         except MegaCaseError as exc:
             self.w.prompter.error(self.w, "Evidence", str(exc))
             return
-        self.w.prompter.run_dialog(EvidenceDialog(self.w.ws, f, self.w.prompter, self.w))
+        detail = self.w.current_detail()
+        dialog = EvidenceDialog(self.w.ws, f, self.w.prompter, self.w, detail.reference if detail else None,
+                                bool(detail and detail.checklist_editable))
+        self.w.prompter.run_dialog(dialog)
+        if dialog.changed:
+            self.w.show_changed_case(self.w.load_case_now(detail.reference), "Withheld from the access package.")
 
     def open_connectors(self) -> None:
         self.w.prompter.run_dialog(ConnectorsDialog(self.w.ws, self.w.prompter, self.w))
