@@ -61,7 +61,7 @@ def register(subparsers, common) -> None:
     pk.add_argument("reference")
     pk.add_argument("--out", required=True, help="the PDF to write; with --portability the ZIP goes beside it")
     pk.add_argument("--portability", action="store_true", help="also the ZIP of JSON and CSV per system (Art. 20)")
-    pk.add_argument("--protect", action="store_true", help="encrypt the PDF (AES-256); the password is printed once")
+    pk.add_argument("--protect", action="store_true", help="encrypt the PDF and the ZIP (AES-256); the password is printed once")
     pk.set_defaults(func=cmd_package)
 
     ea = subparsers.add_parser("erase-at", parents=[common],

@@ -91,9 +91,18 @@ def test_withheld_rows_and_fields_leave_the_package_with_their_reasons(ws, colle
     text = pdf_text(pdf.data, package.password)
     assert "RE: Question sur ma commande" not in text and "+32 81 22 45 67" not in text
     assert "Internal reply naming a colleague" in text and "[non communiqué, art. 15(4)]" in text
-    with zipfile.ZipFile(io.BytesIO(zipped.data)) as z:
+    with zipfile.ZipFile(io.BytesIO(zipped.data)) as z:               # AES-256: unreadable without it
+        with pytest.raises(Exception):
+            z.read("manifest.json")
+    import pyzipper
+    with pyzipper.AESZipFile(io.BytesIO(zipped.data)) as z:
+        z.setpassword(b"WRONG-PASS-WORD-1234")
+        with pytest.raises(RuntimeError):
+            z.read("manifest.json")
+        z.setpassword(package.password.encode())
         assert "RE: Question" not in z.read("office-365/correspondence.csv").decode("utf-8")
         assert "+32 81 22 45 67" not in z.read("lightspeed/identity.csv").decode("utf-8")
+    assert NAME.encode() not in zipped.data and EMAIL.encode() not in zipped.data
     event = [e for e in queries.get_case(ws, collected).timeline if e.kind == "systems.package"][-1]
     assert event.details["protected"] is True and event.details["withheld"] == 2
     withheld_event = [e for e in queries.get_case(ws, collected).timeline if e.kind == "systems.withheld"][0]

@@ -189,12 +189,24 @@ def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
 
 
-def _zip(data: dict, generated: str) -> bytes:
+def _open_zip(out: io.BytesIO, password: str | None):
+    """A ZIP, or with a password an AES-256 encrypted one (WinZip AE-2: 7-Zip, WinZip and macOS' Archive
+    Utility open it; Windows' built-in Explorer does not)."""
+    if password is None:
+        return zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+    import pyzipper
+    z = pyzipper.AESZipFile(out, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES)
+    z.setpassword(password.encode("utf-8"))
+    z.setencryption(pyzipper.WZ_AES, nbits=256)
+    return z
+
+
+def _zip(data: dict, generated: str, password: str | None = None) -> bytes:
     """Per system a JSON of everything and one CSV per category; a manifest; the register's own record."""
     out = io.BytesIO()
     manifest = {"format": "megacase-access-package/1", "generated_at": generated, "request": data["reference"],
                 "controller": {k: COMPANY[k] for k in ("name", "legal_name", "address")}, "systems": []}
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    with _open_zip(out, password) as z:
         for f in data["findings"]:
             rows = visible_rows(f)
             folder = _slug(f.processor)
@@ -229,15 +241,13 @@ def build_package(ws: Workspace, reference: str, *, portability: bool = False, p
         case = load_case(session, reference)
         data = _gather(session, case)
     pdf_name, zip_name = _names(data["language"], data["reference"])
-    files, password = [], None
+    files = []
+    password = new_password() if protect else None     # one password opens the PDF and the ZIP
     if pdf:
         content = _pdf(data, ws.today(), ws.actor.name)
-        if protect:
-            password = new_password()
-            content = protect_pdf(content, password)
-        files.append(OutgoingFile(pdf_name, PDF, content))
+        files.append(OutgoingFile(pdf_name, PDF, protect_pdf(content, password) if password else content))
     if portability:
-        files.append(OutgoingFile(zip_name, ZIP, _zip(data, ws.now().isoformat(timespec="seconds"))))
+        files.append(OutgoingFile(zip_name, ZIP, _zip(data, ws.now().isoformat(timespec="seconds"), password)))
     hashes = {f.filename: hashlib.sha256(f.data).hexdigest() for f in files}
     with ws.transaction() as session:
         case = load_case(session, reference)
