@@ -58,7 +58,8 @@ def test_the_access_package_holds_every_systems_data_by_category_with_its_source
                      "PayPal", "4KX12345AB678901C", "Silvasoft", "F-2025-0142",
                      "interrogation directe du système", "export du système (paypal.csv)",
                      "Systèmes consultés sans résultat", "Searched bpost e-tracker", "cannot search it by person",
-                     "Autorité de protection des données", "vous-même, à la création de votre compte"):
+                     "Autorité de protection des données", "vous-même, à la création de votre compte",
+                     "États-Unis (Intuit Inc.) ; garantie : décision d'adéquation EU-US Data Privacy Framework"):
         assert expected in text, expected
     assert "Jan Peeters" not in text
     with zipfile.ZipFile(io.BytesIO(zipped.data)) as z:

@@ -33,7 +33,7 @@ from megacase.services.letter_texts import AUTHORITY, COMPANY, REQUEST_TYPES, lo
 from megacase.services.outbox import OutgoingFile
 from megacase.services.processors import info_of
 from megacase.services.systems import findings as fs
-from megacase.services.systems.package_texts import LABELS, ORIGINS, category
+from megacase.services.systems.package_texts import LABELS, ORIGINS, category, transfer
 from megacase.services.workspace import Workspace
 from megacase.store.orm import AuditEvent, Case, Processor
 from megacase.store.subject_crypto import seal
@@ -121,7 +121,7 @@ def _system_block(f: fs.Finding, proc, language: str, t: dict) -> list:
     story = [*ps.h2(f"{register_text(proc.name, language)} — {register_text(proc.role, language)}"),
              ps.fields([(t["purposes"], proc.purposes),
                         (t["recipient"], f"{proc.name} ({register_text(proc.role, language)})"),
-                        (t["retention"], proc.retention), (t["location"], proc.location),
+                        (t["retention"], proc.retention), (t["location"], transfer(proc.name, proc.location, language)),
                         (t["origin"], ORIGINS.get(proc.name, {}).get(language)), (t["collected"], how)],
                        compact=True)]
     for cat, rows in visible_rows(f, t["withheld_mark"]).items():
@@ -160,7 +160,8 @@ def _pdf(data: dict, today: date, officer: str) -> bytes:
     story += [*ps.h1(t["art15"]),
               ps.table([t["recipient"], t["purposes"], t["retention"], t["location"]],
                        [[f"{p.name} ({register_text(p.role, language)})", p.purposes or "—", p.retention or "—",
-                         p.location or "—"] for p in active], [0.25, 0.3, 0.2, 0.25], dense=True),
+                         transfer(p.name, p.location, language) or "—"] for p in active], [0.25, 0.3, 0.2, 0.25],
+                       dense=True),
               ps.p(t["rights"]), ps.p(t["complaint"].format(authority=authority["name"], address=authority["address"],
                                                       website=authority["website"])), ps.p(t["automated"])]
     record = data["record"]

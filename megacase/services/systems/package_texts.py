@@ -108,3 +108,24 @@ CATEGORIES = {
 
 def category(name: str, language: str) -> str:
     return CATEGORIES.get(name, {}).get(language, name)
+
+
+# Art. 15(2): where the register names no location, the transfers the policy's processors are known to make.
+TRANSFERS = {
+    "MailChimp": {"fr": "États-Unis (Intuit Inc.) ; garantie : décision d'adéquation EU-US Data Privacy Framework "
+                        "du 10 juillet 2023 (société certifiée)",
+                  "nl": "Verenigde Staten (Intuit Inc.); waarborg: adequaatheidsbesluit EU-US Data Privacy "
+                        "Framework van 10 juli 2023 (gecertificeerde onderneming)",
+                  "en": "United States (Intuit Inc.); safeguard: the EU-US Data Privacy Framework adequacy "
+                        "decision of 10 July 2023 (certified company)"},
+    "Google Analytics": {"fr": "États-Unis (Google LLC) ; garantie : décision d'adéquation EU-US Data Privacy "
+                               "Framework du 10 juillet 2023 (société certifiée)",
+                         "nl": "Verenigde Staten (Google LLC); waarborg: adequaatheidsbesluit EU-US Data Privacy "
+                               "Framework van 10 juli 2023 (gecertificeerde onderneming)",
+                         "en": "United States (Google LLC); safeguard: the EU-US Data Privacy Framework adequacy "
+                               "decision of 10 July 2023 (certified company)"},
+}
+
+
+def transfer(processor: str, location: str | None, language: str) -> str | None:
+    return location or TRANSFERS.get(processor, {}).get(language)
