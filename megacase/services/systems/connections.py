@@ -100,7 +100,6 @@ def configure(ws: Workspace, name: str, base_url: str | None = None, options: di
               credential: str | None = None) -> SystemState:
     """Set a system's base URL and options (one audited action) and store its credential in the keyring."""
     roles.require_officer(ws)
-    roles.require_identified(ws)
     spec = require_spec(name)
     if base_url is not None and base_url.strip():
         url = httpx.URL(base_url.strip())
