@@ -162,16 +162,21 @@ def identify_cli(ws: Workspace, args) -> Workspace:
     return users.identify(ws, name, password, via="command line")
 
 
+def unlock_for_command(args) -> Workspace:
+    """The register unlocked on the command line, no user identified: for what any holder of the key may do
+    (a backup, which changes nothing)."""
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    return unlock(data_dir, KeyStore(), acting_user(getattr(args, "user", None)), _ask_on_command_line(args),
+                  getattr(args, "clock", None) or system_clock)
+
+
 def open_workspace(args) -> Workspace:
     """The command line's unlocked register, acting as the identified user.
 
     A subcommand that declares ``needs`` (a capability of ``services.roles``) is refused here, before
     it starts, when the user's role lacks it; the services check the same table again.
     """
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    ws = unlock(data_dir, KeyStore(), acting_user(getattr(args, "user", None)), _ask_on_command_line(args),
-                getattr(args, "clock", None) or system_clock)
-    ws = identify_cli(ws, args)
+    ws = identify_cli(unlock_for_command(args), args)
     needs = getattr(args, "needs", None)
     if needs:
         roles.require(ws, needs, "This command")

@@ -254,6 +254,37 @@ def outbox_view(demo: Demo):
     return w
 
 
+def _most_searched_case(demo: Demo) -> str:
+    """The case whose systems gave the most findings (connectors and export files)."""
+    from megacase.services import queries, systems
+    counts = {c.reference: (sum(1 for f in systems.case_findings(demo.ws, c.reference) if f.outcome == "found"),
+                            c.is_open) for c in queries.list_cases(demo.ws)}
+    return max(counts, key=lambda ref: (counts[ref][1], counts[ref][0], ref))
+
+
+@shot("case-systems")
+def case_systems(demo: Demo):
+    w = demo.window(size=(1600, 1000))
+    w.splitter.setSizes([640, 960])
+    demo.select(w, _most_searched_case(demo))
+    w.detail.show_page("checklist")
+    w.systems_feature.panel.select("PayPal")
+    demo.settle(w)
+    return w.detail
+    demo.settle()
+    return w
+
+
+@shot("access-package")
+def access_package(demo: Demo):
+    """Page 1 of the access package of that case, as the subject reads it (rendered with PDFium)."""
+    from megacase.services import systems
+    from megacase.ui.pdf_pages import page_images
+    package = systems.build_package(demo.ws, _most_searched_case(demo))
+    images, _count = page_images(package.files[0].data, 110)
+    return QPixmap.fromImage(images[0])
+
+
 def render(target: QWidget | QPixmap, path: Path) -> None:
     pixmap = target if isinstance(target, QPixmap) else target.grab()
     if not pixmap.save(str(path), "PNG"):

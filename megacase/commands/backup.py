@@ -34,7 +34,7 @@ def _data_dir(args) -> Path:
 
 
 def _key(args, backup: Path) -> bytes:
-    from megacase.cli import read_passphrase
+    from megacase.app import read_passphrase
     from megacase.errors import InputError, NeedPassphrase
     from megacase.services.integrity.backup import key_for
     from megacase.store.keys import KeyStore
@@ -67,19 +67,19 @@ def cmd_backup(args) -> int:
         for b in backups.list_backups(backups.backup_folder(_data_dir(args))):
             print(f"{b.taken_at:%Y-%m-%d %H:%M:%S}Z  {b.size:>12,d}  {b.path}")
         return EXIT_OK
-    from megacase.cli import _unlock
-    ws = _unlock(args)          # any holder of the key may back up: a backup changes nothing
+    from megacase.app import unlock_for_command
+    ws = unlock_for_command(args)          # any holder of the key may back up: a backup changes nothing
     print(backup.back_up(ws))
     return EXIT_OK
 
 
 def cmd_restore(args) -> int:
-    from megacase.cli import _actor
+    from megacase.app import acting_user
     from megacase.services.integrity import backup
     path = Path(args.file).expanduser()
     key = _key(args, path)
     try:
-        result = backup.restore(_data_dir(args), path, key, _actor(args))
+        result = backup.restore(_data_dir(args), path, key, acting_user(getattr(args, "user", None)))
     except backup.BackupRejected as exc:
         print(f"megacase: {exc}", file=__import__("sys").stderr)
         return EXIT_CHECK_FAILED

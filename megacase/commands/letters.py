@@ -134,7 +134,7 @@ def cmd_preview(args) -> int:
 
 def _read_file(path: str, limit: int = MAX_ATTACHMENT_BYTES) -> bytes:
     """Bounded while reading (a /dev/zero or a pipe never says how big it is)."""
-    from megacase.cli import read_bounded
+    from megacase.services.user_files import read_bounded
     return read_bounded(path, limit)
 
 

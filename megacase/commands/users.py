@@ -44,7 +44,7 @@ def register(subparsers, common) -> None:
 
 def _new_password(args) -> str:
     if args.password_file:
-        from megacase.cli import MAX_SECRET_FILE, read_bounded
+        from megacase.services.user_files import MAX_SECRET_FILE, read_bounded
         try:
             return read_bounded(args.password_file, MAX_SECRET_FILE, "the password file").decode("utf-8").rstrip(
                 "\r\n")

@@ -103,6 +103,7 @@ class CaseFile:
     exported_at: datetime          # Brussels time
     exported_by: str
     exported_role: str
+    systems: object = None         # systems.case_file_part.SystemsRecord: findings, receipts, packages
 
 
 @dataclass(frozen=True)
@@ -170,8 +171,9 @@ def collect(ws: Workspace, reference: str) -> CaseFile:
     detail = queries.get_case(ws, reference)
     # Verify after reading the case: every event the file prints is covered by the verification.
     integrity = _integrity(ws, detail)
+    from megacase.services.systems.case_file_part import systems_record
     return CaseFile(detail, integrity, reply_timing(detail, ws.today()), extension_notice_date(detail),
-                    ws.now().astimezone(TZ), ws.actor.name, ws.actor.role)
+                    ws.now().astimezone(TZ), ws.actor.name, ws.actor.role, systems_record(ws, reference))
 
 
 def render_case_file(ws: Workspace, reference: str) -> RenderedCaseFile:

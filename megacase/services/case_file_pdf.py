@@ -19,6 +19,7 @@ from megacase.services import audit_text
 from megacase.services import pdf_style as ps
 from megacase.services.case_file import CaseFile, template_label
 from megacase.services.cases import IDENTITY_METHODS
+from megacase.services.systems.case_file_part import flowables as systems_part
 
 CHAIN_HEAD_LABEL = "Last event of the chain"
 CASE_LAST_LABEL = "Last event of this case"
@@ -220,7 +221,7 @@ def _processors(cf: CaseFile) -> list[Flowable]:
     step_width = 0.46 / len(steps)
     out.append(ps.table(["Processor and categories of data", *steps, "Notes"], rows,
                         [0.26, *([step_width] * len(steps)), 0.28]))
-    return out
+    return out + systems_part(cf.systems)
 
 
 _BLANK_LINES = re.compile(r"\n\s*\n")

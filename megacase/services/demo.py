@@ -14,6 +14,7 @@ from megacase.domain.deadlines import is_working_day
 from megacase.services import approvals, cases, checklist, demo_letters, queries, users
 from megacase.services.cases import NewCase
 from megacase.services.subjects import NewSubject
+from megacase.services.systems.demo_collect import DemoSystems, demo_systems
 from megacase.services.workspace import TZ, Actor, Workspace
 
 SUBJECTS = [
@@ -111,13 +112,14 @@ def populate(ws: Workspace, count: int = 40, seed: int = 20261126) -> list[str]:
         received = min(received, real_now - timedelta(minutes=30))
         life = _life(demo, i, plan, received, random.Random(rng.random()), subject_ids, refs)
         heapq.heappush(queue, (next(life), i, life))
-    while queue:
-        moment, i, life = heapq.heappop(queue)
-        clock.now = min(moment, real_now)
-        try:
-            heapq.heappush(queue, (life.send(None), i, life))
-        except StopIteration:
-            pass
+    with demo_systems() as shop:          # the shop's systems, served on loopback while the demo is made
+        while queue:
+            moment, i, life = heapq.heappop(queue)
+            clock.now = min(moment, real_now)
+            try:
+                heapq.heappush(queue, (life.send(shop), i, life))
+            except StopIteration:
+                pass
     return refs
 
 
@@ -131,7 +133,7 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
         moment = _office_hours(moment + timedelta(days=days, minutes=rng.randint(1, 120)), rng)
         return moment
 
-    yield moment
+    shop = yield moment
     types = tuple(TYPES[rng.randrange(len(TYPES))].split("+"))
     idx = i % len(SUBJECTS)
     name, email, lang, address, number = SUBJECTS[idx]
@@ -167,7 +169,7 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
         cases.record_answer(ws, ref, "Order number given; matches the customer account.", "verified")
     if plan in ("overdue", "in_progress"):
         yield later(rng.uniform(0.5, 3))
-        _tick_some(ws, ref, rng, 0.4)
+        _tick_some(ws, ref, rng, 0.4, shop)
         if i % 16 == 13:                # one extension waits in the manager's approvals queue
             yield later(0.2)
             approvals.request_approval(ws, ref, "extension", "Six processors to search, orders since 2019.")
@@ -183,10 +185,10 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
         cases.extend(ws, ref, reason)
         demo_letters.send(ws, ref, "extension")
         yield later(rng.uniform(0.5, 3))
-        _tick_some(ws, ref, rng, 0.6)
+        _tick_some(ws, ref, rng, 0.6, shop)
         return
     yield later(rng.uniform(1, 8))
-    _tick_some(ws, ref, rng, 1.0)
+    _tick_some(ws, ref, rng, 1.0, shop)
     yield later(rng.uniform(2, 12))
     if plan == "closed_granted" and i % 32 == 16:   # one reply went out late: registers are rarely perfect
         yield later(rng.uniform(30, 36))
@@ -219,9 +221,14 @@ def _office_hours(moment: datetime, rng: random.Random) -> datetime:
     return start.astimezone(moment.tzinfo)
 
 
-def _tick_some(ws: Workspace, ref: str, rng: random.Random, share: float) -> None:
+def _tick_some(ws: Workspace, ref: str, rng: random.Random, share: float, shop: DemoSystems) -> None:
+    """Work some of the case's steps: searches answered by the systems (connector or export file)."""
     detail = queries.get_case(ws, ref)
     for item in detail.checklist:
-        if rng.random() < share:
+        if rng.random() >= share:
+            continue
+        if item.action == "Search":
+            shop.search(ws, ref, item.processor, detail.subject, rng)
+        else:
             checklist.mark_item(ws, item.id, True, "Checked; nothing further to do." if item.action != "Search"
                                 else "Searched by customer number and e-mail address.")

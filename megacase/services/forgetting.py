@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from megacase.store.orm import (Approval, Attachment, Case, ChecklistItem, IdentityStep, Letter, Note, Subject,
                                 SubjectKey, SuspensionRow)
+from megacase.store.systems_orm import SystemFinding
 
 ERASED = "[erased]"
 
@@ -79,7 +80,8 @@ def scrub_case(session: Session, case: Case, values: list[re.Pattern]) -> None:
 
 
 def remove_bodies(session: Session, case: Case) -> dict[str, int]:
-    """Retention: remove the sealed contents of a case (notes, attachments, letter texts), keep their traces."""
+    """Retention: remove the sealed contents of a case (notes, attachments, letter texts, what the systems held),
+    keep their traces."""
     notes = session.execute(delete(Note).where(Note.case_id == case.id)).rowcount
     attachments = session.execute(delete(Attachment).where(Attachment.case_id == case.id)).rowcount
     letters = 0
@@ -87,7 +89,11 @@ def remove_bodies(session: Session, case: Case) -> dict[str, int]:
         letter.recipient_enc = letter.subject_enc = letter.body_enc = b""
         letter.eml_enc = None                       # eml_sha256 stays: the proof of what was sent
         letters += 1
-    return {"notes": notes, "attachments": attachments, "letters": letters}
+    findings = 0
+    for row in session.scalars(select(SystemFinding).where(SystemFinding.case_id == case.id)):
+        row.data_enc = row.file_enc = row.filename_enc = None   # sha256, counts and outcome stay as the trace
+        findings += 1
+    return {"notes": notes, "attachments": attachments, "letters": letters, "findings": findings}
 
 
 def anonymise_subject(session: Session, subject: Subject, now: datetime) -> None:

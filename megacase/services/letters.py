@@ -138,6 +138,17 @@ def _kept(session: Session, case: Case, options: LetterOptions, language: str) -
                 ground=register_text(i.keep_ground, language)) for i in items]
 
 
+def _system_lines(session: Session, case: Case, language: str) -> list:
+    """Erasure: per system, erased / kept (ground) / nothing held, from the receipts and the checklist."""
+    if not any(i.action == "act" for i in case.checklist) or case.subject.anonymised_at is not None:
+        return []
+    from megacase.services.systems.catalogue import ground_text
+    from megacase.services.systems.erase_at import STATUS_TEXTS, erasure_lines_in
+    return [_ns(name=register_text(line.system, language), status=STATUS_TEXTS[language][line.status],
+                ground=ground_text(line.ground, language) if line.ground else None)
+            for line in erasure_lines_in(session, case)]
+
+
 def _identity_requested(session: Session, case: Case, options: LetterOptions) -> str | None:
     if options.identity_requested:
         return options.identity_requested.strip()
@@ -179,6 +190,7 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
         "fee": _ns(amount=options.fee_amount, reason=fee_reason) if (options.fee_amount or fee_reason) else None,
         "restriction": _ns(lift_on=options.restriction_lift_on, reason=options.restriction_reason),
         "kept": _kept(session, case, options, language),
+        "systems": _system_lines(session, case, language),
         "officer": _ns(name=settings.get_in(session, SIGNATORY.key) or ws.actor.name),
         "today": today,
     }

@@ -198,6 +198,15 @@ MAILBOX_POLL_MINUTES = declare(Setting("mailbox.poll_minutes", int, 5, "While th
 
 
 
+# --- the shop's systems (services.systems): where each connector's API is, and its options ---------------
+SYSTEM_NAMES = {"lightspeed": "Lightspeed", "mailchimp": "MailChimp", "office365": "Office 365", "paypal": "PayPal",
+                "carriers": "Carriers", "silvasoft": "Silvasoft", "google_analytics": "Google Analytics"}
+for _key, _name in SYSTEM_NAMES.items():
+    declare(Setting(f"systems.{_key}.base_url", str, "", f"{_name}: API base URL with its version path "
+                                                         "(empty: the vendor's address)"))
+    declare(Setting(f"systems.{_key}.options", str, "", f"{_name}: connector options (name=value; …)"))
+
+
 CASE_YEARS = declare(Setting(
     "retention.case_years", int, 5,
     "Years after closure before a case is reduced to its anonymous skeleton", 1, 30))

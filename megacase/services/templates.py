@@ -63,6 +63,7 @@ CONTEXT_FIELDS = {
     "fee": {"amount", "reason"},
     "restriction": {"lift_on", "reason"},
     "kept": None,
+    "systems": None,
     "officer": {"name"},
     "today": None,
 }
@@ -331,6 +332,7 @@ def sample_context(language: str, filled: bool = True) -> dict:
         "fee": ns(amount="1 EUR", reason="x") if filled else None,
         "restriction": ns(lift_on=day if filled else None, reason="x" if filled else None),
         "kept": [ns(what="x", ground="y")] if filled else [],
+        "systems": [ns(name="x", status="erased", ground="y" if filled else None)] if filled else [],
         "officer": ns(name="Officer"),
         "today": day,
     }

@@ -131,7 +131,7 @@ def test_checklist_notes_and_reopen(qtbot, window, ws, clock, open_access_case, 
     item = next(i for i in queries.get_case(ws, ref).checklist if i.id == first.id)
     assert item.done_by == "alice" and item.note == "Account deleted in Lightspeed"
     assert model.record_at(0).done_at is not None
-    assert window.detail.tabs.tabText(1) == "Processors 1/14"
+    assert window.detail.tabs.tabText(1) == "Systems 1/14"
 
     prompter.on_dialog("NoteDialog", lambda d: (d.text.setPlainText("Called the subject back."), d.attempt())[1])
     window.case_actions.note.trigger()

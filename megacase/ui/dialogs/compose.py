@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFrame, QHBoxLay
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
 from megacase.errors import InputError, MegaCaseError
-from megacase.services import attachments, letters
+from megacase.services import letters
 from megacase.services.letters import LetterOptions, QueuedLetter
 from megacase.services.outbox import OutgoingFile
 from megacase.services.recipients import AddressOverride
+from megacase.services.systems import overview as systems_overview
+from megacase.services.systems.package import build_package
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import ServiceDialog, muted
 
@@ -173,14 +175,21 @@ class ComposeDialog(ServiceDialog):
         panel = QWidget()
         v = QVBoxLayout(panel)
         v.setContentsMargins(0, 0, 0, 0)
-        self.access_copy = QCheckBox("PDF copy of the subject's data as recorded (Art. 15(3))")
+        self.access_copy = QCheckBox("Access package (PDF): the subject's data in each system, by category, with "
+                                     "the Art. 15 information")
         self.access_copy.setObjectName("composeAccessCopy")
-        self.protect = QCheckBox("Protect the PDF with a password (you give it by telephone)")
+        self.protect = QCheckBox("Protect the package with a password (AES-256; you give it by telephone)")
         self.protect.setObjectName("composeProtect")
-        self.portability = QCheckBox("The data as JSON and CSV files (Art. 20)")
+        self.portability = QCheckBox("Portability package (ZIP): JSON and CSV per system (Art. 20)")
         self.portability.setObjectName("composePortability")
-        self.access_copy.toggled.connect(self.protect.setEnabled)
+        for box in (self.access_copy, self.portability):
+            box.toggled.connect(lambda _on: self.protect.setEnabled(self.access_copy.isChecked()
+                                                                    or self.portability.isChecked()))
         self.protect.setEnabled(False)
+        # What the package will carry, system by system, before it goes (the officer sees gaps in time).
+        self.package_contents = muted("The package holds: " + systems_overview.package_preview(self.ws,
+                                                                                              self.info.reference))
+        self.package_contents.setObjectName("composePackage")
         self.file_list = QListWidget()
         self.file_list.setObjectName("composeFiles")
         self.file_list.setMaximumHeight(60)
@@ -195,7 +204,7 @@ class ComposeDialog(ServiceDialog):
         buttons.addWidget(add)
         buttons.addWidget(self.remove_file)
         buttons.addStretch(1)
-        for w in (self.access_copy, self.protect, self.portability, self.file_list):
+        for w in (self.access_copy, self.protect, self.portability, self.package_contents, self.file_list):
             v.addWidget(w)
         v.addLayout(buttons)
         self.form.addRow("Attachments", panel)
@@ -306,11 +315,13 @@ class ComposeDialog(ServiceDialog):
     def _attachments(self) -> tuple[tuple[OutgoingFile, ...], str | None]:
         files, password = [], None
         ref = self.info.reference
-        if self.access_copy.isChecked():
-            copy, password = attachments.access_copy(self.ws, ref, protect=self.protect.isChecked())
-            files.append(copy)
-        if self.portability.isChecked():
-            files.extend(attachments.portability_files(self.ws, ref))
+        if self.access_copy.isChecked() or self.portability.isChecked():
+            # one package, one password for the PDF and the ZIP
+            package = build_package(self.ws, ref, pdf=self.access_copy.isChecked(),
+                                    portability=self.portability.isChecked(),
+                                    protect=self.protect.isEnabled() and self.protect.isChecked())
+            files.extend(package.files)
+            password = package.password
         for path in self._files:
             from megacase.services.user_files import read_bounded
             data = read_bounded(path, MAX_FILE_BYTES, "the attachment")

@@ -130,8 +130,8 @@ class LettersFeature:
                 w.show_changed_case(w.load_case_now(detail.reference), "Letter recorded as posted.")
                 return dialog
             if result.pdf_password:
-                w.prompter.info(w, "Password of the PDF copy",
-                                f"The PDF copy opens with the password\n\n    {result.pdf_password}\n\n"
+                w.prompter.info(w, "Password of the access package",
+                                f"The package (PDF and ZIP) opens with the password\n\n    {result.pdf_password}\n\n"
                                 "Give it to the subject by another channel (telephone, not e-mail). "
                                 "It is not kept anywhere.")
             w.show_changed_case(w.load_case_now(detail.reference), "Letter saved in the outbox; sending…")

@@ -62,7 +62,7 @@ class CaseDetailWidget(QStackedWidget):
         self.letters = LettersPage()
         self.notes = NotesPage()
         self.timeline = TimelinePage()
-        for key, page, title in (("overview", self.overview, "Overview"), ("checklist", self.checklist, "Processors"),
+        for key, page, title in (("overview", self.overview, "Overview"), ("checklist", self.checklist, "Systems"),
                                  ("letters", self.letters, "Letters"), ("notes", self.notes, "Notes"),
                                  ("timeline", self.timeline, "Timeline")):
             self.add_page(key, page, title)

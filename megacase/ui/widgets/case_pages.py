@@ -35,10 +35,11 @@ class ChecklistPage(Page):
     toggle_requested = Signal(int, bool)
 
     def __init__(self, parent=None):
-        super().__init__("Processors to search or notify", parent)
+        super().__init__("Steps at each processor", parent)
         self.intro = QLabel("Generated from the request types and the processor register: for access and "
-                            "portability, search each processor; for erasure, rectification and restriction, act "
-                            "at each one and notify it (Art. 19). Tick a step when it is done.")
+                            "portability, search each system; for erasure, rectification and restriction, act "
+                            "at each one and notify it (Art. 19). A step is ticked by what the Systems block "
+                            "records, or by hand when it is done outside MegaCase.")
         self.intro.setObjectName("muted")
         self.intro.setWordWrap(True)
         self.model = ChecklistModel(self)
@@ -52,7 +53,7 @@ class ChecklistPage(Page):
 
     def tab_title(self, d: CaseDetail) -> str:
         done = sum(1 for i in d.checklist if i.done_at)
-        return f"Processors {done}/{len(d.checklist)}" if d.checklist else "Processors"
+        return f"Systems {done}/{len(d.checklist)}" if d.checklist else "Systems"
 
 
 class LettersPage(Page):

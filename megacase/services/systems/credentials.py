@@ -1,0 +1,53 @@
+"""Connector credentials: in the operating system's keyring, or ``MEGACASE_<NAME>_KEY`` where there is none.
+
+Never in the register, the settings or a log: services pass the credential
+straight to the HTTP client's headers and forget it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import keyring
+import keyring.errors
+
+from megacase.errors import InputError
+from megacase.services.systems.catalogue import SystemSpec
+
+KEYRING_SERVICE = "MegaCase systems"
+
+
+def store(spec: SystemSpec, credential: str) -> None:
+    credential = (credential or "").strip()
+    if not credential:
+        raise InputError(f"{spec.processor}: the credential is empty.")
+    try:
+        keyring.set_password(KEYRING_SERVICE, spec.key, credential)
+    except keyring.errors.KeyringError as exc:
+        raise InputError(f"The system keyring refused to store the credential ({type(exc).__name__}); "
+                         f"set {spec.env_var} instead.") from None
+
+
+def forget(spec: SystemSpec) -> None:
+    try:
+        keyring.delete_password(KEYRING_SERVICE, spec.key)
+    except keyring.errors.KeyringError:
+        pass
+
+
+def credential_for(spec: SystemSpec) -> str | None:
+    try:
+        stored = keyring.get_password(KEYRING_SERVICE, spec.key)
+    except keyring.errors.KeyringError:
+        stored = None
+    return stored or os.environ.get(spec.env_var) or None
+
+
+def where(spec: SystemSpec) -> str:
+    """Where the credential comes from, for 'systems list' (never the value)."""
+    try:
+        if keyring.get_password(KEYRING_SERVICE, spec.key):
+            return "keyring"
+    except keyring.errors.KeyringError:
+        pass
+    return "environment" if os.environ.get(spec.env_var) else "missing"
