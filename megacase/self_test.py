@@ -38,11 +38,12 @@ def _check(name: str, step: Callable[[], str], results: list[bool]) -> object:
 def run_self_test() -> int:
     from megacase.services import audit, case_file, cases, demo_letters
     from megacase.services.cases import NewCase
-    from megacase.services.session import create_profile, open_profile
+    from megacase import app
     from megacase.services.subjects import NewSubject
     from megacase.services.workspace import TZ, Actor
     from megacase.store.keys import KeyStore
 
+    os.environ.pop(app.PASSPHRASE_ENV, None)     # the throw-away register's passphrase, never the officer's
     results: list[bool] = []
     state: dict = {}
     with tempfile.TemporaryDirectory(prefix="megacase-self-test-") as tmp:
@@ -52,14 +53,14 @@ def run_self_test() -> int:
         officer = Actor("self-test", "officer")
 
         def create():
-            state["ws"] = create_profile(folder, passphrase, keystore, officer, scrypt_n=2**14)
+            state["ws"] = app.create(folder, passphrase, keystore, officer)
             where = "the OS keyring" if keystore.get(_key_id(folder)) else "no keyring here: passphrase only"
             return f"encrypted register created ({where})"
 
         def reopen_with_passphrase():
             state["ws"].engine.dispose()
             keystore.delete(_key_id(folder)) if hasattr(keystore, "delete") else None
-            state["ws"] = open_profile(folder, keystore, passphrase, officer)
+            state["ws"] = app.unlock(folder, keystore, officer, lambda try_passphrase: try_passphrase(passphrase))
             return "opened again with the recovery passphrase"
 
         def open_a_case():
