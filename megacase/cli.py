@@ -123,7 +123,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from megacase.services import demo
+    from megacase.services.demo import demo
     refs: list[str] = []
     ws, data_dir = new_profile(args, fill=lambda staged: refs.extend(demo.populate(staged, count=args.cases)))
     print(f"Created a demo profile with {len(refs)} cases in {data_dir}.")
@@ -141,8 +141,8 @@ def _print_table(rows) -> None:
 
 
 def cmd_case(args) -> int:
-    from megacase.services import cases, queries
-    from megacase.services.subjects import NewSubject
+    from megacase.services.cases import cases, queries
+    from megacase.services.cases.subjects import NewSubject
     ws = open_workspace(args)
     sub = args.case_command
     if sub == "list":
@@ -228,7 +228,7 @@ def cmd_deadline(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from megacase.services import audit
+    from megacase.services.integrity import audit
     ws = open_workspace(args)
     if getattr(args, "case_ref", None) or getattr(args, "pdf", None):
         if not args.case_ref:

@@ -36,10 +36,13 @@ def _check(name: str, step: Callable[[], str], results: list[bool]) -> object:
 
 
 def run_self_test() -> int:
-    from megacase.services import audit, case_file, cases, demo_letters
-    from megacase.services.cases import NewCase
+    from megacase.services.cases import cases
+    from megacase.services.demo import demo_letters
+    from megacase.services.integrity import audit
+    from megacase.services.reports import case_file
+    from megacase.services.cases.cases import NewCase
     from megacase import app
-    from megacase.services.subjects import NewSubject
+    from megacase.services.cases.subjects import NewSubject
     from megacase.services.workspace import TZ, Actor
     from megacase.store.keys import KeyStore
 

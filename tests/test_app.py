@@ -13,7 +13,8 @@ from sqlalchemy import select
 import megacase
 from megacase import app, cli
 from megacase.errors import PermissionDenied
-from megacase.services import audit, roles, settings
+from megacase.services import roles, settings
+from megacase.services.integrity import audit
 from megacase.services.workspace import Actor
 from megacase.store import keys
 from megacase.store.orm import AuditEvent
@@ -58,7 +59,7 @@ def _calls(name: str):
 def test_the_settings_registry_is_complete_as_soon_as_it_is_imported():
     code = ("import megacase.services.settings as s, sys\n"
             "print(sorted(s.SPECS))\n"
-            "print('megacase.services.mail' in sys.modules, 'megacase.services.retention' in sys.modules)\n")
+            "print('megacase.services.mail' in sys.modules, 'megacase.services.privacy.retention' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     keys_ = eval(out[0])
     assert {"retention.case_years", "smtp.host", "letters.signatory", "review.four_eyes",

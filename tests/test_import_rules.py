@@ -21,30 +21,19 @@ KNOWN_SERVICE_LOOPS = [
 MAY_USE: dict[str, set[str]] = {
     "integrity": set(),
     "mail": {"integrity"},
-    "systems": {"integrity"},
-    "privacy": {"integrity", "systems"},
+    "privacy": {"integrity"},
+    "systems": {"integrity", "privacy"},               # a system's steps are the processor register's
     "cases": {"integrity", "privacy"},
     "review": {"integrity", "cases", "mail"},
-    "reports": {"integrity", "cases", "privacy", "review"},
+    "reports": {"integrity", "cases", "privacy", "review", "systems"},
     "letters": {"integrity", "cases", "mail", "review", "systems", "reports"},   # an access copy is a PDF
+    "intake": {"integrity", "cases", "letters", "mail"},     # what arrives threads into cases and letters
 }
-CORE = {"workspace", "records", "roles", "settings", "subject_keys", "case_lookup", "session", "users"}
-OUTSIDE_FEATURES = {"demo", "demo_letters"}     # builds a demo register through every feature: may use all
+# The shared core stays flat in services/: every feature may use it.
+CORE = {"workspace", "records", "roles", "settings", "subject_keys", "case_lookup", "session", "users", "user_files",
+        "pdf_style", "letter_texts"}
+OUTSIDE_FEATURES = {"demo"}     # builds a demo register through every feature: may use all
 
-# Where today's flat modules go (the move into megacase/services/<feature>/ is done by script).
-PLANNED: dict[str, str] = {
-    "audit": "integrity",
-    "mail": "mail",
-    "cases": "cases", "queries": "cases", "subjects": "cases", "checklist": "cases",
-    "letters": "letters", "templates": "letters", "letter_texts": "letters", "outbox": "letters",
-    "recipients": "letters", "attachments": "letters", "eml_import": "letters",
-    "erasure": "privacy", "forgetting": "privacy", "retention": "privacy", "restriction": "privacy",
-    "processors": "privacy", "processor_steps": "privacy", "invoice_retention": "privacy",
-    "reminders": "review", "dashboard": "review", "approvals": "review", "digest": "review", "review": "review",
-    "case_file": "reports", "case_file_pdf": "reports", "case_file_check": "reports", "audit_text": "reports",
-    "register_report": "reports", "register_report_pdf": "reports", "overdue_report": "reports",
-    "pdf_style": "reports", "report_files": "reports",
-}
 # Feature edges the code has today against the table, to be removed (not added to): cases asks review's
 # four-eyes rules (approvals) before a refusal, fee or extension.
 KNOWN_FEATURE_EXCEPTIONS = {("cases", "review")}
@@ -76,21 +65,19 @@ def test_commands_and_the_window_do_not_import_their_caller():
 
 
 def _feature_of(name: str) -> str | None:
-    """The feature of a services module: its package once moved, else the planned one."""
+    """The feature of a services module: its package (megacase/services/<feature>/...), None for the core."""
     rest = _short(name)
     if rest == name:
         return None
     head = rest.split(".")[0]
-    if head in MAY_USE:                      # megacase/services/<feature>/...
-        return head
-    return PLANNED.get(head)
+    return head if head in MAY_USE else None
 
 
 def test_the_feature_table_is_well_formed():
-    assert set(MAY_USE) == {"cases", "letters", "mail", "privacy", "review", "reports", "integrity", "systems"}
+    assert set(MAY_USE) == {"cases", "letters", "mail", "privacy", "review", "reports", "integrity", "systems",
+                            "intake"}
     for feature, allowed in MAY_USE.items():
         assert allowed <= set(MAY_USE) and feature not in allowed
-    assert set(PLANNED.values()) <= set(MAY_USE) and not (CORE & set(PLANNED))
     assert cycles(MAY_USE) == []              # features are layered: no two may use each other
 
 

@@ -64,6 +64,6 @@ def test_the_wheel_ships_templates_fonts_and_icons_found_through_importlib_resou
 
 def test_a_checkout_reads_the_top_level_resources():
     from megacase.config import resources_dir
-    from megacase.services.templates import template_ids
+    from megacase.services.letters.templates import template_ids
     assert resources_dir() == REPO / "resources"
     assert "acknowledgement" in template_ids()

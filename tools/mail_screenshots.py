@@ -34,7 +34,7 @@ def _mime(sender: str, subject: str, body: str, extra: str = "") -> bytes:
 def _fill_inbox(demo: Demo) -> None:
     from sqlalchemy import select
 
-    from megacase.services.mail import inbox
+    from megacase.services.intake import inbox
     from megacase.store.orm import Case, Letter, Subject
     ws = demo.ws
     with ws.reading() as s:

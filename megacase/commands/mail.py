@@ -181,7 +181,7 @@ def cmd_mail_signout(args) -> int:
 
 def cmd_mail_fetch(args) -> int:
     from megacase.app import open_workspace
-    from megacase.services.mail import fetch
+    from megacase.services.intake import fetch
     ws = open_workspace(args)
     print(fetch.fetch(ws).summary)
     return EXIT_OK
@@ -211,7 +211,7 @@ def cmd_mailbox_setup(args) -> int:
 
 def cmd_inbox_list(args) -> int:
     from megacase.app import open_workspace
-    from megacase.services.mail import inbox
+    from megacase.services.intake import inbox
     ws = open_workspace(args)
     items = inbox.list_items(ws, include_done=args.all)
     if args.json:
@@ -227,16 +227,16 @@ def cmd_inbox_list(args) -> int:
 
 def cmd_inbox_show(args) -> int:
     from megacase.app import open_workspace
-    from megacase.services.mail import inbox
+    from megacase.services.intake import inbox
     print(inbox.message_text(open_workspace(args), args.item))
     return EXIT_OK
 
 
 def cmd_inbox_open(args) -> int:
     from megacase.app import open_workspace
-    from megacase.services.mail import inbox
-    from megacase.services.queries import get_case
-    from megacase.services.subjects import NewSubject
+    from megacase.services.intake import inbox
+    from megacase.services.cases.queries import get_case
+    from megacase.services.cases.subjects import NewSubject
     ws = open_workspace(args)
     item = inbox.get_item(ws, args.item)
     new = NewSubject(args.name, item.sender, args.language or item.language or "fr") if args.name else None
@@ -248,7 +248,7 @@ def cmd_inbox_open(args) -> int:
 
 def cmd_inbox_link(args) -> int:
     from megacase.app import open_workspace
-    from megacase.services.mail import inbox
+    from megacase.services.intake import inbox
     ref = inbox.link(open_workspace(args), args.item, args.reference)
     print(f"Item {args.item} filed in {ref}.")
     return EXIT_OK
@@ -256,7 +256,7 @@ def cmd_inbox_link(args) -> int:
 
 def cmd_inbox_dismiss(args) -> int:
     from megacase.app import open_workspace
-    from megacase.services.mail import inbox
+    from megacase.services.intake import inbox
     inbox.dismiss(open_workspace(args), args.item, args.reason)
     print(f"Item {args.item} dismissed.")
     return EXIT_OK

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from megacase.domain.deadlines import Deadline
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType
-from megacase.services.audit import TimelineEntry
+from megacase.services.integrity.audit import TimelineEntry
 
 
 @dataclass(frozen=True)
@@ -183,3 +183,11 @@ class CaseDetail:
             "events": len(self.timeline),
         })
         return data
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    """A file that travels with a letter (an access package, a portability ZIP): name, type and bytes."""
+    filename: str
+    mime_type: str
+    data: bytes

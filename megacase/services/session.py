@@ -10,7 +10,8 @@ from typing import Callable
 from sqlalchemy import select
 
 from megacase.errors import InputError
-from megacase.services import audit, roles
+from megacase.services import roles
+from megacase.services.integrity import audit
 from megacase.services.workspace import Actor, Workspace, system_clock
 from megacase.store import keys, profile
 from megacase.store.orm import User

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QMenu, QScrollArea, 
 from megacase.errors import MegaCaseError
 from megacase import i18n
 from megacase.i18n import N_, _, format_number
-from megacase.services import queries, roles
+from megacase.services import roles
+from megacase.services.cases import queries
 from megacase.services.records import CaseDetail, CaseSummary
 from megacase.services.workspace import Workspace
 from megacase.ui.case_actions import CaseActions

@@ -12,10 +12,11 @@ import pytest
 
 from megacase import cli
 from megacase.errors import MissingRegister, ProfileExists
-from megacase.services import audit, cases, queries
+from megacase.services.cases import cases, queries
+from megacase.services.integrity import audit
 from megacase.services.integrity import backup
 from megacase.services.session import create_profile, open_profile
-from megacase.services.subjects import NewSubject
+from megacase.services.cases.subjects import NewSubject
 from megacase.services.workspace import Actor
 from megacase.store import backups, keys, private
 from tests.conftest import FAST_SCRYPT, PASSPHRASE

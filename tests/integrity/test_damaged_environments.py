@@ -15,8 +15,8 @@ from keyring.backend import KeyringBackend
 from sqlalchemy import event, text
 
 from megacase import cli
-from megacase.services import cases
-from megacase.services.subjects import NewSubject
+from megacase.services.cases import cases
+from megacase.services.cases.subjects import NewSubject
 from megacase.store import db, keys
 from tests.conftest import PASSPHRASE
 

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from megacase.errors import RegisterBusy
-from megacase.services import audit, cases, queries
-from megacase.services.subjects import NewSubject
+from megacase.services.cases import cases, queries
+from megacase.services.integrity import audit
+from megacase.services.cases.subjects import NewSubject
 from megacase.store import db
 from megacase.store.orm import AuditEvent, Case
 from tests.conftest import PASSPHRASE

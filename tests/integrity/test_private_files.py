@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import text
 
 from megacase.log import configure_file_logging
-from megacase.services import case_file, cases, overdue_report, register_report
+from megacase.services.cases import cases
+from megacase.services.reports import case_file, overdue_report, register_report
 from megacase.services.integrity import backup
-from megacase.services.subjects import NewSubject
+from megacase.services.cases.subjects import NewSubject
 from megacase.store import keys
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")

@@ -12,8 +12,10 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
-from megacase.services import attachments, cases, letters, queries, systems
-from megacase.services.subjects import NewSubject
+from megacase.services import systems
+from megacase.services.cases import cases, queries
+from megacase.services.letters import attachments, letters
+from megacase.services.cases.subjects import NewSubject
 from tests.smtp_server import LoopbackSmtp, point_at
 
 ZOE = NewSubject("Zoë Van den Bossche", "zoe.vandenbossche@telenet.be", "nl", "Kortrijksesteenweg 310, 9000 Gent",

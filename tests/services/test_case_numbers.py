@@ -3,7 +3,7 @@
 from sqlalchemy import text
 
 from megacase.domain.references import case_reference, parse_case_reference, reference_sort_key
-from megacase.services import queries
+from megacase.services.cases import queries
 
 
 def test_references_parse_and_sort_as_numbers():

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from megacase.errors import InputError
-from megacase.services.mail import inbox
+from megacase.services.intake import inbox
 
 WHEN = datetime(2027, 4, 1, 7, 0, tzinfo=timezone.utc)
 
@@ -77,7 +77,7 @@ def test_dismissal_needs_a_reason_and_happens_once(ws):
 def test_a_threaded_message_is_shredded_with_the_subject(ws, open_access_case, clock, data_dir):
     from datetime import date
 
-    from megacase.services import erasure
+    from megacase.services.privacy import erasure
     from tests import forensics
     from tests.mail_sink import configure_mail, smtp_sink
     from tests.services.erasure_flow import EMAIL, granted_erasure
@@ -96,7 +96,7 @@ def test_a_threaded_message_is_shredded_with_the_subject(ws, open_access_case, c
 
 
 def test_a_message_imported_by_hand_earlier_is_not_taken_again(ws, open_access_case):
-    from megacase.services import eml_import
+    from megacase.services.intake import eml_import
     open_access_case("2027-03-01 09:00")
     raw = mime("helene.dubois@skynet.be", "Effacement", "Merci d'effacer mon compte.", message_id="<e@x>")
     eml_import.import_eml(ws, raw)

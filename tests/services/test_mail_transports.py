@@ -8,9 +8,11 @@ from datetime import datetime
 
 import pytest
 
-from megacase.services import cases, letters, mail, outbox
+from megacase.services import mail
+from megacase.services.cases import cases
+from megacase.services.letters import letters, outbox
 from megacase.services.mail.oauth import GRAPH_SEND, KEYRING_SERVICE, SMTP_SEND
-from megacase.services.subjects import NewSubject
+from megacase.services.cases.subjects import NewSubject
 from tests.microsoft_server import LoopbackMicrosoft
 from tests.smtp_server import LoopbackSmtp, free_port
 

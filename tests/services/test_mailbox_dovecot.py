@@ -8,11 +8,15 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import func, select
 
-from megacase.services import audit, cases, letters, mail, reminders
-from megacase.services.mail import fetch as mailbox_fetch
-from megacase.services.mail import inbox
-from megacase.services.queries import get_case
-from megacase.services.subjects import NewSubject
+from megacase.services import mail
+from megacase.services.cases import cases
+from megacase.services.integrity import audit
+from megacase.services.letters import letters
+from megacase.services.review import reminders
+from megacase.services.intake import fetch as mailbox_fetch
+from megacase.services.intake import inbox
+from megacase.services.cases.queries import get_case
+from megacase.services.cases.subjects import NewSubject
 from megacase.store.orm import Attachment, InboxItem, Letter, MailboxState
 from tests.dovecot_server import PASSWORD, USER, Dovecot, dovecot_binary
 

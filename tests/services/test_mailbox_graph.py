@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from megacase.services import mail
-from megacase.services.mail import fetch, inbox
+from megacase.services.intake import fetch, inbox
 from megacase.services.mail.oauth import GRAPH_READ
 from tests.microsoft_server import GraphMessage, LoopbackMicrosoft
 

@@ -8,8 +8,8 @@ import pytest
 
 from megacase import cli
 from megacase.errors import InputError
-from megacase.services import eml_import, msg_import
-from megacase.services.attachments import list_attachments
+from megacase.services.intake import eml_import, msg_import
+from megacase.services.letters.attachments import list_attachments
 from tests.msg_writer import outlook_message
 
 DELIVERED = datetime(2027, 3, 30, 8, 0, tzinfo=timezone.utc)

@@ -10,7 +10,9 @@ import logging
 import pytest
 
 from megacase.errors import InputError, NotFound, RuleViolation
-from megacase.services import audit, queries, settings, systems
+from megacase.services import settings, systems
+from megacase.services.cases import queries
+from megacase.services.integrity import audit
 from megacase.services.systems import demo_exports
 from megacase.services.systems.http import BadCredential
 from megacase.services.systems.loopback import CREDENTIALS
@@ -76,7 +78,7 @@ def test_collecting_by_connector_keeps_the_rows_sealed_and_completes_the_search_
     assert "no connector" in results["PayPal"].error
     ga = results["Google Analytics"].finding
     assert ga.outcome == "nothing_held" and "cannot search it by person" in ga.how
-    from megacase.services.cases import load_case
+    from megacase.services.cases.cases import load_case
     with ws.reading() as s:
         status = systems.collection_status(s, load_case(s, access))
         assert status.pending == ("PayPal", "Carriers") and systems.has_collected_data(s, load_case(s, access))

@@ -9,7 +9,9 @@ import zipfile
 
 from pypdf import PdfReader
 
-from megacase.services import demo, queries, systems
+from megacase.services import systems
+from megacase.services.cases import queries
+from megacase.services.demo import demo
 
 
 def test_a_demo_access_package_holds_the_demo_systems_data(ws):

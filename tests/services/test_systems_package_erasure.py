@@ -13,7 +13,10 @@ import pytest
 from pypdf import PdfReader
 
 from megacase.errors import InputError, RuleViolation
-from megacase.services import audit, erasure, processor_steps, queries, systems
+from megacase.services import systems
+from megacase.services.cases import queries
+from megacase.services.integrity import audit
+from megacase.services.privacy import erasure, processor_steps
 from megacase.services.systems import demo_exports
 from megacase.services.systems.catalogue import PAYMENT_GROUND
 from megacase.services.systems.loopback import md5
@@ -118,7 +121,7 @@ def sink(ws):
 
 
 def _erasure_case(ws, open_access_case, clock):
-    from megacase.services import cases
+    from megacase.services.cases import cases
     ref = open_access_case(received="2027-04-01 09:30", types=("erasure",)).reference
     cases.start_work(ws, ref)
     clock.set("2027-04-06 10:00")
@@ -162,7 +165,7 @@ def test_erasure_at_each_system_after_a_dry_run_keeps_the_receipt(ws, server, op
     assert (lines["MailChimp"].status, lines["Silvasoft"].status, lines["PayPal"].status) == ("erased", "kept", "kept")
     assert lines["PayPal"].ground == PAYMENT_GROUND and lines["MailChimp"].receipt == done.finding.sha256
     assert lines["Lightspeed"].status == "task" and lines["Carriers"].status == "pending"
-    from megacase.services import letters
+    from megacase.services.letters import letters
     body = letters.preview(ws, ref, "erasure-confirmation", letters.LetterOptions()).body
     assert "- MailChimp : effacées\n" in body and "- Lightspeed : effacement en cours\n" in body
     assert "- PayPal : conservées (article 17, paragraphe 3, point b), du RGPD : les données de paiement" in body
@@ -179,7 +182,7 @@ def test_an_objection_unsubscribes_from_the_newsletter(ws, server, open_access_c
 
 def test_after_the_subjects_erasure_nothing_collected_can_be_read(ws, server, open_access_case, clock, sink,
                                                                    data_dir):
-    from megacase.services import cases
+    from megacase.services.cases import cases
     access = open_access_case(received="2027-04-01 09:00", types=("access",)).reference
     systems.collect_all(ws, access, sleep=no_sleep)
     paypal = demo_exports.paypal_activity_csv(NAME, EMAIL, *ADDRESS)
@@ -227,7 +230,7 @@ def test_after_the_subjects_erasure_nothing_collected_can_be_read(ws, server, op
 
 
 def test_the_case_file_lists_the_findings_the_withholdings_and_the_packages_hashes(ws, collected, tmp_path):
-    from megacase.services import case_file
+    from megacase.services.reports import case_file
     office = next(f for f in systems.case_findings(ws, collected) if f.processor == "Office 365")
     systems.withhold(ws, collected, office.id, "correspondence", 1, None, "Internal reply naming a colleague")
     package = systems.build_package(ws, collected, portability=True)

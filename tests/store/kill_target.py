@@ -14,7 +14,7 @@ from pathlib import Path
 
 import keyring
 
-from megacase.services import demo
+from megacase.services.demo import demo
 from megacase.services.session import create_profile, open_profile
 from megacase.services.workspace import Actor
 from megacase.store import keys

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from megacase.services import audit, queries
+from megacase.services.cases import queries
+from megacase.services.integrity import audit
 from megacase.services.session import open_profile
 from megacase.services.workspace import Actor
 from megacase.store import db, keys, profile

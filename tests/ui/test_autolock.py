@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from megacase.errors import RegisterLocked
-from megacase.services import cases, queries, users
-from megacase.services.subjects import NewSubject
+from megacase.services import users
+from megacase.services.cases import cases, queries
+from megacase.services.cases.subjects import NewSubject
 from megacase.ui.features.autolock import LockedEngine
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import wait_idle

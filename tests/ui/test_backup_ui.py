@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from megacase.services import cases, queries
+from megacase.services.cases import cases, queries
 from megacase.services.integrity import backup
-from megacase.services.subjects import NewSubject
+from megacase.services.cases.subjects import NewSubject
 from megacase.store import backups
 from tests.ui.conftest import wait_idle
 

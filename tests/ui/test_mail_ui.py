@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from megacase.services import mail
-from megacase.services.mail import inbox
+from megacase.services.intake import inbox
 from tests.dovecot_server import PASSWORD, USER, Dovecot, dovecot_binary
 from tests.ui.conftest import wait_idle
 

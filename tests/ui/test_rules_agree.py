@@ -10,7 +10,11 @@ from argon2 import PasswordHasher
 from PySide6.QtCore import Qt
 
 from megacase import cli
-from megacase.services import dashboard, demo, overdue_report, queries, reminders, users
+from megacase.services import users
+from megacase.services.cases import queries
+from megacase.services.demo import demo
+from megacase.services.reports import overdue_report
+from megacase.services.review import dashboard, reminders
 from megacase.services.session import create_profile
 from megacase.services.workspace import Actor
 from megacase.store.keys import KeyStore

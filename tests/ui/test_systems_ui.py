@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from megacase.services import cases, systems
+from megacase.services import systems
+from megacase.services.cases import cases
 from megacase.services.systems import demo_exports
 from tests.services.systems_support import EMAIL, NAME, point_all, start_server
 from tests.ui.conftest import wait_idle

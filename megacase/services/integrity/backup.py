@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from megacase.errors import CorruptFile, InputError, MegaCaseError
-from megacase.services import audit
+from megacase.services.integrity import audit
 from megacase.services.workspace import Actor, Workspace, system_clock
 from megacase.store import backups, db, keys, private
 

@@ -15,7 +15,8 @@ from email.utils import format_datetime, make_msgid
 from typing import Protocol
 
 from megacase.errors import InputError
-from megacase.services import audit, roles
+from megacase.services import roles
+from megacase.services.integrity import audit
 from megacase.services.mail.config import DEFAULT_TIMEOUT, MailSettings, load_settings, password_for
 from megacase.services.mail.errors import DeliveryError
 from megacase.services.workspace import Workspace

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from megacase.services.processor_steps import INVOICE_GROUND
+from megacase.services.privacy.processor_steps import INVOICE_GROUND
 
 PAYMENT_GROUND = ("Art. 17(3)(b) GDPR: payment records are accounting documents kept for 10 years "
                   "(Belgian VAT Code, Art. 60; Code of Economic Law, Art. III.86)")

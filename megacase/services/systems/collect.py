@@ -17,9 +17,11 @@ from megacase.domain.requests import CaseState
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, MegaCaseError, NotFound, RuleViolation
 from megacase.services import roles
-from megacase.services.cases import load_case
-from megacase.services.processors import find_in
-from megacase.services.systems import connections, findings, imports
+from megacase.services.case_lookup import load_case
+from megacase.services.privacy.processors import find_in
+import megacase.services.systems.connections as connections
+import megacase.services.systems.findings as findings
+import megacase.services.systems.imports as imports
 from megacase.services.systems.catalogue import spec_for
 from megacase.services.systems.connectors.base import SubjectRef
 from megacase.services.systems.findings import Finding

@@ -10,8 +10,8 @@ import httpx
 
 from megacase.errors import InputError, NotFound
 from megacase.services import roles, settings
-from megacase.services.processors import list_processors
-from megacase.services.systems import credentials
+from megacase.services.privacy.processors import list_processors
+import megacase.services.systems.credentials as credentials
 from megacase.services.systems.catalogue import SYSTEMS, SystemSpec, spec_for
 from megacase.services.systems.connectors import ga4, graph, lightspeed, mailchimp, silvasoft
 from megacase.services.systems.connectors.base import Connector

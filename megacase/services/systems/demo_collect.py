@@ -9,7 +9,7 @@ import random
 from contextlib import contextmanager
 from typing import Iterator
 
-from megacase.services.systems import collect
+import megacase.services.systems.collect as collect
 from megacase.services.systems.connectors import ga4, graph, lightspeed, mailchimp, silvasoft
 from megacase.services.systems.demo_exports import carrier_shipments_xlsx, paypal_activity_csv
 from megacase.services.systems.http import Http

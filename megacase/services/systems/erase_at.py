@@ -18,10 +18,12 @@ from sqlalchemy import select
 
 from megacase.domain.requests import RequestType
 from megacase.errors import RuleViolation
-from megacase.services import processor_steps, roles
-from megacase.services.cases import load_case
-from megacase.services.processors import find_in
-from megacase.services.systems import connections, findings
+from megacase.services import roles
+from megacase.services.privacy import processor_steps
+from megacase.services.case_lookup import load_case
+from megacase.services.privacy.processors import find_in
+import megacase.services.systems.connections as connections
+import megacase.services.systems.findings as findings
 from megacase.services.systems.catalogue import spec_for
 from megacase.services.systems.collect import subject_ref
 from megacase.services.systems.connectors.base import ErasurePlan

@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from megacase.services import audit, subject_keys
+from megacase.services import subject_keys
+from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Case, Processor
 from megacase.store.subject_crypto import open_sealed, seal

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from megacase.services.cases import load_case
-from megacase.services.processor_steps import steps_in
-from megacase.services.systems import findings as fs
+from megacase.services.case_lookup import load_case
+from megacase.services.privacy.processor_steps import steps_in
+import megacase.services.systems.findings as fs
 from megacase.services.systems.catalogue import spec_for
 from megacase.services.systems.connections import system_state
 from megacase.services.workspace import Workspace

@@ -27,12 +27,14 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, RuleViolation
-from megacase.services import audit, pdf_style as ps, roles, subject_keys
-from megacase.services.cases import load_case
+from megacase.services import roles, subject_keys
+from megacase.services.integrity import audit
+from megacase.services import pdf_style as ps
+from megacase.services.case_lookup import load_case
 from megacase.services.letter_texts import AUTHORITY, COMPANY, REQUEST_TYPES, longdate, register_text
-from megacase.services.outbox import OutgoingFile
-from megacase.services.processors import info_of
-from megacase.services.systems import findings as fs
+from megacase.services.records import OutgoingFile
+from megacase.services.privacy.processors import info_of
+import megacase.services.systems.findings as fs
 from megacase.services.systems.package_texts import LABELS, ORIGINS, category, transfer
 from megacase.services.workspace import Workspace
 from megacase.store.orm import AuditEvent, Case, Processor

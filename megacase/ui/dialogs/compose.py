@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFrame, QHBoxLay
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
 from megacase.errors import InputError, MegaCaseError
-from megacase.services import letters
-from megacase.services.letters import LetterOptions, QueuedLetter
-from megacase.services.outbox import OutgoingFile
-from megacase.services.recipients import AddressOverride
+from megacase.services.letters import letters
+from megacase.services.letters.letters import LetterOptions, QueuedLetter
+from megacase.services.records import OutgoingFile
+from megacase.services.letters.recipients import AddressOverride
 from megacase.services.systems import overview as systems_overview
 from megacase.services.systems.package import build_package
 from megacase.services.workspace import Workspace

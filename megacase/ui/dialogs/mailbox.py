@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QSpi
 from megacase.domain.requests import RequestType
 from megacase.errors import InputError
 from megacase.services import mail
-from megacase.services.mail import inbox
-from megacase.services.subjects import NewSubject
+from megacase.services.intake import inbox
+from megacase.services.cases.subjects import NewSubject
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import ServiceDialog, muted, wrapped
 from megacase.ui.dialogs.mail_settings import SECURITY_LABELS

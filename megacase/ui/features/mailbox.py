@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 
 from megacase.errors import MegaCaseError
 from megacase.services import mail, roles
-from megacase.services.mail import fetch, inbox
+from megacase.services.intake import fetch, inbox
 from megacase.ui.dialogs.mailbox import MailboxSettingsDialog, OpenFromInboxDialog
 from megacase.ui.views.inbox import InboxView
 from megacase.ui.workers import run_task

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeade
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from megacase.domain.requests import RequestType
-from megacase.services.mail.inbox import NEW, InboxEntry
+from megacase.services.intake.inbox import NEW, InboxEntry
 from megacase.ui.format import moment
 from megacase.ui.models.records import Column, RecordTableModel
 

@@ -1,0 +1,188 @@
+"""Reminders: what falls due soon, what is overdue, and where the extension notice window is closing.
+
+Computed for the workspace's clock, in Belgian working days (weekends and the
+ten legal holidays do not count). Three kinds:
+
+- ``due_soon`` and ``overdue``: exactly as ``domain.case_status`` says (N working
+  days: setting ``reminders.due_soon_working_days``; 0 = due today only), the
+  same as the case list's colours and the home view's tiles;
+- ``extension_window``: not extended, the extension notice still possible, and
+  the (suspension-adjusted) one-month date within M working days (setting
+  ``reminders.extension_working_days``).
+
+Only live cases count (received, awaiting the subject, in progress); a case
+whose clock stands still (awaiting the subject) gets no due-soon or extension
+reminder, since its due date moves every day until the answer comes.
+
+A reminder is shown until it is acknowledged; an acknowledgement silences that
+kind for that case *in that situation* (the due date, or the last day for the
+extension notice). When the situation changes (an extension, a suspension that
+moved the date) the reminder comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from megacase.domain import case_status
+from megacase.domain.deadlines import working_days_between
+from megacase.domain.requests import CaseState
+from megacase.services import roles, settings
+from megacase.services.integrity import audit
+from megacase.services.cases.queries import deadline_of
+from megacase.services.workspace import Workspace
+from megacase.store.orm import Case, ReminderAck
+
+DUE_SOON, OVERDUE, EXTENSION_WINDOW = "due_soon", "overdue", "extension_window"
+BOUNCED, ANSWER_ARRIVED = "bounced", "answer_arrived"     # from the privacy mailbox
+KIND_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", EXTENSION_WINDOW: "Extension notice",
+               BOUNCED: "Letter bounced", ANSWER_ARRIVED: "Answer arrived"}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    case_id: int
+    reference: str
+    kind: str                  # due_soon | overdue | extension_window
+    situation: str             # what an acknowledgement silences, e.g. "due 2027-05-03"
+    date: date                 # the due date, or the last day for the extension notice
+    working_days_left: int     # negative: working days late
+    days_late: int             # calendar days past the due date (overdue only)
+    owner: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def message(self) -> str:
+        d = f"{self.date:%a %d %b %Y}"
+        if self.kind == BOUNCED:
+            return f"{self.reference}: a letter bounced on {d}; the reply did not reach the subject."
+        if self.kind == ANSWER_ARRIVED:
+            return f"{self.reference}: the subject's answer arrived on {d}; record the result to restart the clock."
+        if self.kind == OVERDUE:
+            return f"{self.reference} is overdue: it was due {d} ({self.days_late} days ago)."
+        if self.kind == EXTENSION_WINDOW:
+            left = "today is the last day" if self.working_days_left == 0 else \
+                f"{self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left"
+            return f"{self.reference}: an extension must be notified by {d} ({left})."
+        if self.working_days_left == 0:
+            return f"{self.reference} is due today ({d})."
+        return (f"{self.reference} is due {d}: {self.working_days_left} working "
+                f"day{'s' if self.working_days_left != 1 else ''} left.")
+
+    def as_json(self) -> dict:
+        return {"reference": self.reference, "kind": self.kind, "date": self.date.isoformat(),
+                "working_days_left": self.working_days_left, "days_late": self.days_late, "owner": self.owner,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    due_soon: int
+    extension: int
+
+
+def lead_times(ws: Workspace) -> LeadTimes:
+    with ws.reading() as session:
+        return LeadTimes(settings.get_in(session, settings.REMINDER_DUE_SOON_DAYS.key),
+                         settings.get_in(session, settings.REMINDER_EXTENSION_DAYS.key))
+
+
+def reminders_for_case(case: Case, today: date, leads: LeadTimes) -> list[Reminder]:
+    if not case_status.is_live(case.state):
+        return []
+    d = deadline_of(case, today)
+    out = []
+    left = case_status.working_days_left(d, today)
+    if case_status.is_overdue(case.state, d, today):
+        out.append(Reminder(case.id, case.reference, OVERDUE, f"due {d.due.isoformat()}", d.due, left,
+                            (today - d.due).days, case.owner))
+    elif case_status.is_due_soon(case.state, d, today, leads.due_soon):
+        out.append(Reminder(case.id, case.reference, DUE_SOON, f"due {d.due.isoformat()}", d.due, left, 0,
+                            case.owner))
+    if not d.suspended_now and d.extension_possible(today):
+        last = d.extension_notice_last_day
+        ext_left = working_days_between(today, last)
+        if ext_left <= leads.extension:
+            out.append(Reminder(case.id, case.reference, EXTENSION_WINDOW, f"notice by {last.isoformat()}", last,
+                                ext_left, 0, case.owner))
+    return out
+
+
+def _order(r: Reminder):
+    return ({BOUNCED: 0, ANSWER_ARRIVED: 1, OVERDUE: 2, EXTENSION_WINDOW: 3, DUE_SOON: 4}[r.kind],
+            r.working_days_left, r.reference)
+
+
+def _mailbox_reminders(session: Session, today: date) -> list[Reminder]:
+    """A bounced letter on a case not closed; an answer threaded in while an identity question is open."""
+    from megacase.store.orm import IdentityStep, InboxItem, Letter
+    out = []
+    bounced = session.execute(select(Letter, Case).join(Case, Case.id == Letter.case_id).where(
+        Letter.status == "bounced", Case.state != CaseState.CLOSED.value)).all()
+    for letter, case in bounced:
+        out.append(Reminder(case.id, case.reference, BOUNCED, f"letter {letter.id} bounced", today, 0, 0,
+                            case.owner))
+    answers = session.execute(select(InboxItem, Case).join(Case, Case.id == InboxItem.case_id).where(
+        InboxItem.kind == "answer", Case.state == CaseState.AWAITING_IDENTITY.value)).all()
+    for item, case in answers:
+        pending = session.scalar(select(IdentityStep.id).where(IdentityStep.case_id == case.id,
+                                                               IdentityStep.answered_at.is_(None)))
+        if pending is not None:
+            out.append(Reminder(case.id, case.reference, ANSWER_ARRIVED, f"answer {item.id}",
+                                item.received_at.date(), 0, 0, case.owner))
+    return out
+
+
+def _compute(session: Session, today: date, leads: LeadTimes) -> list[Reminder]:
+    cases = session.execute(select(Case).where(Case.state.in_(case_status.LIVE_STATE_VALUES))
+                            .options(selectinload(Case.suspensions))).scalars()
+    out = [r for c in cases for r in reminders_for_case(c, today, leads)] + _mailbox_reminders(session, today)
+    return sorted(out, key=_order)
+
+
+def _acked(session: Session) -> set[tuple[int, str, str]]:
+    return {(a.case_id, a.kind, a.situation) for a in session.execute(select(ReminderAck)).scalars()}
+
+
+def current(ws: Workspace, due_soon_days: int | None = None, extension_days: int | None = None) -> list[Reminder]:
+    """Every reminder true today, acknowledged or not (what ``megacase remind`` prints)."""
+    leads = lead_times(ws)
+    leads = LeadTimes(leads.due_soon if due_soon_days is None else due_soon_days,
+                      leads.extension if extension_days is None else extension_days)
+    with ws.reading() as session:
+        return _compute(session, ws.today(), leads)
+
+
+def pending(ws: Workspace) -> list[Reminder]:
+    """The reminders to show now: true today and not yet acknowledged in this situation."""
+    leads = lead_times(ws)
+    with ws.reading() as session:
+        seen = _acked(session)
+        return [r for r in _compute(session, ws.today(), leads) if (r.case_id, r.kind, r.situation) not in seen]
+
+
+def acknowledge(ws: Workspace, reminders: list[Reminder]) -> int:
+    """The officer has seen these reminders: one transaction, one audit event per reminder."""
+    roles.require_officer(ws)
+    count = 0
+    with ws.transaction() as session:
+        seen = _acked(session)
+        for r in reminders:
+            key = (r.case_id, r.kind, r.situation)
+            if key in seen:
+                continue
+            seen.add(key)
+            session.add(ReminderAck(case_id=r.case_id, kind=r.kind, situation=r.situation,
+                                    acknowledged_at=ws.now_naive(), acknowledged_by=ws.actor.name))
+            case = session.get(Case, r.case_id)
+            audit.record(session, ws, "reminder.acknowledged", case_id=r.case_id, subject_id=case.subject_id,
+                         details={"reference": r.reference, "kind": r.kind, "situation": r.situation})
+            count += 1
+    return count
