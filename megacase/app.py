@@ -87,6 +87,11 @@ def create(data_dir: Path, passphrase: str, keystore: KeyStore, actor: Actor, cl
     return _wired(create_profile(data_dir, passphrase, keystore, actor, clock, fill=fill))
 
 
+def reopen(data_dir: Path, actor: Actor, passphrase: str | None = None, clock=system_clock) -> Workspace:
+    """The register opened again after a lock: with the keyring's key (``passphrase`` None) or the passphrase."""
+    return _wired(open_profile(data_dir, KeyStore(), passphrase, actor, clock))
+
+
 def profile_exists(data_dir: Path) -> bool:
     return profile.exists(data_dir)
 

@@ -17,13 +17,12 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QScrollArea
 
 from megacase.errors import RegisterLocked
 from megacase.services import users
 from megacase.services.integrity.backup import data_dir_of
-from megacase.services.session import open_profile
-from megacase.store.keys import KeyStore
+from megacase import app as composition
 from megacase.ui.dialogs.locked import LockedDialog
 
 log = logging.getLogger(__name__)
@@ -101,7 +100,8 @@ class AutoLock(QObject):
         w.detail.clear()
         w.case_actions.update(None)
         for i in range(w.views.count()):
-            view = w.views.widget(i)
+            page = w.views.widget(i)
+            view = page.widget() if isinstance(page, QScrollArea) else page     # each view scrolls in its page
             if hasattr(view, "mark_dirty"):
                 view._dirty = True
             clear = getattr(view, "clear_data", None)
@@ -116,7 +116,7 @@ class AutoLock(QObject):
         QTimer.singleShot(0, self.ask_unlock)     # after the closed dialogs' own loops have ended
 
     def _unlock(self, secret: str):
-        ws = open_profile(self._data_dir, KeyStore(), None if self._who else secret, self.w.ws.actor)
+        ws = composition.reopen(self._data_dir, self.w.ws.actor, None if self._who else secret)
         if self._who:
             try:
                 users.authenticate(ws, self._who, secret, via="unlock")
