@@ -22,35 +22,21 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from megacase.domain.letter_types import LETTER_TYPES, outcome_letter_ids, title_of
 from megacase.errors import InputError
 from megacase.services import audit, queries
 from megacase.services.records import CaseDetail, LetterInfo
 from megacase.services.workspace import TZ, Workspace
 from megacase.store.orm import AuditEvent
 
-# Letters that carry the final answer to the subject (the others acknowledge, ask, extend or notify).
-REPLY_TEMPLATES = {"access-reply", "portability-reply", "refusal", "fee-notice", "rectification-confirmation",
-                   "erasure-confirmation", "restriction-confirmation", "objection-outcome"}
-
-TEMPLATE_LABELS = {
-    "acknowledgement": "Acknowledgement of receipt",
-    "identity-request": "Request for identity information or clarification",
-    "extension": "Extension notice",
-    "access-reply": "Access reply",
-    "portability-reply": "Portability reply",
-    "refusal": "Refusal",
-    "fee-notice": "Fee notice",
-    "rectification-confirmation": "Rectification confirmation",
-    "erasure-confirmation": "Erasure confirmation",
-    "restriction-confirmation": "Restriction confirmation",
-    "restriction-lifting": "Notice of lifting a restriction",
-    "objection-outcome": "Objection outcome",
-    "art19-notice": "Art. 19 notice to a processor",
-}
+# Letters that carry the final answer to the subject (the others acknowledge, ask, extend or notify),
+# and the letters' names: both from the letter-type registry.
+REPLY_TEMPLATES = outcome_letter_ids()
+TEMPLATE_LABELS = {t.id: t.title for t in LETTER_TYPES}
 
 
 def template_label(template_id: str) -> str:
-    return TEMPLATE_LABELS.get(template_id, template_id.replace("-", " ").capitalize())
+    return title_of(template_id)
 
 
 @dataclass(frozen=True)

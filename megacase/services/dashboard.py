@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from megacase.domain.deadlines import add_months, working_days_between
+from megacase.domain.answers import DECIDED_NOT_SENT, WORKING_STATES
 from megacase.domain.requests import RequestType
-from megacase.services.queries import deadline_of, summary_of
+from megacase.services.queries import answer_loads, deadline_of, summary_of
 from megacase.services.records import CaseSummary
 from megacase.services.workspace import Workspace, local_date
 from megacase.store.orm import Case
@@ -36,7 +37,7 @@ class MonthStat:
     month: date                 # first day of the month
     received: int
     closed: int
-    answered: int               # decided in that month (withdrawals excluded)
+    answered: int               # last reply left in that month (withdrawals excluded)
     within_one_month: int
     within_three_months: int
 
@@ -65,7 +66,7 @@ class Dashboard:
 
 
 def _live(c: CaseSummary) -> bool:
-    return c.state.value in ("received", "awaiting_identity", "in_progress")
+    return c.state.value in WORKING_STATES or c.decided_not_sent
 
 
 def _month_start(day: date) -> date:
@@ -76,11 +77,13 @@ def build(ws: Workspace) -> Dashboard:
     today = ws.today()
     with ws.reading() as session:
         rows = session.execute(select(Case).options(selectinload(Case.types), selectinload(Case.suspensions),
-                                                    selectinload(Case.subject))
+                                                    selectinload(Case.subject), *answer_loads())
                                .order_by(Case.received_at)).scalars().all()
         summaries = {c.reference: summary_of(c, today) for c in rows}
+        # "Answered" is the day the last reply left, not the day of the decision (domain.answers).
         history = [(c.received_on, local_date(c.closed_at) if c.closed_at else None,
-                    local_date(c.decided_at) if c.decided_at else None, c.outcome, c) for c in rows]
+                    summaries[c.reference].answered_at.date() if summaries[c.reference].answered_at else None,
+                    c.outcome, c) for c in rows]
         decided = {}
         for received_on, _closed, decided_on, outcome, case in history:
             if decided_on is not None and outcome != "withdrawn":
@@ -97,6 +100,7 @@ def build(ws: Workspace) -> Dashboard:
         Count("due_today", "Due today", refs(lambda c: _live(c) and not c.overdue and c.due == today), "due_soon"),
         Count("due_7", f"Due within {DUE_WITHIN_DAYS} days",
               refs(lambda c: _live(c) and not c.overdue and c.days_left <= DUE_WITHIN_DAYS), "due_soon"),
+        Count("decided_not_sent", DECIDED_NOT_SENT.capitalize(), refs(lambda c: c.decided_not_sent), "due_soon"),
         Count("suspended", "Suspended (awaiting subject)", refs(lambda c: c.suspended and c.is_open), "suspended"),
         Count("extended", "Extended", refs(lambda c: c.extended and c.is_open)),
         Count("extension_window", f"Extension notice due within {EXTENSION_WINDOW_WORKING_DAYS} working days",

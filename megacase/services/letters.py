@@ -9,16 +9,19 @@ error or while the text still holds a ``[[…]]`` gap.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from megacase.domain.requests import RequestType
+from megacase.domain import letter_types as lt
+from megacase.domain.grounds import ground_text
+from megacase.domain.requests import Outcome, RequestType
 from megacase.errors import InputError, RuleViolation
-from megacase.services import approvals, audit, outbox, recipients, roles, settings, subject_keys
+from megacase.services import (approvals, audit, decisions, letter_guards, outbox, recipients, roles, settings,
+                               subject_keys)
 from megacase.services import templates as tpl
 from megacase.services.cases import load_case
 from megacase.services.letter_texts import AUTHORITY, CHANNELS, COMPANY, REQUEST_TYPES, register_text
@@ -29,28 +32,16 @@ from megacase.services.recipients import AddressOverride, Recipient
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Case, IdentityStep, Letter, Processor
 
-COMMON = ("acknowledgement", "identity-request", "extension", "refusal", "fee-notice")
-FOR_TYPE = {
-    RequestType.ACCESS: ("access-reply",),
-    RequestType.PORTABILITY: ("portability-reply",),
-    RequestType.RECTIFICATION: ("rectification-confirmation", "art19-notice"),
-    RequestType.ERASURE: ("erasure-confirmation", "art19-notice"),
-    RequestType.RESTRICTION: ("restriction-confirmation", "restriction-lifting", "art19-notice"),
-    RequestType.OBJECTION: ("objection-outcome",),
-    RequestType.AUTOMATED_DECISION: ("access-reply",),   # Art. 15(1)(h): the logic of automated decisions
-}
-# A letter that announces a decision must match the decision recorded on the case.
-NEEDS_OUTCOME = {"refusal": ("refused", "partly_granted"), "fee-notice": ("fee_requested",)}
+# Derived from the letter-type registry (domain.letter_types); kept under their old names for callers.
+COMMON = tuple(t.id for t in lt.LETTER_TYPES if set(t.for_types) == set(RequestType))
+FOR_TYPE = {r: tuple(t.id for t in lt.LETTER_TYPES if r in t.for_types and t.id not in COMMON) for r in RequestType}
+# A letter that announces a decision must match the decision recorded on a right of the case.
+NEEDS_OUTCOME = {t.id: tuple(dict.fromkeys(o.value for outs in t.answers.values() for o in outs))
+                 for t in lt.LETTER_TYPES if t.answers}
 # The values (LetterOptions fields) each letter asks of the officer; the compose window shows these inputs.
-OPTION_FIELDS = {
-    "identity-request": ("identity_requested",),
-    "fee-notice": ("fee_amount", "fee_reason"),
-    "restriction-confirmation": ("restriction_lift_on", "restriction_reason"),
-    "restriction-lifting": ("restriction_lift_on", "restriction_reason"),
-    "art19-notice": ("processor",),
-}
+OPTION_FIELDS = {t.id: t.options for t in lt.LETTER_TYPES if t.options}
 # What an officer may attach; the compose window offers these for the letters that promise them.
-SUGGESTED_ATTACHMENTS = {"access-reply": ("access_copy",), "portability-reply": ("portability",)}
+SUGGESTED_ATTACHMENTS = {t.id: t.attachments for t in lt.LETTER_TYPES if t.attachments}
 MAX_SUBJECT_LINE = 250
 MAX_BODY = 100_000
 
@@ -66,6 +57,7 @@ class LetterOptions:
     restriction_reason: str | None = None
     kept: tuple[tuple[str, str], ...] = ()     # (what, ground); default: the checklist's kept items
     processor: str | None = None               # art19-notice: the processor's name
+    template_id: str | None = None             # set by the service: whose decision the letter speaks of
 
 
 @dataclass(frozen=True)
@@ -90,9 +82,7 @@ class Draft:
 
 def templates_for(types) -> list[str]:
     """Template ids that fit a case of these request types, in the officer's order."""
-    wanted = set(COMMON)
-    for t in types:
-        wanted.update(FOR_TYPE[RequestType(t)])
+    wanted = set(lt.letters_for(types))
     return [t for t in tpl.template_ids() if t in wanted]
 
 
@@ -165,7 +155,8 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
     subject = case.subject
     today = ws.today()
     deadline = deadline_of(case, today)
-    fee_reason = options.fee_reason or (case.decision_note if case.outcome == "fee_requested" else None)
+    said = _decision_for_letter(case, options.template_id)
+    fee_reason = options.fee_reason or (said.reasons if said.outcome == "fee_requested" else None)
     processors = session.execute(select(Processor).where(Processor.active.is_(True))
                                  .order_by(Processor.id)).scalars()
     return {
@@ -177,8 +168,9 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
                     request_types=[REQUEST_TYPES[language][t.request_type] for t in case.types],
                     due_date=deadline.due, one_month_due=deadline.one_month_due,
                     extended_due=deadline.three_month_due if case.extended else None,
-                    extension_reason=case.extension_reason, outcome=case.outcome, legal_ground=case.legal_ground,
-                    decision_note=case.decision_note, summary=case.summary),
+                    extension_reason=case.extension_reason, outcome=said.outcome,
+                    legal_ground=ground_text(said.ground, language), decision_note=said.reasons,
+                    summary=case.summary),
         "identity": _ns(requested=_identity_requested(session, case, options)),
         "processors": [_processor_ns(p, language) for p in processors],
         "processor": _processor_ns(processor, language),
@@ -187,17 +179,30 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
         "kept": _kept(session, case, options, language),
         "officer": _ns(name=settings.get_in(session, SIGNATORY.key) or ws.actor.name),
         "today": today,
+        "notified": letter_guards.notified_recipients(session, case),   # Art. 19 sentence only where recorded
     }
+
+
+def _decision_for_letter(case: Case, template_id: str | None) -> SimpleNamespace:
+    """The outcome, ground and reasons (to the subject) of the rights this letter answers; never the internal note.
+
+    Several rights answered by one letter: the reasons are joined, the ground of the first is shown; a letter
+    that answers no decision (an acknowledgement) sees the case's combined decision without reasons.
+    """
+    t = lt.letter_type(template_id or "")
+    rows = [a for a in case.answers if a.outcome]
+    if t is not None and t.answers:
+        rows = [a for a in rows if Outcome(a.outcome) in t.answers.get(RequestType(a.request_type), ())]
+    outcome = rows[0].outcome if rows and len({a.outcome for a in rows}) == 1 else case.outcome
+    reasons = "\n".join(dict.fromkeys(a.reasons for a in rows if a.reasons)) or None
+    ground = next((a.legal_ground for a in rows if a.legal_ground), None) or case.legal_ground
+    return _ns(outcome=outcome, ground=ground, reasons=reasons if t is not None and t.answers else None)
 
 
 def _check_case(case: Case, template_id: str) -> None:
     subject = case.subject
     if subject.anonymised_at is not None or not subject.name:
         raise RuleViolation("This subject was erased: no letter can be written to or about them any more.")
-    if template_id in NEEDS_OUTCOME and case.outcome not in NEEDS_OUTCOME[template_id]:
-        wanted = " or ".join(o.replace("_", " ") for o in NEEDS_OUTCOME[template_id])
-        raise RuleViolation(f"A '{tpl.title_of(template_id)}' letter needs the decision '{wanted}' recorded on the "
-                            "case first (with its legal ground).")
 
 
 def _draft_in(session: Session, ws: Workspace, case: Case, template_id: str, options: LetterOptions,
@@ -209,6 +214,7 @@ def _draft_in(session: Session, ws: Workspace, case: Case, template_id: str, opt
     processor = (recipients.processor_by_name(session, options.processor)
                  if template_id in tpl.PROCESSOR_TEMPLATES else None)
     source = tpl.current_source_in(session, template_id, language)
+    options = replace(options, template_id=template_id)
     rendered = tpl.render_source(source.source, build_context(session, ws, case, language, options, processor),
                                  language, template_id)
     draft = Draft(case.reference, template_id, language, recipient.address, recipient.kind, recipient.display_name,
@@ -251,12 +257,13 @@ class QueuedLetter:
 
 
 def _prepared(session: Session, ws: Workspace, reference: str, template_id: str, options: LetterOptions,
-              subject_line: str | None, body: str | None, override: AddressOverride | None):
+              subject_line: str | None, body: str | None, override: AddressOverride | None, attachments=()):
     """The case, the draft, the resolved recipient and the final text, every rule checked."""
     case = load_case(session, reference)
     approvals.require_letter_approval(session, case, template_id, ws.today())   # four-eyes review
     if template_id not in templates_for(t.request_type for t in case.types):
         raise RuleViolation(f"A '{tpl.title_of(template_id)}' letter does not fit a case of these request types.")
+    letter_guards.check_letter(session, case, template_id, attachments)         # the registry's preconditions
     draft, recipient = _draft_in(session, ws, case, template_id, options, override)
     subject_line, body = _final_text(draft, subject_line, body)
     return case, draft, recipient, subject_line, body
@@ -272,9 +279,9 @@ def queue_letter(ws: Workspace, reference: str, template_id: str, *, options: Le
         raise InputError("A letter by post is not e-mailed: record it as posted instead.")
     if override is not None:
         recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
-    with ws.transaction() as session:
+    with decisions.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
         case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id, options,
-                                                               subject_line, body, override)
+                                                               subject_line, body, override, attachments)
         smtp = load_settings_in(session)
         if not smtp.sender:
             raise InputError("Set up the mail server and the sender address first "
@@ -307,7 +314,7 @@ def post_letter(ws: Workspace, reference: str, template_id: str, override: Addre
     if not override.postal:
         raise InputError("Give the postal address the letter is posted to.")
     recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
-    with ws.transaction() as session:
+    with decisions.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
         case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id,
                                                                options or LetterOptions(), subject_line, body,
                                                                override)

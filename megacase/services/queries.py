@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, selectinload
 from megacase.domain.deadlines import Deadline, Suspension, compute_deadline
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType, allowed_actions, next_state
 from megacase.errors import IllegalTransition, NotFound
-from megacase.services import audit, roles, subject_keys
+from megacase.domain import answers as answer_rules
+from megacase.services import audit, decisions, roles, subject_keys
 from megacase.services.checklist import ACTION_LABELS
 from megacase.services.records import (CaseDetail, CaseSummary, ChecklistInfo, IdentityStepInfo, LetterInfo, NoteInfo,
                                        SuspensionInfo)
@@ -28,8 +29,10 @@ def summary_of(case: Case, today: date) -> CaseSummary:
     d = deadline_of(case, today)
     state = CaseState(case.state)
     subject = case.subject
-    # Once decided, the reply went out: a decided or closed case is never "overdue" in the list.
-    live = state in (CaseState.RECEIVED, CaseState.AWAITING_IDENTITY, CaseState.IN_PROGRESS)
+    # The clock runs until every right is answered (its reply left): a decided case whose reply did not leave
+    # is still live, and late when past due (domain.answers).
+    answers = decisions.answers_for(case)
+    live = answer_rules.is_live(case.state, answers)
     return CaseSummary(
         id=case.id, reference=case.reference, subject_id=subject.id,
         subject_name=subject.name or f"Anonymous subject {subject.reference}", subject_email=subject.email or "",
@@ -40,11 +43,20 @@ def summary_of(case: Case, today: date) -> CaseSummary:
         extension_possible=live and d.extension_possible(today), extension_last_day=d.extension_notice_last_day,
         owner=case.owner, restricted=subject.restricted_since is not None,
         processing_suspended=bool(subject.processing_suspended),
+        decided_not_sent=answer_rules.decided_not_sent(case.state, answers),
+        answered_at=to_local(answer_rules.answered_at(answers)),
     )
 
 
+def answer_loads():
+    """Eager loads for "answered": the per-right decisions and the letters' status (not their sealed text)."""
+    return (selectinload(Case.answers),
+            selectinload(Case.letters).load_only(Letter.id, Letter.template_id, Letter.status, Letter.sent_at))
+
+
 def _case_query():
-    return select(Case).options(selectinload(Case.types), selectinload(Case.suspensions), selectinload(Case.subject))
+    return select(Case).options(selectinload(Case.types), selectinload(Case.suspensions), selectinload(Case.subject),
+                                *answer_loads())
 
 
 def list_cases(ws: Workspace, overdue_only: bool = False, open_only: bool = False) -> list[CaseSummary]:
@@ -122,4 +134,5 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
                                                                        CaseState.AWAITING_IDENTITY,
                                                                        CaseState.IN_PROGRESS),
             checklist_editable=works and CaseState(case.state).is_open,   # as checklist.mark_item enforces
+            rights=decisions.right_infos(case),
         )

@@ -50,10 +50,18 @@ class CaseSummary:
     owner: str | None
     restricted: bool
     processing_suspended: bool
+    decided_not_sent: bool = False      # every right decided, a reply has not left: the clock still runs
+    answered_at: datetime | None = None  # when the last right's reply left (Brussels local time)
 
     @property
     def is_open(self) -> bool:
         return self.state.is_open
+
+    @property
+    def state_label(self) -> str:
+        """The state as the lists show it, with "decided, reply not sent" where that is the truth."""
+        from megacase.domain.answers import DECIDED_NOT_SENT
+        return f"{self.state.label}, {DECIDED_NOT_SENT}" if self.decided_not_sent else self.state.label
 
     @property
     def types_label(self) -> str:
@@ -66,7 +74,7 @@ class CaseSummary:
             "request_types": [t.value for t in self.request_types],
             "channel": self.channel.value, "received_at": self.received_at.isoformat(),
             "due_date": self.due.isoformat(), "days_left": self.days_left, "overdue": self.overdue,
-            "suspended": self.suspended, "extended": self.extended,
+            "suspended": self.suspended, "extended": self.extended, "decided_not_sent": self.decided_not_sent,
             "subject": {"name": self.subject_name, "email": self.subject_email},
         }
 
@@ -152,6 +160,7 @@ class CaseDetail:
     allowed_outcomes: tuple[Outcome, ...] = field(default_factory=tuple)
     identity_check_allowed: bool = False
     checklist_editable: bool = False
+    rights: tuple = ()                  # services.decisions.RightInfo per right invoked
 
     @property
     def reference(self) -> str:
@@ -174,6 +183,7 @@ class CaseDetail:
                              "to": s.ended_on.isoformat() if s.ended_on else None, "days": s.days}
                             for s in self.suspensions],
             "allowed_actions": [a.value for a in self.allowed_actions],
+            "rights": [r.as_json() for r in self.rights],
             "events": len(self.timeline),
         })
         return data

@@ -29,7 +29,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from megacase.domain.deadlines import working_days_between
-from megacase.domain.requests import CaseState
+from megacase.domain import answers as answer_rules
+from megacase.services import decisions
+from megacase.services.queries import answer_loads
 from megacase.services import audit, roles, settings
 from megacase.services.queries import deadline_of
 from megacase.services.workspace import Workspace
@@ -37,7 +39,7 @@ from megacase.store.orm import Case, ReminderAck
 
 DUE_SOON, OVERDUE, EXTENSION_WINDOW = "due_soon", "overdue", "extension_window"
 KIND_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", EXTENSION_WINDOW: "Extension notice"}
-LIVE_STATES = (CaseState.RECEIVED.value, CaseState.AWAITING_IDENTITY.value, CaseState.IN_PROGRESS.value)
+LIVE_STATES = answer_rules.LIVE_STATES   # a decided case stays while a reply has not left (domain.answers)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Reminder:
     working_days_left: int     # negative: working days late
     days_late: int             # calendar days past the due date (overdue only)
     owner: str | None
+    decided_not_sent: bool = False   # the decision is taken, the reply has not left
 
     @property
     def kind_label(self) -> str:
@@ -58,21 +61,22 @@ class Reminder:
     @property
     def message(self) -> str:
         d = f"{self.date:%a %d %b %Y}"
+        pending = f" ({answer_rules.DECIDED_NOT_SENT})" if self.decided_not_sent else ""
         if self.kind == OVERDUE:
-            return f"{self.reference} is overdue: it was due {d} ({self.days_late} days ago)."
+            return f"{self.reference}{pending} is overdue: it was due {d} ({self.days_late} days ago)."
         if self.kind == EXTENSION_WINDOW:
             left = "today is the last day" if self.working_days_left == 0 else \
                 f"{self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left"
             return f"{self.reference}: an extension must be notified by {d} ({left})."
         if self.working_days_left == 0:
-            return f"{self.reference} is due today ({d})."
-        return (f"{self.reference} is due {d}: {self.working_days_left} working "
+            return f"{self.reference}{pending} is due today ({d})."
+        return (f"{self.reference}{pending} is due {d}: {self.working_days_left} working "
                 f"day{'s' if self.working_days_left != 1 else ''} left.")
 
     def as_json(self) -> dict:
         return {"reference": self.reference, "kind": self.kind, "date": self.date.isoformat(),
                 "working_days_left": self.working_days_left, "days_late": self.days_late, "owner": self.owner,
-                "message": self.message}
+                "decided_not_sent": self.decided_not_sent, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,10 @@ def lead_times(ws: Workspace) -> LeadTimes:
 def reminders_for_case(case: Case, today: date, leads: LeadTimes) -> list[Reminder]:
     if case.state not in LIVE_STATES:
         return []
+    answers = decisions.answers_for(case)
+    if not answer_rules.is_live(case.state, answers):
+        return []
+    pending = answer_rules.decided_not_sent(case.state, answers)
     d = deadline_of(case, today)
     if d.suspended_now:
         return []
@@ -97,11 +105,11 @@ def reminders_for_case(case: Case, today: date, leads: LeadTimes) -> list[Remind
     left = working_days_between(today, d.due)
     if d.is_overdue(today):
         out.append(Reminder(case.id, case.reference, OVERDUE, f"due {d.due.isoformat()}", d.due, left,
-                            (today - d.due).days, case.owner))
+                            (today - d.due).days, case.owner, pending))
     elif left <= leads.due_soon:
         out.append(Reminder(case.id, case.reference, DUE_SOON, f"due {d.due.isoformat()}", d.due, left, 0,
-                            case.owner))
-    if d.extension_possible(today):
+                            case.owner, pending))
+    if d.extension_possible(today) and not pending:
         last = d.extension_notice_last_day
         ext_left = working_days_between(today, last)
         if ext_left <= leads.extension:
@@ -116,7 +124,7 @@ def _order(r: Reminder):
 
 def _compute(session: Session, today: date, leads: LeadTimes) -> list[Reminder]:
     cases = session.execute(select(Case).where(Case.state.in_(LIVE_STATES))
-                            .options(selectinload(Case.suspensions))).scalars()
+                            .options(selectinload(Case.suspensions), *answer_loads())).scalars()
     out = [r for c in cases for r in reminders_for_case(c, today, leads)]
     return sorted(out, key=_order)
 

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from megacase.domain.deadlines import working_days_between
-from megacase.services import approvals, settings
-from megacase.services.queries import deadline_of, summary_of
+from megacase.domain.answers import DECIDED_NOT_SENT, LIVE_STATES
+from megacase.services import approvals, decisions, settings
+from megacase.services.queries import answer_loads, deadline_of, summary_of
 from megacase.services.records import CaseSummary
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Approval, Case, ChecklistItem
@@ -96,6 +97,9 @@ def _waiting_on(session, case: Case, today: date) -> list[str]:
         out.append(f"Processors: {steps} open at {', '.join(names[:4])}{more}")
     if case.state == "received":
         out.append("Officer: work not started")
+    elif case.state == "decided":
+        out.insert(0, f"Officer: {DECIDED_NOT_SENT} ("
+                   + ", ".join(a.right.label.lower() for a in decisions.answers_for(case) if not a.answered) + ")")
     elif not out:
         out.append("Officer: decision and reply")
     return out
@@ -123,13 +127,16 @@ def items(ws: Workspace, review_filter: ReviewFilter | None = None) -> list[Revi
     out = []
     with ws.reading() as session:
         rows = session.execute(
-            select(Case).where(Case.state.in_(("received", "awaiting_identity", "in_progress")))
+            select(Case).where(Case.state.in_(LIVE_STATES))
             .options(selectinload(Case.types), selectinload(Case.suspensions), selectinload(Case.subject),
+                     *answer_loads(),
                      selectinload(Case.identity_steps),
                      selectinload(Case.checklist).selectinload(ChecklistItem.processor))).scalars().all()
         for case in rows:
             if f.owner and (case.owner or "").lower() != f.owner.lower():
                 continue
+            if not decisions.is_live(case):
+                continue          # decided and every reply left: answered
             summary = summary_of(case, today)
             d = deadline_of(case, today)
             left = working_days_between(today, d.due)
