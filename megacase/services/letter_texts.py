@@ -57,6 +57,22 @@ REQUEST_TYPES = {
            "automated_decision": "right not to be subject to automated individual decision-making (Art. 22)"},
 }
 
+# The measure an Art. 19 notice asks of a recipient, per right, written for the recipient (not the subject).
+NOTICE_MEASURES = {
+    "fr": {"rectification": "rectifier les données de cette personne comme indiqué dans notre registre (article 16)",
+           "erasure": "effacer les données de cette personne (article 17)",
+           "restriction": "limiter le traitement des données de cette personne : les conserver sans autre "
+                          "traitement (article 18)"},
+    "nl": {"rectification": "de gegevens van deze persoon rectificeren zoals in ons register vermeld (artikel 16)",
+           "erasure": "de gegevens van deze persoon wissen (artikel 17)",
+           "restriction": "de verwerking van de gegevens van deze persoon beperken: ze bewaren zonder verdere "
+                          "verwerking (artikel 18)"},
+    "en": {"rectification": "rectify this person's data as recorded in our register (Article 16)",
+           "erasure": "erase this person's data (Article 17)",
+           "restriction": "restrict the processing of this person's data: keep them without any further "
+                          "processing (Article 18)"},
+}
+
 CHANNELS = {
     "fr": {"email": "e-mail", "web_form": "formulaire web", "post": "courrier postal", "phone": "téléphone",
            "in_person": "en personne"},

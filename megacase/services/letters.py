@@ -24,7 +24,8 @@ from megacase.services import (approvals, audit, decisions, letter_guards, outbo
                                subject_keys)
 from megacase.services import templates as tpl
 from megacase.services.cases import load_case
-from megacase.services.letter_texts import AUTHORITY, CHANNELS, COMPANY, REQUEST_TYPES, register_text
+from megacase.services.letter_texts import (AUTHORITY, CHANNELS, COMPANY, NOTICE_MEASURES, REQUEST_TYPES,
+                                           register_text)
 from megacase.services.mail import PRIVACY_CONTACT, SIGNATORY, load_settings_in
 from megacase.services.outbox import DeliveryResult, OutgoingFile, TransportFactory, deliver, enqueue
 from megacase.services.queries import deadline_of
@@ -156,6 +157,11 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
     today = ws.today()
     deadline = deadline_of(case, today)
     said = _decision_for_letter(case, options.template_id)
+    request_types = [t.request_type for t in case.types]
+    if processor is not None:   # an Art. 19 notice: only the rights that concern the recipient, and the measure
+        request_types = [t for t in request_types if t in NOTICE_MEASURES[language]]
+        said = _ns(outcome=None, ground=None,
+                   reasons="; ".join(NOTICE_MEASURES[language][t] for t in request_types) or None)
     fee_reason = options.fee_reason or (said.reasons if said.outcome == "fee_requested" else None)
     processors = session.execute(select(Processor).where(Processor.active.is_(True))
                                  .order_by(Processor.id)).scalars()
@@ -165,7 +171,7 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
         "subject": _ns(name=subject.name, customer_number=subject.customer_number, email=subject.email),
         "case": _ns(reference=case.reference, received_on=case.received_on,
                     channel=CHANNELS[language].get(case.channel, case.channel),
-                    request_types=[REQUEST_TYPES[language][t.request_type] for t in case.types],
+                    request_types=[REQUEST_TYPES[language][t] for t in request_types],
                     due_date=deadline.due, one_month_due=deadline.one_month_due,
                     extended_due=deadline.three_month_due if case.extended else None,
                     extension_reason=case.extension_reason, outcome=said.outcome,
