@@ -104,7 +104,7 @@ def is_overdue(state: str, answers, due: date, today: date) -> bool:
 
 
 def status_label(state_label: str, state: str, answers) -> str:
-    return f"{state_label}, {DECIDED_NOT_SENT}" if decided_not_sent(state, answers) else state_label
+    return DECIDED_NOT_SENT.capitalize() if decided_not_sent(state, answers) else state_label
 
 
 def combined_outcome(outcomes) -> Outcome:

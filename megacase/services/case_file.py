@@ -118,16 +118,14 @@ def _sent_letters(detail: CaseDetail) -> list[LetterInfo]:
 
 
 def reply_timing(detail: CaseDetail, today: date) -> ReplyTiming:
-    """The final reply is the first reply letter sent at or after the decision; failing that, the decision."""
+    """Measured to the letter that answered the last right (domain.answers), never to the decision."""
     due = detail.deadline.due
-    if detail.decided_at is not None:
-        decided = detail.decided_at
-        replies = [l for l in _sent_letters(detail) if l.template_id in REPLY_TEMPLATES and l.sent_at >= decided]
-        if replies:
-            reply = min(l.sent_at for l in replies).date()
-            return ReplyTiming(reply, "letter", due, (reply - due).days)
-        reply = decided.date()
-        return ReplyTiming(reply, "decision", due, (reply - due).days)
+    answered = detail.summary.answered_at
+    if answered is not None:
+        reply = answered.date()
+        return ReplyTiming(reply, "letter", due, (reply - due).days)
+    if detail.summary.decided_not_sent:
+        return ReplyTiming(None, "decided_not_sent", due, (today - due).days)
     return ReplyTiming(None, "", due, (today - due).days)
 
 

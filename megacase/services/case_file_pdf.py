@@ -54,9 +54,10 @@ def timing_sentence(cf: CaseFile) -> tuple[str, bool]:
             extra = f", {_days(spare)} before the due date" if spare else ", on the due date"
             return f"On time: {how} on {_d(t.reply_on)}{extra}.", True
         return f"Late by {_days(t.days)}: {how} on {_d(t.reply_on)}, due {_d(t.due)}.", False
+    what = "Decided, reply not sent" if t.reply_source == "decided_not_sent" else "Not yet answered"
     if t.days > 0:
-        return f"Not yet answered and overdue by {_days(t.days)} at export (due {_d(t.due)}).", False
-    return f"Not yet answered; {_days(-t.days)} left at export (due {_d(t.due)}).", True
+        return f"{what} and overdue by {_days(t.days)} at export (due {_d(t.due)}).", False
+    return f"{what}; {_days(-t.days)} left at export (due {_d(t.due)}).", True
 
 
 def _chain_sentence(cf: CaseFile) -> tuple[str, bool]:

@@ -198,7 +198,7 @@ def _decision_for_letter(case: Case, template_id: str | None) -> SimpleNamespace
     t = lt.letter_type(template_id or "")
     rows = [a for a in case.answers if a.outcome]
     if t is not None and t.answers:
-        rows = [a for a in rows if Outcome(a.outcome) in t.answers.get(RequestType(a.request_type), ())]
+        rows = [a for a in rows if Outcome(a.outcome) in t.answers.get(RequestType(a.request_type), ())] or rows
     outcome = rows[0].outcome if rows and len({a.outcome for a in rows}) == 1 else case.outcome
     reasons = "\n".join(dict.fromkeys(a.reasons for a in rows if a.reasons)) or None
     ground = next((a.legal_ground for a in rows if a.legal_ground), None) or case.legal_ground
@@ -209,6 +209,8 @@ def _check_case(case: Case, template_id: str) -> None:
     subject = case.subject
     if subject.anonymised_at is not None or not subject.name:
         raise RuleViolation("This subject was erased: no letter can be written to or about them any more.")
+    if template_id in ("refusal", "fee-notice"):     # even a preview: these letters only announce a decision
+        letter_guards.check_decided(case, lt.letter_type(template_id))
 
 
 def _draft_in(session: Session, ws: Workspace, case: Case, template_id: str, options: LetterOptions,

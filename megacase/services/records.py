@@ -61,7 +61,7 @@ class CaseSummary:
     def state_label(self) -> str:
         """The state as the lists show it, with "decided, reply not sent" where that is the truth."""
         from megacase.domain.answers import DECIDED_NOT_SENT
-        return f"{self.state.label}, {DECIDED_NOT_SENT}" if self.decided_not_sent else self.state.label
+        return DECIDED_NOT_SENT.capitalize() if self.decided_not_sent else self.state.label
 
     @property
     def types_label(self) -> str:

@@ -33,7 +33,8 @@ def granted_erasure(ws, open_access_case, clock, *, keep_invoices: bool = True, 
     clock.set("2027-04-06 10:00")
     if keep_invoices:
         cases.decide(ws, ref, "partly_granted", legal_ground="Art. 17(3)(b) GDPR (invoices, 10 years)",
-                     note=f"Account of {NAME} deleted; invoices kept for the legal term.")
+                     note=f"Account of {NAME} deleted; invoices kept for the legal term.",
+                     reasons="Invoices are kept for 10 years under Belgian VAT law.")
     else:
         cases.decide(ws, ref, "granted", note=f"Account of {NAME} deleted.")
     processors.update_processor(ws, "MailChimp", notice_channel="E-mail to privacy@mailchimp.example")

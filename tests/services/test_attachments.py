@@ -73,6 +73,8 @@ def test_attachments_travel_with_the_letter_and_are_kept_sealed(ws, zoe_case):
     server = LoopbackSmtp().start()
     try:
         point_at(ws, server)
+        cases.start_work(ws, zoe_case)
+        cases.decide(ws, zoe_case, "granted", right="access")
         copy, _ = attachments.access_copy(ws, zoe_case, protect=True)
         js, cs = attachments.portability_files(ws, zoe_case)
         result = letters.send_letter(ws, zoe_case, "access-reply", attachments=(copy, js, cs))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+
+from tests.answering import ATTACH
 from sqlalchemy import select, update
 
 from megacase.errors import InputError, PermissionDenied, RuleViolation
@@ -91,7 +93,9 @@ def test_with_verified_identity_the_override_is_delivered_and_recorded(ws, smtp,
     clock.set("2027-04-05 10:00")
     cases.record_answer(ws, zoe_case, "Order number matches the account.", "verified")
     reason = "Subject lost access to the known mailbox; identity verified by order number."
-    result = letters.send_letter(ws, zoe_case, "access-reply", override=AddressOverride(OTHER, reason))
+    cases.decide(ws, zoe_case, "granted")
+    result = letters.send_letter(ws, zoe_case, "access-reply", override=AddressOverride(OTHER, reason),
+                                 attachments=ATTACH["access-reply"])
     assert result.sent
     assert [m.rcpt_tos for m in smtp.messages] == [[OTHER]]
     (event,) = events(ws, "letter.address_override")
@@ -101,6 +105,7 @@ def test_with_verified_identity_the_override_is_delivered_and_recorded(ws, smtp,
     with ws.reading() as s:
         assert s.get(Letter, result.letter_id).override_reason == reason
     # A later failed verification withdraws the permission.
+    cases.reopen(ws, zoe_case, "The subject wrote again.")
     cases.ask_subject(ws, zoe_case, "additional_info", "Uw klantnummer")
     cases.record_answer(ws, zoe_case, "Wrong number given.", "failed")
     with pytest.raises(RuleViolation):
@@ -141,7 +146,7 @@ def test_a_manager_cannot_send(ws, smtp, zoe_case):
 
 
 def test_refusal_needs_a_refusal_decision_and_a_letter_must_fit_the_case(ws, smtp, zoe_case):
-    with pytest.raises(RuleViolation, match="decision"):
+    with pytest.raises(RuleViolation, match="is decided that way"):
         letters.preview(ws, zoe_case, "refusal")
     with pytest.raises(RuleViolation, match="does not fit"):
         letters.send_letter(ws, zoe_case, "erasure-confirmation")

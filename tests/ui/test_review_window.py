@@ -28,7 +28,8 @@ def register(ws, clock, open_access_case):
     refused = open_access_case("2027-04-07 10:00", subject=subject).reference
     cases.start_work(ws, refused)
     settings.set_value(ws.as_actor(MANAGER), settings.FOUR_EYES.key, True)
-    cases.decide(ws, refused, "refused", "Art. 12(5) GDPR: manifestly excessive", "Fourth request this quarter")
+    cases.decide(ws, refused, "refused", "Art. 15(4) GDPR: rights and freedoms of others",
+                 "Fourth request this quarter", reasons="Your request also concerns other customers.")
     clock.set("2027-05-04 09:00")
     return late, soon, refused
 
