@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+
+from tests.answering import answer_and_close
 from sqlalchemy import select
 
 from megacase.errors import PermissionDenied
@@ -86,11 +88,14 @@ def test_a_changed_situation_brings_the_reminder_back(ws, clock, leads, open_acc
         assert len(s.scalars(select(ReminderAck)).all()) == 4
 
 
-def test_closed_and_decided_cases_give_no_reminders(ws, clock, leads, open_access_case):
+def test_a_decided_case_is_reminded_until_its_reply_leaves(ws, clock, leads, open_access_case):
     ref = open_access_case("2027-04-06 09:30").reference
     cases.start_work(ws, ref)
     cases.decide(ws, ref, "granted", None, "Copy sent")
     clock.set("2027-05-20 09:00")
+    (late,) = reminders.current(ws)          # decided, but nothing told the subject: still overdue
+    assert late.kind == "overdue" and late.decided_not_sent and "decided, reply not sent" in late.message
+    answer_and_close(ws, ref)
     assert reminders.current(ws) == []
 
 
