@@ -71,13 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--customer-number")
     op.add_argument("--summary")
     for name, extra in (("start", []), ("close", []), ("extend", ["--reason"]), ("reopen", ["--reason"]),
-                        ("decide", ["--outcome", "--ground", "--note"]), ("ask", ["--method", "--asked", "--reason"]),
-                        ("answer", ["--answer", "--result"]), ("note", ["--text"])):
+                        ("decide", ["--outcome", "--ground", "--note", "--right", "--reasons"]),
+                        ("ask", ["--method", "--asked", "--reason"]),
+                        ("answer", ["--answer", "--result"]), ("note", ["--text"]), ("no-data", ["--reason"])):
         c = cs.add_parser(name, parents=[common])
         c.add_argument("reference")
         for opt in extra:
             c.add_argument(opt, required=opt in ("--reason", "--outcome", "--asked", "--answer", "--result",
                                                  "--text", "--method") and not (name == "ask" and opt == "--reason"))
+        if name == "decide":   # Art. 12(5): the earlier requests relied on, or a document of the case
+            c.add_argument("--evidence", action="append", default=[], metavar="REF",
+                           help="an earlier request of the same subject this decision relies on (repeatable)")
+            c.add_argument("--evidence-attachment", type=int, metavar="ID",
+                           help="an attachment of the case that demonstrates the ground")
     dl = sub.add_parser("deadline", parents=[common], help="print the due date of a request received on a date")
     dl.add_argument("received", help="date of receipt, YYYY-MM-DD")
     dl.add_argument("--extended", action="store_true")
@@ -224,14 +230,19 @@ def cmd_case(args) -> int:
     elif sub == "extend":
         detail = cases.extend(ws, ref, args.reason)
     elif sub == "decide":
-        detail = cases.decide(ws, ref, args.outcome, args.ground, args.note)
+        detail = cases.decide(ws, ref, args.outcome, args.ground, args.note, right=args.right, reasons=args.reasons,
+                              evidence=tuple(args.evidence), evidence_attachment=args.evidence_attachment)
+    elif sub == "no-data":
+        from megacase.services import decisions
+        decisions.record_no_data(ws, ref, args.reason)
+        detail = queries.get_case(ws, ref)
     elif sub == "close":
         detail = cases.close(ws, ref)
     elif sub == "reopen":
         detail = cases.reopen(ws, ref, args.reason)
     else:
         detail = cases.add_note(ws, ref, args.text)
-    print(f"{detail.reference}: {detail.summary.state.label}, due {detail.summary.due.isoformat()}")
+    print(f"{detail.reference}: {detail.summary.state_label}, due {detail.summary.due.isoformat()}")
     return EXIT_OK
 
 
@@ -247,6 +258,11 @@ def _print_detail(d) -> None:
         print(f"Extension: possible until {s.extension_last_day.isoformat()}")
     for step in d.identity_steps:
         print(f"Identity:  {step.method}: {step.asked} -> {step.result}")
+    for r in d.rights:
+        outcome = r.outcome.label if r.outcome else "undecided"
+        letter = f", letter {r.letter_id}" if r.letter_id else ""
+        print(f"Right:     {r.right.label}: {outcome}{' (' + r.legal_ground + ')' if r.legal_ground else ''}"
+              f" – {r.status}{letter}")
     print(f"Events:    {len(d.timeline)}")
 
 

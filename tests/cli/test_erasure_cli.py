@@ -64,7 +64,7 @@ def test_erase_from_the_command_line(capsys, profile):
     code, _, err = run(capsys, profile, "erase", ref)
     assert code == 2 and "cannot be erased yet" in err and "decided granted" in err
     assert run(capsys, profile, "case", "decide", ref, "--outcome", "partly_granted",
-               "--ground", "Art. 17(3)(b) GDPR")[0] == 0
+               "--ground", "art17_3_b_invoices", "--reasons", "Facturen worden 10 jaar bewaard.")[0] == 0
     for name in PROCESSORS:
         step = ("kept", ref, name) if name == "Silvasoft" else ("done", ref, name)
         assert run(capsys, profile, "steps", *step)[0] == 0

@@ -40,8 +40,8 @@ def profile(capsys, tmp_path):
 def test_templates_one_id_at_the_start_of_each_line(capsys):
     code, out, _ = run(capsys, "letter", "templates")
     ids = [line.split()[0] for line in out.splitlines()]
-    assert code == 0 and ids[:3] == ["acknowledgement", "identity-request", "extension"] and "refusal" in ids
-    assert len(ids) == 13
+    assert code == 0 and ids[:4] == ["acknowledgement", "identity-request", "clarification-request", "extension"]
+    assert "refusal" in ids and len(ids) == 14
 
 
 def test_preview_send_outbox_and_retry(capsys, profile, monkeypatch):
@@ -57,6 +57,8 @@ def test_preview_send_outbox_and_retry(capsys, profile, monkeypatch):
         code, out, err = run(capsys, "config", "smtp", "--host", "127.0.0.1", "--port", str(server.port),
                              "--security", "none", "--sender", "privacy@megasecurity.eu", "--data-dir", d)
         assert code == 0 and "127.0.0.1" in out and "password not set" in out
+        for argv in (("case", "start", ref), ("case", "decide", ref, "--outcome", "granted")):
+            assert run(capsys, *argv, "--data-dir", d)[0] == 0
         code, out, err = run(capsys, "letter", "send", ref, "access-reply", "--access-copy", "--protect",
                              "--data-dir", d)
         assert code == 0, err
