@@ -197,6 +197,16 @@ def apply_decision(session: Session, ws: Workspace, case: Case, outcome: Outcome
             "evidence": evidence, "evidence_attachment": att, "all_rights_decided": complete}
 
 
+def earlier_requests(ws: Workspace, reference: str) -> tuple[str, ...]:
+    """The subject's earlier requests, newest first: what an Art. 12(5) decision may rely on."""
+    from megacase.services.cases import load_case
+    with ws.reading() as session:
+        case = load_case(session, reference)
+        return tuple(session.execute(select(Case.reference).where(Case.subject_id == case.subject_id,
+                                                                  Case.received_at < case.received_at)
+                                     .order_by(Case.received_at.desc())).scalars())
+
+
 def record_no_data(ws: Workspace, reference: str, reason: str) -> None:
     """Access: nothing about the subject is held; the reason is recorded (it lets the access reply say so)."""
     from megacase.services import roles

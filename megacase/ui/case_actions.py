@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.domain.requests import Action
 from megacase.errors import MegaCaseError
-from megacase.services import cases, checklist, subjects
+from megacase.services import cases, checklist, decisions, subjects
 from megacase.services.records import CaseDetail
 from megacase.services.workspace import TZ
 from megacase.ui.dialogs.case_actions import DecideDialog, ExtendDialog, NoteDialog, ReopenDialog
@@ -150,7 +150,8 @@ class CaseActions(QObject):
         d = self._detail()
         if d:
             ws = self.w.ws
-            dialog = DecideDialog(d, lambda o, g, n: cases.decide(ws, d.reference, o, g, n), self.w)
+            dialog = DecideDialog(d, lambda o, g, n, **more: cases.decide(ws, d.reference, o, g, n, **more), self.w,
+                                  earlier=decisions.earlier_requests(ws, d.reference))
             self._dialog(dialog, f"{d.reference}: decision recorded")
 
     def close_case(self) -> None:

@@ -30,7 +30,7 @@ def plural(n: int, word: str) -> str:
 
 def urgency(c: CaseSummary) -> str:
     """overdue | due_soon | suspended | normal | done: the only meanings colour carries."""
-    if c.state.value in ("decided", "closed"):
+    if c.state.value == "closed" or (c.state.value == "decided" and not c.decided_not_sent):
         return "done"
     if c.overdue:
         return "overdue"
@@ -61,12 +61,18 @@ def deadline_banner(d: CaseDetail, today: date) -> BannerText:
         lines.append(f"The reply was due {day(s.due)}.")
     elif level == "overdue":
         headline = f"Overdue by {plural(-s.days_left, 'day')}: was due {day(s.due)}"
+        if s.decided_not_sent:
+            headline = f"Decided, reply not sent · overdue by {plural(-s.days_left, 'day')}"
+    elif s.decided_not_sent:
+        headline = f"Decided, reply not sent · due {day(s.due)}"
     elif s.suspended:
         headline = f"Clock suspended · due {day(s.due)} so far"
     elif s.days_left == 0:
         headline = f"Due today, {day(s.due)}"
     else:
         headline = f"Due {day(s.due)} · {plural(s.days_left, 'day')} left"
+    if s.decided_not_sent:
+        lines.append("The clock runs until every right's reply has left: send the reply letters.")
     if s.suspended:
         open_ = [x for x in d.suspensions if x.ended_on is None]
         since = f" since {day(open_[-1].started_on)}" if open_ else ""

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from tests.answering import answer_and_close
 from megacase.services import cases, processor_steps, processors, queries, retention
 from megacase.services.workspace import Actor
 from megacase.ui.models.cases import COL_SUBJECT
@@ -133,7 +134,7 @@ def test_retention_shows_the_dry_run_and_applies_exactly_it(qtbot, make_window, 
     cases.add_note(ws, ref, "Sent the copy by e-mail.")
     cases.start_work(ws, ref)
     cases.decide(ws, ref, "granted")
-    cases.close(ws, ref)
+    answer_and_close(ws, ref)
     clock.set("2029-06-01 10:00")
     window = make_window()
     shown = {}
@@ -149,7 +150,7 @@ def test_retention_shows_the_dry_run_and_applies_exactly_it(qtbot, make_window, 
     prompter.on_dialog("RetentionDialog", run)
     window.privacy_feature.retention.trigger()
     assert shown["lines"] == shown["plan"].lines()[1:] and len(shown["lines"]) == 1
-    assert shown["lines"][0].startswith(f"{ref} (closed 01/04/2027): reduced to its skeleton, removing 1 note, the request")
+    assert shown["lines"][0].startswith(f"{ref} (closed 01/04/2027): reduced to its skeleton, removing 1 note, 1 letter text, 1 attachment, the request")
     assert shown["lines"][0].endswith("subject S-00001 anonymised and its key destroyed")
     assert "Apply retention" == prompter.kinds("confirm")[-1].title
     assert retention.plan(ws).empty

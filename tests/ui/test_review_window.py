@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
+from tests.answering import answer_and_close
 from megacase.services import approvals, audit, cases, queries, reminders, settings, users
 from megacase.services.workspace import Actor
 from megacase.store.orm import ReminderAck
@@ -88,7 +89,7 @@ def test_the_manager_approves_from_the_review_queue(qtbot, make_window, ws, regi
     assert approvals.history(ws, refused)[0].status == "approved"
     assert view.queue_model.rows() == []
     # the officer may now close the refused case
-    assert cases.close(ws, refused).summary.state.value == "closed"
+    assert answer_and_close(ws, refused).summary.state.value == "closed"
 
 
 def test_an_officer_cannot_review_and_is_held_by_four_eyes(qtbot, make_window, ws, register, prompter):
@@ -137,7 +138,9 @@ def test_dashboard_counts_open_their_lists(qtbot, make_window, ws, register):
     assert board.tiles["overdue"].count == 1
     assert board.shown_references() == [late]
     board.tiles["due_7"].click()
-    assert board.shown_references() == [soon]
+    assert board.shown_references() == [soon, refused]     # the refusal is decided but its reply has not left
+    board.tiles["decided_not_sent"].click()
+    assert board.shown_references() == [refused]
     board.tiles["type:access"].click()
     assert sorted(board.shown_references()) == sorted([late, soon, refused])
     board.tiles["overdue"].click()

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from PySide6.QtTest import QTest
 
+from tests.answering import answer as answer_case
 from megacase.services import audit, queries
 from megacase.ui.models.cases import COL_STATE
 from tests.ui.conftest import wait_idle
@@ -110,9 +111,11 @@ def test_intake_to_closure_with_the_keyboard(qtbot, window, prompter, ws, clock)
 
     def decide(dialog):
         dialog.set_outcome("refused")
+        assert dialog.reasons.isEnabled() and "Français" in dialog.reasons.placeholderText()   # letter language
         assert not dialog.attempt()                              # a refusal needs its legal ground
         seen["ground"] = dialog.error_text()
         dialog.set_outcome("granted")
+        assert not dialog.reasons.isEnabled()                    # a grant has no reasons to give
         dialog.note.setPlainText("Copy sent to the known address.")
         return dialog.attempt()
 
@@ -120,12 +123,21 @@ def test_intake_to_closure_with_the_keyboard(qtbot, window, prompter, ws, clock)
     press(qtbot, window, "Ctrl+Shift+D")
     assert "legal ground" in seen["ground"]
     assert window.detail.next_steps() == ["Close case", "Reopen…"]
+    # Decided is not answered: the clock runs until the reply leaves.
+    assert list_row_text(window, ref, COL_STATE) == "Decided, reply not sent"
+    assert window.detail.banner.headline.text() == "Decided, reply not sent · due Thu 8 Jul 2027"
+    assert "Decided, reply not sent" in window.detail.overview.answers_text()
 
+    press(qtbot, window, "Ctrl+Shift+C")                         # refused: the reply has not left
+    assert "access decided, reply not sent" in prompter.errors[-1].text
+    answer_case(ws, ref)                                         # the access reply leaves through the outbox
+    window.refresh()
+    wait_idle(qtbot, window)
+    assert "Answered by letter" in window.detail.overview.answers_text()
     press(qtbot, window, "Ctrl+Shift+C")
     assert list_row_text(window, ref, COL_STATE) == "Closed · granted"
     assert window.detail.banner.headline.text() == "Closed (granted) on Mon 10 May 2027"
     assert window.detail.next_steps() == ["Reopen…"]
-    assert not prompter.errors
 
     # The database holds the same story, every step with its actor.
     d = queries.get_case(ws, ref)
@@ -134,7 +146,8 @@ def test_intake_to_closure_with_the_keyboard(qtbot, window, prompter, ws, clock)
     assert d.subject.email == "helene.dubois@skynet.be" and d.summary.channel.value == "email"
     assert d.summary.received_at.strftime("%Y-%m-%d %H:%M") == "2027-04-01 09:30"
     assert [e.kind for e in d.timeline] == ["case.opened", "case.work_started", "identity.asked",
-                                            "identity.answered", "case.extended", "case.decided", "case.closed"]
+                                            "identity.answered", "case.extended", "case.decided",
+                                            "action.refused", "letter.queued", "letter.sent", "case.closed"]
     assert {e.actor for e in d.timeline} == {"alice"}
     assert audit.verify(ws).ok
-    assert window.detail.tabs.tabText(window.detail.tabs.indexOf(window.detail.timeline)) == "Timeline 7"
+    assert window.detail.tabs.tabText(window.detail.tabs.indexOf(window.detail.timeline)) == "Timeline 10"
