@@ -88,6 +88,7 @@ class CaseFile:
     exported_at: datetime          # Brussels time
     exported_by: str
     exported_role: str
+    attachments: tuple = ()        # attachments.AttachmentInfo, listed under the letter they went with
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,9 @@ def collect(ws: Workspace, reference: str) -> CaseFile:
     detail = queries.get_case(ws, reference)
     # Verify after reading the case: every event the file prints is covered by the verification.
     integrity = _integrity(ws, detail)
+    from megacase.services.attachments import list_attachments
     return CaseFile(detail, integrity, reply_timing(detail, ws.today()), extension_notice_date(detail),
-                    ws.now().astimezone(TZ), ws.actor.name, ws.actor.role)
+                    ws.now().astimezone(TZ), ws.actor.name, ws.actor.role, tuple(list_attachments(ws, reference)))
 
 
 def render_case_file(ws: Workspace, reference: str) -> RenderedCaseFile:

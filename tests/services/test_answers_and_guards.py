@@ -228,3 +228,30 @@ def test_a_letter_stuck_in_the_outbox_answers_nothing_until_it_leaves(ws, clock,
     assert not queries.get_case(ws, ref).rights[0].answered
     outbox.deliver(ws, queued.letter_id, lambda _w: demo_letters.DemoMailDrop())
     assert queries.get_case(ws, ref).rights[0].letter_id == queued.letter_id
+
+
+def test_the_case_file_shows_each_answer_its_evidence_and_the_attachments_under_each_letter(ws, clock):
+    import hashlib
+    from megacase.services import case_file
+    from tests.services.case_file_support import flat
+    demo_letters.prepare(ws)
+    first = _open(ws, clock, ("access",), "2027-03-01 09:00")
+    subject_id = queries.get_case(ws, first).subject.id
+    ref = _open(ws, clock, ("access", "portability"), "2027-04-01 09:30", subject_id=subject_id)
+    cases.start_work(ws, ref)
+    cases.record_identity_check(ws, ref, "known_address", "verified", "Known address.")
+    cases.decide(ws, ref, "granted", right="access")
+    cases.decide(ws, ref, "refused", "art12_5_excessive", right="portability", evidence=(first,),
+                 reasons="Uw vierde identieke aanvraag in drie maanden.")
+    send(ws, ref, "access-reply")
+    send(ws, ref, "refusal")
+    cases.close(ws, ref)
+    from pypdf import PdfReader
+    import io
+    pdf = case_file.render_case_file(ws, ref).pdf
+    text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "Answers, right by right" in text
+    assert "Portability (Art. 20): Refused" in text and "Uw vierde identieke aanvraag in drie maanden." in text
+    assert f"Art. 12(5) evidence, earlier requests in the register: {first}" in text
+    (copy,) = ATTACH["access-reply"]
+    assert copy.filename in text and hashlib.sha256(copy.data).hexdigest() in text.replace(" ", "")
