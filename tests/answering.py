@@ -30,8 +30,12 @@ def answer(ws, ref: str) -> None:
             and not detail.identified_by_known_address:
         cases.record_identity_check(ws, ref, "known_address", "verified", "Written from the known e-mail address.")
     for item in detail.checklist:
-        if item.done_at is None and item.action != "Search":
+        if item.done_at is None and item.action == "Act on":
             checklist.mark_item(ws, item.id, True, "Done.")
+    for item in detail.checklist:
+        if item.done_at is None and item.action == "Notify (Art. 19)":
+            from megacase.services import processor_steps
+            processor_steps.record_no_notice(ws, ref, item.processor, processor_steps.NOTICE_EXEMPTIONS[0])
     sent: set[str] = set()
     for right in detail.rights:
         if right.answered or right.outcome is None:
@@ -46,3 +50,13 @@ def answer(ws, ref: str) -> None:
 def answer_and_close(ws, ref: str):
     answer(ws, ref)
     return cases.close(ws, ref)
+
+
+def notify(ws, ref: str, recipient: str):
+    """The Art. 19 notice to one recipient, through the outbox (the recipient's address recorded first)."""
+    from megacase.services import processors
+    demo_letters.prepare(ws)
+    if not processors.get_processor(ws, recipient).notice_channel:
+        slug = "".join(ch for ch in recipient.lower() if ch.isalnum())
+        processors.update_processor(ws, recipient, notice_channel=f"privacy@{slug}.example")
+    return send(ws, ref, "art19-notice", LetterOptions(processor=recipient))

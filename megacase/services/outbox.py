@@ -225,9 +225,21 @@ def _queued_details(session: Session, letter: Letter) -> dict:
     return {}
 
 
+def notice_recipient(session: Session, letter: Letter) -> str | None:
+    """The recipient (processor) an Art. 19 notice was written to, as recorded when it was queued."""
+    return _queued_details(session, letter).get("processor")
+
+
 def after_sent(session: Session, ws: Workspace, case: Case, letter: Letter) -> dict:
     """What the register must remember once a letter has actually gone (DOMAIN.md, accountability)."""
     today = ws.today()
+    if letter.template_id in ("identity-request", "clarification-request"):
+        # The clock stands still from the day the question leaves (the letter says so), not the day it was noted.
+        for susp in case.suspensions:
+            if susp.ended_on is None and susp.started_on < today:
+                susp.started_on = today
+                return {"suspended_from": today.isoformat()}
+        return {}
     if letter.template_id == "extension":
         last_day = deadline_of(case, today).extension_notice_last_day
         if case.extension_notice_on is None:

@@ -48,8 +48,10 @@ def granted_erasure(ws, open_access_case, clock, *, keep_invoices: bool = True, 
     for name in PROCESSORS:
         if name == "Google Analytics":
             processor_steps.record_no_notice(ws, ref, name, processor_steps.NOTICE_EXEMPTIONS[0])
-        elif name != "MailChimp":
-            processor_steps.record_notice(ws, ref, name, sent_on=date(2027, 4, 6))
+        elif name != "MailChimp":   # each recipient's notice leaves the outbox to the address the register holds
+            slug = "".join(ch for ch in name.lower() if ch.isalnum())
+            processors.update_processor(ws, name, notice_channel=f"privacy@{slug}.example")
+            send(ws, ref, "art19-notice", processor=name)
     if send_confirmation:
         send(ws, ref, "erasure-confirmation")
     return ref

@@ -105,8 +105,10 @@ def test_the_erasure_dialog_records_the_last_notice_and_erases(qtbot, make_windo
         seen["before"] = dialog.blockers.text()
         assert not dialog.erase_button.isEnabled()
         assert dialog.select_processor("Carriers")
-        dialog.sent_on.setDate(QDate(2027, 4, 5))
-        assert dialog._record("notified")
+        assert not dialog._record("notified")                # never by hand: the notice letter records it
+        assert "recorded by the Art. 19 notice itself" in dialog.error.text()
+        dialog.reason.setCurrentText("Impossible or involving disproportionate effort (Art. 19 GDPR)")
+        assert dialog._record("no_notice")
         assert dialog.erase_button.isEnabled() and "Ready" in dialog.blockers.text()
         dialog.invoices.setText("F-2026-0042, F-2026-0107")
         dialog.last_invoice.setDate(QDate(2026, 11, 3))
@@ -123,7 +125,7 @@ def test_the_erasure_dialog_records_the_last_notice_and_erases(qtbot, make_windo
     d = queries.get_case(ws, ref)
     assert d.subject.anonymised
     carriers = next(r for r in processor_steps.processor_steps(ws, ref) if r.processor == "Carriers")
-    assert carriers.notify.on == date(2027, 4, 5)
+    assert carriers.notify.status == "not_notified" and "disproportionate" in carriers.notify.ground
     assert window.detail.headline.text().startswith("Anonymous subject S-00001")
     assert feature.block.flag.text() == "ERASED"
     assert _row(window, ref).data(Qt.ItemDataRole.DisplayRole) == "Anonymous subject S-00001"
