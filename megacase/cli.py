@@ -72,11 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--summary")
     for name, extra in (("start", []), ("close", []), ("extend", ["--reason"]), ("reopen", ["--reason"]),
                         ("decide", ["--outcome", "--ground", "--note", "--right", "--reasons"]),
-                        ("ask", ["--method", "--asked", "--reason"]),
+                        ("ask", ["--method", "--asked", "--reason", "--queue-letter"]),
                         ("answer", ["--answer", "--result"]), ("note", ["--text"]), ("no-data", ["--reason"])):
         c = cs.add_parser(name, parents=[common])
         c.add_argument("reference")
         for opt in extra:
+            if opt == "--queue-letter":   # the identity or clarification letter goes to the outbox at once
+                c.add_argument(opt, action="store_true")
+                continue
             c.add_argument(opt, required=opt in ("--reason", "--outcome", "--asked", "--answer", "--result",
                                                  "--text", "--method") and not (name == "ask" and opt == "--reason"))
         if name == "decide":   # Art. 12(5): the earlier requests relied on, or a document of the case
@@ -225,6 +228,12 @@ def cmd_case(args) -> int:
         detail = cases.start_work(ws, ref)
     elif sub == "ask":
         detail = cases.ask_subject(ws, ref, args.method, args.asked, args.reason)
+        if args.queue_letter and args.method != "in_person":
+            from megacase.services import letters
+            template = "clarification-request" if args.method == "clarification" else "identity-request"
+            queued = letters.queue_letter(ws, ref, template,
+                                          options=letters.LetterOptions(identity_requested=args.asked))
+            print(f"{ref.upper()}: {template} queued as letter {queued.letter_id} (megacase outbox retry sends it)")
     elif sub == "answer":
         detail = cases.record_answer(ws, ref, args.answer, args.result)
     elif sub == "extend":

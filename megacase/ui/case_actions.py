@@ -13,7 +13,8 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.domain.requests import Action
 from megacase.errors import MegaCaseError
-from megacase.services import cases, checklist, decisions, subjects
+from megacase.services import cases, checklist, decisions, letters, subjects
+from megacase.services import queries as cases_q
 from megacase.services.records import CaseDetail
 from megacase.services.workspace import TZ
 from megacase.ui.dialogs.case_actions import DecideDialog, ExtendDialog, NoteDialog, ReopenDialog
@@ -120,7 +121,13 @@ class CaseActions(QObject):
             ws = self.w.ws
             dialog = AskSubjectDialog(d, lambda m, a, r: cases.ask_subject(ws, d.reference, m, a, r), ws.today(),
                                       self.w)
-            self._dialog(dialog, f"{d.reference}: subject asked, clock suspended")
+            if self._dialog(dialog, f"{d.reference}: subject asked, clock suspended") and dialog.letter_template():
+                template = dialog.letter_template()
+                # The letter carries the question as asked; it goes with the outbox (Send now / retry).
+                self.run(f"queue {template} {d.reference}",
+                         lambda: (letters.queue_letter(ws, d.reference, template, options=letters.LetterOptions(
+                             identity_requested=dialog.asked.toPlainText())), cases_q.get_case(ws, d.reference))[1],
+                         f"{d.reference}: letter queued in the outbox")
 
     def record_answer(self) -> None:
         d = self._detail()

@@ -255,3 +255,17 @@ def test_the_case_file_shows_each_answer_its_evidence_and_the_attachments_under_
     assert f"Art. 12(5) evidence, earlier requests in the register: {first}" in text
     (copy,) = ATTACH["access-reply"]
     assert copy.filename in text and hashlib.sha256(copy.data).hexdigest() in text.replace(" ", "")
+
+
+def test_the_suspension_starts_on_the_day_the_question_leaves(ws, clock):
+    demo_letters.prepare(ws)
+    ref = _open(ws, clock, ("access",))
+    clock.set("2027-04-02 10:00")
+    cases.start_work(ws, ref)
+    cases.ask_subject(ws, ref, "clarification", "Welke bestellingen bedoelt u?")
+    queued = letters.queue_letter(ws, ref, "clarification-request",
+                                  options=LetterOptions(identity_requested="Welke bestellingen bedoelt u?"))
+    clock.set("2027-04-06 09:00")                  # the outbox was down over the Easter weekend
+    outbox.deliver(ws, queued.letter_id, lambda _w: demo_letters.DemoMailDrop())
+    (susp,) = queries.get_case(ws, ref).suspensions
+    assert susp.started_on.isoformat() == "2027-04-06"   # the letter and the register agree
