@@ -19,6 +19,18 @@ COMPANY = {
 }
 DEFAULT_PRIVACY_CONTACT = "info@megasecurity.eu"
 
+# The company's identification (Code of Companies and Associations, Art. 2:20), in the letter's language.
+IDENTIFICATION_LABELS = {"fr": ("Numéro d'entreprise (BCE)", "RPM"), "nl": ("Ondernemingsnummer (KBO)", "RPR"),
+                         "en": ("Enterprise number (KBO/BCE)", "RPR/RPM")}
+
+
+def identification_line(number: str, seat: str, language: str) -> str | None:
+    """``Ondernemingsnummer (KBO) 0123.456.789 · RPR Gent, afdeling Brugge``; None while both are empty
+    (the letters then say nothing rather than something false)."""
+    label, register = IDENTIFICATION_LABELS[language]
+    parts = ([f"{label} {number}"] if number else []) + ([f"{register} {seat}"] if seat else [])
+    return " · ".join(parts) or None
+
 AUTHORITY = {
     "fr": {"name": "Autorité de protection des données (APD)",
            "address": "Rue de la Presse 35, 1000 Bruxelles",

@@ -25,8 +25,9 @@ from megacase.services import (approvals, audit, decisions, letter_guards, outbo
 from megacase.services import templates as tpl
 from megacase.services.cases import load_case
 from megacase.services.letter_texts import (AUTHORITY, CHANNELS, COMPANY, NOTICE_MEASURES, REQUEST_TYPES,
-                                           register_text)
-from megacase.services.mail import PRIVACY_CONTACT, SIGNATORY, load_settings_in
+                                           identification_line, register_text)
+from megacase.services.mail import (ENTERPRISE_NUMBER, PRIVACY_CONTACT, REGISTER_SEAT, SIGNATORY,
+                                   load_settings_in)
 from megacase.services.outbox import DeliveryResult, OutgoingFile, TransportFactory, deliver, enqueue
 from megacase.services.queries import deadline_of
 from megacase.services.recipients import AddressOverride, Recipient
@@ -166,7 +167,9 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
     processors = session.execute(select(Processor).where(Processor.active.is_(True))
                                  .order_by(Processor.id)).scalars()
     return {
-        "company": _ns(**COMPANY, privacy_contact=settings.get_in(session, PRIVACY_CONTACT.key)),
+        "company": _ns(**COMPANY, privacy_contact=settings.get_in(session, PRIVACY_CONTACT.key),
+                       identification=identification_line(settings.get_in(session, ENTERPRISE_NUMBER.key),
+                                                          settings.get_in(session, REGISTER_SEAT.key), language)),
         "authority": _ns(**AUTHORITY[language]),
         "subject": _ns(name=subject.name, customer_number=subject.customer_number, email=subject.email),
         "case": _ns(reference=case.reference, received_on=case.received_on,

@@ -59,6 +59,25 @@ PRIVACY_CONTACT = declare(Setting("letters.privacy_contact", str, "info@megasecu
                                   "Privacy contact address printed in letters", check=normalise_email))
 SIGNATORY = declare(Setting("letters.signatory", str, "",
                             "Name that signs letters (empty: the acting user's name)", check=lambda v: v.strip()))
+# Code of Companies and Associations, Art. 2:20: printed in every letter's footer once filled in.
+ENTERPRISE_NUMBER = declare(Setting("company.enterprise_number", str, "",
+                                    "Enterprise number (KBO/BCE) printed in letters, e.g. 0123.456.789",
+                                    check=lambda v: _enterprise_number(v)))
+REGISTER_SEAT = declare(Setting("company.register_seat", str, "",
+                                "RPR/RPM: the court division of the seat, e.g. Gent, afdeling Brugge",
+                                check=lambda v: " ".join(v.split())))
+
+
+def _enterprise_number(value: str) -> str:
+    """0123.456.789 (the BE prefix and the dots are optional when typed); empty clears it."""
+    digits = "".join(ch for ch in value.upper().removeprefix("BE") if ch.isdigit())
+    if not digits:
+        return ""
+    if len(digits) != 10 or digits[0] not in "01":
+        raise InputError("An enterprise number has ten digits starting with 0 or 1, e.g. 0123.456.789.")
+    if 97 - int(digits[:8]) % 97 != int(digits[8:]):
+        raise InputError(f"{value.strip()} is not a valid enterprise number (its check digits do not match).")
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
 
 
 @dataclass(frozen=True)

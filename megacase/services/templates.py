@@ -39,7 +39,7 @@ MARKER = "[["                  # a required value is missing (README: never send
 
 # The context every template receives (README "Context"): top-level names and the attributes of each.
 CONTEXT_FIELDS = {
-    "company": {"name", "legal_name", "address", "email", "privacy_contact"},
+    "company": {"name", "legal_name", "address", "email", "privacy_contact", "identification"},
     "authority": {"name", "address", "phone", "website"},
     "subject": {"name", "customer_number", "email"},
     "case": {"reference", "received_on", "channel", "request_types", "due_date", "one_month_due", "extended_due",
@@ -306,7 +306,8 @@ def sample_context(language: str, filled: bool = True) -> dict:
     ns = SimpleNamespace
     processor = ns(name="Lightspeed", role="web shop", categories="identity, contact")
     return {
-        "company": ns(**COMPANY, privacy_contact=DEFAULT_PRIVACY_CONTACT),
+        "company": ns(**COMPANY, privacy_contact=DEFAULT_PRIVACY_CONTACT,
+                      identification="KBO 0123.456.749 · RPR Gent" if filled else None),
         "authority": ns(**AUTHORITY[language]),
         "subject": ns(name="Sample Subject", customer_number="C-1" if filled else None, email="subject@example.be"),
         "case": ns(reference="DSR-2027-0001", received_on=day, channel="e-mail", request_types=["access"],

@@ -269,3 +269,17 @@ def test_the_suspension_starts_on_the_day_the_question_leaves(ws, clock):
     outbox.deliver(ws, queued.letter_id, lambda _w: demo_letters.DemoMailDrop())
     (susp,) = queries.get_case(ws, ref).suspensions
     assert susp.started_on.isoformat() == "2027-04-06"   # the letter and the register agree
+
+
+def test_the_company_identification_is_printed_once_filled_in(ws, clock):
+    from megacase.errors import InputError
+    from megacase.services import settings
+    from megacase.services.mail import ENTERPRISE_NUMBER, REGISTER_SEAT
+    ref = _open(ws, clock, ("access",))
+    assert "KBO" not in letters.preview(ws, ref, "acknowledgement").body      # empty: nothing false is printed
+    with pytest.raises(InputError, match="check digits"):
+        settings.set_value(ws, ENTERPRISE_NUMBER.key, "0123.456.789")
+    settings.set_value(ws, ENTERPRISE_NUMBER.key, "BE 0123456749")
+    settings.set_value(ws, REGISTER_SEAT.key, "Gent, afdeling Brugge")
+    body = letters.preview(ws, ref, "acknowledgement").body
+    assert "Ondernemingsnummer (KBO) 0123.456.749 · RPR Gent, afdeling Brugge" in body
