@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from megacase.domain import letter_types as lt
+from megacase.domain.deadlines import promise_date
 from megacase.domain.grounds import ground_text
 from megacase.domain.requests import Outcome, RequestType
 from megacase.errors import InputError, RuleViolation
@@ -157,6 +158,10 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
     subject = case.subject
     today = ws.today()
     deadline = deadline_of(case, today)
+    # The letters promise the earlier of the legal due date and the policy's promise (30 days).
+    promise = None if case.extended else promise_date(case.received_on, settings.get_in(
+        session, settings.PROMISE_DAYS.key), deadline.suspended_days)
+    reply_by = min(deadline.due, promise) if promise else deadline.due
     said = _decision_for_letter(case, options.template_id)
     request_types = [t.request_type for t in case.types]
     if processor is not None:   # an Art. 19 notice: only the rights that concern the recipient, and the measure
@@ -175,7 +180,7 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
         "case": _ns(reference=case.reference, received_on=case.received_on,
                     channel=CHANNELS[language].get(case.channel, case.channel),
                     request_types=[REQUEST_TYPES[language][t] for t in request_types],
-                    due_date=deadline.due, one_month_due=deadline.one_month_due,
+                    due_date=reply_by, one_month_due=deadline.one_month_due,
                     extended_due=deadline.three_month_due if case.extended else None,
                     extension_reason=case.extension_reason, outcome=said.outcome,
                     legal_ground=ground_text(said.ground, language), decision_note=said.reasons,

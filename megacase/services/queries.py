@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from megacase.domain.deadlines import Deadline, Suspension, compute_deadline
+from megacase.domain.deadlines import Deadline, Suspension, compute_deadline, promise_date
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType, allowed_actions, next_state
 from megacase.errors import IllegalTransition, NotFound
 from megacase.domain import answers as answer_rules
-from megacase.services import audit, decisions, roles, subject_keys
+from megacase.services import audit, decisions, roles, settings, subject_keys
 from megacase.services.checklist import ACTION_LABELS
 from megacase.services.records import (CaseDetail, CaseSummary, ChecklistInfo, IdentityStepInfo, LetterInfo, NoteInfo,
                                        SuspensionInfo)
@@ -25,7 +25,7 @@ def deadline_of(case: Case, today: date) -> Deadline:
     return compute_deadline(case.received_on, suspensions, bool(case.extended), today)
 
 
-def summary_of(case: Case, today: date) -> CaseSummary:
+def summary_of(case: Case, today: date, promise_days: int = 30) -> CaseSummary:
     d = deadline_of(case, today)
     state = CaseState(case.state)
     subject = case.subject
@@ -44,6 +44,7 @@ def summary_of(case: Case, today: date) -> CaseSummary:
         owner=case.owner, restricted=subject.restricted_since is not None,
         processing_suspended=bool(subject.processing_suspended),
         decided_not_sent=answer_rules.decided_not_sent(case.state, answers),
+        promise=promise_date(case.received_on, promise_days, d.suspended_days),
         answered_at=to_local(answer_rules.answered_at(answers)),
     )
 
@@ -63,7 +64,8 @@ def list_cases(ws: Workspace, overdue_only: bool = False, open_only: bool = Fals
     today = ws.today()
     with ws.reading() as session:
         cases = session.execute(_case_query().order_by(Case.received_at.desc())).scalars().all()
-        out = [summary_of(c, today) for c in cases]
+        days = settings.get_in(session, settings.PROMISE_DAYS.key)
+        out = [summary_of(c, today, days) for c in cases]
     if overdue_only:
         out = [c for c in out if c.overdue]
     if open_only:
@@ -107,7 +109,8 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
         linked = session.get(Case, case.linked_case_id) if case.linked_case_id else None
         works = roles.is_officer(ws)    # a manager or a viewer is offered no action that changes the case
         return CaseDetail(
-            summary=summary_of(case, today), subject=subject_info(case.subject), deadline=d,
+            summary=summary_of(case, today, settings.get_in(session, settings.PROMISE_DAYS.key)),
+            subject=subject_info(case.subject), deadline=d,
             summary_text=case.summary, legal_ground=case.legal_ground, decision_note=case.decision_note,
             decided_at=to_local(case.decided_at), closed_at=to_local(case.closed_at),
             extension_reason=case.extension_reason, extended_at=to_local(case.extended_at),

@@ -51,11 +51,17 @@ class CaseSummary:
     restricted: bool
     processing_suspended: bool
     decided_not_sent: bool = False      # every right decided, a reply has not left: the clock still runs
+    promise: date | None = None         # the policy's promise date (30 days), beside the legal due date
     answered_at: datetime | None = None  # when the last right's reply left (Brussels local time)
 
     @property
     def is_open(self) -> bool:
         return self.state.is_open
+
+    @property
+    def reply_by(self) -> date:
+        """The earlier of the legal due date and the policy's promise: what the officer works to."""
+        return min(self.due, self.promise) if self.promise and not self.extended else self.due
 
     @property
     def state_label(self) -> str:
@@ -73,7 +79,8 @@ class CaseSummary:
             "outcome": self.outcome.value if self.outcome else None,
             "request_types": [t.value for t in self.request_types],
             "channel": self.channel.value, "received_at": self.received_at.isoformat(),
-            "due_date": self.due.isoformat(), "days_left": self.days_left, "overdue": self.overdue,
+            "due_date": self.due.isoformat(), "promise_date": self.promise.isoformat() if self.promise else None,
+            "reply_by": self.reply_by.isoformat(), "days_left": self.days_left, "overdue": self.overdue,
             "suspended": self.suspended, "extended": self.extended, "decided_not_sent": self.decided_not_sent,
             "subject": {"name": self.subject_name, "email": self.subject_email},
         }

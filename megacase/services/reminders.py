@@ -28,7 +28,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from megacase.domain.deadlines import working_days_between
+from megacase.domain.deadlines import promise_date, working_days_between
 from megacase.domain import answers as answer_rules
 from megacase.services import decisions
 from megacase.services.queries import answer_loads
@@ -53,6 +53,7 @@ class Reminder:
     days_late: int             # calendar days past the due date (overdue only)
     owner: str | None
     decided_not_sent: bool = False   # the decision is taken, the reply has not left
+    promised: bool = False           # the date is the policy's promise, earlier than the legal due date
 
     @property
     def kind_label(self) -> str:
@@ -68,6 +69,9 @@ class Reminder:
             left = "today is the last day" if self.working_days_left == 0 else \
                 f"{self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left"
             return f"{self.reference}: an extension must be notified by {d} ({left})."
+        if self.promised:
+            return (f"{self.reference}{pending}: the privacy policy promises a reply by {d} "
+                    f"({self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left).")
         if self.working_days_left == 0:
             return f"{self.reference}{pending} is due today ({d})."
         return (f"{self.reference}{pending} is due {d}: {self.working_days_left} working "
@@ -83,12 +87,14 @@ class Reminder:
 class LeadTimes:
     due_soon: int
     extension: int
+    promise_days: int = 30      # the policy's promise: "due soon" counts to the earlier of it and the due date
 
 
 def lead_times(ws: Workspace) -> LeadTimes:
     with ws.reading() as session:
         return LeadTimes(settings.get_in(session, settings.REMINDER_DUE_SOON_DAYS.key),
-                         settings.get_in(session, settings.REMINDER_EXTENSION_DAYS.key))
+                         settings.get_in(session, settings.REMINDER_EXTENSION_DAYS.key),
+                         settings.get_in(session, settings.PROMISE_DAYS.key))
 
 
 def reminders_for_case(case: Case, today: date, leads: LeadTimes) -> list[Reminder]:
@@ -106,9 +112,14 @@ def reminders_for_case(case: Case, today: date, leads: LeadTimes) -> list[Remind
     if d.is_overdue(today):
         out.append(Reminder(case.id, case.reference, OVERDUE, f"due {d.due.isoformat()}", d.due, left,
                             (today - d.due).days, case.owner, pending))
-    elif left <= leads.due_soon:
-        out.append(Reminder(case.id, case.reference, DUE_SOON, f"due {d.due.isoformat()}", d.due, left, 0,
-                            case.owner, pending))
+    else:
+        # Before the earlier of the legal due date and the policy's promise.
+        promise = None if d.extended else promise_date(case.received_on, leads.promise_days, d.suspended_days)
+        target = min(d.due, promise) if promise else d.due
+        target_left = working_days_between(today, target)
+        if target_left <= leads.due_soon:
+            out.append(Reminder(case.id, case.reference, DUE_SOON, f"due {target.isoformat()}", target, target_left,
+                                0, case.owner, pending, promised=target < d.due))
     if d.extension_possible(today) and not pending:
         last = d.extension_notice_last_day
         ext_left = working_days_between(today, last)
@@ -137,7 +148,7 @@ def current(ws: Workspace, due_soon_days: int | None = None, extension_days: int
     """Every reminder true today, acknowledged or not (what ``megacase remind`` prints)."""
     leads = lead_times(ws)
     leads = LeadTimes(leads.due_soon if due_soon_days is None else due_soon_days,
-                      leads.extension if extension_days is None else extension_days)
+                      leads.extension if extension_days is None else extension_days, leads.promise_days)
     with ws.reading() as session:
         return _compute(session, ws.today(), leads)
 

@@ -55,6 +55,9 @@ REMINDER_EXTENSION_DAYS = declare(Setting(
 REMINDER_INTERVAL_MINUTES = declare(Setting(
     "reminders.check_every_minutes", int, 30,
     "While the window is open, look for new reminders every so many minutes", 1, 24 * 60))
+PROMISE_DAYS = declare(Setting(
+    "deadlines.promise_days", int, 30,
+    "The privacy policy's promise: reply within this many days (0: no promise beside the legal due date)", 0, 90))
 FOUR_EYES = declare(Setting(
     "review.four_eyes", bool, False,
     "Four-eyes: refusals, fee requests and extensions need a manager's approval", manager_only=True))

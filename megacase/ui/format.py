@@ -73,6 +73,9 @@ def deadline_banner(d: CaseDetail, today: date) -> BannerText:
         headline = f"Due {day(s.due)} · {plural(s.days_left, 'day')} left"
     if s.decided_not_sent:
         lines.append("The clock runs until every right's reply has left: send the reply letters.")
+    if level != "done" and s.promise and s.promise < s.due and not s.extended:
+        lines.append(f"The privacy policy promises a reply by {day(s.promise)} (30 days), before the legal "
+                     "due date: reminders and the acknowledgement use the earlier date.")
     if s.suspended:
         open_ = [x for x in d.suspensions if x.ended_on is None]
         since = f" since {day(open_[-1].started_on)}" if open_ else ""
