@@ -90,7 +90,8 @@ def _cover(cf: CaseFile) -> list[Flowable]:
         ("Data subject", subject),
         ("Rights invoked", rights),
         ("The request", d.summary_text),
-        ("Received", f"{_dt(s.received_at)} (Brussels time), by {s.channel.label.lower()}"),
+        ("Received", f"{_dt(s.received_at)} (Brussels time), "
+                     + ("in person" if s.channel.value == "in_person" else f"by {s.channel.label.lower()}")),
     ]
     if d.linked_reference:
         pairs.append(("Linked case", d.linked_reference))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from megacase.domain import answers as rules
-from megacase.domain.grounds import ground as known_ground
+from megacase.domain.grounds import ground as known_ground, ground_label
 from megacase.domain.requests import Action, CaseState, Outcome, RequestType, next_state
 from megacase.errors import InputError, RuleViolation
 from megacase.services import audit
@@ -191,7 +191,9 @@ def apply_decision(session: Session, ws: Workspace, case: Case, outcome: Outcome
         combined = rules.combined_outcome(decided.values())
         case.state = next_state(state, Action.DECIDE, combined).value
         case.outcome, case.decided_at = combined.value, now
-        grounds = list(dict.fromkeys(a.legal_ground for a in case.answers if a.outcome and a.legal_ground))
+        # The case's one-line ground (lists, reviews, reports) in words; each right keeps its code.
+        grounds = list(dict.fromkeys(ground_label(a.legal_ground) for a in case.answers
+                                     if a.outcome and a.legal_ground))
         case.legal_ground = "; ".join(grounds) or None
     return {"rights": [r.value for r in rights], "outcome": outcome.value, "legal_ground": ground,
             "evidence": evidence, "evidence_attachment": att, "all_rights_decided": complete}

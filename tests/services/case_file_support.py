@@ -69,7 +69,8 @@ def rich_case(ws, clock, open_access_case):
     clock.set("2027-04-14 11:00")
     cases.extend(ws, ref, "Complexité : six années de commandes chez sept sous-traitants.")
     add_letter(ws, d, "extension", f"Prolongation du délai – réf. {ref}", EXT_BODY, "2027-04-14 11:30")
-    for i, item in enumerate(queries.get_case(ws, ref).checklist[:6]):
+    steps = [i for i in queries.get_case(ws, ref).checklist if i.action != "Notify (Art. 19)"]
+    for i, item in enumerate(steps[:6]):
         clock.set(f"2027-04-2{i} 14:00")
         checklist.mark_item(ws, item.id, True, "Recherché par numéro de client et adresse e-mail.")
     clock.set("2027-04-27 16:45")

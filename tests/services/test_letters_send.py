@@ -52,7 +52,8 @@ def test_letter_arrives_at_the_known_address_only_in_the_subjects_language(ws, s
     assert msg["To"].addresses[0].addr_spec == ZOE.email
     assert msg["Subject"].startswith("Ontvangstbevestiging") and zoe_case in msg["Subject"]
     body = msg.get_body().get_content()
-    assert "Geachte Zoë Van den Bossche" in body and "3 mei 2027" in body   # due date, in Dutch
+    # received 1 April: the policy promises Friday 30 April (30 days, back from Labour Day), before the legal 3 May
+    assert "Geachte Zoë Van den Bossche" in body and "30 april 2027" in body
     assert "{{" not in body and "[[" not in body
     assert msg["Message-ID"] == result.message_id
     # The stored .eml is the message that went out, and its hash is in the audit trail.

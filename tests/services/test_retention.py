@@ -71,7 +71,7 @@ def test_the_dry_run_lists_exactly_what_the_apply_changes(ws, register, clock):
         "it was erased already", "another of their cases is still within its term",
         "a restriction is in force (the subject must be told before it is lifted)", None]
     # each case also has its answering access reply
-    assert [(c.notes, c.letters) for c in dry.cases] == [(1, 2), (1, 2), (1, 1), (1, 2)]
+    assert [(c.notes, c.letters) for c in dry.cases] == [(1, 7), (1, 2), (1, 1), (1, 2)]   # 6 Art. 19 notices
     assert [(i.subject_reference, i.retain_until) for i in dry.invoices] == [("S-00001", date(2027, 12, 31))]
     lines = dry.lines()
     assert lines[0].startswith("Retention on 12/04/2032: cases closed on or before 12/04/2028 (4 years)")

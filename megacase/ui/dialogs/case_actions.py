@@ -64,8 +64,7 @@ class DecideDialog(ServiceDialog):
         box.setSpacing(4)
         self.outcome_buttons: dict[str, QRadioButton] = {}
         for outcome in detail.allowed_outcomes:
-            button = QRadioButton(outcome.label + ("  — needs a ground and reasons" if outcome.needs_legal_ground
-                                                   else ""))
+            button = QRadioButton(outcome.label + ("  — ground and reasons" if outcome.needs_legal_ground else ""))
             button.setObjectName(f"outcome_{outcome.value}")
             button.toggled.connect(self._offer_grounds)
             self.outcomes.addButton(button)
@@ -94,6 +93,8 @@ class DecideDialog(ServiceDialog):
         self.form.addRow("Internal note", self.note)
         if detail.allowed_outcomes:
             self.outcome_buttons[detail.allowed_outcomes[0].value].setChecked(True)
+        self.ground.setMinimumContentsLength(44)
+        self.setMinimumWidth(700)
         self.finish_layout()
 
     def _offer_grounds(self, *_args) -> None:
@@ -115,6 +116,7 @@ class DecideDialog(ServiceDialog):
 
     def set_ground(self, code: str) -> None:
         self.ground.setCurrentIndex(self.ground.findData(code))
+        self.ground.lineEdit().setCursorPosition(0)
 
     def outcome(self) -> str | None:
         return next((k for k, b in self.outcome_buttons.items() if b.isChecked()), None)
