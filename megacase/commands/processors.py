@@ -12,7 +12,8 @@ from datetime import date
 from megacase.errors import InputError
 
 EXIT_OK = 0
-_EDITABLE = ("role", "purposes", "categories", "retention", "location", "contact", "notice_channel")
+_EDITABLE = ("role", "purposes", "categories", "retention", "location", "contact", "notice_channel",
+             "notice_language")
 
 
 def _field_options(p, required=()) -> None:
@@ -86,7 +87,8 @@ def cmd_list(args) -> int:
         return EXIT_OK
     print(f"{'PROCESSOR':<18} {'ACTIVE':<6}  {'ROLE':<44} CATEGORIES")
     for p in rows:
-        print(f"{p.name:<18} {'yes' if p.active else 'no':<6}  {p.role[:44]:<44} {p.categories}")
+        gaps = f"  [{'; '.join(p.notice_gaps)}]" if p.notice_gaps else ""   # what the register still lacks
+        print(f"{p.name:<18} {'yes' if p.active else 'no':<6}  {p.role[:44]:<44} {p.categories}{gaps}")
     return EXIT_OK
 
 

@@ -229,6 +229,8 @@ def _draft_in(session: Session, ws: Workspace, case: Case, template_id: str, opt
     recipient = recipients.resolve(session, ws, case, template_id, override, options.processor)
     processor = (recipients.processor_by_name(session, options.processor)
                  if template_id in tpl.PROCESSOR_TEMPLATES else None)
+    if processor is not None and processor.notice_language:
+        language = processor.notice_language     # a notice is written for its recipient, in its language
     source = tpl.current_source_in(session, template_id, language)
     options = replace(options, template_id=template_id)
     rendered = tpl.render_source(source.source, build_context(session, ws, case, language, options, processor),

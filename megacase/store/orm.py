@@ -138,6 +138,7 @@ class Processor(Base):
     contact: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notice_channel: Mapped[str | None] = mapped_column(Text)  # how an Art. 19 notice reaches them (0002)
+    notice_language: Mapped[str | None] = mapped_column(String(2))  # fr | nl | en: its notices' language (0003)
 
 
 class ChecklistItem(Base):

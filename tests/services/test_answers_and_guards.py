@@ -283,3 +283,18 @@ def test_the_company_identification_is_printed_once_filled_in(ws, clock):
     settings.set_value(ws, REGISTER_SEAT.key, "Gent, afdeling Brugge")
     body = letters.preview(ws, ref, "acknowledgement").body
     assert "Ondernemingsnummer (KBO) 0123.456.749 · RPR Gent, afdeling Brugge" in body
+
+
+def test_a_notice_is_written_for_its_recipient_in_its_language(ws, clock):
+    from megacase.services import processors
+    seeded = processors.list_processors(ws)
+    # the seed's recipients start without an address or a language, and the register says so
+    assert all(p.notice_gaps == ["no address for Art. 19 notices", "notice language not set"] for p in seeded)
+    fr = NewSubject("Hélène Dubois", "helene@example.be", "fr")
+    ref = _open(ws, clock, ("erasure", "access"), who=fr)
+    processors.update_processor(ws, "Lightspeed", notice_channel="privacy@lightspeed.example", notice_language="nl")
+    assert processors.get_processor(ws, "Lightspeed").notice_gaps == []
+    notice = letters.preview(ws, ref, "art19-notice", LetterOptions(processor="Lightspeed"))
+    assert notice.language == "nl" and "Kennisgeving op grond van artikel 19 AVG" in notice.subject_line
+    # only the right that concerns the recipient, and the measure for it: not the access request
+    assert "de gegevens van deze persoon wissen (artikel 17)" in notice.body and "inzage" not in notice.body

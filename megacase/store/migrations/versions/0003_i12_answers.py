@@ -1,4 +1,5 @@
-"""per-right answers: outcome, legal ground, reasons to the subject, Art. 12(5) evidence, "no data held"
+"""per-right answers: outcome, legal ground, reasons to the subject, Art. 12(5) evidence, "no data held";
+the language of a recipient's Art. 19 notices
 
 Revision ID: 0003_i12_answers
 Revises: 0002_erasure_objection
@@ -34,6 +35,9 @@ def upgrade() -> None:
         sa.UniqueConstraint('case_id', 'request_type'),
     )
     op.create_index('ix_case_answers_case_id', 'case_answers', ['case_id'])
+    with op.batch_alter_table('processors', schema=None) as batch_op:
+        # the language a recipient's Art. 19 notices are written in (empty: the officer has not said yet)
+        batch_op.add_column(sa.Column('notice_language', sa.String(length=2), nullable=True))
     # A register decided before per-right answers: each right gets the case's decision (the note was the
     # only text; it becomes the reasons, as the letters printed it).
     op.execute("INSERT INTO case_answers (case_id, request_type, outcome, legal_ground, reasons, decided_at, "
@@ -43,5 +47,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('processors', schema=None) as batch_op:
+        batch_op.drop_column('notice_language')
     op.drop_index('ix_case_answers_case_id', table_name='case_answers')
     op.drop_table('case_answers')
