@@ -149,7 +149,7 @@ def start_work(ws: Workspace, reference: str) -> CaseDetail:
 
 def ask_subject(ws: Workspace, reference: str, method: str, asked: str, reason: str | None = None) -> CaseDetail:
     """Ask for identity information or a clarification: the clock is suspended from today."""
-    if method not in IDENTITY_METHODS:
+    if method not in IDENTITY_METHODS or method == "no_doubt":
         raise InputError(f"Unknown verification method '{method}'.")
     asked = require_text(asked, "What is asked")
     reason = (reason or "").strip() or None

@@ -23,7 +23,7 @@ from megacase.store.orm import Approval, Case, ChecklistItem
 OVERDUE, AT_RISK = "overdue", "at_risk"
 METHOD_LABELS = {"additional_info": "additional information", "id_card": "an identity document",
                  "in_person": "a visit in person", "clarification": "a clarification",
-                 "known_address": "the known address"}
+                 "known_address": "the known address", "no_doubt": "no reasonable doubt"}
 
 
 @dataclass(frozen=True)

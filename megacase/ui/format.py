@@ -108,6 +108,7 @@ METHOD_LABELS = {
     "id_card": "Identity document",
     "in_person": "Seen in person",
     "clarification": "Clarification",
+    "no_doubt": "No reasonable doubt (reason given)",
 }
 
 RESULT_LABELS = {"pending": "waiting for the answer", "verified": "Verified", "failed": "Not verified",

@@ -152,10 +152,10 @@ class IdentityCheckDialog(ServiceDialog):
         self._record = record
         self.method = QComboBox()
         self.method.setObjectName("method")
-        for key in ("known_address", "additional_info", "in_person", "id_card"):
+        keys = ("known_address", "additional_info", "in_person", "id_card", "no_doubt")
+        for key in keys:
             self.method.addItem(METHOD_LABELS[key], key)
-        self.method.setToolTip("\n".join(IDENTITY_METHODS[k] for k in ("known_address", "additional_info",
-                                                                      "in_person", "id_card")))
+        self.method.setToolTip("\n".join(IDENTITY_METHODS[k] for k in keys))
         self.result = QComboBox()
         self.result.addItem("Verified", "verified")
         self.result.addItem("Not verified", "failed")
