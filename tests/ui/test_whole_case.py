@@ -151,3 +151,29 @@ def test_intake_to_closure_with_the_keyboard(qtbot, window, prompter, ws, clock)
     assert {e.actor for e in d.timeline} == {"alice"}
     assert audit.verify(ws).ok
     assert window.detail.tabs.tabText(window.detail.tabs.indexOf(window.detail.timeline)) == "Timeline 10"
+
+
+def test_asking_for_a_clarification_queues_its_own_letter(qtbot, make_window, prompter, ws, clock,
+                                                          open_access_case):
+    from megacase.services import cases, demo_letters, outbox
+    demo_letters.prepare(ws)                                       # a sender address, as a real register has
+    ref = open_access_case("2027-04-01 09:30").reference
+    cases.start_work(ws, ref)
+    window = make_window()
+    window.select_reference(ref)
+    wait_idle(qtbot, window)
+
+    def ask(dialog):
+        assert dialog.queue_letter.isChecked() and "Français" in dialog.queue_letter.text()
+        dialog.set_method("clarification")
+        dialog.asked.setPlainText("Quelles commandes votre demande concerne-t-elle ?")
+        assert dialog.letter_template() == "clarification-request"
+        return dialog.attempt()
+
+    prompter.on_dialog("AskSubjectDialog", ask)
+    press(qtbot, window, "Ctrl+Shift+A")
+    assert not prompter.errors
+    (queued,) = outbox.list_outbox(ws, reference=ref)
+    assert queued.template_id == "clarification-request" and queued.status == "queued"
+    body = queries.get_case(ws, ref).letters[0].body
+    assert "Quelles commandes votre demande concerne-t-elle ?" in body and "identité" not in body
