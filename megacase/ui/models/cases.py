@@ -161,7 +161,8 @@ class CaseFilterProxy(QSortFilterProxyModel):
 
 
 def matches(c: CaseSummary, quick: str, rtype: str | None, text: str) -> bool:
-    live = c.state.value in ("received", "awaiting_identity", "in_progress")
+    # decided with a reply not sent is still live: its clock runs (domain.answers)
+    live = c.state.value in ("received", "awaiting_identity", "in_progress") or c.decided_not_sent
     ok = {
         "all": True,
         "open": c.is_open,
