@@ -20,6 +20,7 @@ from megacase.domain import letter_types as lt
 from megacase.domain.deadlines import promise_date
 from megacase.domain.grounds import ground_text
 from megacase.domain.requests import Outcome, RequestType
+from megacase.domain.validation import require_text
 from megacase.errors import InputError, RuleViolation
 from megacase.services import (approvals, audit, decisions, letter_guards, outbox, recipients, roles, settings,
                                subject_keys)
@@ -323,7 +324,7 @@ def queue_letter(ws: Workspace, reference: str, template_id: str, *, options: Le
 
 def post_letter(ws: Workspace, reference: str, template_id: str, override: AddressOverride, *,
                 options: LetterOptions | None = None, subject_line: str | None = None,
-                body: str | None = None) -> int:
+                body: str | None = None, enclosures: tuple[OutgoingFile, ...] = ()) -> int:
     """Record a letter the officer prints and posts: only with a verified identity, like any other address.
 
     Nothing is e-mailed. The letter is kept (sealed) as sent today, with the SHA-256 of its text in the trail.
@@ -335,7 +336,7 @@ def post_letter(ws: Workspace, reference: str, template_id: str, override: Addre
     with decisions.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
         case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id,
                                                                options or LetterOptions(), subject_line, body,
-                                                               override)
+                                                               override, enclosures)
         sid = case.subject_id
         text = f"{subject_line}\n\n{body}\n".encode("utf-8")
         letter = Letter(case_id=case.id, template_id=template_id, language=draft.language, status=outbox.SENT,
@@ -347,6 +348,9 @@ def post_letter(ws: Workspace, reference: str, template_id: str, override: Addre
                         server_reply=f"posted by {ws.actor.name}", attempts=0)
         session.add(letter)
         session.flush()
+        from megacase.services.attachments import store_attachment
+        for f in enclosures:    # printed and posted with the letter: kept, so the record shows what went
+            store_attachment(session, ws, case, f, kind="letter", letter_id=letter.id)
         recipients.record_override(session, ws, case, recipient, letter.id, template_id)
         effects = outbox.after_sent(session, ws, case, letter)
         audit.record(session, ws, "letter.posted", case_id=case.id, subject_id=sid, details={
@@ -355,6 +359,42 @@ def post_letter(ws: Workspace, reference: str, template_id: str, override: Addre
                                                                                                 draft.body),
             "recipient_kind": recipients.POST, "sha256": letter.eml_sha256, **effects},
             personal={"recipient": recipient.address, "subject_line": subject_line})
+        return letter.id
+
+
+def hand_over(ws: Workspace, reference: str, template_id: str, note: str, *, options: LetterOptions | None = None,
+              subject_line: str | None = None, body: str | None = None,
+              attachments: tuple[OutgoingFile, ...] = ()) -> int:
+    """Record a letter handed to the subject in person: it answers like a sent one, under the identity rule
+    (a completed verification on this case: seen in person, an identity document or additional information)."""
+    roles.require_officer(ws)
+    note = require_text(note, "Where, when and to whom the letter was handed")
+    with decisions.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
+        case = load_case(session, reference)
+        if recipients.verified_identity(session, case) is None:
+            raise RuleViolation("A letter is handed over only to a subject identified on this case (seen in person, "
+                                "an identity document or additional information): record that first.")
+        case, draft, _known, subject_line, body = _prepared(session, ws, reference, template_id,
+                                                            options or LetterOptions(), subject_line, body, None,
+                                                            attachments)
+        sid, now = case.subject_id, ws.now_naive()
+        text = f"{subject_line}\n\n{body}\n".encode("utf-8")
+        letter = Letter(case_id=case.id, template_id=template_id, language=draft.language, status=outbox.SENT,
+                        recipient_enc=subject_keys.seal_text(session, sid, "handed over in person", "letter:recipient"),
+                        subject_enc=subject_keys.seal_text(session, sid, subject_line, "letter:subject"),
+                        body_enc=subject_keys.seal_text(session, sid, body, "letter:body"),
+                        eml_sha256=hashlib.sha256(text).hexdigest(), created_at=now, created_by=ws.actor.name,
+                        sent_at=now, server_reply=f"handed over in person by {ws.actor.name}", attempts=0)
+        session.add(letter)
+        session.flush()
+        from megacase.services.attachments import store_attachment
+        for f in attachments:
+            store_attachment(session, ws, case, f, kind="letter", letter_id=letter.id)
+        effects = outbox.after_sent(session, ws, case, letter)
+        audit.record(session, ws, "letter.handed_over", case_id=case.id, subject_id=sid, details={
+            "reference": case.reference, "letter": letter.id, "template": template_id, "language": draft.language,
+            "sha256": letter.eml_sha256, "attachments": len(attachments), **effects},
+            personal={"note": note, "subject_line": subject_line})
         return letter.id
 
 

@@ -139,3 +139,13 @@ def test_send_by_post_needs_identity_and_a_reason(capsys, profile):
     code, out, err = run(capsys, "letter", "send", ref, "acknowledgement", "--post", "Rue Haute 190, 1000 Bruxelles",
                          "--reason", "Asked for paper.", "--data-dir", d)
     assert code == 0 and "recorded as posted" in out, err
+    # A posted access reply answers the right only with the copy of the data enclosed (printed, kept on record).
+    assert run(capsys, "case", "decide", ref, "--outcome", "granted", "--data-dir", d)[0] == 0
+    code, _, err = run(capsys, "letter", "send", ref, "access-reply", "--post", "Rue Haute 190, 1000 Bruxelles",
+                       "--reason", "Asked for paper.", "--data-dir", d)
+    assert code == 2 and "attach it, or record that no data are held" in err
+    code, out, err = run(capsys, "letter", "send", ref, "access-reply", "--post", "Rue Haute 190, 1000 Bruxelles",
+                         "--reason", "Asked for paper.", "--access-copy", "--data-dir", d)
+    assert code == 0 and "recorded as posted" in out, err
+    code, out, _ = run(capsys, "case", "show", ref, "--json", "--data-dir", d)
+    assert json.loads(out)["rights"][0]["answered"] is True

@@ -301,3 +301,17 @@ def test_a_notice_is_written_for_its_recipient_in_its_language(ws, clock):
     assert notice.language == "nl" and "Kennisgeving op grond van artikel 19 AVG" in notice.subject_line
     # only the right that concerns the recipient, and the measure for it: not the access request
     assert "de gegevens van deze persoon wissen (artikel 17)" in notice.body and "inzage" not in notice.body
+
+
+def test_a_reply_handed_over_in_person_answers_only_an_identified_subject(ws, clock):
+    ref = _open(ws, clock, ("access",))
+    cases.start_work(ws, ref)
+    cases.decide(ws, ref, "granted")
+    copy = ATTACH["access-reply"]
+    refused_with_nothing_changed(ws, lambda: letters.hand_over(ws, ref, "access-reply", "At the shop counter.",
+                                                               attachments=copy), "identified on this case")
+    cases.record_identity_check(ws, ref, "in_person", "verified", "Customer card shown at the counter.")
+    letter_id = letters.hand_over(ws, ref, "access-reply", "At the shop counter, Ardooie.", attachments=copy)
+    right = queries.get_case(ws, ref).rights[0]
+    assert right.answered and right.letter_id == letter_id
+    assert cases.close(ws, ref).summary.state.value == "closed"
