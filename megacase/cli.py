@@ -185,11 +185,11 @@ def cmd_demo(args) -> int:
 
 
 def _print_table(rows) -> None:
-    print(f"{'REFERENCE':<15} {'STATE':<17} {'DUE':<10} {'LEFT':>5}  {'TYPES':<28} SUBJECT")
+    print(f"{'REFERENCE':<15} {'STATE':<23} {'DUE':<10} {'LEFT':>5}  {'TYPES':<28} SUBJECT")
     for c in rows:
         left = f"{c.days_left:+d}" if c.is_open else ""
         flag = " OVERDUE" if c.overdue else (" suspended" if c.suspended else "")
-        print(f"{c.reference:<15} {c.state.label:<17} {c.due.isoformat():<10} {left:>5}  "
+        print(f"{c.reference:<15} {c.state_label:<23} {c.due.isoformat():<10} {left:>5}  "
               f"{c.types_label[:28]:<28} {c.subject_name} <{c.subject_email}>{flag}")
 
 
