@@ -94,3 +94,10 @@ def test_remind_and_report_overdue_list_decided_but_unanswered(capsys, tmp_path)
     code, out, err = run(capsys, "report", "overdue", "--csv", str(csv_path), "--data-dir", d)
     assert code == 0, err
     assert ref in csv_path.read_text("utf-8-sig")
+
+
+def test_grounds_lists_the_codes_a_decision_may_cite(capsys):
+    code, out, _ = run(capsys, "grounds", "--outcome", "refused")
+    assert code == 0 and out.splitlines()[0].startswith("art12_2_identity ")
+    assert "Art. 12(6)" not in out and "art12_5_excessive" in out and "needs evidence" in out
+    assert "art15_3_copies" not in out                     # a fee ground, not a refusal's
