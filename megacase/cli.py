@@ -176,7 +176,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from megacase.services import demo
+    from megacase.services.demo import demo
     ws, data_dir = _new_profile(args)
     refs = demo.populate(ws, count=args.cases)
     print(f"Created a demo profile with {len(refs)} cases in {data_dir}.")
@@ -194,8 +194,8 @@ def _print_table(rows) -> None:
 
 
 def cmd_case(args) -> int:
-    from megacase.services import cases, queries
-    from megacase.services.subjects import NewSubject
+    from megacase.services.cases import cases, queries
+    from megacase.services.cases.subjects import NewSubject
     ws = open_workspace(args)
     sub = args.case_command
     if sub == "list":
@@ -229,7 +229,7 @@ def cmd_case(args) -> int:
     elif sub == "ask":
         detail = cases.ask_subject(ws, ref, args.method, args.asked, args.reason)
         if args.queue_letter and args.method != "in_person":
-            from megacase.services import letters
+            from megacase.services.letters import letters
             template = "clarification-request" if args.method == "clarification" else "identity-request"
             queued = letters.queue_letter(ws, ref, template,
                                           options=letters.LetterOptions(identity_requested=args.asked))
@@ -242,7 +242,7 @@ def cmd_case(args) -> int:
         detail = cases.decide(ws, ref, args.outcome, args.ground, args.note, right=args.right, reasons=args.reasons,
                               evidence=tuple(args.evidence), evidence_attachment=args.evidence_attachment)
     elif sub == "no-data":
-        from megacase.services import decisions
+        from megacase.services.cases import decisions
         decisions.record_no_data(ws, ref, args.reason)
         detail = queries.get_case(ws, ref)
     elif sub == "close":
@@ -297,7 +297,7 @@ def cmd_deadline(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from megacase.services import audit
+    from megacase.services.integrity import audit
     ws = open_workspace(args)
     if getattr(args, "case_ref", None) or getattr(args, "pdf", None):
         if not args.case_ref:

@@ -4,9 +4,10 @@ reply letter through the real letters service and outbox (a transport that accep
 from __future__ import annotations
 
 from megacase.domain.letter_types import required_letters
-from megacase.services import cases, checklist, demo_letters, queries
-from megacase.services.letters import LetterOptions
-from megacase.services.outbox import OutgoingFile
+from megacase.services.cases import cases, checklist, queries
+from megacase.services.demo import demo_letters
+from megacase.services.letters.letters import LetterOptions
+from megacase.services.letters.outbox import OutgoingFile
 
 ATTACH = {
     "access-reply": (OutgoingFile("copie-donnees.pdf", "application/pdf", b"%PDF-1.4 test copy"),),
@@ -15,7 +16,7 @@ ATTACH = {
 
 
 def send(ws, ref: str, template_id: str, options: LetterOptions | None = None):
-    from megacase.services import letters
+    from megacase.services.letters import letters
     result = letters.send_letter(ws, ref, template_id, options=options, attachments=ATTACH.get(template_id, ()),
                                  transport_factory=lambda _ws: demo_letters.DemoMailDrop())
     assert result.sent, result.error
@@ -34,7 +35,7 @@ def answer(ws, ref: str) -> None:
             checklist.mark_item(ws, item.id, True, "Done.")
     for item in detail.checklist:
         if item.done_at is None and item.action == "Notify (Art. 19)":
-            from megacase.services import processor_steps
+            from megacase.services.privacy import processor_steps
             processor_steps.record_no_notice(ws, ref, item.processor, processor_steps.NOTICE_EXEMPTIONS[0])
     sent: set[str] = set()
     for right in detail.rights:
@@ -54,7 +55,7 @@ def answer_and_close(ws, ref: str):
 
 def notify(ws, ref: str, recipient: str):
     """The Art. 19 notice to one recipient, through the outbox (the recipient's address recorded first)."""
-    from megacase.services import processors
+    from megacase.services.privacy import processors
     demo_letters.prepare(ws)
     if not processors.get_processor(ws, recipient).notice_channel:
         slug = "".join(ch for ch in recipient.lower() if ch.isalnum())

@@ -32,7 +32,7 @@ from PySide6.QtCore import QCoreApplication, QThreadPool  # noqa: E402
 from PySide6.QtGui import QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from megacase.services import demo as demo_data  # noqa: E402
+from megacase.services.demo import demo as demo_data  # noqa: E402
 from megacase.services.session import create_profile  # noqa: E402
 from megacase.services.workspace import Actor, Workspace  # noqa: E402
 from megacase.store.keys import KeyStore  # noqa: E402
@@ -76,7 +76,7 @@ class Demo:
         self.settle(window)
 
     def case_where(self, predicate: Callable) -> str:
-        from megacase.services import queries
+        from megacase.services.cases import queries
         return next(c.reference for c in queries.list_cases(self.ws) if predicate(c))
 
 
@@ -143,7 +143,7 @@ def intake_dialog(demo: Demo):
     dialogs: list[IntakeDialog] = []
 
     # A subject who already has an open case: the dialog warns of a likely duplicate.
-    from megacase.services import queries
+    from megacase.services.cases import queries
     existing = next(c for c in queries.list_cases(demo.ws) if c.state.value == "in_progress")
 
     def fill(dialog: IntakeDialog) -> bool:
@@ -206,7 +206,9 @@ def manager_review(demo: Demo):
 
 def _queue_demo_letters(demo: Demo) -> None:
     """A sent letter, one waiting for the mail server and one interrupted: what an outbox shows."""
-    from megacase.services import letters, mail, outbox, queries
+    from megacase.services import mail
+    from megacase.services.cases import queries
+    from megacase.services.letters import letters, outbox
     from megacase.services.mail import DeliveryError
 
     class Accepts:
@@ -257,7 +259,8 @@ def outbox_view(demo: Demo):
 
 def _two_rights_case(demo: Demo) -> str:
     """An open case with access and portability, worked to its decisions (once per run)."""
-    from megacase.services import cases, demo_letters, queries
+    from megacase.services.cases import cases, queries
+    from megacase.services.demo import demo_letters
     ref = demo.case_where(lambda c: c.is_open and c.state.value == "in_progress"
                           and {t.value for t in c.request_types} == {"access", "portability"})
     detail = queries.get_case(demo.ws, ref)
@@ -273,7 +276,7 @@ def _two_rights_case(demo: Demo) -> str:
 
 @shot("decide-per-right")
 def decide_per_right(demo: Demo):
-    from megacase.services import decisions
+    from megacase.services.cases import decisions
     from megacase.ui.dialogs.case_actions import DecideDialog
     ref = _two_rights_case(demo)
     w = demo.window()
@@ -299,9 +302,9 @@ def decide_per_right(demo: Demo):
 
 @shot("case-per-right-answers")
 def case_per_right_answers(demo: Demo):
-    from megacase.services import cases
+    from megacase.services.cases import cases
     ref = _two_rights_case(demo)
-    from megacase.services import queries
+    from megacase.services.cases import queries
     if queries.get_case(demo.ws, ref).rights[1].outcome is None:
         cases.decide(demo.ws, ref, "partly_granted", "art20_1_scope", right="portability",
                      reasons="Les évaluations internes de vos commandes n'ont pas été fournies par vous.")
@@ -316,7 +319,8 @@ def case_per_right_answers(demo: Demo):
 def case_file_french(demo: Demo):
     """The first page of a French case file, rendered from the PDF (pypdfium2)."""
     import pypdfium2
-    from megacase.services import case_file, queries
+    from megacase.services.cases import queries
+    from megacase.services.reports import case_file
     ref = demo.case_where(lambda c: c.state.value == "closed" and c.outcome is not None
                           and c.outcome.value == "partly_granted"
                           and queries.get_case(demo.ws, c.reference).subject.language == "fr")

@@ -3,7 +3,7 @@
 Everything else (titles in the compose window, the letters offered for a case,
 the guards that refuse a letter, which letters answer which right) is derived
 from ``LETTER_TYPES``. The preconditions are codes; the services check them
-(``megacase.services.letter_guards``) because they read the register.
+(``megacase.services.letters.letter_guards``) because they read the register.
 """
 
 from __future__ import annotations

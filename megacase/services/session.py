@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from megacase.services import audit
+from megacase.services.integrity import audit
 from megacase.services.workspace import Actor, Workspace, system_clock
 from megacase.store import keys, profile
 from megacase.store.orm import User

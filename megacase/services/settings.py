@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import normalise_email
 from megacase.errors import InputError, NotFound
-from megacase.services import audit, roles
+from megacase.services import roles
+from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Setting as SettingRow
 

@@ -13,8 +13,9 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.domain.requests import Action
 from megacase.errors import MegaCaseError
-from megacase.services import cases, checklist, decisions, letters, subjects
-from megacase.services import queries as cases_q
+from megacase.services.cases import cases, checklist, decisions, subjects
+from megacase.services.letters import letters
+from megacase.services.cases import queries as cases_q
 from megacase.services.records import CaseDetail
 from megacase.services.workspace import TZ
 from megacase.ui.dialogs.case_actions import DecideDialog, ExtendDialog, NoteDialog, ReopenDialog

@@ -10,10 +10,14 @@ from sqlalchemy import func, select
 
 from megacase.domain.requests import Outcome
 from megacase.errors import RuleViolation
-from megacase.services import cases, demo_letters, letters, outbox, queries, register_report, reminders, review
-from megacase.services.letters import LetterOptions
-from megacase.services.outbox import OutgoingFile
-from megacase.services.subjects import NewSubject
+from megacase.services.cases import cases, queries
+from megacase.services.demo import demo_letters
+from megacase.services.letters import letters, outbox
+from megacase.services.reports import register_report
+from megacase.services.review import reminders, review
+from megacase.services.letters.letters import LetterOptions
+from megacase.services.letters.outbox import OutgoingFile
+from megacase.services.cases.subjects import NewSubject
 from megacase.store.orm import AuditEvent, CaseAnswer, Letter
 from tests.answering import ATTACH, answer, send
 
@@ -127,7 +131,7 @@ def test_an_access_reply_needs_the_data_or_no_data_recorded(ws, clock, two_right
     refused_with_nothing_changed(
         ws, lambda: letters.send_letter(ws, ref, "access-reply", transport_factory=lambda _w: demo_letters.DemoMailDrop()),
         "attach it, or record that no data are held")
-    from megacase.services import decisions
+    from megacase.services.cases import decisions
     decisions.record_no_data(ws, ref, "Searched Lightspeed and Silvasoft by e-mail address: no account.")
     assert letters.send_letter(ws, ref, "access-reply",
                                transport_factory=lambda _w: demo_letters.DemoMailDrop()).sent
@@ -145,7 +149,7 @@ def test_a_portability_reply_needs_machine_readable_files(ws, clock, two_rights)
 
 
 def test_an_erasure_confirmation_needs_every_recipients_step_and_says_art19_only_when_notified(ws, clock):
-    from megacase.services import processor_steps, processors
+    from megacase.services.privacy import processor_steps, processors
     demo_letters.prepare(ws)
     ref = _open(ws, clock, ("erasure",))
     clock.set("2027-04-02 10:00")
@@ -232,7 +236,7 @@ def test_a_letter_stuck_in_the_outbox_answers_nothing_until_it_leaves(ws, clock,
 
 def test_the_case_file_shows_each_answer_its_evidence_and_the_attachments_under_each_letter(ws, clock):
     import hashlib
-    from megacase.services import case_file
+    from megacase.services.reports import case_file
     from tests.services.case_file_support import flat
     demo_letters.prepare(ws)
     first = _open(ws, clock, ("access",), "2027-03-01 09:00")
@@ -289,7 +293,7 @@ def test_the_company_identification_is_printed_once_filled_in(ws, clock):
 
 
 def test_a_notice_is_written_for_its_recipient_in_its_language(ws, clock):
-    from megacase.services import processors
+    from megacase.services.privacy import processors
     seeded = processors.list_processors(ws)
     # the seed's recipients start without an address or a language, and the register says so
     assert all(p.notice_gaps == ["no address for Art. 19 notices", "notice language not set"] for p in seeded)

@@ -8,10 +8,11 @@ from datetime import datetime
 import pytest
 
 from megacase.domain.grounds import GROUNDS
-from megacase.services import cases, letters, templates
+from megacase.services.cases import cases
+from megacase.services.letters import letters, templates
 from megacase.services.letter_texts import NOTICE_MEASURES, REQUEST_TYPES
-from megacase.services.letters import LetterOptions
-from megacase.services.subjects import NewSubject
+from megacase.services.letters.letters import LetterOptions
+from megacase.services.cases.subjects import NewSubject
 
 PEOPLE = {"fr": NewSubject("Hélène Dubois", "helene@example.be", "fr"),
           "nl": NewSubject("Zoë Peeters", "zoe@example.be", "nl"),
@@ -56,7 +57,7 @@ def test_no_fixed_phrase_of_another_language(ws, clock, language):
         options = LetterOptions(identity_requested=OPTIONS[language], processor="Lightspeed",
                                 restriction_reason=REASONS[language])
         if template_id == "art19-notice":
-            from megacase.services import processors
+            from megacase.services.privacy import processors
             processors.update_processor(ws, "Lightspeed", notice_channel="privacy@lightspeed.example")
         draft = letters.preview(ws, ref, template_id, options)
         text = f"{draft.subject_line}\n{draft.body}"

@@ -9,7 +9,9 @@ import pytest
 
 from tests.answering import notify
 from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
-from megacase.services import audit, cases, processor_steps, processors, queries
+from megacase.services.cases import cases, queries
+from megacase.services.integrity import audit
+from megacase.services.privacy import processor_steps, processors
 from megacase.services.workspace import Actor
 from megacase.store.orm import AuditEvent
 

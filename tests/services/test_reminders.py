@@ -8,7 +8,9 @@ from tests.answering import answer_and_close
 from sqlalchemy import select
 
 from megacase.errors import PermissionDenied
-from megacase.services import cases, queries, reminders, settings
+from megacase.services import settings
+from megacase.services.cases import cases, queries
+from megacase.services.review import reminders
 from megacase.services.workspace import Actor
 from megacase.store.orm import AuditEvent, ReminderAck
 
@@ -109,7 +111,7 @@ def test_reminders_fire_before_the_policys_promise_when_it_comes_first(ws, clock
     clock.set("2027-04-27 09:00")
     (soon,) = [r for r in reminders.current(ws) if r.kind == "due_soon"]
     assert soon.date == date(2027, 4, 30) and soon.promised and "promises a reply by" in soon.message
-    from megacase.services import letters
+    from megacase.services.letters import letters
     assert "30 avril 2027" in letters.preview(ws, ref, "acknowledgement").body   # the earlier date is promised
 
 

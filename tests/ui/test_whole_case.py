@@ -8,7 +8,8 @@ from datetime import date, datetime
 from PySide6.QtTest import QTest
 
 from tests.answering import answer as answer_case
-from megacase.services import audit, queries
+from megacase.services.cases import queries
+from megacase.services.integrity import audit
 from megacase.ui.models.cases import COL_STATE
 from tests.ui.conftest import wait_idle
 
@@ -155,7 +156,9 @@ def test_intake_to_closure_with_the_keyboard(qtbot, window, prompter, ws, clock)
 
 def test_asking_for_a_clarification_queues_its_own_letter(qtbot, make_window, prompter, ws, clock,
                                                           open_access_case):
-    from megacase.services import cases, demo_letters, outbox
+    from megacase.services.cases import cases
+    from megacase.services.demo import demo_letters
+    from megacase.services.letters import outbox
     demo_letters.prepare(ws)                                       # a sender address, as a real register has
     ref = open_access_case("2027-04-01 09:30").reference
     cases.start_work(ws, ref)

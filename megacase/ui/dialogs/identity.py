@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFrame, QHBox
                                QVBoxLayout)
 
 from megacase.domain.requests import Language
-from megacase.services.cases import IDENTITY_METHODS
+from megacase.services.cases.cases import IDENTITY_METHODS
 from megacase.services.records import CaseDetail, IdentityStepInfo
 from megacase.ui.dialogs.base import ServiceDialog, muted, text_box, wrapped
 from megacase.ui.format import METHOD_LABELS, day, moment

@@ -1,0 +1,1 @@
+"""integrity: see docs/architecture.md."""
