@@ -79,14 +79,23 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--customer-number")
     op.add_argument("--summary")
     for name, extra in (("start", []), ("close", []), ("extend", ["--reason"]), ("reopen", ["--reason"]),
-                        ("decide", ["--outcome", "--ground", "--note"]), ("ask", ["--method", "--asked", "--reason"]),
-                        ("answer", ["--answer", "--result"]), ("note", ["--text"])):
+                        ("decide", ["--outcome", "--ground", "--note", "--right", "--reasons"]),
+                        ("ask", ["--method", "--asked", "--reason", "--queue-letter"]),
+                        ("answer", ["--answer", "--result"]), ("note", ["--text"]), ("no-data", ["--reason"])):
         c = cs.add_parser(name, parents=[common])
         c.set_defaults(needs="work_cases")
         c.add_argument("reference")
         for opt in extra:
+            if opt == "--queue-letter":   # the identity or clarification letter goes to the outbox at once
+                c.add_argument(opt, action="store_true")
+                continue
             c.add_argument(opt, required=opt in ("--reason", "--outcome", "--asked", "--answer", "--result",
                                                  "--text", "--method") and not (name == "ask" and opt == "--reason"))
+        if name == "decide":   # Art. 12(5): the earlier requests relied on, or a document of the case
+            c.add_argument("--evidence", action="append", default=[], metavar="REF",
+                           help="an earlier request of the same subject this decision relies on (repeatable)")
+            c.add_argument("--evidence-attachment", type=int, metavar="ID",
+                           help="an attachment of the case that demonstrates the ground")
     dl = sub.add_parser("deadline", parents=[common], help="print the due date of a request received on a date")
     dl.add_argument("received", help="date of receipt, YYYY-MM-DD")
     dl.add_argument("--extended", action="store_true")
@@ -132,11 +141,11 @@ def cmd_demo(args) -> int:
 
 
 def _print_table(rows) -> None:
-    print(f"{'REFERENCE':<15} {'STATE':<17} {'DUE':<10} {'LEFT':>5}  {'TYPES':<28} SUBJECT")
+    print(f"{'REFERENCE':<15} {'STATE':<23} {'DUE':<10} {'LEFT':>5}  {'TYPES':<28} SUBJECT")
     for c in rows:
         left = f"{c.days_left:+d}" if c.is_open else ""
         flag = " OVERDUE" if c.overdue else (" suspended" if c.suspended else "")
-        print(f"{c.reference:<15} {c.state.label:<17} {c.due.isoformat():<10} {left:>5}  "
+        print(f"{c.reference:<15} {c.state_label:<23} {c.due.isoformat():<10} {left:>5}  "
               f"{c.types_label[:28]:<28} {c.subject_name} <{c.subject_email}>{flag}")
 
 
@@ -175,19 +184,30 @@ def cmd_case(args) -> int:
         detail = cases.start_work(ws, ref)
     elif sub == "ask":
         detail = cases.ask_subject(ws, ref, args.method, args.asked, args.reason)
+        if args.queue_letter and args.method != "in_person":
+            from megacase.services.letters import letters
+            template = "clarification-request" if args.method == "clarification" else "identity-request"
+            queued = letters.queue_letter(ws, ref, template,
+                                          options=letters.LetterOptions(identity_requested=args.asked))
+            print(f"{ref.upper()}: {template} queued as letter {queued.letter_id} (megacase outbox retry sends it)")
     elif sub == "answer":
         detail = cases.record_answer(ws, ref, args.answer, args.result)
     elif sub == "extend":
         detail = cases.extend(ws, ref, args.reason)
     elif sub == "decide":
-        detail = cases.decide(ws, ref, args.outcome, args.ground, args.note)
+        detail = cases.decide(ws, ref, args.outcome, args.ground, args.note, right=args.right, reasons=args.reasons,
+                              evidence=tuple(args.evidence), evidence_attachment=args.evidence_attachment)
+    elif sub == "no-data":
+        from megacase.services.cases import decisions
+        decisions.record_no_data(ws, ref, args.reason)
+        detail = queries.get_case(ws, ref)
     elif sub == "close":
         detail = cases.close(ws, ref)
     elif sub == "reopen":
         detail = cases.reopen(ws, ref, args.reason)
     else:
         detail = cases.add_note(ws, ref, args.text)
-    print(f"{detail.reference}: {detail.summary.state.label}, due {detail.summary.due.isoformat()}")
+    print(f"{detail.reference}: {detail.summary.state_label}, due {detail.summary.due.isoformat()}")
     return EXIT_OK
 
 
@@ -203,6 +223,11 @@ def _print_detail(d) -> None:
         print(f"Extension: possible until {s.extension_last_day.isoformat()}")
     for step in d.identity_steps:
         print(f"Identity:  {step.method}: {step.asked} -> {step.result}")
+    for r in d.rights:
+        outcome = r.outcome.label if r.outcome else "undecided"
+        letter = f", letter {r.letter_id}" if r.letter_id else ""
+        print(f"Right:     {r.right.label}: {outcome}{' (' + r.legal_ground + ')' if r.legal_ground else ''}"
+              f" – {r.status}{letter}")
     print(f"Events:    {len(d.timeline)}")
 
 

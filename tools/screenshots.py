@@ -288,6 +288,77 @@ def access_package(demo: Demo):
     return QPixmap.fromImage(images[0])
 
 
+def _two_rights_case(demo: Demo) -> str:
+    """An open case with access and portability, worked to its decisions (once per run)."""
+    from megacase.services.cases import cases, queries
+    from megacase.services.demo import demo_letters
+    ref = demo.case_where(lambda c: c.is_open and c.state.value == "in_progress"
+                          and {t.value for t in c.request_types} == {"access", "portability"})
+    detail = queries.get_case(demo.ws, ref)
+    if not any(r.outcome for r in detail.rights):
+        if not any(s.result == "verified" for s in detail.identity_steps):
+            cases.record_identity_check(demo.ws, ref, "known_address", "verified",
+                                        "Request sent from the known e-mail address.")
+        cases.decide(demo.ws, ref, "granted", right="access")
+        demo_letters.send(demo.ws, ref, "access-reply", attachments=demo_letters.attachments_for(
+            demo.ws, ref, "access-reply"))
+    return ref
+
+
+@shot("decide-per-right")
+def decide_per_right(demo: Demo):
+    from megacase.services.cases import decisions
+    from megacase.ui.dialogs.case_actions import DecideDialog
+    ref = _two_rights_case(demo)
+    w = demo.window()
+    demo.select(w, ref)
+    detail = w.current_detail()
+    dialog = DecideDialog(detail, lambda *a, **k: None, w, earlier=decisions.earlier_requests(demo.ws, ref))
+    dialog.set_right("portability")
+    dialog.set_outcome("partly_granted")
+    dialog.set_ground("art20_1_scope")
+    dialog.reasons.setPlainText({
+        "fr": "Les évaluations internes de vos commandes n'ont pas été fournies par vous : elles figurent dans "
+              "la copie de vos données, pas dans le fichier portable.",
+        "nl": "De interne beoordelingen van uw bestellingen werden niet door u verstrekt: ze staan in de kopie "
+              "van uw gegevens, niet in het overdraagbare bestand.",
+        "en": "Our internal assessments of your orders were not provided by you: they are in the copy of your "
+              "data, not in the portable file."}[detail.subject.language])
+    dialog.note.setPlainText("Checked the order export of Lightspeed; assessments are ours.")
+    dialog.show()
+    dialog.adjustSize()
+    demo.settle()
+    return dialog
+
+
+@shot("case-per-right-answers")
+def case_per_right_answers(demo: Demo):
+    from megacase.services.cases import cases
+    ref = _two_rights_case(demo)
+    from megacase.services.cases import queries
+    if queries.get_case(demo.ws, ref).rights[1].outcome is None:
+        cases.decide(demo.ws, ref, "partly_granted", "art20_1_scope", right="portability",
+                     reasons="Les évaluations internes de vos commandes n'ont pas été fournies par vous.")
+    detail = _wide_detail(demo, ref)
+    page = detail.overview
+    page.ensureWidgetVisible(page.decision_block, 0, 0)     # the answers, right by right
+    demo.settle()
+    return detail
+
+
+@shot("case-file-fr")
+def case_file_french(demo: Demo):
+    """The first page of a French case file, rendered from the PDF (pypdfium2)."""
+    from megacase.services.cases import queries
+    from megacase.services.reports import case_file
+    from megacase.ui.pdf_pages import page_images
+    ref = demo.case_where(lambda c: c.state.value == "closed" and c.outcome is not None
+                          and c.outcome.value == "partly_granted"
+                          and queries.get_case(demo.ws, c.reference).subject.language == "fr")
+    images, _count = page_images(case_file.render_case_file(demo.ws, ref).pdf, 115)
+    return QPixmap.fromImage(images[0])
+
+
 def render(target: QWidget | QPixmap, path: Path) -> None:
     pixmap = target if isinstance(target, QPixmap) else target.grab()
     if not pixmap.save(str(path), "PNG"):

@@ -149,13 +149,17 @@ def cmd_send(args) -> int:
     if bool(args.to or args.post) != bool(args.reason):
         raise InputError("--to or --post and --reason go together: another address needs the reason it is used.")
     if args.post:
-        if args.access_copy or args.portability or args.attach:
-            raise InputError("A posted letter carries no e-mail attachments: print them and post them with it.")
+        if args.protect:
+            raise InputError("A posted copy is printed: --protect applies to e-mail only.")
         ws = open_workspace(args)
         body = _read_file(args.body_file, 1024 * 1024).decode("utf-8", "replace") if args.body_file else None
+        # Enclosures are printed and posted with the letter; the register keeps them as what went.
+        enclosed = [attachments.access_copy(ws, args.reference)[0]] if args.access_copy else []
+        if args.portability:
+            enclosed.extend(attachments.portability_files(ws, args.reference))
         letter_id = letters.post_letter(ws, args.reference, args.template,
                                         AddressOverride(args.post.replace("\\n", "\n"), args.reason, postal=True),
-                                        options=_options(args), body=body)
+                                        options=_options(args), body=body, enclosures=tuple(enclosed))
         print(f"{args.reference.upper()}: letter {letter_id} recorded as posted; print it with "
               f"'megacase letter preview' and post it.")
         return EXIT_OK

@@ -12,7 +12,8 @@ from datetime import date
 from megacase.errors import InputError
 
 EXIT_OK = 0
-_EDITABLE = ("role", "purposes", "categories", "retention", "location", "contact", "notice_channel")
+_EDITABLE = ("role", "purposes", "categories", "retention", "location", "contact", "notice_channel",
+             "notice_language")
 
 
 def _field_options(p, required=()) -> None:
@@ -55,7 +56,9 @@ def register(subparsers, common) -> None:
     done = sts.add_parser("done", parents=[common], help="carried out there (erasure: erased, or nothing held)")
     kept = sts.add_parser("kept", parents=[common], help="erasure: the data there are kept under a legal ground")
     kept.add_argument("--ground", help="the legal ground (default: the 10-year invoice retention, Art. 17(3)(b))")
-    notified = sts.add_parser("notified", parents=[common], help="the Art. 19 notice was sent")
+    notified = sts.add_parser("notified", parents=[common],
+                              help="the Art. 19 notice left the outbox (give its letter id; sending it records this)")
+    notified.add_argument("--letter", type=int, help="the id of the art19-notice letter that left to this recipient")
     no_notice = sts.add_parser("no-notice", parents=[common], help="no Art. 19 notice, and why")
     no_notice.add_argument("--reason", required=True)
     undo = sts.add_parser("undo", parents=[common], help="reopen a step recorded by mistake")
@@ -84,7 +87,8 @@ def cmd_list(args) -> int:
         return EXIT_OK
     print(f"{'PROCESSOR':<18} {'ACTIVE':<6}  {'ROLE':<44} CATEGORIES")
     for p in rows:
-        print(f"{p.name:<18} {'yes' if p.active else 'no':<6}  {p.role[:44]:<44} {p.categories}")
+        gaps = f"  [{'; '.join(p.notice_gaps)}]" if p.notice_gaps else ""   # what the register still lacks
+        print(f"{p.name:<18} {'yes' if p.active else 'no':<6}  {p.role[:44]:<44} {p.categories}{gaps}")
     return EXIT_OK
 
 
@@ -176,7 +180,7 @@ def cmd_step(args) -> int:
     elif action == "kept":
         row = ps.record_kept(ws, ref, proc, args.ground or ps.INVOICE_GROUND, args.note, _day(args.on))
     elif action == "notified":
-        row = ps.record_notice(ws, ref, proc, _day(args.on), args.note)
+        row = ps.record_notice(ws, ref, proc, _day(args.on), args.note, letter_id=args.letter)
     elif action == "no_notice":
         row = ps.record_no_notice(ws, ref, proc, args.reason, args.note)
     else:

@@ -129,6 +129,22 @@ def compute_deadline(
     )
 
 
+def previous_working_day(day: date) -> date:
+    """``day`` itself when it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def promise_date(received: date, days: int, suspended_days: int = 0) -> date | None:
+    """The policy's promise ("sous 30 jours"): ``days`` calendar days after receipt, plus the days the clock
+    stood still, brought back to the last working day on or before it, so that the promise can be kept.
+    None when the policy makes no promise (``days`` 0)."""
+    if days <= 0:
+        return None
+    return previous_working_day(received + timedelta(days=days + suspended_days))
+
+
 def check_extension(deadline: Deadline, today: date, reason: str) -> None:
     """Raise RuleViolation unless an extension may be decided today (Art. 12(3))."""
     if deadline.extended:

@@ -19,6 +19,18 @@ COMPANY = {
 }
 DEFAULT_PRIVACY_CONTACT = "info@megasecurity.eu"
 
+# The company's identification (Code of Companies and Associations, Art. 2:20), in the letter's language.
+IDENTIFICATION_LABELS = {"fr": ("Numéro d'entreprise (BCE)", "RPM"), "nl": ("Ondernemingsnummer (KBO)", "RPR"),
+                         "en": ("Enterprise number (KBO/BCE)", "RPR/RPM")}
+
+
+def identification_line(number: str, seat: str, language: str) -> str | None:
+    """``Ondernemingsnummer (KBO) 0123.456.789 · RPR Gent, afdeling Brugge``; None while both are empty
+    (the letters then say nothing rather than something false)."""
+    label, register = IDENTIFICATION_LABELS[language]
+    parts = ([f"{label} {number}"] if number else []) + ([f"{register} {seat}"] if seat else [])
+    return " · ".join(parts) or None
+
 AUTHORITY = {
     "fr": {"name": "Autorité de protection des données (APD)",
            "address": "Rue de la Presse 35, 1000 Bruxelles",
@@ -55,6 +67,22 @@ REQUEST_TYPES = {
            "portability": "right to data portability (Art. 20)",
            "objection": "right to object (Art. 21)",
            "automated_decision": "right not to be subject to automated individual decision-making (Art. 22)"},
+}
+
+# The measure an Art. 19 notice asks of a recipient, per right, written for the recipient (not the subject).
+NOTICE_MEASURES = {
+    "fr": {"rectification": "rectifier les données de cette personne comme indiqué dans notre registre (article 16)",
+           "erasure": "effacer les données de cette personne (article 17)",
+           "restriction": "limiter le traitement des données de cette personne : les conserver sans autre "
+                          "traitement (article 18)"},
+    "nl": {"rectification": "de gegevens van deze persoon rectificeren zoals in ons register vermeld (artikel 16)",
+           "erasure": "de gegevens van deze persoon wissen (artikel 17)",
+           "restriction": "de verwerking van de gegevens van deze persoon beperken: ze bewaren zonder verdere "
+                          "verwerking (artikel 18)"},
+    "en": {"rectification": "rectify this person's data as recorded in our register (Article 16)",
+           "erasure": "erase this person's data (Article 17)",
+           "restriction": "restrict the processing of this person's data: keep them without any further "
+                          "processing (Article 18)"},
 }
 
 CHANNELS = {

@@ -52,6 +52,9 @@ class CaseSummary:
     processing_suspended: bool
     working_days_left: int           # Belgian working days to the due date (negative: late)
     urgency: str                     # done | overdue | suspended | due_soon | normal (domain.case_status)
+    decided_not_sent: bool = False      # every right decided, a reply has not left: the clock still runs
+    promise: date | None = None         # the policy's promise date (30 days), beside the legal due date
+    answered_at: datetime | None = None  # when the last right's reply left (Brussels local time)
 
     @property
     def is_open(self) -> bool:
@@ -60,6 +63,17 @@ class CaseSummary:
     @property
     def due_soon(self) -> bool:
         return self.urgency == "due_soon"
+
+    @property
+    def reply_by(self) -> date:
+        """The earlier of the legal due date and the policy's promise: what the officer works to."""
+        return min(self.due, self.promise) if self.promise and not self.extended else self.due
+
+    @property
+    def state_label(self) -> str:
+        """The state as the lists show it, with "decided, reply not sent" where that is the truth."""
+        from megacase.domain.answers import DECIDED_NOT_SENT
+        return DECIDED_NOT_SENT.capitalize() if self.decided_not_sent else self.state.label
 
     @property
     def types_label(self) -> str:
@@ -71,8 +85,9 @@ class CaseSummary:
             "outcome": self.outcome.value if self.outcome else None,
             "request_types": [t.value for t in self.request_types],
             "channel": self.channel.value, "received_at": self.received_at.isoformat(),
-            "due_date": self.due.isoformat(), "days_left": self.days_left, "overdue": self.overdue,
-            "suspended": self.suspended, "extended": self.extended,
+            "due_date": self.due.isoformat(), "promise_date": self.promise.isoformat() if self.promise else None,
+            "reply_by": self.reply_by.isoformat(), "days_left": self.days_left, "overdue": self.overdue,
+            "suspended": self.suspended, "extended": self.extended, "decided_not_sent": self.decided_not_sent,
             "subject": {"name": self.subject_name, "email": self.subject_email},
         }
 
@@ -158,6 +173,7 @@ class CaseDetail:
     allowed_outcomes: tuple[Outcome, ...] = field(default_factory=tuple)
     identity_check_allowed: bool = False
     checklist_editable: bool = False
+    rights: tuple = ()                  # services.decisions.RightInfo per right invoked
 
     @property
     def reference(self) -> str:
@@ -180,6 +196,7 @@ class CaseDetail:
                              "to": s.ended_on.isoformat() if s.ended_on else None, "days": s.days}
                             for s in self.suspensions],
             "allowed_actions": [a.value for a in self.allowed_actions],
+            "rights": [r.as_json() for r in self.rights],
             "events": len(self.timeline),
         })
         return data

@@ -59,6 +59,9 @@ REMINDER_EXTENSION_DAYS = declare(Setting(
 REMINDER_INTERVAL_MINUTES = declare(Setting(
     "reminders.check_every_minutes", int, 30,
     "While the window is open, look for new reminders every so many minutes", 1, 24 * 60))
+PROMISE_DAYS = declare(Setting(
+    "deadlines.promise_days", int, 30,
+    "The privacy policy's promise: reply within this many days (0: no promise beside the legal due date)", 0, 90))
 FOUR_EYES = declare(Setting(
     "review.four_eyes", bool, False,
     "Four-eyes: refusals, fee requests and extensions need a manager's approval", manager_only=True))
@@ -142,6 +145,28 @@ PRIVACY_CONTACT = declare(Setting("letters.privacy_contact", str, "info@megasecu
 SIGNATORY = declare(Setting("letters.signatory", str, "",
                             "Name that signs letters (empty: the acting user's name)", check=lambda v: v.strip()))
 
+
+
+# --- the company, as letters identify it ---------------------------------------------------------------------
+def _enterprise_number(value: str) -> str:
+    """0123.456.789 (the BE prefix and the dots are optional when typed); empty clears it."""
+    digits = "".join(ch for ch in value.upper().removeprefix("BE") if ch.isdigit())
+    if not digits:
+        return ""
+    if len(digits) != 10 or digits[0] not in "01":
+        raise InputError("An enterprise number has ten digits starting with 0 or 1, e.g. 0123.456.789.")
+    if 97 - int(digits[:8]) % 97 != int(digits[8:]):
+        raise InputError(f"{value.strip()} is not a valid enterprise number (its check digits do not match).")
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+
+# Code of Companies and Associations, Art. 2:20: printed in every letter's footer once filled in.
+ENTERPRISE_NUMBER = declare(Setting("company.enterprise_number", str, "",
+                                    "Enterprise number (KBO/BCE) printed in letters, e.g. 0123.456.789",
+                                    check=_enterprise_number))
+REGISTER_SEAT = declare(Setting("company.register_seat", str, "",
+                                "RPR/RPM: the court division of the seat, e.g. Gent, afdeling Brugge",
+                                check=lambda v: " ".join(v.split())))
 
 
 # --- the privacy mailbox (services.mail.mailbox) ----------------------------------------------------------

@@ -72,6 +72,8 @@ class Case(Base):
     identity_steps: Mapped[list[IdentityStep]] = relationship(order_by="IdentityStep.id")
     suspensions: Mapped[list[SuspensionRow]] = relationship(order_by="SuspensionRow.id")
     checklist: Mapped[list[ChecklistItem]] = relationship(order_by="ChecklistItem.id")
+    answers: Mapped[list[CaseAnswer]] = relationship(order_by="CaseAnswer.id", viewonly=True)
+    letters: Mapped[list[Letter]] = relationship(order_by="Letter.id", viewonly=True)   # read for "answered"
 
 
 class CaseType(Base):
@@ -79,6 +81,24 @@ class CaseType(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     request_type: Mapped[str] = mapped_column(String(30), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseAnswer(Base):
+    """The decision on one right of a case (0003): outcome, ground, and the reasons the subject reads."""
+
+    __tablename__ = "case_answers"
+    __table_args__ = (UniqueConstraint("case_id", "request_type"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    request_type: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str | None] = mapped_column(String(20))    # None: only a "no data held" statement so far
+    legal_ground: Mapped[str | None] = mapped_column(Text)      # a ground code (domain.grounds) or text
+    reasons: Mapped[str | None] = mapped_column(Text)           # addressed to the subject, in their language
+    evidence_refs: Mapped[str | None] = mapped_column(Text)     # Art. 12(5): earlier case references, comma-separated
+    evidence_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    no_data_reason: Mapped[str | None] = mapped_column(Text)    # access: "no data held", with its reason
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class IdentityStep(Base):
@@ -118,6 +138,7 @@ class Processor(Base):
     contact: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notice_channel: Mapped[str | None] = mapped_column(Text)  # how an Art. 19 notice reaches them (0002)
+    notice_language: Mapped[str | None] = mapped_column(String(2))  # fr | nl | en: its notices' language (0003)
 
 
 class ChecklistItem(Base):

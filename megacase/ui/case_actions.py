@@ -13,7 +13,9 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.domain.requests import Action
 from megacase.errors import MegaCaseError
-from megacase.services.cases import cases, checklist, subjects
+from megacase.services.cases import cases, checklist, decisions, subjects
+from megacase.services.letters import letters
+from megacase.services.cases import queries as cases_q
 from megacase.services.records import CaseDetail
 from megacase.services.workspace import TZ, Workspace
 from megacase.ui.dialogs.case_actions import DecideDialog, ExtendDialog, NoteDialog, ReopenDialog
@@ -131,7 +133,13 @@ class CaseActions(QObject):
             ws = self.w.ws
             dialog = AskSubjectDialog(d, lambda m, a, r: cases.ask_subject(ws, d.reference, m, a, r), ws.today(),
                                       self.w)
-            self._dialog(dialog, f"{d.reference}: subject asked, clock suspended")
+            if self._dialog(dialog, f"{d.reference}: subject asked, clock suspended") and dialog.letter_template():
+                template = dialog.letter_template()
+                # The letter carries the question as asked; it goes with the outbox (Send now / retry).
+                self.run(f"queue {template} {d.reference}",
+                         lambda: (letters.queue_letter(ws, d.reference, template, options=letters.LetterOptions(
+                             identity_requested=dialog.asked.toPlainText())), cases_q.get_case(ws, d.reference))[1],
+                         f"{d.reference}: letter queued in the outbox")
 
     def record_answer(self) -> None:
         d = self._detail()
@@ -161,7 +169,8 @@ class CaseActions(QObject):
         d = self._detail()
         if d:
             ws = self.w.ws
-            dialog = DecideDialog(d, lambda o, g, n: cases.decide(ws, d.reference, o, g, n), self.w)
+            dialog = DecideDialog(d, lambda o, g, n, **more: cases.decide(ws, d.reference, o, g, n, **more), self.w,
+                                  earlier=decisions.earlier_requests(ws, d.reference))
             self._dialog(dialog, f"{d.reference}: decision recorded")
 
     def close_case(self) -> None:

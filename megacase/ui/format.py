@@ -49,12 +49,21 @@ def deadline_banner(d: CaseDetail, today: date) -> BannerText:
         lines.append(f"The reply was due {day(s.due)}.")
     elif level == "overdue":
         headline = f"Overdue by {plural(-s.days_left, 'day')}: was due {day(s.due)}"
+        if s.decided_not_sent:
+            headline = f"Decided, reply not sent · overdue by {plural(-s.days_left, 'day')}"
+    elif s.decided_not_sent:
+        headline = f"Decided, reply not sent · due {day(s.due)}"
     elif s.suspended:
         headline = f"Clock suspended · due {day(s.due)} so far"
     elif s.days_left == 0:
         headline = f"Due today, {day(s.due)}"
     else:
         headline = f"Due {day(s.due)} · {plural(s.days_left, 'day')} left"
+    if s.decided_not_sent:
+        lines.append("The clock runs until every right's reply has left: send the reply letters.")
+    if level != "done" and s.promise and s.promise < s.due and not s.extended:
+        lines.append(f"The privacy policy promises a reply by {day(s.promise)} (30 days), before the legal "
+                     "due date: reminders and the acknowledgement use the earlier date.")
     if s.suspended:
         open_ = [x for x in d.suspensions if x.ended_on is None]
         since = f" since {day(open_[-1].started_on)}" if open_ else ""
@@ -87,6 +96,7 @@ METHOD_LABELS = {
     "id_card": "Identity document",
     "in_person": "Seen in person",
     "clarification": "Clarification",
+    "no_doubt": "No reasonable doubt (reason given)",
 }
 
 RESULT_LABELS = {"pending": "waiting for the answer", "verified": "Verified", "failed": "Not verified",

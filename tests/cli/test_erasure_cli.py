@@ -64,13 +64,15 @@ def test_erase_from_the_command_line(capsys, profile):
     code, _, err = run(capsys, profile, "erase", ref)
     assert code == 2 and "cannot be erased yet" in err and "decided granted" in err
     assert run(capsys, profile, "case", "decide", ref, "--outcome", "partly_granted",
-               "--ground", "Art. 17(3)(b) GDPR")[0] == 0
+               "--ground", "art17_3_b_invoices", "--reasons", "Facturen worden 10 jaar bewaard.")[0] == 0
+    code, _, err = run(capsys, profile, "steps", "notified", ref, "Lightspeed")
+    assert code == 2 and "recorded by the Art. 19 notice itself" in err     # never ticked by hand
     for name in PROCESSORS:
         step = ("kept", ref, name) if name == "Silvasoft" else ("done", ref, name)
         assert run(capsys, profile, "steps", *step)[0] == 0
-        notice = (("no-notice", ref, name, "--reason", "The processor held none of the subject's data")
-                  if name == "Google Analytics" else ("notified", ref, name))
-        assert run(capsys, profile, "steps", *notice)[0] == 0
+        reason = ("The processor held none of the subject's data" if name == "Google Analytics"
+                  else "Impossible or involving disproportionate effort (Art. 19 GDPR)")
+        assert run(capsys, profile, "steps", "no-notice", ref, name, "--reason", reason)[0] == 0
     code, out, _ = run(capsys, profile, "steps", "list", ref)
     assert "Silvasoft" in out and "Kept" in out and "No notice (The processor held none" in out
     code, out, _ = run(capsys, profile, "erase", ref, "--dry-run", "--invoices", "F-2026-0042",

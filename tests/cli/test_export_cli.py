@@ -79,7 +79,7 @@ def test_export_the_register(capsys, tmp_path, profile):
     code, out, err = run(capsys, "export", "register", "--year", "2026", "--pdf", str(pdf), "--csv", str(csv_path),
                          "--data-dir", d)
     assert code == 0, err
-    assert "1 requests, 1 answered" in out and pdf.read_bytes().startswith(b"%PDF")
+    assert "1 requests, 0 answered" in out       # decided, but no reply left: not answered and pdf.read_bytes().startswith(b"%PDF")
     rows = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig"))))
     assert ["Summary", "Requests received", "1", ""] in rows
     code, _, err = run(capsys, "export", "register", "--year", "2026", "--data-dir", d)

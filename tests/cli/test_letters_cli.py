@@ -40,8 +40,8 @@ def profile(capsys, tmp_path):
 def test_templates_one_id_at_the_start_of_each_line(capsys):
     code, out, _ = run(capsys, "letter", "templates")
     ids = [line.split()[0] for line in out.splitlines()]
-    assert code == 0 and ids[:3] == ["acknowledgement", "identity-request", "extension"] and "refusal" in ids
-    assert len(ids) == 13
+    assert code == 0 and ids[:4] == ["acknowledgement", "identity-request", "clarification-request", "extension"]
+    assert "refusal" in ids and len(ids) == 14
 
 
 def test_preview_send_outbox_and_retry(capsys, profile, monkeypatch):
@@ -57,6 +57,8 @@ def test_preview_send_outbox_and_retry(capsys, profile, monkeypatch):
         code, out, err = run(capsys, "config", "smtp", "--host", "127.0.0.1", "--port", str(server.port),
                              "--security", "none", "--sender", "privacy@megasecurity.eu", "--data-dir", d)
         assert code == 0 and "127.0.0.1" in out and "password not set" in out
+        for argv in (("case", "start", ref), ("case", "decide", ref, "--outcome", "granted")):
+            assert run(capsys, *argv, "--data-dir", d)[0] == 0
         code, out, err = run(capsys, "letter", "send", ref, "access-reply", "--access-copy", "--protect",
                              "--data-dir", d)
         assert code == 0, err
@@ -137,3 +139,13 @@ def test_send_by_post_needs_identity_and_a_reason(capsys, profile):
     code, out, err = run(capsys, "letter", "send", ref, "acknowledgement", "--post", "Rue Haute 190, 1000 Bruxelles",
                          "--reason", "Asked for paper.", "--data-dir", d)
     assert code == 0 and "recorded as posted" in out, err
+    # A posted access reply answers the right only with the copy of the data enclosed (printed, kept on record).
+    assert run(capsys, "case", "decide", ref, "--outcome", "granted", "--data-dir", d)[0] == 0
+    code, _, err = run(capsys, "letter", "send", ref, "access-reply", "--post", "Rue Haute 190, 1000 Bruxelles",
+                       "--reason", "Asked for paper.", "--data-dir", d)
+    assert code == 2 and "attach it, or record that no data are held" in err
+    code, out, err = run(capsys, "letter", "send", ref, "access-reply", "--post", "Rue Haute 190, 1000 Bruxelles",
+                         "--reason", "Asked for paper.", "--access-copy", "--data-dir", d)
+    assert code == 0 and "recorded as posted" in out, err
+    code, out, _ = run(capsys, "case", "show", ref, "--json", "--data-dir", d)
+    assert json.loads(out)["rights"][0]["answered"] is True

@@ -91,7 +91,12 @@ def test_users_identification_and_roles(capsys, register, monkeypatch, tmp_path)
     code, _, err = run(capsys, "case", "note", ref, "--text", "hello", "--user", "marc", "--data-dir", register)
     assert code == 2 and "manager" in err
     monkeypatch.setenv("MEGACASE_USER_PASSWORD", "sophie's long password")
-    assert run(capsys, "case", "decide", ref, "--outcome", "refused", "--ground", "Art. 12(5) GDPR: excessive",
+    code, _, err = run(capsys, "case", "decide", ref, "--outcome", "refused", "--ground", "art12_5_excessive",
+                       "--reasons", "Fourth identical request in three months.", "--user", "sophie",
+                       "--data-dir", register)
+    assert code == 2 and "must be demonstrated" in err       # Art. 12(5): the evidence is required
+    assert run(capsys, "case", "decide", ref, "--outcome", "refused", "--ground", "art15_4_others",
+               "--reasons", "The data asked for concern other customers.",
                "--user", "sophie", "--data-dir", register)[0] == 0
     code, _, err = run(capsys, "case", "close", ref, "--user", "sophie", "--data-dir", register)
     assert code == 2 and "awaiting a manager's approval" in err
@@ -104,7 +109,8 @@ def test_users_identification_and_roles(capsys, register, monkeypatch, tmp_path)
     assert code == 0, err
     assert run(capsys, "comment", ref, "--text", "Well argued.", "--user", "marc", "--data-dir", register)[0] == 0
     monkeypatch.setenv("MEGACASE_USER_PASSWORD", "sophie's long password")
-    assert run(capsys, "case", "close", ref, "--user", "sophie", "--data-dir", register)[0] == 0
+    code, _, err = run(capsys, "case", "close", ref, "--user", "sophie", "--data-dir", register)
+    assert code == 2 and "access decided, reply not sent" in err      # approved, but the refusal has not left
 
 
 def test_review_and_overdue_report_from_the_command_line(capsys, register, tmp_path):

@@ -49,8 +49,11 @@ REPLY_BODY = ("Madame Dubois,\n\nVoici la copie de vos données (pièce jointe).
               "rue de la Presse 35, 1000 Bruxelles.\n\nAlice Martin")
 
 
+ACCESS_BODY = ("Madame Dubois,\n\nVous trouverez en pièce jointe la copie de vos données.\n\nAlice Martin")
+
+
 def rich_case(ws, clock, open_access_case):
-    """Access + erasure for Hélène Dubois, worked through every step, with four letters; returns the reference."""
+    """Access + erasure for Hélène Dubois, worked through every step, with five letters; returns the reference."""
     d = open_access_case("2027-04-01 09:30", types=("access", "erasure"))
     ref = d.reference
     add_letter(ws, d, "acknowledgement", f"Accusé de réception – réf. {ref}", ACK_BODY, "2027-04-01 10:10")
@@ -67,16 +70,20 @@ def rich_case(ws, clock, open_access_case):
     clock.set("2027-04-14 11:00")
     cases.extend(ws, ref, "Complexité : six années de commandes chez sept sous-traitants.")
     add_letter(ws, d, "extension", f"Prolongation du délai – réf. {ref}", EXT_BODY, "2027-04-14 11:30")
-    for i, item in enumerate(queries.get_case(ws, ref).checklist[:6]):
+    steps = [i for i in queries.get_case(ws, ref).checklist if i.action != "Notify (Art. 19)"]
+    for i, item in enumerate(steps[:6]):
         clock.set(f"2027-04-2{i} 14:00")
         checklist.mark_item(ws, item.id, True, "Recherché par numéro de client et adresse e-mail.")
     clock.set("2027-04-27 16:45")
     cases.add_note(ws, ref, "Appel de Zoë (sa fille) : Mme Dubois confirme la demande d'effacement.")
     clock.set("2027-05-20 10:00")
+    cases.decide(ws, ref, "granted", None, "Copie envoyée.", right="access")
     cases.decide(ws, ref, "partly_granted", "Art. 17(3)(b) RGPD : factures conservées dix ans",
-                 "Copie envoyée ; compte effacé ; factures conservées.")
+                 "Copie envoyée ; compte effacé ; factures conservées.", right="erasure",
+                 reasons="Vos factures doivent être conservées dix ans (Code de la TVA).")
     add_letter(ws, d, "erasure-confirmation", f"Votre demande d'accès et d'effacement – réf. {ref}", REPLY_BODY,
                "2027-05-20 10:30")
+    add_letter(ws, d, "access-reply", f"Copie de vos données – réf. {ref}", ACCESS_BODY, "2027-05-20 10:31")
     clock.set("2027-05-21 09:00")
     cases.close(ws, ref)
     clock.set("2027-06-01 14:03")

@@ -35,7 +35,8 @@ def granted_erasure(ws, open_access_case, clock, *, keep_invoices: bool = True, 
     clock.set("2027-04-06 10:00")
     if keep_invoices:
         cases.decide(ws, ref, "partly_granted", legal_ground="Art. 17(3)(b) GDPR (invoices, 10 years)",
-                     note=f"Account of {NAME} deleted; invoices kept for the legal term.")
+                     note=f"Account of {NAME} deleted; invoices kept for the legal term.",
+                     reasons="Invoices are kept for 10 years under Belgian VAT law.")
     else:
         cases.decide(ws, ref, "granted", note=f"Account of {NAME} deleted.")
     processors.update_processor(ws, "MailChimp", notice_channel="E-mail to privacy@mailchimp.example")
@@ -49,8 +50,10 @@ def granted_erasure(ws, open_access_case, clock, *, keep_invoices: bool = True, 
     for name in PROCESSORS:
         if name == "Google Analytics":
             processor_steps.record_no_notice(ws, ref, name, processor_steps.NOTICE_EXEMPTIONS[0])
-        elif name != "MailChimp":
-            processor_steps.record_notice(ws, ref, name, sent_on=date(2027, 4, 6))
+        elif name != "MailChimp":   # each recipient's notice leaves the outbox to the address the register holds
+            slug = "".join(ch for ch in name.lower() if ch.isalnum())
+            processors.update_processor(ws, name, notice_channel=f"privacy@{slug}.example")
+            send(ws, ref, "art19-notice", processor=name)
     if send_confirmation:
         send(ws, ref, "erasure-confirmation")
     return ref

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from megacase.services import systems
-from megacase.services.cases import cases, queries
+from megacase.services.cases import cases, checklist, queries
 from megacase.services.letters import attachments, letters
 from megacase.services.cases.subjects import NewSubject
 from tests.smtp_server import LoopbackSmtp, point_at
@@ -79,6 +79,8 @@ def test_attachments_travel_with_the_letter_and_are_kept_sealed(ws, zoe_case):
     server = LoopbackSmtp().start()
     try:
         point_at(ws, server)
+        cases.start_work(ws, zoe_case)
+        cases.decide(ws, zoe_case, "granted", right="access")
         copy, _ = attachments.access_copy(ws, zoe_case, protect=True)
         [js] = attachments.portability_files(ws, zoe_case)
         result = letters.send_letter(ws, zoe_case, "access-reply", attachments=(copy, js))

@@ -24,7 +24,7 @@ def test_ids_are_skipped_and_unknown_keys_still_read():
     e = entry("letter.sent", {"reference": "R", "letter": 4, "template": "art19-notice", "attempt": 1,
                               "brand_new_flag": True, "outcome": "partly_granted", "method": "id_card"})
     text = describe(e)
-    assert "Template: Art. 19 notice to a processor" in text and "Brand new flag: yes" in text
+    assert "Template: Art. 19 notice to a recipient" in text and "Brand new flag: yes" in text
     assert "Outcome: Partly granted" in text and "identity document" in text
     assert "Letter" not in [label for label, _ in detail_lines(e)]   # the row id is not printed
     assert detail_lines(entry("case.note_added", {"note": 12}, {"text": "Rappel"})) == [("Note", "Rappel")]

@@ -34,7 +34,7 @@ def test_every_letter_step_and_event_is_in_the_pdf(exported):
     pages = pdf_pages(out)
     whole = "\n".join(pages)
     text_ = flat(whole)
-    assert len(detail.letters) == 4
+    assert len(detail.letters) == 5
     for letter in detail.letters:
         assert f"Sent {letter.sent_at:%Y-%m-%d %H:%M}" in text_
         assert letter.subject_line in text_
@@ -136,7 +136,8 @@ def test_late_reply_and_open_case_wording(ws, clock, open_access_case, tmp_path)
     clock.set("2027-05-06 12:00")          # due Monday 3 May 2027
     cases.decide(ws, d.reference, "granted", None, "Copie envoyée.")
     t = flat(_text(case_file.render_case_file(ws, d.reference).pdf))
-    assert "Late by 3 days: decision recorded on 2027-05-06, due 2027-05-03." in t
+    # the decision alone answers nothing: the clock runs until the reply leaves
+    assert "Decided, reply not sent and overdue by 3 days at export (due 2027-05-03)." in t
     assert "No letter is recorded for this case." in t
     assert "The clock was never suspended." in t
 

@@ -31,7 +31,7 @@ def test_sent_letters_then_the_erased_subject(ws, open_access_case, clock, sink,
         assert f"Sent {letter.sent_at:%Y-%m-%d %H:%M}" in t and letter.subject_line in t
         assert letter.message_id in t and letter.recipient in t
         assert flat(letter.body.split("\n\n")[1]) in t
-    assert "Art. 19 notice to a processor (art19-notice" in t and NAME in t and EMAIL in t
+    assert "Art. 19 notice to a recipient (art19-notice" in t and NAME in t and EMAIL in t
 
     erasure.erase(ws, ref)
     after = tmp_path / "after.pdf"

@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from tests.answering import answer
 from megacase.errors import IllegalTransition, InputError, PermissionDenied, RuleViolation
 from megacase.services.cases import cases, checklist, queries
 from megacase.services.integrity import audit
@@ -43,11 +44,13 @@ def test_a_whole_case_with_suspension_and_extension(ws, clock, open_access_case)
     with pytest.raises(RuleViolation, match="legal ground"):
         cases.decide(ws, ref, "refused")
     d = cases.decide(ws, ref, "granted", None, "Copy sent")
+    assert d.summary.decided_not_sent and d.summary.state_label == "Decided, reply not sent"
+    answer(ws, ref)
     d = cases.close(ws, ref)
     assert d.summary.state.value == "closed" and not d.summary.overdue
     kinds = [e.kind for e in d.timeline]
     assert kinds == ["case.opened", "case.work_started", "identity.asked", "identity.answered", "case.extended",
-                     "case.decided", "case.closed"]
+                     "case.decided", "letter.queued", "letter.sent", "case.closed"]
     assert {e.actor for e in d.timeline} == {"alice"}
     assert audit.verify(ws).ok
 

@@ -89,7 +89,7 @@ def test_after_erasure_the_skeleton_stays_listed_and_nothing_personal_can_be_rea
     detail = queries.get_case(ws, ref)
     assert detail.subject.anonymised and detail.summary_text is None and detail.decision_note is None
     assert [n.text for n in detail.notes] == ["[erased]"]
-    assert {l.body for l in detail.letters} == {"[erased]"} and len(detail.letters) == 2
+    assert {l.body for l in detail.letters} == {"[erased]"} and len(detail.letters) == 7   # 6 notices, 1 reply
     assert all(s.answer is None for s in detail.identity_steps)
     assert all(e.personal is None for e in detail.timeline)
     assert detail.timeline[-1].kind == "subject.erased"

@@ -21,8 +21,8 @@ def test_an_officer_cannot_send_a_refusal_awaiting_approval(ws, smtp, clock, ope
     settings.set_value(manager, settings.FOUR_EYES.key, True)
     ref = open_access_case("2027-04-01 09:30").reference
     cases.start_work(ws, ref)
-    cases.decide(ws, ref, "refused", "Art. 12(5) GDPR: manifestly excessive, fourth request this quarter",
-                 "Fourth identical request in three months")
+    cases.decide(ws, ref, "refused", "Art. 15(4) GDPR: rights and freedoms of others",
+                 "Fourth identical request in three months", reasons="Your request also concerns other customers.")
     with pytest.raises(RuleViolation, match="awaiting a manager's approval"):
         letters.send_letter(ws, ref, "refusal")
     with pytest.raises(PermissionDenied):
@@ -51,5 +51,5 @@ def test_an_extension_notice_needs_the_approved_extension(ws, smtp, clock, open_
 def test_without_four_eyes_a_refusal_goes_out(ws, smtp, clock, open_access_case):
     ref = open_access_case("2027-04-01 09:30").reference
     cases.start_work(ws, ref)
-    cases.decide(ws, ref, "refused", "Art. 12(5) GDPR: manifestly excessive", "Fourth request")
+    cases.decide(ws, ref, "refused", "Art. 15(4) GDPR: rights and freedoms of others", "Fourth request", reasons="Your request also concerns other customers.")
     assert letters.send_letter(ws, ref, "refusal", options=LetterOptions()).sent

@@ -84,23 +84,25 @@ def test_every_template_renders_for_every_request_type_in_every_language(ws, dem
     rendered = 0
     for language, rtype, ref in demo_cases:
         cases.decide(ws, ref, "partly_granted", legal_ground="article 17, paragraphe 3, point b), du RGPD",
-                     note="Les factures sont conservées dix ans.")
+                     note="Les factures sont conservées dix ans.", reasons="Les factures sont conservées dix ans.")
         for template_id in templates.template_ids():
             if template_id == "fee-notice":
                 continue   # needs a fee decision: below
+            if template_id == "art19-notice" and template_id not in letters.templates_for((rtype,)):
+                continue   # a notice to recipients exists for rectification, erasure and restriction only
             draft = letters.preview(ws, ref, template_id, OPTIONS[language])
             assert draft.language == language
             _check(draft, (template_id, language, rtype))
             rendered += 1
-    assert rendered == 12 * 3 * len(RequestType)
+    assert rendered == (13 * len(RequestType) - 4) * 3
     # The other decisions, once per language: a full refusal and a fee.
     for outcome, template_ids in (("refused", ("refusal", "objection-outcome")), ("fee_requested", ("fee-notice",))):
         for language, rtype, ref in demo_cases:
             if rtype is not RequestType.OBJECTION:
                 continue
             cases.reopen(ws, ref, "Second look at the decision.")
-            cases.decide(ws, ref, outcome, legal_ground="article 12, paragraphe 5, du RGPD",
-                         note="Demande manifestement excessive.")
+            cases.decide(ws, ref, outcome, legal_ground="article 21, paragraphe 1, du RGPD",
+                         note="Motifs impérieux.", reasons="Motifs légitimes et impérieux.")
             for template_id in template_ids:
                 _check(letters.preview(ws, ref, template_id, OPTIONS[language]), (template_id, language, outcome))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+
+from tests.answering import ATTACH
 from sqlalchemy import select, update
 
 from megacase.errors import InputError, PermissionDenied, RuleViolation
@@ -53,7 +55,8 @@ def test_letter_arrives_at_the_known_address_only_in_the_subjects_language(ws, s
     assert msg["To"].addresses[0].addr_spec == ZOE.email
     assert msg["Subject"].startswith("Ontvangstbevestiging") and zoe_case in msg["Subject"]
     body = msg.get_body().get_content()
-    assert "Geachte Zoë Van den Bossche" in body and "3 mei 2027" in body   # due date, in Dutch
+    # received 1 April: the policy promises Friday 30 April (30 days, back from Labour Day), before the legal 3 May
+    assert "Geachte Zoë Van den Bossche" in body and "30 april 2027" in body
     assert "{{" not in body and "[[" not in body
     assert msg["Message-ID"] == result.message_id
     # The stored .eml is the message that went out, and its hash is in the audit trail.
@@ -94,7 +97,9 @@ def test_with_verified_identity_the_override_is_delivered_and_recorded(ws, smtp,
     clock.set("2027-04-05 10:00")
     cases.record_answer(ws, zoe_case, "Order number matches the account.", "verified")
     reason = "Subject lost access to the known mailbox; identity verified by order number."
-    result = letters.send_letter(ws, zoe_case, "access-reply", override=AddressOverride(OTHER, reason))
+    cases.decide(ws, zoe_case, "granted")
+    result = letters.send_letter(ws, zoe_case, "access-reply", override=AddressOverride(OTHER, reason),
+                                 attachments=ATTACH["access-reply"])
     assert result.sent
     assert [m.rcpt_tos for m in smtp.messages] == [[OTHER]]
     (event,) = events(ws, "letter.address_override")
@@ -104,6 +109,7 @@ def test_with_verified_identity_the_override_is_delivered_and_recorded(ws, smtp,
     with ws.reading() as s:
         assert s.get(Letter, result.letter_id).override_reason == reason
     # A later failed verification withdraws the permission.
+    cases.reopen(ws, zoe_case, "The subject wrote again.")
     cases.ask_subject(ws, zoe_case, "additional_info", "Uw klantnummer")
     cases.record_answer(ws, zoe_case, "Wrong number given.", "failed")
     with pytest.raises(RuleViolation):
@@ -144,7 +150,7 @@ def test_a_manager_cannot_send(ws, smtp, zoe_case):
 
 
 def test_refusal_needs_a_refusal_decision_and_a_letter_must_fit_the_case(ws, smtp, zoe_case):
-    with pytest.raises(RuleViolation, match="decision"):
+    with pytest.raises(RuleViolation, match="is decided that way"):
         letters.preview(ws, zoe_case, "refusal")
     with pytest.raises(RuleViolation, match="does not fit"):
         letters.send_letter(ws, zoe_case, "erasure-confirmation")

@@ -9,6 +9,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from tests.answering import answer
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -20,7 +22,8 @@ from megacase.store.orm import AuditEvent
 from tests.services.case_file_support import flat
 
 TZ = ZoneInfo("Europe/Brussels")
-GROUND = "Art. 12(5) RGPD : demande manifestement excessive, répétée quatre fois"
+GROUND = "Art. 15(4) RGPD : droits et libertés d'autrui"
+REASONS = "Les données demandées concernent aussi d'autres clients."
 
 
 def _open(ws, clock, when, types, channel, who):
@@ -45,22 +48,27 @@ def year_2027(ws, clock):
         cases.start_work(ws, ref)
     clock.set("2027-01-20 09:00")
     cases.decide(ws, a, "granted")                                       # 16 days
+    answer(ws, a)
     clock.set("2027-02-02 09:00")
     cases.start_work(ws, b)
     clock.set("2027-02-15 09:00")
     cases.extend(ws, b, "Complexité : sept sous-traitants à interroger.")
     clock.set("2027-04-20 09:00")
-    cases.decide(ws, b, "partly_granted", "Art. 17(3)(b) RGPD : factures conservées dix ans")  # 78 days
+    cases.decide(ws, b, "partly_granted", "Art. 17(3)(b) RGPD : factures conservées dix ans",
+                 reasons="Les factures sont conservées dix ans.")  # 78 days
+    answer(ws, b)
     clock.set("2027-03-02 09:00")
     cases.start_work(ws, c)
     clock.set("2027-04-06 09:00")                                         # due Thu 1 April: 5 days late
-    cases.decide(ws, c, "refused", GROUND)                               # 36 days
+    cases.decide(ws, c, "refused", GROUND, reasons=REASONS)              # 36 days
+    answer(ws, c)
     clock.set("2027-04-02 09:00")
     cases.decide(ws, e, "withdrawn")
     clock.set("2027-05-04 09:00")
     cases.start_work(ws, f)
     clock.set("2027-05-10 09:00")
-    cases.decide(ws, f, "refused", GROUND)                               # 7 days
+    cases.decide(ws, f, "refused", GROUND, reasons=REASONS)              # 7 days
+    answer(ws, f)
     clock.set("2027-12-31 12:00")
     return {"a": a, "b": b, "c": c, "e": e, "f": f, "g": g, "old": old}
 
@@ -76,7 +84,7 @@ def test_the_figures(ws, year_2027):
     assert s.on_time == 3 and s.late == 1
     assert dict(s.by_type)["Access (Art. 15)"] == 3 and dict(s.by_type)["Objection (Art. 21)"] == 1
     assert dict(s.by_outcome) == {"Granted": 1, "Partly granted": 1, "Refused": 2, "Fee requested": 0,
-                                  "Withdrawn": 1, "Open (no decision yet)": 1}
+                                  "Withdrawn": 1, "Open (decided, reply not sent)": 0, "Open (no decision yet)": 1}
     assert dict(s.by_channel) == {"E-mail": 3, "Web form": 1, "Post": 1, "Phone": 1, "In person": 0}
     assert s.extension_reasons == [("Complexité : sept sous-traitants à interroger.", 1)]
     assert s.refusal_grounds == [("Refused", GROUND, 2),

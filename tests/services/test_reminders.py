@@ -3,11 +3,13 @@
 from datetime import date, timedelta
 
 import pytest
+
+from tests.answering import answer_and_close
 from sqlalchemy import select
 
 from megacase.errors import PermissionDenied
 from megacase.services import settings
-from megacase.services.cases import cases
+from megacase.services.cases import cases, queries
 from megacase.services.review import reminders
 from megacase.services.workspace import Actor
 from megacase.store.orm import AuditEvent, ReminderAck
@@ -17,6 +19,7 @@ from megacase.store.orm import AuditEvent, ReminderAck
 def leads(ws):
     settings.set_value(ws, settings.REMINDER_DUE_SOON_DAYS.key, 3)
     settings.set_value(ws, settings.REMINDER_EXTENSION_DAYS.key, 5)
+    settings.set_value(ws, settings.PROMISE_DAYS.key, 0)     # the legal due date alone (the promise: below)
 
 
 def _walk(ws, clock, first: date, last: date, ack=True):
@@ -88,15 +91,32 @@ def test_a_changed_situation_brings_the_reminder_back(ws, clock, leads, open_acc
         assert len(s.scalars(select(ReminderAck)).all()) == 4
 
 
-def test_closed_and_decided_cases_give_no_reminders(ws, clock, leads, open_access_case):
+def test_a_decided_case_is_reminded_until_its_reply_leaves(ws, clock, leads, open_access_case):
     ref = open_access_case("2027-04-06 09:30").reference
     cases.start_work(ws, ref)
     cases.decide(ws, ref, "granted", None, "Copy sent")
     clock.set("2027-05-20 09:00")
+    (late,) = reminders.current(ws)          # decided, but nothing told the subject: still overdue
+    assert late.kind == "overdue" and late.decided_not_sent and "decided, reply not sent" in late.message
+    answer_and_close(ws, ref)
     assert reminders.current(ws) == []
 
 
+def test_reminders_fire_before_the_policys_promise_when_it_comes_first(ws, clock, leads, open_access_case):
+    settings.set_value(ws, settings.PROMISE_DAYS.key, 30)
+    ref = open_access_case("2027-04-01 09:30").reference
+    # 30 days: Saturday 1 May (Labour Day) -> back to Friday 30 April; the law: Monday 3 May
+    detail = queries.get_case(ws, ref)
+    assert detail.summary.promise == date(2027, 4, 30) and detail.summary.due == date(2027, 5, 3)
+    clock.set("2027-04-27 09:00")
+    (soon,) = [r for r in reminders.current(ws) if r.kind == "due_soon"]
+    assert soon.date == date(2027, 4, 30) and soon.promised and "promises a reply by" in soon.message
+    from megacase.services.letters import letters
+    assert "30 avril 2027" in letters.preview(ws, ref, "acknowledgement").body   # the earlier date is promised
+
+
 def test_lead_times_come_from_settings_and_only_officers_acknowledge(ws, clock, open_access_case):
+    settings.set_value(ws, settings.PROMISE_DAYS.key, 0)
     ref = open_access_case("2027-04-06 09:30").reference
     clock.set("2027-04-29 09:00")      # 5 working days before Friday 7 May
     assert [r.kind for r in reminders.current(ws)] == ["extension_window", "due_soon"]   # defaults: 5 and 10

@@ -81,7 +81,8 @@ def test_an_objection_suspends_processing_until_a_refusal(ws, open_access_case, 
     ref = open_access_case(types=("objection",)).reference
     assert _flags(ws, ref)[2] is True and queries.get_case(ws, ref).subject.processing_suspended
     cases.start_work(ws, ref)
-    cases.decide(ws, ref, "refused", legal_ground="Art. 21(1): compelling legitimate grounds (fraud prevention)")
+    cases.decide(ws, ref, "refused", legal_ground="Art. 21(1): compelling legitimate grounds (fraud prevention)",
+                 reasons="Deferred payments are checked to prevent fraud.")
     assert _flags(ws, ref)[2] is False
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+
+from tests.answering import answer_and_close
 from sqlalchemy import func, select
 
 from megacase.errors import PermissionDenied, RuleViolation
@@ -40,7 +42,7 @@ def _closed_case(ws, clock, opened, closed, types=("access",), new=None, subject
         send(ws, ref, "acknowledgement")
     cases.decide(ws, ref, "granted", note="Everything sent.")
     _at(clock, closed)
-    cases.close(ws, ref)
+    answer_and_close(ws, ref)
     return ref
 
 
@@ -71,11 +73,12 @@ def test_the_dry_run_lists_exactly_what_the_apply_changes(ws, register, clock):
     assert [c.subject_kept_because for c in dry.cases] == [
         "it was erased already", "another of their cases is still within its term",
         "a restriction is in force (the subject must be told before it is lifted)", None]
-    assert [(c.notes, c.letters) for c in dry.cases] == [(1, 2), (1, 1), (1, 0), (1, 1)]
+    # each case also has its answering access reply
+    assert [(c.notes, c.letters) for c in dry.cases] == [(1, 7), (1, 2), (1, 1), (1, 2)]   # 6 Art. 19 notices
     assert [(i.subject_reference, i.retain_until) for i in dry.invoices] == [("S-00001", date(2027, 12, 31))]
     lines = dry.lines()
     assert lines[0].startswith("Retention on 12/04/2032: cases closed on or before 12/04/2028 (4 years)")
-    assert f"{register['b']} (closed 01/05/2027): reduced to its skeleton, removing 1 note, 1 letter text, " \
+    assert f"{register['b']} (closed 01/05/2027): reduced to its skeleton, removing 1 note, 2 letter texts, 1 attachment, " \
            "the request summary" in lines[4]
     assert "subject S-00004 anonymised and its key destroyed" in lines[4]
     assert "Invoice retention #1 (subject S-00001, case" in lines[5]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 
 import pytest
+
+from tests.answering import answer_and_close
 from PySide6.QtCore import Qt
 
 from megacase.services.cases import cases, queries
@@ -32,7 +34,7 @@ def make_cases(ws, clock, open_access_case, new_subject):
     done = open_access_case("2027-05-20 08:40", types=("rectification",), subject=late.subject.id)
     cases.start_work(ws, done.reference)
     cases.decide(ws, done.reference, "granted", None, "Corrected")
-    cases.close(ws, done.reference)
+    answer_and_close(ws, done.reference)
     clock.set("2027-05-25 10:00")
     return late.reference, waiting.reference, extended.reference, done.reference
 
@@ -139,7 +141,7 @@ def test_checklist_notes_and_reopen(qtbot, window, ws, clock, open_access_case, 
 
     cases.start_work(ws, ref)
     cases.decide(ws, ref, "granted", None, None)
-    cases.close(ws, ref)
+    answer_and_close(ws, ref)
     window.refresh()
     wait_idle(qtbot, window)
     window.case_list.set_quick("all")

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from tests.answering import answer_and_close
 from megacase.services.cases import cases, queries
 from megacase.services.privacy import processor_steps, processors, retention
 from megacase.services.workspace import Actor
@@ -105,8 +106,10 @@ def test_the_erasure_dialog_records_the_last_notice_and_erases(qtbot, make_windo
         seen["before"] = dialog.blockers.text()
         assert not dialog.erase_button.isEnabled()
         assert dialog.select_processor("Carriers")
-        dialog.sent_on.setDate(QDate(2027, 4, 5))
-        assert dialog._record("notified")
+        assert not dialog._record("notified")                # never by hand: the notice letter records it
+        assert "recorded by the Art. 19 notice itself" in dialog.error.text()
+        dialog.reason.setCurrentText("Impossible or involving disproportionate effort (Art. 19 GDPR)")
+        assert dialog._record("no_notice")
         assert dialog.erase_button.isEnabled() and "Ready" in dialog.blockers.text()
         dialog.invoices.setText("F-2026-0042, F-2026-0107")
         dialog.last_invoice.setDate(QDate(2026, 11, 3))
@@ -123,7 +126,7 @@ def test_the_erasure_dialog_records_the_last_notice_and_erases(qtbot, make_windo
     d = queries.get_case(ws, ref)
     assert d.subject.anonymised
     carriers = next(r for r in processor_steps.processor_steps(ws, ref) if r.processor == "Carriers")
-    assert carriers.notify.on == date(2027, 4, 5)
+    assert carriers.notify.status == "not_notified" and "disproportionate" in carriers.notify.ground
     assert window.detail.headline.text().startswith("Anonymous subject S-00001")
     assert feature.block.flag.text() == "ERASED"
     assert _row(window, ref).data(Qt.ItemDataRole.DisplayRole) == "Anonymous subject S-00001"
@@ -134,7 +137,7 @@ def test_retention_shows_the_dry_run_and_applies_exactly_it(qtbot, make_window, 
     cases.add_note(ws, ref, "Sent the copy by e-mail.")
     cases.start_work(ws, ref)
     cases.decide(ws, ref, "granted")
-    cases.close(ws, ref)
+    answer_and_close(ws, ref)
     clock.set("2029-06-01 10:00")
     window = make_window()
     shown = {}
@@ -150,7 +153,7 @@ def test_retention_shows_the_dry_run_and_applies_exactly_it(qtbot, make_window, 
     prompter.on_dialog("RetentionDialog", run)
     window.privacy_feature.retention.trigger()
     assert shown["lines"] == shown["plan"].lines()[1:] and len(shown["lines"]) == 1
-    assert shown["lines"][0].startswith(f"{ref} (closed 01/04/2027): reduced to its skeleton, removing 1 note, the request")
+    assert shown["lines"][0].startswith(f"{ref} (closed 01/04/2027): reduced to its skeleton, removing 1 note, 1 letter text, 1 attachment, the request")
     assert shown["lines"][0].endswith("subject S-00001 anonymised and its key destroyed")
     assert "Apply retention" == prompter.kinds("confirm")[-1].title
     assert retention.plan(ws).empty

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
+from tests.answering import answer_and_close
 from megacase.services import settings, users
 from megacase.services.cases import cases, queries
 from megacase.services.integrity import audit
@@ -31,7 +32,8 @@ def register(ws, clock, open_access_case):
     refused = open_access_case("2027-04-07 10:00", subject=subject).reference
     cases.start_work(ws, refused)
     settings.set_value(ws.as_actor(MANAGER), settings.FOUR_EYES.key, True)
-    cases.decide(ws, refused, "refused", "Art. 12(5) GDPR: manifestly excessive", "Fourth request this quarter")
+    cases.decide(ws, refused, "refused", "Art. 15(4) GDPR: rights and freedoms of others",
+                 "Fourth request this quarter", reasons="Your request also concerns other customers.")
     clock.set("2027-05-04 09:00")
     return late, soon, refused
 
@@ -90,7 +92,7 @@ def test_the_manager_approves_from_the_review_queue(qtbot, make_window, ws, regi
     assert approvals.history(ws, refused)[0].status == "approved"
     assert view.queue_model.rows() == []
     # the officer may now close the refused case
-    assert cases.close(ws, refused).summary.state.value == "closed"
+    assert answer_and_close(ws, refused).summary.state.value == "closed"
 
 
 def test_an_officer_cannot_review_and_is_held_by_four_eyes(qtbot, make_window, ws, register, prompter):
@@ -139,7 +141,9 @@ def test_dashboard_counts_open_their_lists(qtbot, make_window, ws, register):
     assert board.tiles["overdue"].count == 1
     assert board.shown_references() == [late]
     board.tiles["due_soon"].click()
-    assert board.shown_references() == [soon]
+    assert board.shown_references() == [soon, refused]     # the refusal is decided but its reply has not left
+    board.tiles["decided_not_sent"].click()
+    assert board.shown_references() == [refused]
     board.tiles["type:access"].click()
     assert sorted(board.shown_references()) == sorted([late, soon, refused])
     board.tiles["overdue"].click()

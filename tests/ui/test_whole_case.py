@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from PySide6.QtTest import QTest
 
+from tests.answering import answer as answer_case
 from megacase.services.cases import queries
 from megacase.services.integrity import audit
 from megacase.ui.models.cases import COL_STATE
@@ -111,9 +112,11 @@ def test_intake_to_closure_with_the_keyboard(qtbot, window, prompter, ws, clock)
 
     def decide(dialog):
         dialog.set_outcome("refused")
+        assert dialog.reasons.isEnabled() and "Français" in dialog.reasons.placeholderText()   # letter language
         assert not dialog.attempt()                              # a refusal needs its legal ground
         seen["ground"] = dialog.error_text()
         dialog.set_outcome("granted")
+        assert not dialog.reasons.isEnabled()                    # a grant has no reasons to give
         dialog.note.setPlainText("Copy sent to the known address.")
         return dialog.attempt()
 
@@ -121,12 +124,21 @@ def test_intake_to_closure_with_the_keyboard(qtbot, window, prompter, ws, clock)
     press(qtbot, window, "Ctrl+Shift+D")
     assert "legal ground" in seen["ground"]
     assert window.detail.next_steps() == ["Close case", "Reopen…"]
+    # Decided is not answered: the clock runs until the reply leaves.
+    assert list_row_text(window, ref, COL_STATE) == "Decided, reply not sent"
+    assert window.detail.banner.headline.text() == "Decided, reply not sent · due Thu 8 Jul 2027"
+    assert "Decided, reply not sent" in window.detail.overview.answers_text()
 
+    press(qtbot, window, "Ctrl+Shift+C")                         # refused: the reply has not left
+    assert "access decided, reply not sent" in prompter.errors[-1].text
+    answer_case(ws, ref)                                         # the access reply leaves through the outbox
+    window.refresh()
+    wait_idle(qtbot, window)
+    assert "Answered by letter" in window.detail.overview.answers_text()
     press(qtbot, window, "Ctrl+Shift+C")
     assert list_row_text(window, ref, COL_STATE) == "Closed · granted"
     assert window.detail.banner.headline.text() == "Closed (granted) on Mon 10 May 2027"
     assert window.detail.next_steps() == ["Reopen…"]
-    assert not prompter.errors
 
     # The database holds the same story, every step with its actor.
     d = queries.get_case(ws, ref)
@@ -135,7 +147,36 @@ def test_intake_to_closure_with_the_keyboard(qtbot, window, prompter, ws, clock)
     assert d.subject.email == "helene.dubois@skynet.be" and d.summary.channel.value == "email"
     assert d.summary.received_at.strftime("%Y-%m-%d %H:%M") == "2027-04-01 09:30"
     assert [e.kind for e in d.timeline] == ["case.opened", "case.work_started", "identity.asked",
-                                            "identity.answered", "case.extended", "case.decided", "case.closed"]
+                                            "identity.answered", "case.extended", "case.decided",
+                                            "action.refused", "letter.queued", "letter.sent", "case.closed"]
     assert {e.actor for e in d.timeline} == {"alice"}
     assert audit.verify(ws).ok
-    assert window.detail.tabs.tabText(window.detail.tabs.indexOf(window.detail.timeline)) == "Timeline 7"
+    assert window.detail.tabs.tabText(window.detail.tabs.indexOf(window.detail.timeline)) == "Timeline 10"
+
+
+def test_asking_for_a_clarification_queues_its_own_letter(qtbot, make_window, prompter, ws, clock,
+                                                          open_access_case):
+    from megacase.services.cases import cases
+    from megacase.services.demo import demo_letters
+    from megacase.services.letters import outbox
+    demo_letters.prepare(ws)                                       # a sender address, as a real register has
+    ref = open_access_case("2027-04-01 09:30").reference
+    cases.start_work(ws, ref)
+    window = make_window()
+    window.select_reference(ref)
+    wait_idle(qtbot, window)
+
+    def ask(dialog):
+        assert dialog.queue_letter.isChecked() and "Français" in dialog.queue_letter.text()
+        dialog.set_method("clarification")
+        dialog.asked.setPlainText("Quelles commandes votre demande concerne-t-elle ?")
+        assert dialog.letter_template() == "clarification-request"
+        return dialog.attempt()
+
+    prompter.on_dialog("AskSubjectDialog", ask)
+    press(qtbot, window, "Ctrl+Shift+A")
+    assert not prompter.errors
+    (queued,) = outbox.list_outbox(ws, reference=ref)
+    assert queued.template_id == "clarification-request" and queued.status == "queued"
+    body = queries.get_case(ws, ref).letters[0].body
+    assert "Quelles commandes votre demande concerne-t-elle ?" in body and "identité" not in body

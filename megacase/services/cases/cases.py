@@ -14,7 +14,9 @@ from megacase.domain.requests import Action, CaseState, Channel, Outcome, Reques
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, RuleViolation
 from megacase.services import roles, subject_keys
+from megacase.services.cases import decisions
 from megacase.services.integrity import audit
+from megacase.services.letters import letter_guards
 from megacase.services.review import approvals
 from megacase.services.case_lookup import load_case  # noqa: F401  (imported from here by other services)
 from megacase.services.cases.checklist import generate_checklist
@@ -30,6 +32,7 @@ IDENTITY_METHODS = {
     "id_card": "Copy of an identity document (checked, then deleted)",
     "in_person": "Seen in person",
     "clarification": "Clarification of the request (no identity question)",
+    "no_doubt": "No reasonable doubt about identity (reason recorded)",
 }
 
 
@@ -146,7 +149,7 @@ def start_work(ws: Workspace, reference: str) -> CaseDetail:
 
 def ask_subject(ws: Workspace, reference: str, method: str, asked: str, reason: str | None = None) -> CaseDetail:
     """Ask for identity information or a clarification: the clock is suspended from today."""
-    if method not in IDENTITY_METHODS:
+    if method not in IDENTITY_METHODS or method == "no_doubt":
         raise InputError(f"Unknown verification method '{method}'.")
     asked = require_text(asked, "What is asked")
     reason = (reason or "").strip() or None
@@ -236,26 +239,29 @@ def extend(ws: Workspace, reference: str, reason: str) -> CaseDetail:
 
 
 def decide(ws: Workspace, reference: str, outcome: str, legal_ground: str | None = None,
-           note: str | None = None) -> CaseDetail:
+           note: str | None = None, *, right: str | None = None, reasons: str | None = None,
+           evidence: tuple = (), evidence_attachment: int | None = None) -> CaseDetail:
+    """Decide one right (``right``), or every right of the case at once; see services.decisions."""
     try:
         result = Outcome(outcome)
     except ValueError:
         raise InputError(f"Unknown outcome '{outcome}': use one of {', '.join(o.value for o in Outcome)}.") from None
     ground = (legal_ground or "").strip() or None
-    if result.needs_legal_ground and not ground:
-        raise RuleViolation(f"A decision '{result.label}' needs its legal ground (Art. 12(4), 12(5)); "
-                            "the subject is told of it and of the right to complain to the APD/GBA.")
+    reasons = (reasons or "").strip() or None
 
     def apply(session: Session, case: Case):
         from megacase.services.privacy.restriction import check_decision
         check_decision(case, result)   # Art. 21(3): an objection to direct marketing is granted without weighing
-        _transition(session, case, Action.DECIDE, result)
-        case.outcome, case.legal_ground, case.decided_at = result.value, ground, ws.now_naive()
-        case.decision_note = (note or "").strip() or None
-        if RequestType.OBJECTION.value in {t.request_type for t in case.types} and result is Outcome.REFUSED:
+        rights = decisions.rights_for(case, right)
+        details = decisions.apply_decision(session, ws, case, result, rights, ground, reasons, evidence,
+                                           evidence_attachment)
+        if RequestType.OBJECTION in rights and result is Outcome.REFUSED:
             case.subject.processing_suspended = False  # objection not founded: processing may resume
-        return {"outcome": result.value, "legal_ground": ground,
-                "_personal": {"note": case.decision_note} if case.decision_note else {}}
+        note_text = (note or "").strip() or None
+        if details["all_rights_decided"]:
+            case.decision_note = note_text
+        personal = {k: v for k, v in (("note", note_text), ("reasons", reasons)) if v}
+        return {**details, "_personal": personal}
 
     return _act(ws, reference, Action.DECIDE, "case.decided", apply,
                 after=lambda session, case: approvals.on_decision(session, ws, case))  # four-eyes review
@@ -265,9 +271,11 @@ def close(ws: Workspace, reference: str) -> CaseDetail:
     def apply(session: Session, case: Case):
         _transition(session, case, Action.CLOSE)
         approvals.require_decision_approval(session, case, ws.today())  # a refusal or fee needs its approval
+        letter_guards.check_close(session, case)   # every right answered, the identity conclusion recorded
         case.closed_at = ws.now_naive()
 
-    return _act(ws, reference, Action.CLOSE, "case.closed", apply)
+    with decisions.audited_refusal(ws, reference, "close"):
+        return _act(ws, reference, Action.CLOSE, "case.closed", apply)
 
 
 def reopen(ws: Workspace, reference: str, reason: str) -> CaseDetail:
@@ -277,6 +285,7 @@ def reopen(ws: Workspace, reference: str, reason: str) -> CaseDetail:
         _transition(session, case, Action.REOPEN)
         case.closed_at = None
         case.outcome = case.legal_ground = case.decided_at = None
+        decisions.clear_in(session, case)   # every right is decided (and answered) again
         return {"reason": reason}
 
     return _act(ws, reference, Action.REOPEN, "case.reopened", apply)

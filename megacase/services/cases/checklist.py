@@ -49,6 +49,9 @@ def mark_item(ws: Workspace, item_id: int, done: bool, note: str | None = None) 
         case = session.get(Case, item.case_id)
         if case.state == "closed":
             raise RuleViolation("The case is closed: reopen it first.")
+        if item.action == "notify" and done:
+            raise RuleViolation(f"An Art. 19 notice to {item.processor.name} is recorded by the notice letter when it "
+                                "leaves the outbox, or by the reason no notice is sent (Processors tab).")
         item.done_at = ws.now_naive() if done else None
         item.done_by = ws.actor.name if done else None
         item.note = (note or "").strip() or None

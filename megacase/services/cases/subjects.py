@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.requests import Language
 from megacase.domain.validation import normalise_email, require_text
-from megacase.errors import InputError
+from megacase.errors import InputError, NotFound
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.records import SubjectInfo

@@ -16,6 +16,7 @@ from megacase.services.cases import cases, checklist, queries
 from megacase.services.demo import demo_letters
 from megacase.services.review import approvals
 from megacase.services.cases.cases import NewCase
+from megacase.services.letters.letters import LetterOptions
 from megacase.services.cases.subjects import NewSubject
 from megacase.services.systems.demo_collect import DemoSystems, demo_systems
 from megacase.services.workspace import TZ, Actor, Workspace
@@ -67,6 +68,75 @@ PLANS = ["closed_granted", "closed_granted", "closed_partly", "closed_refused", 
          "in_progress", "in_progress", "received", "received_known"]
 
 
+# Who keeps invoices and payment records under the 10-year retention, and who held none of a subject's data.
+INVOICE_HOLDERS = ("Silvasoft", "PayPal")
+NO_DATA_HELD = ("Google Analytics", "Office 365")
+PARTLY_GROUND = {"access": "art15_4_others", "automated_decision": "art15_4_others", "portability": "art20_1_scope",
+                 "rectification": "art16_accurate", "erasure": "art17_3_b_invoices", "restriction": "art18_1_none",
+                 "objection": "art21_1_compelling"}
+REFUSAL_GROUND = {**PARTLY_GROUND, "erasure": "art17_3_e_claims", "automated_decision": "art22_none"}
+# The reasons as the subject reads them, per ground, in their language.
+REASONS = {
+    "art12_2_identity": {
+        "fr": "Les informations que vous nous avez communiquées ne correspondent à aucun compte client ; nous ne "
+              "pouvons donc pas établir que les données demandées sont les vôtres.",
+        "nl": "De gegevens die u ons bezorgde, stemmen met geen enkel klantaccount overeen; wij kunnen dus niet "
+              "vaststellen dat de gevraagde gegevens de uwe zijn.",
+        "en": "The details you gave us match no customer account, so we cannot establish that the data asked for "
+              "are yours."},
+    "art15_4_others": {
+        "fr": "Une partie de la correspondance concerne aussi d'autres clients ; nous vous en remettons une copie "
+              "dont leurs données ont été masquées.",
+        "nl": "Een deel van de briefwisseling betreft ook andere klanten; u ontvangt er een kopie van waarin hun "
+              "gegevens onleesbaar zijn gemaakt.",
+        "en": "Part of the correspondence also concerns other customers; you receive a copy in which their data "
+              "are blacked out."},
+    "art20_1_scope": {
+        "fr": "Les évaluations internes de vos commandes n'ont pas été fournies par vous : elles ne relèvent pas de "
+              "la portabilité ; elles figurent dans la copie de vos données.",
+        "nl": "De interne beoordelingen van uw bestellingen werden niet door u verstrekt: ze vallen niet onder "
+              "overdraagbaarheid; ze staan wel in de kopie van uw gegevens.",
+        "en": "Our internal assessments of your orders were not provided by you: they fall outside portability; "
+              "they are in the copy of your data."},
+    "art16_accurate": {
+        "fr": "L'adresse de livraison enregistrée correspond à celle de votre dernière commande confirmée ; elle "
+              "n'a donc pas été modifiée.",
+        "nl": "Het geregistreerde leveringsadres is dat van uw laatste bevestigde bestelling; het werd dus niet "
+              "gewijzigd.",
+        "en": "The delivery address on record is the one of your last confirmed order, so it was not changed."},
+    "art17_3_b_invoices": {
+        "fr": "Vos factures et les paiements qui s'y rapportent doivent être conservés 10 ans (Code de la TVA) ; "
+              "ils ne sont plus accessibles à notre personnel.",
+        "nl": "Uw facturen en de bijbehorende betalingen moeten 10 jaar bewaard worden (Btw-wetboek); ze zijn niet "
+              "meer toegankelijk voor ons personeel.",
+        "en": "Your invoices and the related payments must be kept for 10 years (Belgian VAT Code); our staff no "
+              "longer have access to them."},
+    "art17_3_e_claims": {
+        "fr": "Un litige relatif à une commande est en cours : les données nécessaires à ce litige sont conservées "
+              "jusqu'à sa clôture.",
+        "nl": "Er loopt een geschil over een bestelling: de gegevens die daarvoor nodig zijn, worden bewaard tot "
+              "het geschil is afgesloten.",
+        "en": "A dispute about an order is pending: the data needed for it are kept until it is settled."},
+    "art18_1_none": {
+        "fr": "L'exactitude de votre historique de commandes a été vérifiée avec vous ; aucune condition de la "
+              "limitation n'est remplie.",
+        "nl": "De juistheid van uw bestelgeschiedenis werd met u nagekeken; aan geen enkele voorwaarde voor "
+              "beperking is voldaan.",
+        "en": "The accuracy of your order history was checked with you; none of the conditions for restriction "
+              "is met."},
+    "art21_1_compelling": {
+        "fr": "La vérification des paiements différés sert à prévenir la fraude ; cet intérêt prévaut pour les "
+              "commandes encore ouvertes.",
+        "nl": "De controle van uitgestelde betalingen dient om fraude te voorkomen; dat belang weegt zwaarder voor "
+              "de bestellingen die nog openstaan.",
+        "en": "The check of deferred payments prevents fraud; that interest prevails for the orders still open."},
+    "art22_none": {
+        "fr": "Le refus du paiement différé a été décidé par un membre de notre personnel, et non de manière "
+              "automatisée.",
+        "nl": "De weigering van uitgestelde betaling werd door een medewerker beslist, niet geautomatiseerd.",
+        "en": "The refusal of deferred payment was decided by a member of our staff, not by automated means."},
+}
+
 # The demo's users (documented in the README): an officer who works the cases and a manager who reviews.
 DEMO_OFFICER, DEMO_MANAGER = Actor("sophie", "officer"), Actor("marc", "manager")
 DEMO_PASSWORDS = {"sophie": "sophie demo password", "marc": "marc demo password"}
@@ -100,6 +170,7 @@ def populate(ws: Workspace, count: int = 40, seed: int = 20261126) -> list[str]:
     officer, _manager = add_demo_users(ws)
     demo = Workspace(ws.engine, officer, clock)     # the demo officer works every case
     demo_letters.prepare(demo)
+    demo_letters.prepare_recipients(demo)
     subject_ids: dict[int, int] = {}
     refs: list[str] = []
     queue: list = []
@@ -164,7 +235,13 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
         cases.ask_subject(ws, ref, "additional_info", "The order number and delivery postcode of your last order.")
         demo_letters.send(ws, ref, "identity-request")
         return
-    if plan in ("closed_granted", "closed_partly", "closed_refused", "extended") and rng.random() < 0.6:
+    if plan == "closed_refused":    # the subject could not be identified: the refusal rests on Art. 12(2), 11(2)
+        yield later(rng.uniform(0.5, 3))
+        cases.ask_subject(ws, ref, "additional_info", "The order number of your last purchase.")
+        demo_letters.send(ws, ref, "identity-request")
+        yield later(rng.uniform(2, 9))
+        cases.record_answer(ws, ref, "The order number given belongs to no order of this account.", "failed")
+    if plan in ("closed_granted", "closed_partly", "extended") and rng.random() < 0.6:
         yield later(rng.uniform(0.5, 3))
         cases.ask_subject(ws, ref, "additional_info", "The order number of your last purchase.")
         demo_letters.send(ws, ref, "identity-request")
@@ -191,25 +268,83 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
         _tick_some(ws, ref, rng, 0.6, shop)
         return
     yield later(rng.uniform(1, 8))
-    _tick_some(ws, ref, rng, 1.0, shop)
+    if plan != "closed_withdrawn":
+        _conclude_identity(ws, ref, detail.summary.channel.value)
+        _tick_some(ws, ref, rng, 1.0, shop)
+        _carry_out(ws, ref, types)
     yield later(rng.uniform(2, 12))
     if plan == "closed_granted" and i % 32 == 16:   # one reply went out late: registers are rarely perfect
         yield later(rng.uniform(30, 36))
-    outcome = {"closed_granted": "granted", "closed_partly": "partly_granted", "closed_refused": "refused",
-               "closed_withdrawn": "withdrawn", "decided": "granted"}[plan]
-    ground = {"partly_granted": "Art. 17(3)(b) GDPR: invoices kept 10 years (Belgian VAT and accounting law)",
-              "refused": "Art. 12(5) GDPR: manifestly excessive, fourth identical request in three months"}.get(outcome)
-    if plan == "decided" and i % 32 == 21:   # a refusal waiting for the manager's approval
-        outcome, ground = "refused", "Art. 12(5) GDPR: manifestly unfounded, the account was closed in 2019"
-        cases.decide(ws, ref, outcome, ground, "Reply drafted; awaiting the manager's review.")
-        approvals.request_approval(ws, ref, "refusal", "Account closed in 2019; nothing left to give.")
+    if plan == "closed_withdrawn":
+        cases.decide(ws, ref, "withdrawn", note="The subject wrote that the request is withdrawn.")
+        yield later(rng.uniform(0.1, 2))
+        cases.close(ws, ref)
         return
-    cases.decide(ws, ref, outcome, ground, "Reply sent to the known e-mail address.")
+    if plan == "closed_refused":
+        _decide_each(ws, ref, types, ["refused"] * len(types), lang, ground="art12_2_identity")
+    elif plan == "decided" and i % 32 == 21:   # a refusal waiting for the manager's approval: no reply yet
+        _decide_each(ws, ref, types, ["refused"] * len(types), lang)
+        approvals.request_approval(ws, ref, "refusal", "Please review the grounds before the letter goes.")
+        return
+    elif plan == "closed_partly":
+        _decide_each(ws, ref, types, ["partly_granted"] + ["granted"] * (len(types) - 1), lang)
+    else:
+        _decide_each(ws, ref, types, ["granted"] * len(types), lang)
     yield later(rng.uniform(0.02, 0.5))
-    demo_letters.send_decision_reply(ws, ref, types, outcome, lang)
+    # One decided reply still waits in the outbox: the case shows "decided, reply not sent".
+    demo_letters.send_decision_reply(ws, ref, lang, queue_only=plan == "decided" and i % 32 == 5)
     if plan != "decided":
         yield later(rng.uniform(0.1, 2))
         cases.close(ws, ref)
+
+
+def _conclude_identity(ws: Workspace, ref: str, channel: str) -> None:
+    """How the subject was identified, as the officer records it before deciding (EDPB 01/2022 §§ 60-78)."""
+    detail = queries.get_case(ws, ref)
+    if any(s.result in ("verified", "failed") and s.method != "clarification" for s in detail.identity_steps):
+        return
+    if channel in ("email", "web_form"):
+        cases.record_identity_check(ws, ref, "known_address", "verified",
+                                    "Request sent from the known e-mail address.")
+    elif channel == "in_person":
+        cases.record_identity_check(ws, ref, "in_person", "verified", "Customer seen at the counter; account shown.")
+    else:
+        cases.record_identity_check(ws, ref, "no_doubt", "verified",
+                                    "Customer number and last order given match the account; no reasonable doubt.")
+
+
+def _carry_out(ws: Workspace, ref: str, types: tuple[str, ...]) -> None:
+    """What was done at each recipient: the change (invoices kept, never 'erased'), then the Art. 19 notices."""
+    from megacase.services.privacy import processor_steps
+    steps = processor_steps.processor_steps(ws, ref)
+    for row in steps:
+        if row.act is not None and not row.act.done:
+            if "erasure" in types and row.processor in INVOICE_HOLDERS:
+                processor_steps.record_kept(ws, ref, row.processor, processor_steps.INVOICE_GROUND,
+                                            "Invoices and payment records kept; no longer used.")
+            else:
+                processor_steps.record_done(ws, ref, row.processor, "Done in the system's back office.")
+    for row in steps:
+        if row.notify is None or row.notify.done:
+            continue
+        if row.processor in INVOICE_HOLDERS or row.processor in NO_DATA_HELD:
+            reason = ("Nothing was changed there: the data are kept under Art. 17(3)(b)"
+                      if row.processor in INVOICE_HOLDERS and "erasure" in types
+                      else processor_steps.NOTICE_EXEMPTIONS[0])
+            processor_steps.record_no_notice(ws, ref, row.processor, reason)
+        else:
+            demo_letters.send(ws, ref, "art19-notice", LetterOptions(processor=row.processor))
+
+
+def _decide_each(ws: Workspace, ref: str, types: tuple[str, ...], outcomes: list[str], lang: str,
+                 ground: str | None = None) -> None:
+    """One decision per right, each with its ground and the reasons the subject reads (in their language)."""
+    for right, outcome in zip(types, outcomes):
+        code = None
+        if outcome != "granted":
+            code = ground or (PARTLY_GROUND if outcome == "partly_granted" else REFUSAL_GROUND)[right]
+        cases.decide(ws, ref, outcome, code, "Checked against the register and the systems searched.", right=right,
+                     reasons=REASONS[code][lang] if code else None)
 
 
 def _office_hours(moment: datetime, rng: random.Random) -> datetime:
@@ -230,8 +365,5 @@ def _tick_some(ws: Workspace, ref: str, rng: random.Random, share: float, shop: 
     for item in detail.checklist:
         if rng.random() >= share:
             continue
-        if item.action == "Search":
+        if item.action == "Search":   # the change and the Art. 19 notice are recorded by _carry_out
             shop.search(ws, ref, item.processor, detail.subject, rng)
-        else:
-            checklist.mark_item(ws, item.id, True, "Checked; nothing further to do." if item.action != "Search"
-                                else "Searched by customer number and e-mail address.")

@@ -106,7 +106,7 @@ EVENT_LABELS = {
     "checklist.erased": "Erased at a processor",
     "checklist.kept": "Kept at a processor under a legal ground",
     "checklist.notified": "Art. 19 notice sent to a processor",
-    "checklist.no_notice": "No Art. 19 notice to a processor (reason recorded)",
+    "checklist.no_notice": "No Art. 19 notice to a recipient (reason recorded)",
     "processor.updated": "Processor register changed",
     "processor.added": "Processor added to the register",
     "subject.erased": "Subject erased (key destroyed; invoices kept apart)",

@@ -9,51 +9,46 @@ error or while the text still holds a ``[[…]]`` gap.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from megacase.domain.requests import RequestType
+from megacase.domain import letter_types as lt
+from megacase.domain.deadlines import promise_date
+from megacase.domain.grounds import ground_text
+from megacase.domain.requests import Outcome, RequestType
+from megacase.domain.validation import require_text
 from megacase.errors import InputError, RuleViolation
 from megacase.services import roles, settings, subject_keys
+from megacase.services.cases import decisions
 from megacase.services.integrity import audit
-from megacase.services.letters import outbox, recipients
+from megacase.services.letters import letter_guards, outbox, recipients
 from megacase.services.review import approvals
 from megacase.services.letters import templates as tpl
 from megacase.services.case_lookup import load_case
-from megacase.services.letter_texts import AUTHORITY, CHANNELS, COMPANY, REQUEST_TYPES, register_text
+from megacase.services.letter_texts import (AUTHORITY, CHANNELS, COMPANY, NOTICE_MEASURES, REQUEST_TYPES,
+                                           identification_line, register_text)
 from megacase.services.mail import PRIVACY_CONTACT, SIGNATORY, load_settings_in
+from megacase.services.settings import ENTERPRISE_NUMBER, REGISTER_SEAT
 from megacase.services.letters.outbox import DeliveryResult, OutgoingFile, TransportFactory, deliver, enqueue
 from megacase.services.cases.queries import deadline_of
 from megacase.services.letters.recipients import AddressOverride, Recipient
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Case, IdentityStep, Letter, Processor
 
-COMMON = ("acknowledgement", "identity-request", "extension", "refusal", "fee-notice")
-FOR_TYPE = {
-    RequestType.ACCESS: ("access-reply",),
-    RequestType.PORTABILITY: ("portability-reply",),
-    RequestType.RECTIFICATION: ("rectification-confirmation", "art19-notice"),
-    RequestType.ERASURE: ("erasure-confirmation", "art19-notice"),
-    RequestType.RESTRICTION: ("restriction-confirmation", "restriction-lifting", "art19-notice"),
-    RequestType.OBJECTION: ("objection-outcome",),
-    RequestType.AUTOMATED_DECISION: ("access-reply",),   # Art. 15(1)(h): the logic of automated decisions
-}
-# A letter that announces a decision must match the decision recorded on the case.
-NEEDS_OUTCOME = {"refusal": ("refused", "partly_granted"), "fee-notice": ("fee_requested",)}
+# Derived from the letter-type registry (domain.letter_types); kept under their old names for callers.
+COMMON = tuple(t.id for t in lt.LETTER_TYPES if set(t.for_types) == set(RequestType))
+FOR_TYPE = {r: tuple(t.id for t in lt.LETTER_TYPES if r in t.for_types and t.id not in COMMON) for r in RequestType}
+# A letter that announces a decision must match the decision recorded on a right of the case.
+NEEDS_OUTCOME = {t.id: tuple(dict.fromkeys(o.value for outs in t.answers.values() for o in outs))
+                 for t in lt.LETTER_TYPES if t.answers}
 # The values (LetterOptions fields) each letter asks of the officer; the compose window shows these inputs.
-OPTION_FIELDS = {
-    "identity-request": ("identity_requested",),
-    "fee-notice": ("fee_amount", "fee_reason"),
-    "restriction-confirmation": ("restriction_lift_on", "restriction_reason"),
-    "restriction-lifting": ("restriction_lift_on", "restriction_reason"),
-    "art19-notice": ("processor",),
-}
+OPTION_FIELDS = {t.id: t.options for t in lt.LETTER_TYPES if t.options}
 # What an officer may attach; the compose window offers these for the letters that promise them.
-SUGGESTED_ATTACHMENTS = {"access-reply": ("access_copy",), "portability-reply": ("portability",)}
+SUGGESTED_ATTACHMENTS = {t.id: t.attachments for t in lt.LETTER_TYPES if t.attachments}
 MAX_SUBJECT_LINE = 250
 MAX_BODY = 100_000
 
@@ -69,6 +64,7 @@ class LetterOptions:
     restriction_reason: str | None = None
     kept: tuple[tuple[str, str], ...] = ()     # (what, ground); default: the checklist's kept items
     processor: str | None = None               # art19-notice: the processor's name
+    template_id: str | None = None             # set by the service: whose decision the letter speaks of
 
 
 @dataclass(frozen=True)
@@ -93,9 +89,7 @@ class Draft:
 
 def templates_for(types) -> list[str]:
     """Template ids that fit a case of these request types, in the officer's order."""
-    wanted = set(COMMON)
-    for t in types:
-        wanted.update(FOR_TYPE[RequestType(t)])
+    wanted = set(lt.letters_for(types))
     return [t for t in tpl.template_ids() if t in wanted]
 
 
@@ -173,20 +167,33 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
     subject = case.subject
     today = ws.today()
     deadline = deadline_of(case, today)
-    fee_reason = options.fee_reason or (case.decision_note if case.outcome == "fee_requested" else None)
+    # The letters promise the earlier of the legal due date and the policy's promise (30 days).
+    promise = None if case.extended else promise_date(case.received_on, settings.get_in(
+        session, settings.PROMISE_DAYS.key), deadline.suspended_days)
+    reply_by = min(deadline.due, promise) if promise else deadline.due
+    said = _decision_for_letter(case, options.template_id)
+    request_types = [t.request_type for t in case.types]
+    if processor is not None:   # an Art. 19 notice: only the rights that concern the recipient, and the measure
+        request_types = [t for t in request_types if t in NOTICE_MEASURES[language]]
+        said = _ns(outcome=None, ground=None,
+                   reasons="; ".join(NOTICE_MEASURES[language][t] for t in request_types) or None)
+    fee_reason = options.fee_reason or (said.reasons if said.outcome == "fee_requested" else None)
     processors = session.execute(select(Processor).where(Processor.active.is_(True))
                                  .order_by(Processor.id)).scalars()
     return {
-        "company": _ns(**COMPANY, privacy_contact=settings.get_in(session, PRIVACY_CONTACT.key)),
+        "company": _ns(**COMPANY, privacy_contact=settings.get_in(session, PRIVACY_CONTACT.key),
+                       identification=identification_line(settings.get_in(session, ENTERPRISE_NUMBER.key),
+                                                          settings.get_in(session, REGISTER_SEAT.key), language)),
         "authority": _ns(**AUTHORITY[language]),
         "subject": _ns(name=subject.name, customer_number=subject.customer_number, email=subject.email),
         "case": _ns(reference=case.reference, received_on=case.received_on,
                     channel=CHANNELS[language].get(case.channel, case.channel),
-                    request_types=[REQUEST_TYPES[language][t.request_type] for t in case.types],
-                    due_date=deadline.due, one_month_due=deadline.one_month_due,
+                    request_types=[REQUEST_TYPES[language][t] for t in request_types],
+                    due_date=reply_by, one_month_due=deadline.one_month_due,
                     extended_due=deadline.three_month_due if case.extended else None,
-                    extension_reason=case.extension_reason, outcome=case.outcome, legal_ground=case.legal_ground,
-                    decision_note=case.decision_note, summary=case.summary),
+                    extension_reason=case.extension_reason, outcome=said.outcome,
+                    legal_ground=ground_text(said.ground, language), decision_note=said.reasons,
+                    summary=case.summary),
         "identity": _ns(requested=_identity_requested(session, case, options)),
         "processors": [_processor_ns(p, language) for p in processors],
         "processor": _processor_ns(processor, language),
@@ -196,17 +203,32 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
         "systems": _system_lines(session, case, language),
         "officer": _ns(name=settings.get_in(session, SIGNATORY.key) or ws.actor.name),
         "today": today,
+        "notified": letter_guards.notified_recipients(session, case),   # Art. 19 sentence only where recorded
     }
+
+
+def _decision_for_letter(case: Case, template_id: str | None) -> SimpleNamespace:
+    """The outcome, ground and reasons (to the subject) of the rights this letter answers; never the internal note.
+
+    Several rights answered by one letter: the reasons are joined, the ground of the first is shown; a letter
+    that answers no decision (an acknowledgement) sees the case's combined decision without reasons.
+    """
+    t = lt.letter_type(template_id or "")
+    rows = [a for a in case.answers if a.outcome]
+    if t is not None and t.answers:
+        rows = [a for a in rows if Outcome(a.outcome) in t.answers.get(RequestType(a.request_type), ())] or rows
+    outcome = rows[0].outcome if rows and len({a.outcome for a in rows}) == 1 else case.outcome
+    reasons = "\n".join(dict.fromkeys(a.reasons for a in rows if a.reasons)) or None
+    ground = next((a.legal_ground for a in rows if a.legal_ground), None) or case.legal_ground
+    return _ns(outcome=outcome, ground=ground, reasons=reasons if t is not None and t.answers else None)
 
 
 def _check_case(case: Case, template_id: str) -> None:
     subject = case.subject
     if subject.anonymised_at is not None or not subject.name:
         raise RuleViolation("This subject was erased: no letter can be written to or about them any more.")
-    if template_id in NEEDS_OUTCOME and case.outcome not in NEEDS_OUTCOME[template_id]:
-        wanted = " or ".join(o.replace("_", " ") for o in NEEDS_OUTCOME[template_id])
-        raise RuleViolation(f"A '{tpl.title_of(template_id)}' letter needs the decision '{wanted}' recorded on the "
-                            "case first (with its legal ground).")
+    if template_id in ("refusal", "fee-notice"):     # even a preview: these letters only announce a decision
+        letter_guards.check_decided(case, lt.letter_type(template_id))
 
 
 def _draft_in(session: Session, ws: Workspace, case: Case, template_id: str, options: LetterOptions,
@@ -217,7 +239,10 @@ def _draft_in(session: Session, ws: Workspace, case: Case, template_id: str, opt
     recipient = recipients.resolve(session, ws, case, template_id, override, options.processor)
     processor = (recipients.processor_by_name(session, options.processor)
                  if template_id in tpl.PROCESSOR_TEMPLATES else None)
+    if processor is not None and processor.notice_language:
+        language = processor.notice_language     # a notice is written for its recipient, in its language
     source = tpl.current_source_in(session, template_id, language)
+    options = replace(options, template_id=template_id)
     rendered = tpl.render_source(source.source, build_context(session, ws, case, language, options, processor),
                                  language, template_id)
     draft = Draft(case.reference, template_id, language, recipient.address, recipient.kind, recipient.display_name,
@@ -260,12 +285,13 @@ class QueuedLetter:
 
 
 def _prepared(session: Session, ws: Workspace, reference: str, template_id: str, options: LetterOptions,
-              subject_line: str | None, body: str | None, override: AddressOverride | None):
+              subject_line: str | None, body: str | None, override: AddressOverride | None, attachments=()):
     """The case, the draft, the resolved recipient and the final text, every rule checked."""
     case = load_case(session, reference)
     approvals.require_letter_approval(session, case, template_id, ws.today())   # four-eyes review
     if template_id not in templates_for(t.request_type for t in case.types):
         raise RuleViolation(f"A '{tpl.title_of(template_id)}' letter does not fit a case of these request types.")
+    letter_guards.check_letter(session, case, template_id, attachments)         # the registry's preconditions
     draft, recipient = _draft_in(session, ws, case, template_id, options, override)
     subject_line, body = _final_text(draft, subject_line, body)
     return case, draft, recipient, subject_line, body
@@ -281,9 +307,9 @@ def queue_letter(ws: Workspace, reference: str, template_id: str, *, options: Le
         raise InputError("A letter by post is not e-mailed: record it as posted instead.")
     if override is not None:
         recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
-    with ws.transaction() as session:
+    with decisions.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
         case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id, options,
-                                                               subject_line, body, override)
+                                                               subject_line, body, override, attachments)
         smtp = load_settings_in(session)
         if not smtp.sender:
             raise InputError("Set up the mail server and the sender address first "
@@ -307,7 +333,7 @@ def queue_letter(ws: Workspace, reference: str, template_id: str, *, options: Le
 
 def post_letter(ws: Workspace, reference: str, template_id: str, override: AddressOverride, *,
                 options: LetterOptions | None = None, subject_line: str | None = None,
-                body: str | None = None) -> int:
+                body: str | None = None, enclosures: tuple[OutgoingFile, ...] = ()) -> int:
     """Record a letter the officer prints and posts: only with a verified identity, like any other address.
 
     Nothing is e-mailed. The letter is kept (sealed) as sent today, with the SHA-256 of its text in the trail.
@@ -316,10 +342,10 @@ def post_letter(ws: Workspace, reference: str, template_id: str, override: Addre
     if not override.postal:
         raise InputError("Give the postal address the letter is posted to.")
     recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
-    with ws.transaction() as session:
+    with decisions.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
         case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id,
                                                                options or LetterOptions(), subject_line, body,
-                                                               override)
+                                                               override, enclosures)
         sid = case.subject_id
         text = f"{subject_line}\n\n{body}\n".encode("utf-8")
         letter = Letter(case_id=case.id, template_id=template_id, language=draft.language, status=outbox.SENT,
@@ -331,6 +357,9 @@ def post_letter(ws: Workspace, reference: str, template_id: str, override: Addre
                         server_reply=f"posted by {ws.actor.name}", attempts=0)
         session.add(letter)
         session.flush()
+        from megacase.services.letters.attachments import store_attachment
+        for f in enclosures:    # printed and posted with the letter: kept, so the record shows what went
+            store_attachment(session, ws, case, f, kind="letter", letter_id=letter.id)
         recipients.record_override(session, ws, case, recipient, letter.id, template_id)
         effects = outbox.after_sent(session, ws, case, letter)
         audit.record(session, ws, "letter.posted", case_id=case.id, subject_id=sid, details={
@@ -339,6 +368,42 @@ def post_letter(ws: Workspace, reference: str, template_id: str, override: Addre
                                                                                                 draft.body),
             "recipient_kind": recipients.POST, "sha256": letter.eml_sha256, **effects},
             personal={"recipient": recipient.address, "subject_line": subject_line})
+        return letter.id
+
+
+def hand_over(ws: Workspace, reference: str, template_id: str, note: str, *, options: LetterOptions | None = None,
+              subject_line: str | None = None, body: str | None = None,
+              attachments: tuple[OutgoingFile, ...] = ()) -> int:
+    """Record a letter handed to the subject in person: it answers like a sent one, under the identity rule
+    (a completed verification on this case: seen in person, an identity document or additional information)."""
+    roles.require_officer(ws)
+    note = require_text(note, "Where, when and to whom the letter was handed")
+    with decisions.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
+        case = load_case(session, reference)
+        if recipients.verified_identity(session, case) is None:
+            raise RuleViolation("A letter is handed over only to a subject identified on this case (seen in person, "
+                                "an identity document or additional information): record that first.")
+        case, draft, _known, subject_line, body = _prepared(session, ws, reference, template_id,
+                                                            options or LetterOptions(), subject_line, body, None,
+                                                            attachments)
+        sid, now = case.subject_id, ws.now_naive()
+        text = f"{subject_line}\n\n{body}\n".encode("utf-8")
+        letter = Letter(case_id=case.id, template_id=template_id, language=draft.language, status=outbox.SENT,
+                        recipient_enc=subject_keys.seal_text(session, sid, "handed over in person", "letter:recipient"),
+                        subject_enc=subject_keys.seal_text(session, sid, subject_line, "letter:subject"),
+                        body_enc=subject_keys.seal_text(session, sid, body, "letter:body"),
+                        eml_sha256=hashlib.sha256(text).hexdigest(), created_at=now, created_by=ws.actor.name,
+                        sent_at=now, server_reply=f"handed over in person by {ws.actor.name}", attempts=0)
+        session.add(letter)
+        session.flush()
+        from megacase.services.letters.attachments import store_attachment
+        for f in attachments:
+            store_attachment(session, ws, case, f, kind="letter", letter_id=letter.id)
+        effects = outbox.after_sent(session, ws, case, letter)
+        audit.record(session, ws, "letter.handed_over", case_id=case.id, subject_id=sid, details={
+            "reference": case.reference, "letter": letter.id, "template": template_id, "language": draft.language,
+            "sha256": letter.eml_sha256, "attachments": len(attachments), **effects},
+            personal={"note": note, "subject_line": subject_line})
         return letter.id
 
 

@@ -32,7 +32,7 @@ from megacase.domain.validation import require_text
 from megacase.errors import InputError, MegaCaseError, NotFound, PermissionDenied, RuleViolation
 from megacase.services import roles, subject_keys
 from megacase.services.integrity import audit
-from megacase.services.mail import DeliveryError, Transport, transport_from_settings
+from megacase.services.mail import DeliveryError, SmtpTransport, Transport, transport_from_settings
 from megacase.services.cases.queries import deadline_of
 from megacase.services.letters.recipients import Recipient
 from megacase.services.records import OutgoingFile
@@ -222,9 +222,21 @@ def _queued_details(session: Session, letter: Letter) -> dict:
     return {}
 
 
+def notice_recipient(session: Session, letter: Letter) -> str | None:
+    """The recipient (processor) an Art. 19 notice was written to, as recorded when it was queued."""
+    return _queued_details(session, letter).get("processor")
+
+
 def after_sent(session: Session, ws: Workspace, case: Case, letter: Letter) -> dict:
     """What the register must remember once a letter has actually gone (DOMAIN.md, accountability)."""
     today = ws.today()
+    if letter.template_id in ("identity-request", "clarification-request"):
+        # The clock stands still from the day the question leaves (the letter says so), not the day it was noted.
+        for susp in case.suspensions:
+            if susp.ended_on is None and susp.started_on < today:
+                susp.started_on = today
+                return {"suspended_from": today.isoformat()}
+        return {}
     if letter.template_id == "extension":
         last_day = deadline_of(case, today).extension_notice_last_day
         if case.extension_notice_on is None:

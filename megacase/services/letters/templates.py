@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from megacase.config import resources_dir
+from megacase.domain.letter_types import LETTER_TYPES
 from megacase.errors import InputError, NotFound
 from megacase.services import roles
 from megacase.services.integrity import audit
@@ -29,23 +30,9 @@ from megacase.services.letter_texts import LANGUAGES, longdate_for
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import TemplateVersion
 
-# The letters of DOMAIN.md, in the order an officer meets them.
-TEMPLATE_TITLES = {
-    "acknowledgement": "Acknowledgement of receipt",
-    "identity-request": "Request for identity information or clarification",
-    "extension": "Extension notice (Art. 12(3))",
-    "access-reply": "Access reply (Art. 15)",
-    "portability-reply": "Portability reply (Art. 20)",
-    "refusal": "Refusal or partial refusal (Art. 12(4))",
-    "fee-notice": "Fee notice (Art. 12(5), 15(3))",
-    "rectification-confirmation": "Rectification confirmation (Art. 16)",
-    "erasure-confirmation": "Erasure confirmation (Art. 17)",
-    "restriction-confirmation": "Restriction confirmation (Art. 18)",
-    "restriction-lifting": "Notice before lifting a restriction (Art. 18(3))",
-    "objection-outcome": "Objection outcome (Art. 21)",
-    "art19-notice": "Art. 19 notice to a processor",
-}
-PROCESSOR_TEMPLATES = frozenset({"art19-notice"})   # addressed to a processor, not to the subject
+# The letters of DOMAIN.md, in the order an officer meets them: derived from the letter-type registry.
+TEMPLATE_TITLES = {t.id: t.title for t in LETTER_TYPES}
+PROCESSOR_TEMPLATES = frozenset(t.id for t in LETTER_TYPES if t.to_recipient)  # to a recipient, not the subject
 
 MAX_SOURCE_CHARS = 60_000      # a letter template is a few kilobytes
 MAX_OUTPUT_CHARS = 200_000     # stops a runaway loop in an edited template
@@ -53,7 +40,7 @@ MARKER = "[["                  # a required value is missing (README: never send
 
 # The context every template receives (README "Context"): top-level names and the attributes of each.
 CONTEXT_FIELDS = {
-    "company": {"name", "legal_name", "address", "email", "privacy_contact"},
+    "company": {"name", "legal_name", "address", "email", "privacy_contact", "identification"},
     "authority": {"name", "address", "phone", "website"},
     "subject": {"name", "customer_number", "email"},
     "case": {"reference", "received_on", "channel", "request_types", "due_date", "one_month_due", "extended_due",
@@ -67,6 +54,7 @@ CONTEXT_FIELDS = {
     "systems": None,
     "officer": {"name"},
     "today": None,
+    "notified": None,          # recipients whose Art. 19 notice was recorded as sent
 }
 
 
@@ -118,7 +106,8 @@ def template_ids() -> list[str]:
 
 
 def title_of(template_id: str) -> str:
-    return TEMPLATE_TITLES.get(template_id, template_id.replace("-", " ").capitalize())
+    from megacase.domain.letter_types import title_of as registry_title
+    return registry_title(template_id)
 
 
 def check_id(template_id: str, language: str) -> None:
@@ -319,7 +308,8 @@ def sample_context(language: str, filled: bool = True) -> dict:
     ns = SimpleNamespace
     processor = ns(name="Lightspeed", role="web shop", categories="identity, contact")
     return {
-        "company": ns(**COMPANY, privacy_contact=DEFAULT_PRIVACY_CONTACT),
+        "company": ns(**COMPANY, privacy_contact=DEFAULT_PRIVACY_CONTACT,
+                      identification="KBO 0123.456.749 · RPR Gent" if filled else None),
         "authority": ns(**AUTHORITY[language]),
         "subject": ns(name="Sample Subject", customer_number="C-1" if filled else None, email="subject@example.be"),
         "case": ns(reference="DSR-2027-0001", received_on=day, channel="e-mail", request_types=["access"],
@@ -336,6 +326,7 @@ def sample_context(language: str, filled: bool = True) -> dict:
         "systems": [ns(name="x", status="erased", ground="y" if filled else None)] if filled else [],
         "officer": ns(name="Officer"),
         "today": day,
+        "notified": ["Lightspeed"] if filled else [],
     }
 
 

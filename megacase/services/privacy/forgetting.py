@@ -25,7 +25,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from megacase.store.orm import (Approval, Attachment, Case, ChecklistItem, IdentityStep, Letter, Note, Subject,
+from megacase.store.orm import (CaseAnswer, Approval, Attachment, Case, ChecklistItem, IdentityStep, Letter, Note, Subject,
                                 SubjectKey, SuspensionRow)
 from megacase.store.systems_orm import SystemFinding
 
@@ -66,6 +66,10 @@ def scrub_case(session: Session, case: Case, values: list[re.Pattern]) -> None:
         step.answer = None                          # the subject's own words
         step.asked = scrub(step.asked, values)
         step.reason = scrub(step.reason, values)
+    for answer in session.scalars(select(CaseAnswer).where(CaseAnswer.case_id == case.id)):
+        answer.reasons = scrub(answer.reasons, values)      # written to the subject: may name them
+        answer.no_data_reason = scrub(answer.no_data_reason, values)
+        answer.legal_ground = scrub(answer.legal_ground, values)
     for susp in session.scalars(select(SuspensionRow).where(SuspensionRow.case_id == case.id)):
         susp.reason = scrub(susp.reason, values)
     for item in session.scalars(select(ChecklistItem).where(ChecklistItem.case_id == case.id)):

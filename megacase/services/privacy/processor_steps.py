@@ -32,7 +32,7 @@ from megacase.services.integrity import audit
 from megacase.services.case_lookup import load_case
 from megacase.services.privacy.processors import find_in
 from megacase.services.workspace import TZ, Workspace, to_local
-from megacase.store.orm import Case, ChecklistItem
+from megacase.store.orm import Case, ChecklistItem, Letter
 
 # The ground offered first when data are kept after an erasure (Belgian VAT Code, Art. 60 §4,
 # ten years since the law of 20 November 2022).
@@ -197,18 +197,37 @@ def record_kept(ws: Workspace, reference: str, processor: str | int, ground: str
 
 def record_notice(ws: Workspace, reference: str, processor: str | int, sent_on: date | None = None,
                   note: str | None = None, letter_id: int | None = None) -> ProcessorSteps:
-    """The Art. 19 notice went to this processor on ``sent_on`` (default today).
-
-    ``letter_id``: the notice sent through the letters service, when it was (its audit trail has the message).
+    """The Art. 19 notice went to this processor: only an ``art19-notice`` letter that left the outbox to it
+    (``letter_id``) records it (the outbox does so itself when the letter leaves). Without one, the step is
+    refused: record instead why no notice is sent (``record_no_notice``).
     """
     roles.require_officer(ws)
-    with ws.transaction() as session:
+    from megacase.services.cases.decisions import audited_refusal
+    with audited_refusal(ws, reference, "steps:notified"), ws.transaction() as session:
         case, item = _item(session, reference, processor, "notify")
+        letter_day = notice_letter_day(session, case, item, letter_id)
+        sent_on = sent_on or letter_day
         _check_not_before_receipt(case, sent_on)
         item.done_at, item.done_by, item.keep_ground, item.note = _at(ws, sent_on), ws.actor.name, None, _note(note)
         _record(session, ws, case, item, "checklist.notified", sent_on=to_local(item.done_at).date().isoformat(),
                 letter=letter_id)
         return _row(session, case, item.processor_id)
+
+
+def notice_letter_day(session: Session, case: Case, item: ChecklistItem, letter_id: int | None) -> date:
+    """The day the Art. 19 notice ``letter_id`` left for this step's recipient; RuleViolation otherwise."""
+    name = item.processor.name
+    if letter_id is None:
+        raise RuleViolation(f"'Notified' is recorded by the Art. 19 notice itself: send it to {name} (letter "
+                            f"send {case.reference} art19-notice --processor \"{name}\"); it ticks this step when it "
+                            "leaves. If a notice is impossible or disproportionate, record why (steps no-notice).")
+    from megacase.services.letters.outbox import notice_recipient
+    letter = session.get(Letter, letter_id)
+    if (letter is None or letter.case_id != case.id or letter.template_id != "art19-notice"
+            or letter.status != "sent" or letter.sent_at is None or notice_recipient(session, letter) != name):
+        raise RuleViolation(f"Letter {letter_id} is not an Art. 19 notice of {case.reference} that left the outbox "
+                            f"to {name}.")
+    return to_local(letter.sent_at).date()
 
 
 def record_no_notice(ws: Workspace, reference: str, processor: str | int, reason: str,

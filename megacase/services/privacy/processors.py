@@ -31,6 +31,7 @@ FIELDS: dict[str, tuple[str, bool]] = {
     "location": ("Location and transfers outside the EEA (with their safeguards)", True),
     "contact": ("Contact (privacy or DPO contact)", True),
     "notice_channel": ("How to reach them for an Art. 19 notice", True),
+    "notice_language": ("Language of their Art. 19 notices (fr, nl or en)", True),
 }
 # Contact details may name a person at the processor: the audit trail says they changed, not to what.
 _NOT_IN_AUDIT = {"contact", "notice_channel"}
@@ -48,6 +49,17 @@ class ProcessorInfo:
     contact: str | None
     notice_channel: str | None
     active: bool
+    notice_language: str | None = None
+
+    @property
+    def notice_gaps(self) -> list[str]:
+        """What the register still lacks before an Art. 19 notice can go to this recipient."""
+        gaps = []
+        if not self.notice_channel and "@" not in (self.contact or ""):
+            gaps.append("no address for Art. 19 notices")
+        if not self.notice_language:
+            gaps.append("notice language not set")
+        return gaps
 
     @property
     def category_list(self) -> list[str]:
@@ -61,7 +73,7 @@ class ProcessorInfo:
 
 def info_of(p: Processor) -> ProcessorInfo:
     return ProcessorInfo(p.id, p.name, p.role, p.categories, p.purposes, p.retention, p.location, p.contact,
-                         p.notice_channel, bool(p.active))
+                         p.notice_channel, bool(p.active), p.notice_language)
 
 
 def list_processors(ws: Workspace, include_inactive: bool = True) -> list[ProcessorInfo]:
@@ -98,6 +110,10 @@ def _clean(field: str, value) -> str | None:
         if optional:
             return None
         raise InputError(f"{label}: this cannot be empty.")
+    if field == "notice_language":
+        if text.lower() not in ("fr", "nl", "en"):
+            raise InputError(f"{label}: use fr, nl or en.")
+        return text.lower()
     if field == "categories":
         parts = [c.strip() for c in text.split(",") if c.strip()]
         text = ", ".join(parts)

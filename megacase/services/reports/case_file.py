@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from megacase.domain.letter_types import LETTER_TYPES, outcome_letter_ids, title_of
 from megacase.errors import InputError
 from megacase.services.cases import queries
 from megacase.services.integrity import audit
@@ -30,29 +31,14 @@ from megacase.services.workspace import TZ, Workspace
 from megacase.store import private
 from megacase.store.orm import AuditEvent
 
-# Letters that carry the final answer to the subject (the others acknowledge, ask, extend or notify).
-REPLY_TEMPLATES = {"access-reply", "portability-reply", "refusal", "fee-notice", "rectification-confirmation",
-                   "erasure-confirmation", "restriction-confirmation", "objection-outcome"}
-
-TEMPLATE_LABELS = {
-    "acknowledgement": "Acknowledgement of receipt",
-    "identity-request": "Request for identity information or clarification",
-    "extension": "Extension notice",
-    "access-reply": "Access reply",
-    "portability-reply": "Portability reply",
-    "refusal": "Refusal",
-    "fee-notice": "Fee notice",
-    "rectification-confirmation": "Rectification confirmation",
-    "erasure-confirmation": "Erasure confirmation",
-    "restriction-confirmation": "Restriction confirmation",
-    "restriction-lifting": "Notice of lifting a restriction",
-    "objection-outcome": "Objection outcome",
-    "art19-notice": "Art. 19 notice to a processor",
-}
+# Letters that carry the final answer to the subject (the others acknowledge, ask, extend or notify),
+# and the letters' names: both from the letter-type registry.
+REPLY_TEMPLATES = outcome_letter_ids()
+TEMPLATE_LABELS = {t.id: t.title for t in LETTER_TYPES}
 
 
 def template_label(template_id: str) -> str:
-    return TEMPLATE_LABELS.get(template_id, template_id.replace("-", " ").capitalize())
+    return title_of(template_id)
 
 
 @dataclass(frozen=True)
@@ -104,7 +90,8 @@ class CaseFile:
     exported_at: datetime          # Brussels time
     exported_by: str
     exported_role: str
-    systems: object = None         # systems.case_file_part.SystemsRecord: findings, receipts, packages
+    systems: object = None         # reports.case_file_systems.SystemsRecord: findings, receipts, packages
+    attachments: tuple = ()        # attachments.AttachmentInfo, listed under the letter they went with
 
 
 @dataclass(frozen=True)
@@ -135,16 +122,14 @@ def _sent_letters(detail: CaseDetail) -> list[LetterInfo]:
 
 
 def reply_timing(detail: CaseDetail, today: date) -> ReplyTiming:
-    """The final reply is the first reply letter sent at or after the decision; failing that, the decision."""
+    """Measured to the letter that answered the last right (domain.answers), never to the decision."""
     due = detail.deadline.due
-    if detail.decided_at is not None:
-        decided = detail.decided_at
-        replies = [l for l in _sent_letters(detail) if l.template_id in REPLY_TEMPLATES and l.sent_at >= decided]
-        if replies:
-            reply = min(l.sent_at for l in replies).date()
-            return ReplyTiming(reply, "letter", due, (reply - due).days)
-        reply = decided.date()
-        return ReplyTiming(reply, "decision", due, (reply - due).days)
+    answered = detail.summary.answered_at
+    if answered is not None:
+        reply = answered.date()
+        return ReplyTiming(reply, "letter", due, (reply - due).days)
+    if detail.summary.decided_not_sent:
+        return ReplyTiming(None, "decided_not_sent", due, (today - due).days)
     return ReplyTiming(None, "", due, (today - due).days)
 
 
@@ -172,9 +157,11 @@ def collect(ws: Workspace, reference: str) -> CaseFile:
     detail = queries.get_case(ws, reference)
     # Verify after reading the case: every event the file prints is covered by the verification.
     integrity = _integrity(ws, detail)
+    from megacase.services.letters.attachments import list_attachments
     from megacase.services.reports.case_file_systems import systems_record
     return CaseFile(detail, integrity, reply_timing(detail, ws.today()), extension_notice_date(detail),
-                    ws.now().astimezone(TZ), ws.actor.name, ws.actor.role, systems_record(ws, reference))
+                    ws.now().astimezone(TZ), ws.actor.name, ws.actor.role, systems=systems_record(ws, reference),
+                    attachments=tuple(list_attachments(ws, reference)))
 
 
 def render_case_file(ws: Workspace, reference: str) -> RenderedCaseFile:

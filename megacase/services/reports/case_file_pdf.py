@@ -17,7 +17,9 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak
 from megacase import __version__
 from megacase.services.reports import audit_text
 from megacase.services import pdf_style as ps
+from megacase.domain.grounds import ground_label
 from megacase.services.reports.case_file import CaseFile, template_label
+from megacase.services.workspace import to_local
 from megacase.services.cases.cases import IDENTITY_METHODS
 from megacase.services.reports.case_file_systems import flowables as systems_part
 
@@ -55,9 +57,10 @@ def timing_sentence(cf: CaseFile) -> tuple[str, bool]:
             extra = f", {_days(spare)} before the due date" if spare else ", on the due date"
             return f"On time: {how} on {_d(t.reply_on)}{extra}.", True
         return f"Late by {_days(t.days)}: {how} on {_d(t.reply_on)}, due {_d(t.due)}.", False
+    what = "Decided, reply not sent" if t.reply_source == "decided_not_sent" else "Not yet answered"
     if t.days > 0:
-        return f"Not yet answered and overdue by {_days(t.days)} at export (due {_d(t.due)}).", False
-    return f"Not yet answered; {_days(-t.days)} left at export (due {_d(t.due)}).", True
+        return f"{what} and overdue by {_days(t.days)} at export (due {_d(t.due)}).", False
+    return f"{what}; {_days(-t.days)} left at export (due {_d(t.due)}).", True
 
 
 def _chain_sentence(cf: CaseFile) -> tuple[str, bool]:
@@ -79,6 +82,7 @@ def _cover(cf: CaseFile) -> list[Flowable]:
     outcome = s.outcome.label if s.outcome else "Not decided yet"
     if d.legal_ground:
         outcome += f"\nLegal ground: {d.legal_ground}"
+    answers = "\n\n".join(_right_answer(r) for r in d.rights)
     timing, timing_ok = timing_sentence(cf)
     chain, chain_ok = _chain_sentence(cf)
     pairs: list[tuple[str, object]] = [
@@ -87,13 +91,15 @@ def _cover(cf: CaseFile) -> list[Flowable]:
         ("Data subject", subject),
         ("Rights invoked", rights),
         ("The request", d.summary_text),
-        ("Received", f"{_dt(s.received_at)} (Brussels time), by {s.channel.label.lower()}"),
+        ("Received", f"{_dt(s.received_at)} (Brussels time), "
+                     + ("in person" if s.channel.value == "in_person" else f"by {s.channel.label.lower()}")),
     ]
     if d.linked_reference:
         pairs.append(("Linked case", d.linked_reference))
     pairs += [
         ("State at export", s.state.label),
         ("Outcome", outcome),
+        ("Answers, right by right", answers),
         ("Date of the final reply", _d(cf.timing.reply_on) if cf.timing.replied else "Not yet answered"),
         ("Due date", f"{_d(s.due)}{' (extended)' if s.extended else ''}"),
         ("Timeliness", _coloured(timing, timing_ok)),
@@ -117,6 +123,23 @@ def _cover(cf: CaseFile) -> list[Flowable]:
              f"{d.reference} --pdf FILE).", ps.NOTE),
         PageBreak(),
     ]
+
+
+def _right_answer(r) -> str:
+    """One right: outcome and ground, the reasons the subject was given, the evidence, the answering letter."""
+    lines = [f"{r.right.label} ({r.right.article}): {r.outcome.label if r.outcome else 'not decided'}"]
+    if r.legal_ground:
+        lines.append(f"Ground: {ground_label(r.legal_ground)}")
+    if r.reasons:
+        lines.append(f"Reasons given to the subject: {r.reasons}")
+    if r.evidence_refs:
+        lines.append(f"Art. 12(5) evidence, earlier requests in the register: {', '.join(r.evidence_refs)}")
+    if r.no_data_reason:
+        lines.append(f"No data held: {r.no_data_reason}")
+    if r.outcome is not None and r.outcome.value != "withdrawn":
+        lines.append(f"Answered by letter {r.letter_id}, sent {_dt(to_local(r.answered_at))}" if r.answered
+                     else "Decided, reply not sent")
+    return "\n".join(lines)
 
 
 def _deadline(cf: CaseFile) -> list[Flowable]:
@@ -224,6 +247,10 @@ def _processors(cf: CaseFile) -> list[Flowable]:
     return out + systems_part(cf.systems)
 
 
+def _size(n: int) -> str:
+    return f"{n} bytes" if n < 1024 else f"{n / 1024:.1f} KB"
+
+
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -247,6 +274,11 @@ def _letters(cf: CaseFile) -> list[Flowable]:
                           ("Template", f"{template_label(l.template_id)} ({l.template_id}, {l.language.upper()})"),
                           ("Subject line", l.subject_line),
                           ("Message-ID", l.message_id or "—")], label_width=0.16, compact=True)
+        files = [a for a in cf.attachments if a.letter_id == l.id]
+        if files:   # what went with the letter, so the file can be matched to the copy kept
+            head = KeepTogether([head, ps.table(["Attachment", "Size", "SHA-256"],
+                                                [[a.filename, _size(a.size), ps.markup(a.sha256, ps.CELL)]
+                                                 for a in files], [0.34, 0.12, 0.54])])
         body = letter_paragraphs(l.body)
         # The heading and the letter's particulars never stand alone at the foot of a page.
         out += [KeepTogether([*ps.h2(f"Letter {n}: {template_label(l.template_id)}"), head, ps.spacer(3), body[0]]),

@@ -55,7 +55,7 @@ def _types(item: ReviewItem) -> str:
 
 def _flags(item: ReviewItem) -> str:
     s = item.summary
-    flags = [s.state.label]
+    flags = [s.state_label]
     if s.suspended:
         flags.append("clock suspended")
     if s.extended:
@@ -113,7 +113,8 @@ def render_pdf(report: OverdueReport) -> bytes:
         ps.fields([("Report date", report.date_label), ("Filter", report.review_filter.describe()),
                    ("Overdue", str(len(report.overdue))), ("At risk", str(len(report.at_risk))),
                    ("Prepared by", report.generated_by)], label_width=0.22),
-        ps.p("A case is overdue when its due date has passed and no decision was recorded. Due dates follow "
+        ps.p("A case is overdue when its due date has passed and a right is not yet answered: a decision "
+             "whose reply has not left ('decided, reply not sent') does not stop the clock. Due dates follow "
              "Art. 12(3) GDPR and Regulation 1182/71: one month from receipt (three when extended), moved by the "
              "days the clock was suspended, then to the next working day (weekends and Belgian public holidays). "
              "'Waiting on' is what holds the case up today.", ps.NOTE),

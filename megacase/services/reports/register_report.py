@@ -2,7 +2,7 @@
 
 All requests received in the calendar year (Brussels time), whatever became of
 them: counts by right, outcome and channel; days to reply (receipt to decision,
-calendar days) with their median and maximum; the share of answered requests
+calendar days, to the letter that answered the last right) with their median and maximum; the share of answered requests
 decided within the one-month and three-month limits (suspensions added and the
 working-day rule applied, as for the due date); extensions with their reasons;
 refusals and partial refusals with their grounds. No personal data: requests are
@@ -27,13 +27,16 @@ from sqlalchemy.orm import selectinload
 from megacase.domain.requests import Channel, Outcome, RequestType
 from megacase.errors import InputError
 from megacase.services.reports.report_files import check_targets, write_report
+from megacase.domain import answers as answer_rules
+from megacase.services.cases import decisions
 from megacase.services.integrity import audit
-from megacase.services.cases.queries import deadline_of
+from megacase.services.cases.queries import answer_loads, deadline_of
 from megacase.services.workspace import TZ, Workspace, local_date
 from megacase.store.orm import Case
 
 REFUSALS = (Outcome.REFUSED, Outcome.PARTLY_GRANTED, Outcome.FEE_REQUESTED)
 OPEN_LABEL = "Open (no decision yet)"
+NOT_SENT, NOT_SENT_LABEL = "not_sent", f"Open ({answer_rules.DECIDED_NOT_SENT})"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class RegisterStats:
     late: int = 0
     extension_reasons: list[tuple[str, int]] = field(default_factory=list)
     refusal_grounds: list[tuple[str, str, int]] = field(default_factory=list)   # (outcome, ground, count)
+    open_late: int = 0              # still open (undecided, or decided with a reply not sent) and past due
 
     @property
     def total(self) -> int:
@@ -113,7 +117,7 @@ def compute(ws: Workspace, year: int) -> RegisterStats:
     reasons, grounds = Counter(), Counter()
     with ws.reading() as session:
         cases = session.execute(
-            select(Case).options(selectinload(Case.types), selectinload(Case.suspensions))
+            select(Case).options(selectinload(Case.types), selectinload(Case.suspensions), *answer_loads())
             .where(Case.received_on >= date(year, 1, 1), Case.received_on <= date(year, 12, 31))
             .order_by(Case.received_at)).scalars().all()
         for case in cases:
@@ -122,10 +126,19 @@ def compute(ws: Workspace, year: int) -> RegisterStats:
             types.update(case_types)
             channels[Channel(case.channel)] += 1
             outcome = Outcome(case.outcome) if case.outcome and case.decided_at else None
-            outcomes[outcome] += 1
-            decided_on = local_date(case.decided_at) if outcome else None
-            # A withdrawn request got no reply: it is counted, but not in the reply times.
+            answers = decisions.answers_for(case)
+            answered = answer_rules.all_answered(answers) and outcome is not None
+            # Decided, but a reply has not left: still open (its clock runs), with its own label.
+            outcomes[outcome if answered else (NOT_SENT if outcome else None)] += 1
+            last_reply = answer_rules.answered_at(answers)
+            decided_on = local_date(last_reply) if answered and last_reply else None
+            # A withdrawn request got no reply: it is counted, but not in the reply times. Days to reply run to
+            # the letter that answered the last right, not to the decision.
             replied = decided_on is not None and outcome is not Outcome.WITHDRAWN
+            if outcome is Outcome.WITHDRAWN and answered:
+                decided_on = local_date(case.decided_at)
+            if not answered and d.is_overdue(today):
+                stats.open_late += 1
             days = (decided_on - case.received_on).days if replied else None
             if replied:
                 stats.within_one_month += int(decided_on <= d.one_month_due)
@@ -138,10 +151,12 @@ def compute(ws: Workspace, year: int) -> RegisterStats:
                 grounds[(outcome.label, (case.legal_ground or "(no ground recorded)").strip())] += 1
             stats.rows.append(RequestRow(
                 case.reference, case.received_on, ", ".join(t.label for t in case_types),
-                Channel(case.channel).label, outcome.label if outcome else OPEN_LABEL, decided_on, days,
+                Channel(case.channel).label,
+                (outcome.label if answered else NOT_SENT_LABEL) if outcome else OPEN_LABEL, decided_on, days,
                 bool(case.extended), d.due, (decided_on <= d.due) if replied else None))
     stats.by_type = [(f"{t.label} ({t.article})", types[t]) for t in RequestType]
-    stats.by_outcome = [(o.label, outcomes[o]) for o in Outcome] + [(OPEN_LABEL, outcomes[None])]
+    stats.by_outcome = ([(o.label, outcomes[o]) for o in Outcome] + [(NOT_SENT_LABEL, outcomes[NOT_SENT])]
+                        + [(OPEN_LABEL, outcomes[None])])
     stats.by_channel = [(c.label, channels[c]) for c in Channel]
     stats.extension_reasons = reasons.most_common()
     stats.refusal_grounds = [(o, g, n) for (o, g), n in sorted(grounds.items(), key=lambda kv: (-kv[1], kv[0]))]
@@ -163,9 +178,10 @@ def _num(value) -> str:
 def summary_pairs(s: RegisterStats) -> list[tuple[str, str]]:
     return [
         ("Requests received", str(s.total)),
-        ("Answered (decision recorded, withdrawals excluded)", str(s.answered)),
+        ("Answered (every reply left, withdrawals excluded)", str(s.answered)),
         ("Withdrawn", str(s.total - s.answered - s.undecided)),
-        ("Still open", str(s.undecided)),
+        ("Still open (no decision, or a reply not sent)", str(s.undecided)),
+        ("Still open and already late", str(s.open_late)),
         ("Median days to reply", _num(s.median_days)),
         ("Maximum days to reply", _num(s.max_days)),
         ("Answered within one month", f"{s.within_one_month} ({_pct(s.share(s.within_one_month))})"),
@@ -192,6 +208,7 @@ def render_csv(s: RegisterStats, delimiter: str = ",") -> bytes:
     w.writerow(["Summary", "Answered (withdrawals excluded)", s.answered, ""])
     w.writerow(["Summary", "Withdrawn", s.total - s.answered - s.undecided, ""])
     w.writerow(["Summary", "Still open", s.undecided, ""])
+    w.writerow(["Summary", "Still open and already late", s.open_late, ""])
     for label, n in s.by_type:
         w.writerow(["Requests by right", label, n, ""])
     for label, n in s.by_outcome:

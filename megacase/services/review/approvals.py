@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from megacase.domain import case_status
+from megacase.domain.letter_types import LETTER_TYPES
 from megacase.domain.requests import Action, CaseState, Outcome, allowed_actions
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
@@ -42,7 +43,7 @@ REFUSAL, FEE, EXTENSION = "refusal", "fee", "extension"
 KIND_LABELS = {REFUSAL: "Refusal", FEE: "Fee request", EXTENSION: "Extension"}
 KIND_FOR_OUTCOME = {Outcome.REFUSED.value: REFUSAL, Outcome.FEE_REQUESTED.value: FEE}
 # Letters whose sending completes a reviewed action (template ids of resources/templates).
-KIND_FOR_TEMPLATE = {"refusal": REFUSAL, "fee-notice": FEE, "extension": EXTENSION}
+KIND_FOR_TEMPLATE = {t.id: t.approval for t in LETTER_TYPES if t.approval}   # from the letter-type registry
 PENDING, APPROVED, SENT_BACK = "pending", "approved", "sent_back"
 STATUS_LABELS = {PENDING: "Awaiting approval", APPROVED: "Approved", SENT_BACK: "Sent back"}
 

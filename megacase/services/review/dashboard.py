@@ -11,8 +11,10 @@ from sqlalchemy.orm import selectinload
 from megacase.domain import case_status
 from megacase.domain.references import reference_sort_key
 from megacase.domain.deadlines import add_months, working_days_between
+from megacase.domain.answers import DECIDED_NOT_SENT
 from megacase.domain.requests import RequestType
-from megacase.services.cases.queries import deadline_of, due_soon_lead, summary_of
+from megacase.services import settings
+from megacase.services.cases.queries import answer_loads, deadline_of, due_soon_lead, summary_of
 from megacase.services.records import CaseSummary
 from megacase.services.workspace import Workspace, local_date
 from megacase.store.orm import Case
@@ -37,7 +39,7 @@ class MonthStat:
     month: date                 # first day of the month
     received: int
     closed: int
-    answered: int               # decided in that month (withdrawals excluded)
+    answered: int               # last reply left in that month (withdrawals excluded)
     within_one_month: int
     within_three_months: int
 
@@ -73,12 +75,14 @@ def build(ws: Workspace) -> Dashboard:
     today = ws.today()
     with ws.reading() as session:
         rows = session.execute(select(Case).options(selectinload(Case.types), selectinload(Case.suspensions),
-                                                    selectinload(Case.subject))
+                                                    selectinload(Case.subject), *answer_loads())
                                .order_by(Case.received_at)).scalars().all()
-        lead = due_soon_lead(session)
-        summaries = {c.reference: summary_of(c, today, lead) for c in rows}
+        lead, promise_days = due_soon_lead(session), settings.get_in(session, settings.PROMISE_DAYS.key)
+        summaries = {c.reference: summary_of(c, today, lead, promise_days) for c in rows}
+        # "Answered" is the day the last reply left, not the day of the decision (domain.answers).
         history = [(c.received_on, local_date(c.closed_at) if c.closed_at else None,
-                    local_date(c.decided_at) if c.decided_at else None, c.outcome, c) for c in rows]
+                    summaries[c.reference].answered_at.date() if summaries[c.reference].answered_at else None,
+                    c.outcome, c) for c in rows]
         decided = {}
         for received_on, _closed, decided_on, outcome, case in history:
             if decided_on is not None and outcome != "withdrawn":
@@ -92,8 +96,11 @@ def build(ws: Workspace) -> Dashboard:
 
     counts = (
         Count("overdue", "Overdue", refs(lambda c: c.overdue), "overdue"),
-        Count("due_today", "Due today", refs(lambda c: case_status.is_live(c.state) and c.due == today), "due_soon"),
+        Count("due_today", "Due today",
+              refs(lambda c: case_status.is_live(c.state, c.decided_not_sent) and not c.overdue and c.due == today),
+              "due_soon"),
         Count("due_soon", f"Due within {lead} working days", refs(lambda c: c.due_soon), "due_soon"),
+        Count("decided_not_sent", DECIDED_NOT_SENT.capitalize(), refs(lambda c: c.decided_not_sent), "due_soon"),
         Count("suspended", "Suspended (awaiting subject)", refs(lambda c: c.suspended and c.is_open), "suspended"),
         Count("extended", "Extended", refs(lambda c: c.extended and c.is_open)),
         Count("extension_window", f"Extension notice due within {EXTENSION_WINDOW_WORKING_DAYS} working days",

@@ -54,7 +54,7 @@ def compose(ws: Workspace) -> Digest:
     def row(i: review.ReviewItem) -> str:
         types = ", ".join(t.value for t in i.summary.request_types)
         return (f"  {i.reference:<15} due {i.summary.due.isoformat()}  {i.lateness:<22} "
-                f"{i.summary.state.label.lower()}; {types}; owner {i.summary.owner or '-'}")
+                f"{i.summary.state_label.lower()}; {types}; owner {i.summary.owner or '-'}")
 
     block("OVERDUE", [row(i) for i in overdue])
     block(f"DUE WITHIN {leads.due_soon} WORKING DAYS", [row(i) for i in soon])

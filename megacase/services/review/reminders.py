@@ -28,9 +28,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from megacase.domain import answers as answer_rules
 from megacase.domain import case_status
-from megacase.domain.deadlines import working_days_between
+from megacase.domain.deadlines import promise_date, working_days_between
 from megacase.domain.requests import CaseState
+from megacase.services.cases import decisions
+from megacase.services.cases.queries import answer_loads
 from megacase.services import roles, settings
 from megacase.services.integrity import audit
 from megacase.services.cases.queries import deadline_of
@@ -41,6 +44,7 @@ DUE_SOON, OVERDUE, EXTENSION_WINDOW = "due_soon", "overdue", "extension_window"
 BOUNCED, ANSWER_ARRIVED = "bounced", "answer_arrived"     # from the privacy mailbox
 KIND_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", EXTENSION_WINDOW: "Extension notice",
                BOUNCED: "Letter bounced", ANSWER_ARRIVED: "Answer arrived"}
+LIVE_STATES = answer_rules.LIVE_STATES   # a decided case stays while a reply has not left (domain.answers)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Reminder:
     working_days_left: int     # negative: working days late
     days_late: int             # calendar days past the due date (overdue only)
     owner: str | None
+    decided_not_sent: bool = False   # the decision is taken, the reply has not left
+    promised: bool = False           # the date is the policy's promise, earlier than the legal due date
 
     @property
     def kind_label(self) -> str:
@@ -65,48 +71,61 @@ class Reminder:
             return f"{self.reference}: a letter bounced on {d}; the reply did not reach the subject."
         if self.kind == ANSWER_ARRIVED:
             return f"{self.reference}: the subject's answer arrived on {d}; record the result to restart the clock."
+        pending = f" ({answer_rules.DECIDED_NOT_SENT})" if self.decided_not_sent else ""
         if self.kind == OVERDUE:
-            return f"{self.reference} is overdue: it was due {d} ({self.days_late} days ago)."
+            return f"{self.reference}{pending} is overdue: it was due {d} ({self.days_late} days ago)."
         if self.kind == EXTENSION_WINDOW:
             left = "today is the last day" if self.working_days_left == 0 else \
                 f"{self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left"
             return f"{self.reference}: an extension must be notified by {d} ({left})."
+        if self.promised:
+            return (f"{self.reference}{pending}: the privacy policy promises a reply by {d} "
+                    f"({self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left).")
         if self.working_days_left == 0:
-            return f"{self.reference} is due today ({d})."
-        return (f"{self.reference} is due {d}: {self.working_days_left} working "
+            return f"{self.reference}{pending} is due today ({d})."
+        return (f"{self.reference}{pending} is due {d}: {self.working_days_left} working "
                 f"day{'s' if self.working_days_left != 1 else ''} left.")
 
     def as_json(self) -> dict:
         return {"reference": self.reference, "kind": self.kind, "date": self.date.isoformat(),
                 "working_days_left": self.working_days_left, "days_late": self.days_late, "owner": self.owner,
-                "message": self.message}
+                "decided_not_sent": self.decided_not_sent, "message": self.message}
 
 
 @dataclass(frozen=True)
 class LeadTimes:
     due_soon: int
     extension: int
+    promise_days: int = 30      # the policy's promise: "due soon" counts to the earlier of it and the due date
 
 
 def lead_times(ws: Workspace) -> LeadTimes:
     with ws.reading() as session:
         return LeadTimes(settings.get_in(session, settings.REMINDER_DUE_SOON_DAYS.key),
-                         settings.get_in(session, settings.REMINDER_EXTENSION_DAYS.key))
+                         settings.get_in(session, settings.REMINDER_EXTENSION_DAYS.key),
+                         settings.get_in(session, settings.PROMISE_DAYS.key))
 
 
 def reminders_for_case(case: Case, today: date, leads: LeadTimes) -> list[Reminder]:
-    if not case_status.is_live(case.state):
+    answers = decisions.answers_for(case)
+    if not answer_rules.is_live(case.state, answers):
         return []
+    pending = answer_rules.decided_not_sent(case.state, answers)
     d = deadline_of(case, today)
     out = []
     left = case_status.working_days_left(d, today)
-    if case_status.is_overdue(case.state, d, today):
+    if case_status.is_overdue(case.state, d, today, pending):
         out.append(Reminder(case.id, case.reference, OVERDUE, f"due {d.due.isoformat()}", d.due, left,
-                            (today - d.due).days, case.owner))
-    elif case_status.is_due_soon(case.state, d, today, leads.due_soon):
-        out.append(Reminder(case.id, case.reference, DUE_SOON, f"due {d.due.isoformat()}", d.due, left, 0,
-                            case.owner))
-    if not d.suspended_now and d.extension_possible(today):
+                            (today - d.due).days, case.owner, pending))
+    else:
+        # "Due soon" counts towards the earlier of the legal due date and the policy's promise (domain.case_status).
+        promise = promise_date(case.received_on, leads.promise_days, d.suspended_days)
+        if case_status.is_due_soon(case.state, d, today, leads.due_soon, pending, promise):
+            target = case_status.due_soon_target(d, promise)
+            out.append(Reminder(case.id, case.reference, DUE_SOON, f"due {target.isoformat()}", target,
+                                working_days_between(today, target), 0, case.owner, pending,
+                                promised=target < d.due))
+    if not d.suspended_now and d.extension_possible(today) and not pending:
         last = d.extension_notice_last_day
         ext_left = working_days_between(today, last)
         if ext_left <= leads.extension:
@@ -141,8 +160,8 @@ def _mailbox_reminders(session: Session, today: date) -> list[Reminder]:
 
 
 def _compute(session: Session, today: date, leads: LeadTimes) -> list[Reminder]:
-    cases = session.execute(select(Case).where(Case.state.in_(case_status.LIVE_STATE_VALUES))
-                            .options(selectinload(Case.suspensions))).scalars()
+    cases = session.execute(select(Case).where(Case.state.in_(LIVE_STATES))
+                            .options(selectinload(Case.suspensions), *answer_loads())).scalars()
     out = [r for c in cases for r in reminders_for_case(c, today, leads)] + _mailbox_reminders(session, today)
     return sorted(out, key=_order)
 
@@ -155,7 +174,7 @@ def current(ws: Workspace, due_soon_days: int | None = None, extension_days: int
     """Every reminder true today, acknowledged or not (what ``megacase remind`` prints)."""
     leads = lead_times(ws)
     leads = LeadTimes(leads.due_soon if due_soon_days is None else due_soon_days,
-                      leads.extension if extension_days is None else extension_days)
+                      leads.extension if extension_days is None else extension_days, leads.promise_days)
     with ws.reading() as session:
         return _compute(session, ws.today(), leads)
 

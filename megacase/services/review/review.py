@@ -13,10 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from megacase.domain import case_status
+from megacase.domain.answers import DECIDED_NOT_SENT, LIVE_STATES
 from megacase.domain.references import reference_sort_key
 from megacase.services import settings
+from megacase.services.cases import decisions
 from megacase.services.review import approvals
-from megacase.services.cases.queries import deadline_of, due_soon_lead, summary_of
+from megacase.services.cases.queries import answer_loads, deadline_of, due_soon_lead, summary_of
 from megacase.services.records import CaseSummary
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Approval, Case, ChecklistItem
@@ -24,7 +26,7 @@ from megacase.store.orm import Approval, Case, ChecklistItem
 OVERDUE, AT_RISK = "overdue", "at_risk"
 METHOD_LABELS = {"additional_info": "additional information", "id_card": "an identity document",
                  "in_person": "a visit in person", "clarification": "a clarification",
-                 "known_address": "the known address"}
+                 "known_address": "the known address", "no_doubt": "no reasonable doubt"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ def _waiting_on(session, case: Case, today: date) -> list[str]:
         out.append(f"Processors: {steps} open at {', '.join(names[:4])}{more}")
     if case.state == "received":
         out.append("Officer: work not started")
+    elif case.state == "decided":
+        out.insert(0, f"Officer: {DECIDED_NOT_SENT} ("
+                   + ", ".join(a.right.label.lower() for a in decisions.answers_for(case) if not a.answered) + ")")
     elif not out:
         out.append("Officer: decision and reply")
     return out
@@ -125,22 +130,26 @@ def items(ws: Workspace, review_filter: ReviewFilter | None = None) -> list[Revi
     out = []
     with ws.reading() as session:
         lead = due_soon_lead(session)       # the cases' own colours; "at risk" below uses the filter's lead
+        promise_days = settings.get_in(session, settings.PROMISE_DAYS.key)
         rows = session.execute(
-            select(Case).where(Case.state.in_(case_status.LIVE_STATE_VALUES))
+            select(Case).where(Case.state.in_(LIVE_STATES))
             .options(selectinload(Case.types), selectinload(Case.suspensions), selectinload(Case.subject),
+                     *answer_loads(),
                      selectinload(Case.identity_steps),
                      selectinload(Case.checklist).selectinload(ChecklistItem.processor))).scalars().all()
         for case in rows:
             if f.owner and (case.owner or "").lower() != f.owner.lower():
                 continue
-            summary = summary_of(case, today, lead)
+            if not decisions.is_live(case):
+                continue          # decided and every reply left: answered
+            summary = summary_of(case, today, lead, promise_days)
             d = deadline_of(case, today)
             left = case_status.working_days_left(d, today)
             if summary.overdue:
                 status = OVERDUE
             # "At risk" is "due soon" (domain.case_status), with the lead time this review asks for.
-            elif f.at_risk_working_days is not None and case_status.is_due_soon(case.state, d, today,
-                                                                               f.at_risk_working_days):
+            elif f.at_risk_working_days is not None and case_status.is_due_soon(
+                    case.state, d, today, f.at_risk_working_days, summary.decided_not_sent, summary.promise):
                 status = AT_RISK
             else:
                 continue

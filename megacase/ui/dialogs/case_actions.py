@@ -6,7 +6,8 @@ from typing import Callable
 
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QLabel, QRadioButton, QVBoxLayout
 
-from megacase.domain.requests import Outcome
+from megacase.domain.grounds import grounds_for
+from megacase.domain.requests import Language, Outcome
 from megacase.services.records import CaseDetail
 from megacase.ui.dialogs.base import ServiceDialog, muted, text_box
 from megacase.ui.format import day
@@ -32,64 +33,108 @@ class ExtendDialog(ServiceDialog):
         return self._extend(self.reason.toPlainText())
 
 
-# Grounds an officer cites most; the field stays free text.
-LEGAL_GROUNDS = (
-    "Art. 17(3)(b) GDPR: invoices kept 10 years (Belgian VAT and accounting law)",
-    "Art. 12(5) GDPR: manifestly unfounded request",
-    "Art. 12(5) GDPR: manifestly excessive, repetitive request",
-    "Art. 12(6) GDPR: identity could not be confirmed",
-    "Art. 15(4) GDPR: the rights and freedoms of others",
-    "Art. 21(1) GDPR: compelling legitimate grounds for the processing",
-)
-
-
 class DecideDialog(ServiceDialog):
-    ok_text = "Record the decision"
+    """The decision on one right (or every right at once): outcome, ground, the reasons the subject reads in
+    the letter's language, and the officer's internal note, kept apart (it is never sent)."""
 
-    def __init__(self, detail: CaseDetail, decide: Callable[[str, str | None, str | None], CaseDetail], parent=None):
+    ok_text = "Record the decision"
+    ALL_RIGHTS = ""
+
+    def __init__(self, detail: CaseDetail, decide: Callable[..., CaseDetail], parent=None,
+                 earlier: tuple[str, ...] = ()):
+        open_rights = [r for r in detail.rights if not r.answered]
         super().__init__(
             f"Decide — {detail.reference}",
-            f"Record the decision on <b>{detail.summary.types_label.lower()}</b> for "
-            f"{detail.subject.display_name}. A partial grant, a refusal or a fee needs its legal ground; the "
-            "subject is told of it and of the right to complain to the APD/GBA and to a court (Art. 12(4)).",
+            f"Record the decision on each right {detail.subject.display_name} invoked. A right is answered only "
+            "when its reply has left; a partial grant, a refusal or a fee needs its legal ground and reasons "
+            "written to the subject, with the right to complain to the APD/GBA and to a court (Art. 12(4)).",
             parent)
         self._decide = decide
+        language = Language(detail.subject.language) if detail.subject.language in ("fr", "nl", "en") else None
+        self.language_label = language.label if language else detail.subject.language
+        self.right = QComboBox()
+        self.right.setObjectName("right")
+        for r in open_rights:
+            state = r.outcome.label.lower() if r.outcome else "undecided"
+            self.right.addItem(f"{r.right.label} ({r.right.article}) — now {state}", r.right.value)
+        if len(open_rights) > 1:
+            self.right.addItem("Every right still open, the same decision", self.ALL_RIGHTS)
         self.outcomes = QButtonGroup(self)
         box = QVBoxLayout()
         box.setSpacing(4)
         self.outcome_buttons: dict[str, QRadioButton] = {}
         for outcome in detail.allowed_outcomes:
-            button = QRadioButton(outcome.label + ("  — needs a legal ground" if outcome.needs_legal_ground else ""))
+            button = QRadioButton(outcome.label + ("  — ground and reasons" if outcome.needs_legal_ground else ""))
             button.setObjectName(f"outcome_{outcome.value}")
+            button.toggled.connect(self._offer_grounds)
             self.outcomes.addButton(button)
             self.outcome_buttons[outcome.value] = button
             box.addWidget(button)
-        if detail.allowed_outcomes:
-            self.outcome_buttons[detail.allowed_outcomes[0].value].setChecked(True)
         if tuple(detail.allowed_outcomes) == (Outcome.WITHDRAWN,):
             box.addWidget(muted("Work has not started: only a withdrawal can be recorded now."))
         self.ground = QComboBox()
         self.ground.setObjectName("ground")
         self.ground.setEditable(True)
-        self.ground.addItem("")
-        self.ground.addItems(LEGAL_GROUNDS)
-        self.ground.lineEdit().setPlaceholderText("e.g. Art. 17(3)(b) GDPR … (choose or type)")
-        self.note = text_box("What was done or sent (optional)", 2)
+        self.ground.lineEdit().setPlaceholderText("choose a ground (or type one)")
+        self.reasons = text_box(f"Why, written to the subject — in {self.language_label}, the letter's language", 3)
+        self.reasons.setObjectName("reasons")
+        self.evidence = QComboBox()
+        self.evidence.setObjectName("evidence")
+        self.evidence.addItem("", "")
+        for ref in earlier:
+            self.evidence.addItem(ref, ref)
+        self.note = text_box("For the register only: what was checked or done (never sent)", 2)
         self.note.setObjectName("note")
+        self.form.addRow("Right", self.right)
         self.form.addRow("Outcome", box)
         self.form.addRow("Legal ground", self.ground)
-        self.form.addRow("Note", self.note)
+        self.form.addRow(f"Reasons to the subject ({self.language_label})", self.reasons)
+        self.form.addRow("Art. 12(5) evidence", self.evidence)
+        self.form.addRow("Internal note", self.note)
+        if detail.allowed_outcomes:
+            self.outcome_buttons[detail.allowed_outcomes[0].value].setChecked(True)
+        self.ground.setMinimumContentsLength(44)
+        self.setMinimumWidth(700)
         self.finish_layout()
+
+    def _offer_grounds(self, *_args) -> None:
+        outcome = self.outcome()
+        self.ground.clear()
+        self.ground.addItem("", "")
+        if outcome and Outcome(outcome).needs_legal_ground:
+            for g in grounds_for(Outcome(outcome)):
+                self.ground.addItem(g.label, g.code)
+        needs = bool(outcome) and Outcome(outcome).needs_legal_ground
+        for widget in (self.ground, self.reasons, self.evidence):
+            widget.setEnabled(needs)
 
     def set_outcome(self, value: str) -> None:
         self.outcome_buttons[value].setChecked(True)
 
+    def set_right(self, value: str) -> None:
+        self.right.setCurrentIndex(self.right.findData(value))
+
+    def set_ground(self, code: str) -> None:
+        self.ground.setCurrentIndex(self.ground.findData(code))
+        self.ground.lineEdit().setCursorPosition(0)
+
     def outcome(self) -> str | None:
         return next((k for k, b in self.outcome_buttons.items() if b.isChecked()), None)
 
+    def ground_value(self) -> str | None:
+        """The chosen ground's code, or the text typed."""
+        text = self.ground.currentText().strip()
+        index = self.ground.findText(text)
+        if index >= 0 and self.ground.itemData(index):
+            return self.ground.itemData(index)
+        return text or None
+
     def submit(self) -> CaseDetail:
-        return self._decide(self.outcome() or "", self.ground.currentText() or None,
-                            self.note.toPlainText() or None)
+        evidence = self.evidence.currentData() if self.evidence.isEnabled() else ""
+        return self._decide(self.outcome() or "", self.ground_value(), self.note.toPlainText() or None,
+                            right=self.right.currentData() or None,
+                            reasons=self.reasons.toPlainText() if self.reasons.isEnabled() else None,
+                            evidence=(evidence,) if evidence else ())
 
 
 class ReopenDialog(ServiceDialog):

@@ -17,8 +17,9 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
+from megacase.domain.requests import Language
 from megacase.errors import InputError, MegaCaseError
-from megacase.services.letters import letters
+from megacase.services.letters import attachments, letters
 from megacase.services.letters.letters import LetterOptions, QueuedLetter
 from megacase.services.records import OutgoingFile
 from megacase.services.letters.recipients import AddressOverride
@@ -56,6 +57,14 @@ class ComposeDialog(ServiceDialog):
         for tid, title in self.info.templates:
             self.template.addItem(title, tid)
         self.form.addRow("&Letter", self.template)
+        # Every word the subject reads is in their language: the officer sees which before typing any.
+        language = Language(self.info.language).label if self.info.language in ("fr", "nl", "en") \
+            else self.info.language
+        self.language = QLabel(f"<b>{language}</b>: the subject's language. Text you type below goes into the "
+                               "letter as written: write it in this language.")
+        self.language.setObjectName("composeLanguage")
+        self.language.setWordWrap(True)
+        self.form.addRow("Language", self.language)
 
         self.recipient = QLineEdit()
         self.recipient.setObjectName("composeRecipient")
@@ -115,10 +124,11 @@ class ComposeDialog(ServiceDialog):
             self.processor.addItem(name, name)
         self.requested = QLineEdit()
         self.requested.setObjectName("composeRequested")
-        self.requested.setPlaceholderText("Only what is proportionate, in the subject's language")
+        self.requested.setPlaceholderText("Only what is proportionate, in the letter's language")
         self.fee_amount = QLineEdit()
         self.fee_amount.setPlaceholderText("e.g. 25,00 EUR")
         self.fee_reason = QLineEdit()
+        self.fee_reason.setPlaceholderText("Why a fee (Art. 12(5), 15(3)), in the letter's language")
         self.lift = QWidget()
         row = QHBoxLayout(self.lift)
         row.setContentsMargins(0, 0, 0, 0)
@@ -130,6 +140,7 @@ class ComposeDialog(ServiceDialog):
         row.addWidget(self.lift_on)
         row.addStretch(1)
         self.restriction_reason = QLineEdit()
+        self.restriction_reason.setPlaceholderText("Why, in the letter's language")
         self.option_rows = {
             "processor": self._row("Processor", self.processor),
             "identity_requested": self._row("What is asked", self.requested),

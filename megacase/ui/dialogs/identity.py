@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLabel, QRadioButton,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QRadioButton,
                                QVBoxLayout)
 
+from megacase.domain.requests import Language
 from megacase.services.cases.cases import IDENTITY_METHODS
 from megacase.services.records import CaseDetail, IdentityStepInfo
 from megacase.ui.dialogs.base import ServiceDialog, muted, text_box, wrapped
@@ -37,8 +38,9 @@ class AskSubjectDialog(ServiceDialog):
             f"Ask the subject — {detail.reference}",
             "Ask only what is needed to confirm who is asking, or what the request is about. "
             "A request sent from the known e-mail address normally identifies the subject.<br>"
-            f"<b>Asking suspends the clock from today, {day(today)}</b>; when the answer is recorded it runs again "
-            "and the due date moves later by the days it stood still (EDPB Guidelines 01/2022, para. 159).",
+            f"<b>Asking suspends the clock from today, {day(today)}, or from the day the letter leaves</b>; when "
+            "the answer is recorded it runs again and the due date moves later by the days it stood still (EDPB "
+            "Guidelines 01/2022, para. 159). A clarification has its own letter: it never speaks of identity.",
             parent)
         self._ask = ask
         self.method = QComboBox()
@@ -58,6 +60,13 @@ class AskSubjectDialog(ServiceDialog):
         self.form.addRow("Method", self.method)
         self.form.addRow("What is asked", self.asked)
         self.form.addRow(self.reason_label, self.reason)
+        language = Language(detail.subject.language).label if detail.subject.language in ("fr", "nl", "en") \
+            else detail.subject.language
+        self.queue_letter = QCheckBox(f"Queue the letter to the subject now (in {language}); the text asked "
+                                      "goes into it as written")
+        self.queue_letter.setObjectName("queueLetter")
+        self.queue_letter.setChecked(True)
+        self.form.addRow("Letter", self.queue_letter)
         self.layout_.addWidget(self.guidance)   # (a form row would not wrap it to the right height)
         self.setMinimumWidth(640)
         self.finish_layout()
@@ -77,6 +86,12 @@ class AskSubjectDialog(ServiceDialog):
         id_copy = key == "id_card"
         self.guidance.setVisible(id_copy)
         self.reason_label.setText("Reason (required)" if id_copy else "Reason (optional)")
+
+    def letter_template(self) -> str | None:
+        """The letter that carries the question, when the officer asks for it to be queued."""
+        if not self.queue_letter.isChecked() or self.method.currentData() == "in_person":
+            return None
+        return "clarification-request" if self.method.currentData() == "clarification" else "identity-request"
 
     def submit(self) -> CaseDetail:
         return self._ask(self.method.currentData(), self.asked.toPlainText(), self.reason.toPlainText() or None)
@@ -137,10 +152,10 @@ class IdentityCheckDialog(ServiceDialog):
         self._record = record
         self.method = QComboBox()
         self.method.setObjectName("method")
-        for key in ("known_address", "additional_info", "in_person", "id_card"):
+        keys = ("known_address", "additional_info", "in_person", "id_card", "no_doubt")
+        for key in keys:
             self.method.addItem(METHOD_LABELS[key], key)
-        self.method.setToolTip("\n".join(IDENTITY_METHODS[k] for k in ("known_address", "additional_info",
-                                                                      "in_person", "id_card")))
+        self.method.setToolTip("\n".join(IDENTITY_METHODS[k] for k in keys))
         self.result = QComboBox()
         self.result.addItem("Verified", "verified")
         self.result.addItem("Not verified", "failed")

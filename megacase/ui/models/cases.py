@@ -86,6 +86,8 @@ class CaseTableModel(QAbstractTableModel):
         if col == COL_TYPES:
             return c.types_label
         if col == COL_STATE:
+            if c.decided_not_sent:
+                return c.state_label
             label = c.state.label
             if c.outcome:
                 label += f" · {c.outcome.label.lower()}"
@@ -97,7 +99,7 @@ class CaseTableModel(QAbstractTableModel):
         if col == COL_DUE:
             return c.due.strftime("%d/%m/%Y")
         if col == COL_LEFT:
-            if not c.is_open or c.state.value == "decided":
+            if not c.is_open or (c.state.value == "decided" and not c.decided_not_sent):
                 return "—"
             if c.overdue:
                 return f"{-c.days_left} late"

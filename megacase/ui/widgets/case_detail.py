@@ -114,7 +114,7 @@ class CaseDetailWidget(QStackedWidget):
         self.detail = d
         s = d.summary
         self.reference.setText(s.reference)
-        state = s.state.label + (f" · {s.outcome.label.lower()}" if s.outcome else "")
+        state = s.state_label + (f" · {s.outcome.label.lower()}" if s.outcome else "")
         self.state.setText(state)
         self.headline.setText(f"{d.subject.display_name}  ·  {s.types_label}  ·  {s.channel.label.lower()}, "
                               f"received {s.received_at:%d/%m/%Y %H:%M}")

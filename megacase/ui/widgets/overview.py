@@ -5,8 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from html import escape
+
+from megacase.domain.grounds import ground_label
 from megacase.domain.requests import Language
 from megacase.services.records import CaseDetail
+from megacase.services.workspace import to_local
 from megacase.ui.format import day, identity_step_html, moment
 from megacase.ui.widgets.blocks import Block, FieldGrid, value_label
 
@@ -50,6 +54,13 @@ class OverviewPage(QScrollArea):
         self.decision_block = Block("Decision")
         self.decision = FieldGrid()
         self.decision_block.body.addWidget(self.decision)
+        # Each right on its own: its outcome, ground, reasons to the subject, and whether its reply left.
+        self.answers = QLabel()
+        self.answers.setObjectName("rightAnswers")
+        self.answers.setWordWrap(True)
+        self.answers.setTextFormat(Qt.TextFormat.RichText)
+        self.answers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.decision_block.body.addWidget(self.answers)
 
         for block in (self.subject_block, self.request_block, self.identity_block, self.decision_block):
             self._layout.addWidget(block)
@@ -103,15 +114,45 @@ class OverviewPage(QScrollArea):
 
         rows = []
         if s.outcome:
-            rows = [("Outcome", s.outcome.label), ("Legal ground", d.legal_ground or ""),
-                    ("Note", d.decision_note or ""), ("Decided", moment(d.decided_at))]
+            rows = [("Outcome", s.outcome.label), ("Internal note", d.decision_note or ""),
+                    ("Decided", moment(d.decided_at))]
         if d.closed_at:
             rows.append(("Closed", moment(d.closed_at)))
         self.decision.set_rows(rows)
-        self.decision_block.setVisible(bool(rows))
+        self.answers.setText(right_answers_html(d))
+        self.decision_block.setVisible(bool(rows) or any(r.outcome for r in d.rights))
         for widget in self._extra:
             widget.show_case(d)
 
     def identity_text(self) -> str:
         return self.identity.text()
+
+    def answers_text(self) -> str:
+        return self.answers.text()
+
+
+STATUS_COLOURS = {"answered": "#15803d", "withdrawn": "#6b7280", "undecided": "#6b7280"}
+
+
+def right_answers_html(d: CaseDetail) -> str:
+    """One paragraph per right: outcome and ground, the reasons as the subject reads them, the answering letter."""
+    out = []
+    for r in d.rights:
+        colour = STATUS_COLOURS.get(r.status, "#b45309")
+        head = f"<b>{escape(r.right.label)} ({r.right.article})</b>: {escape(r.outcome.label if r.outcome else 'undecided')}"
+        if r.legal_ground:
+            head += f" — {escape(ground_label(r.legal_ground))}"
+        lines = [head]
+        if r.reasons:
+            lines.append(f"Reasons to the subject: <i>{escape(r.reasons)}</i>")
+        if r.evidence_refs:
+            lines.append(f"Evidence (earlier requests): {escape(', '.join(r.evidence_refs))}")
+        if r.no_data_reason:
+            lines.append(f"No data held: {escape(r.no_data_reason)}")
+        status = r.status
+        if r.answered and r.letter_id:
+            status = f"answered by letter #{r.letter_id}, {moment(to_local(r.answered_at))}"
+        lines.append(f"<span style='color:{colour}'>{escape(status.capitalize())}</span>")
+        out.append("<br>".join(lines))
+    return "<br><br>".join(out)
 
