@@ -51,7 +51,7 @@ def test_no_fixed_phrase_of_another_language(ws, clock, language):
     foreign = set().union(*(fixed_phrases(other) for other in ("fr", "nl", "en") if other != language))
     foreign -= fixed_phrases(language)          # a phrase both languages share is not foreign
     texts = 0
-    for template_id in letters.templates_for_case(ws, ref):
+    for template_id in letters.templates_for(("access", "erasure")):
         if template_id == "fee-notice":
             continue
         options = LetterOptions(identity_requested=OPTIONS[language], processor="Lightspeed",

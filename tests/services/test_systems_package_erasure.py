@@ -20,7 +20,7 @@ from megacase.services.privacy import erasure, processor_steps
 from megacase.services.systems import demo_exports
 from megacase.services.systems.catalogue import PAYMENT_GROUND
 from megacase.services.systems.loopback import md5
-from tests import forensics
+from tests import answering, forensics
 from tests.mail_sink import configure_mail, smtp_sink
 from tests.services.erasure_flow import send
 from tests.services.systems_support import EMAIL, NAME, no_sleep, point_all, start_server
@@ -125,7 +125,8 @@ def _erasure_case(ws, open_access_case, clock):
     ref = open_access_case(received="2027-04-01 09:30", types=("erasure",)).reference
     cases.start_work(ws, ref)
     clock.set("2027-04-06 10:00")
-    cases.decide(ws, ref, "partly_granted", legal_ground="Art. 17(3)(b) GDPR (invoices and payments, 10 years)")
+    cases.decide(ws, ref, "partly_granted", "art17_3_b_invoices",
+                 reasons="Nos factures doivent être conservées dix ans (Code TVA) ; tout le reste est effacé.")
     return ref
 
 
@@ -193,14 +194,14 @@ def test_after_the_subjects_erasure_nothing_collected_can_be_read(ws, server, op
     systems.build_package(ws, access, portability=True)
     cases.start_work(ws, access)
     cases.decide(ws, access, "granted")
-    send(ws, access, "access-reply")
-    cases.close(ws, access)
+    answering.answer_and_close(ws, access)
 
     subject_id = queries.get_case(ws, access).subject.id
     ref = open_access_case(received="2027-04-02 09:00", types=("erasure",), subject=subject_id).reference
     cases.start_work(ws, ref)
     clock.set("2027-04-06 10:00")
-    cases.decide(ws, ref, "partly_granted", legal_ground="Art. 17(3)(b) GDPR (invoices, 10 years)")
+    cases.decide(ws, ref, "partly_granted", "art17_3_b_invoices",
+                 reasons="Nos factures doivent être conservées dix ans (Code TVA) ; tout le reste est effacé.")
     for name in ("Lightspeed", "MailChimp", "Office 365", "Carriers", "Google Analytics"):
         if name in ("Lightspeed", "MailChimp"):
             systems.dry_run(ws, ref, name, sleep=no_sleep)
@@ -210,8 +211,8 @@ def test_after_the_subjects_erasure_nothing_collected_can_be_read(ws, server, op
     systems.erase(ws, ref, "Silvasoft")
     systems.keep(ws, ref, "PayPal")
     for name in ("Lightspeed", "MailChimp", "Office 365", "PayPal", "Carriers", "Silvasoft", "Google Analytics"):
-        processor_steps.record_notice(ws, ref, name, sent_on=date(2027, 4, 6))
-    send(ws, ref, "erasure-confirmation")
+        answering.notify(ws, ref, name)              # Art. 19: a notice that left the outbox
+    answering.answer(ws, ref)                        # the erasure confirmation
     key = forensics.engine_key(ws.engine)
     before = forensics.profile_plaintext(data_dir, key)
     assert not forensics.occurrences(before, "4KX12345AB678901C")   # sealed even before: never in clear

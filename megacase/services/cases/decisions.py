@@ -8,7 +8,6 @@ right is; it stays live (domain.answers) until every right's reply has left.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -201,7 +200,7 @@ def apply_decision(session: Session, ws: Workspace, case: Case, outcome: Outcome
 
 def earlier_requests(ws: Workspace, reference: str) -> tuple[str, ...]:
     """The subject's earlier requests, newest first: what an Art. 12(5) decision may rely on."""
-    from megacase.services.cases.cases import load_case
+    from megacase.services.case_lookup import load_case
     with ws.reading() as session:
         case = load_case(session, reference)
         return tuple(session.execute(select(Case.reference).where(Case.subject_id == case.subject_id,
@@ -212,7 +211,7 @@ def earlier_requests(ws: Workspace, reference: str) -> tuple[str, ...]:
 def record_no_data(ws: Workspace, reference: str, reason: str) -> None:
     """Access: nothing about the subject is held; the reason is recorded (it lets the access reply say so)."""
     from megacase.services import roles
-    from megacase.services.cases.cases import load_case
+    from megacase.services.case_lookup import load_case
     roles.require_officer(ws)
     reason = (reason or "").strip()
     if not reason:
@@ -230,24 +229,5 @@ def record_no_data(ws: Workspace, reference: str, reason: str) -> None:
                      details={"reference": case.reference, "right": "access"}, personal={"reason": reason})
 
 
-def record_refusal(ws: Workspace, reference: str | None, action: str, message: str) -> None:
-    """A refused action leaves a trace: one event, nothing else changed."""
-    with ws.transaction() as session:
-        case = session.scalar(select(Case).where(Case.reference == (reference or "").strip().upper()))
-        audit.record(session, ws, "action.refused", case_id=case.id if case else None,
-                     subject_id=case.subject_id if case else None,
-                     details={"reference": case.reference if case else reference, "action": action,
-                              "rule": message[:300]})
-
-
-@contextmanager
-def audited_refusal(ws: Workspace, reference: str | None, action: str):
-    """Run a guarded action; when a rule refuses it (and the transaction rolled back), record the refusal."""
-    from megacase.errors import IllegalTransition, PermissionDenied
-    try:
-        yield
-    except (PermissionDenied, IllegalTransition):
-        raise
-    except RuleViolation as exc:
-        record_refusal(ws, reference, action, str(exc))
-        raise
+# A refused action leaves one event in the audit trail (services.integrity.audit); kept here for its callers.
+record_refusal, audited_refusal = audit.record_refusal, audit.audited_refusal

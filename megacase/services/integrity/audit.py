@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -128,3 +129,27 @@ def timeline(session: Session, case_id: int, subject_id: int) -> list[TimelineEn
         out.append(TimelineEntry(r.seq, to_local(datetime.strptime(r.at, "%Y-%m-%dT%H:%M:%SZ")), r.actor, r.kind,
                                  json.loads(r.details), personal, r.hash))
     return out
+
+
+def record_refusal(ws: Workspace, reference: str | None, action: str, message: str) -> None:
+    """A refused action leaves a trace: one event, nothing else changed."""
+    from megacase.store.orm import Case
+    with ws.transaction() as session:
+        case = session.scalar(select(Case).where(Case.reference == (reference or "").strip().upper()))
+        record(session, ws, "action.refused", case_id=case.id if case else None,
+               subject_id=case.subject_id if case else None,
+               details={"reference": case.reference if case else reference, "action": action,
+                        "rule": message[:300]})
+
+
+@contextmanager
+def audited_refusal(ws: Workspace, reference: str | None, action: str):
+    """Run a guarded action; when a rule refuses it (and the transaction rolled back), record the refusal."""
+    from megacase.errors import IllegalTransition, PermissionDenied, RuleViolation
+    try:
+        yield
+    except (PermissionDenied, IllegalTransition):
+        raise
+    except RuleViolation as exc:
+        record_refusal(ws, reference, action, str(exc))
+        raise

@@ -18,8 +18,9 @@ from megacase.services.cases import decisions
 from megacase.store.orm import Attachment, Case, ChecklistItem, IdentityStep
 
 SUBJECT_DATA_KIND = "subject_data"      # an attachment kind: the data collected for the case
-MACHINE_READABLE_TYPES = ("application/json", "text/csv", "application/xml", "text/xml")
-MACHINE_READABLE_SUFFIXES = (".json", ".csv", ".xml")
+# The portability package is a ZIP of JSON and CSV per system (services.systems.package).
+MACHINE_READABLE_TYPES = ("application/json", "text/csv", "application/xml", "text/xml", "application/zip")
+MACHINE_READABLE_SUFFIXES = (".json", ".csv", ".xml", ".zip")
 
 
 def _outcomes_text(t: lt.LetterType, case_rights) -> str:
@@ -44,11 +45,15 @@ def check_decided(case: Case, t: lt.LetterType) -> None:
 def subject_data_ready(session: Session, case: Case, attachments) -> bool:
     """The access reply carries the subject's data, or the register says none are held (with the reason).
 
-    One place to extend: the data collected for the case (attachments of kind ``subject_data``) count as attached.
+    The data collected for the case (attachments of kind ``subject_data``) count as attached; every system
+    searched with nothing held (``services.systems``) counts as the register saying none are held.
     """
+    from megacase.services.systems.collect import nothing_held_anywhere
     if attachments:
         return True
     if any(a.no_data_reason for a in case.answers if a.request_type == RequestType.ACCESS.value):
+        return True
+    if nothing_held_anywhere(session, case):
         return True
     return session.scalar(select(Attachment.id).where(Attachment.case_id == case.id,
                                                       Attachment.kind == SUBJECT_DATA_KIND).limit(1)) is not None

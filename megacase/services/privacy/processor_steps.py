@@ -202,8 +202,7 @@ def record_notice(ws: Workspace, reference: str, processor: str | int, sent_on: 
     refused: record instead why no notice is sent (``record_no_notice``).
     """
     roles.require_officer(ws)
-    from megacase.services.cases.decisions import audited_refusal
-    with audited_refusal(ws, reference, "steps:notified"), ws.transaction() as session:
+    with audit.audited_refusal(ws, reference, "steps:notified"), ws.transaction() as session:
         case, item = _item(session, reference, processor, "notify")
         letter_day = notice_letter_day(session, case, item, letter_id)
         sent_on = sent_on or letter_day

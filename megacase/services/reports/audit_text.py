@@ -159,8 +159,8 @@ def format_value(key: str, value) -> str:
     if key in ("method", "identity_method"):
         return IDENTITY_METHODS.get(value, str(value))
     if key in ("template", "template_id"):
-        from megacase.services.reports.case_file import template_label
-        return template_label(str(value))
+        from megacase.domain.letter_types import title_of
+        return title_of(str(value))
     if key == "action":
         return ACTION_LABELS.get(value, str(value))
     if key == "result":
