@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -47,22 +48,57 @@ def record(session: Session, ws: Workspace, kind: str, *, case_id: int | None = 
                        prev_hash=prev, hash=chain_hash(prev, body))
     session.add(event)
     session.flush()
+    _watch_commit(session, ws, event)
     return event
 
 
-def _chained(row: AuditEvent) -> ChainedEvent:
+def _watch_commit(session: Session, ws: Workspace, event: AuditEvent) -> None:
+    """Once the transaction commits, its last event is the chain's head: anchor it outside the database."""
+    session.info["audit_last"] = event
+    if session.info.get("audit_watched"):
+        return
+    session.info["audit_watched"] = True
+
+    def after_commit(s: Session) -> None:
+        last = s.info.pop("audit_last", None)
+        if last is not None:
+            from megacase.services.integrity import anchors
+            anchors.write(ws.engine, last.seq, last.hash, ws.now())
+
+    def after_rollback(s: Session) -> None:
+        s.info.pop("audit_last", None)
+
+    sa_event.listen(session, "after_commit", after_commit)
+    sa_event.listen(session, "after_soft_rollback", lambda s, _t: after_rollback(s))
+
+
+def body_of(row: AuditEvent) -> dict:
+    """Exactly what was hashed for a stored event."""
     try:
         details = json.loads(row.details)
     except ValueError:
         details = {"unreadable": row.details}
-    body = _body(row.seq, row.at, row.actor, row.kind, row.case_id, row.subject_id, details, row.secret)
-    return ChainedEvent(row.seq, body, row.prev_hash, row.hash)
+    return _body(row.seq, row.at, row.actor, row.kind, row.case_id, row.subject_id, details, row.secret)
 
 
-def verify(ws: Workspace) -> ChainReport:
+def _chained(row: AuditEvent) -> ChainedEvent:
+    return ChainedEvent(row.seq, body_of(row), row.prev_hash, row.hash)
+
+
+def verify_chain_only(ws: Workspace) -> ChainReport:
     with ws.reading() as session:
         rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
         return verify_chain(_chained(r) for r in rows)
+
+
+def verify(ws: Workspace):
+    """The whole check: chain, anchors outside the database, and current rows against their events.
+
+    Returns an ``integrity.verify.IntegrityReport`` (``ok``, ``count``, ``head``, ``problem`` as before,
+    plus every finding). The entry point other features (backups, the window) call.
+    """
+    from megacase.services.integrity.verify import verify as verify_all
+    return verify_all(ws)
 
 
 def event_count(ws: Workspace) -> int:

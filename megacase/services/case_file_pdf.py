@@ -63,7 +63,8 @@ def _chain_sentence(cf: CaseFile) -> tuple[str, bool]:
     i = cf.integrity
     if i.ok:
         return f"Audit chain intact: all {i.verified_events} events verified at export.", True
-    return (f"Audit chain BROKEN at event {i.broken_seq}: {i.problem}. "
+    where = f" at event {i.broken_seq}" if i.broken_seq is not None else ""
+    return (f"Audit chain BROKEN{where}: {i.problem}. "
             f"{i.verified_events} of {i.total_events} events verified before the break."), False
 
 
