@@ -63,9 +63,14 @@ def send_decision_reply(ws: Workspace, reference: str, types: tuple[str, ...], o
     send(ws, reference, template, options)
 
 
-def prepare(ws: Workspace) -> None:
-    """The sender address and signature letters carry; no mail server is configured in a demo register."""
-    from megacase.services import settings
+def prepare(ws: Workspace, manager: Workspace | None = None) -> None:
+    """The sender address and signature letters carry; no mail server is configured in a demo register.
+
+    The sender is where mail goes: the officer asks, the manager (when given) approves.
+    """
+    from megacase.services import mail_routes, settings
     from megacase.services.mail import SIGNATORY, SMTP_SENDER
-    settings.set_value(ws, SMTP_SENDER.key, "privacy@megasecurity.eu")
+    change = mail_routes.request_change(ws, {SMTP_SENDER.key: "privacy@megasecurity.eu"})
+    if change is not None and change.pending and manager is not None:
+        mail_routes.approve(manager, change.id, "Our privacy mailbox.")
     settings.set_value(ws, SIGNATORY.key, "Sophie Martens")

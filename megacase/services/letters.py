@@ -171,7 +171,8 @@ def build_context(session: Session, ws: Workspace, case: Case, language: str, op
     return {
         "company": _ns(**COMPANY, privacy_contact=settings.get_in(session, PRIVACY_CONTACT.key)),
         "authority": _ns(**AUTHORITY[language]),
-        "subject": _ns(name=subject.name, customer_number=subject.customer_number, email=subject.email),
+        "subject": _ns(name=tpl.as_data(subject.name), customer_number=tpl.as_data(subject.customer_number),
+                       email=subject.email),
         "case": _ns(reference=case.reference, received_on=case.received_on,
                     channel=CHANNELS[language].get(case.channel, case.channel),
                     request_types=[REQUEST_TYPES[language][t.request_type] for t in case.types],

@@ -48,15 +48,19 @@ def _optional_email(value: str) -> str:
     return normalise_email(value) if value.strip() else ""
 
 
-SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", "Mail server (SMTP) host", check=_host))
-SMTP_PORT = declare(Setting("smtp.port", int, 587, "Mail server port", 1, 65535))
+# Where mail goes: changed only through megacase.services.mail_routes (an officer asks, a manager approves).
+SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", "Mail server (SMTP) host", check=_host,
+                            mail_route=True))
+SMTP_PORT = declare(Setting("smtp.port", int, 587, "Mail server port", 1, 65535, mail_route=True))
 SMTP_SECURITY = declare(Setting("smtp.security", str, "starttls", "Connection security: none, starttls or tls",
-                                check=_security))
+                                check=_security, mail_route=True))
 SMTP_USER = declare(Setting("smtp.user", str, "", "User name on the mail server (empty: no login)",
-                            check=lambda v: v.strip()))
-SMTP_SENDER = declare(Setting("smtp.sender", str, "", "Sender address of letters", check=_optional_email))
+                            check=lambda v: v.strip(), mail_route=True))
+SMTP_SENDER = declare(Setting("smtp.sender", str, "", "Sender address of letters", check=_optional_email,
+                              mail_route=True))
 PRIVACY_CONTACT = declare(Setting("letters.privacy_contact", str, "info@megasecurity.eu",
-                                  "Privacy contact address printed in letters", check=normalise_email))
+                                  "Privacy contact address printed in letters", check=normalise_email,
+                                  mail_route=True))
 SIGNATORY = declare(Setting("letters.signatory", str, "",
                             "Name that signs letters (empty: the acting user's name)", check=lambda v: v.strip()))
 
@@ -85,20 +89,24 @@ def load_settings(ws: Workspace) -> SmtpSettings:
         return load_settings_in(session)
 
 
+def request_configuration(ws: Workspace, host: str, port: int, security: str, user: str | None = None,
+                          sender: str | None = None):
+    """Ask for new mail server settings in one action: a RouteChangeInfo (pending while a manager has not
+    approved it), or None when nothing would change."""
+    from megacase.services import mail_routes
+    values = {SMTP_HOST.key: host, SMTP_PORT.key: port, SMTP_SECURITY.key: security, SMTP_USER.key: user or ""}
+    if sender is not None:
+        values[SMTP_SENDER.key] = sender
+    elif not settings.get(ws, SMTP_SENDER.key) and user and "@" in user:
+        values[SMTP_SENDER.key] = user   # Office 365 sends as the signed-in mailbox
+    return mail_routes.request_change(ws, values)
+
+
 def configure(ws: Workspace, host: str, port: int, security: str, user: str | None = None,
               sender: str | None = None) -> SmtpSettings:
-    """Change the mail server settings in one action (one audit event per changed value)."""
-    roles.require_identified(ws)
-    with ws.transaction() as session:
-        settings.set_in(session, ws, SMTP_HOST.key, host)
-        settings.set_in(session, ws, SMTP_PORT.key, port)
-        settings.set_in(session, ws, SMTP_SECURITY.key, security)
-        settings.set_in(session, ws, SMTP_USER.key, user or "")
-        if sender is not None:
-            settings.set_in(session, ws, SMTP_SENDER.key, sender)
-        elif not settings.get_in(session, SMTP_SENDER.key) and user and "@" in user:
-            settings.set_in(session, ws, SMTP_SENDER.key, user)   # Office 365 sends as the signed-in mailbox
-        return load_settings_in(session)
+    """``request_configuration``, then the settings in force (unchanged while the change awaits approval)."""
+    request_configuration(ws, host, port, security, user, sender)
+    return load_settings(ws)
 
 
 def store_password(smtp: SmtpSettings, password: str) -> None:

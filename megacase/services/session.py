@@ -24,14 +24,23 @@ def create_profile(data_dir: Path, passphrase: str, keystore: keys.KeyStore, act
     engine = profile.create(data_dir, passphrase, keystore, scrypt_n=scrypt_n)
     ws = Workspace(engine, actor or default_actor(), clock)
     with ws.transaction() as session:
-        audit.record(session, ws, "profile.created", details={"schema": "initial"})
+        from megacase.services import mail_routes, settings
+        from megacase.services.integrity import state
+        # the company's own mail domains: fixed now, never changed afterwards (sender and privacy contact)
+        settings.set_in(session, ws, mail_routes.COMPANY_DOMAINS.key, mail_routes.COMPANY_DOMAINS.default,
+                        record=False)
+        created = audit.record(session, ws, "profile.created", details={"schema": "initial", "state_tracked": True})
+        audit.attach_state(session, created, state.snapshot_all(session))
     return ws
 
 
 def open_profile(data_dir: Path, keystore: keys.KeyStore, passphrase: str | None = None,
                  actor: Actor | None = None, clock=system_clock) -> Workspace:
     engine = profile.open_(data_dir, keystore, passphrase)
-    return Workspace(engine, actor or default_actor(), clock)
+    ws = Workspace(engine, actor or default_actor(), clock)
+    from megacase.services.integrity import state
+    state.record_baseline(ws)   # once, for a register made before rows were recorded in events
+    return ws
 
 
 def users(ws: Workspace) -> list[Actor]:

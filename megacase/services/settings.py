@@ -15,7 +15,7 @@ from typing import Any, Callable
 from sqlalchemy.orm import Session
 
 from megacase.domain.validation import normalise_email
-from megacase.errors import InputError, NotFound
+from megacase.errors import InputError, NotFound, RuleViolation
 from megacase.services import audit, roles
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Setting as SettingRow
@@ -32,6 +32,8 @@ class Setting:
     manager_only: bool = False      # e.g. four-eyes: an officer must not switch off their own review
     audit_value: bool = True        # False: the event says that it changed, not to what
     check: Callable[[Any], Any] | None = None   # normalise or raise InputError
+    fixed: bool = False             # set when the register is created, never changed afterwards
+    mail_route: bool = False        # decides where mail goes: changed through services.mail_routes only
 
 
 SPECS: dict[str, Setting] = {}
@@ -96,6 +98,11 @@ def _parse(spec: Setting, raw: Any) -> Any:
     return spec.check(value) if spec.check else value
 
 
+def parse(key: str, raw: Any) -> Any:
+    """The typed, checked value of a setting (InputError when it is not acceptable)."""
+    return _parse(_spec(key), raw)
+
+
 def _stored(spec: Setting, value: Any) -> str:
     if spec.kind is bool:
         return "on" if value else "off"
@@ -143,6 +150,12 @@ def set_in(session: Session, ws: Workspace, key: str, raw: Any, *, record: bool 
 def set_value(ws: Workspace, key: str, raw: Any) -> Any:
     """One user action: change one setting (roles checked), with its audit event."""
     spec = _spec(key)
+    if spec.fixed:
+        raise RuleViolation(f"'{spec.label}' was fixed when the register was created and cannot be changed.")
+    if spec.mail_route:   # where mail goes: an officer asks, a manager approves (megacase.services.mail_routes)
+        from megacase.services import mail_routes
+        mail_routes.request_change(ws, {key: raw})
+        return get(ws, key)
     if spec.manager_only:
         roles.require_manager(ws, f"Changing '{spec.label}'")
     else:

@@ -121,7 +121,8 @@ def test_an_uncertain_letter_is_resolved_from_the_outbox(qtbot, window, prompter
 
 
 def eml_bytes(sender="Hélène Dubois <helene.dubois@skynet.be>") -> bytes:
-    return (f"From: {sender}\r\nTo: info@megasecurity.eu\r\nDate: Thu, 01 Apr 2027 09:40:00 +0200\r\n"
+    return ("Received: from mx.skynet.be by mail.megasecurity.eu; Thu, 01 Apr 2027 09:40:12 +0200\r\n"
+            f"From: {sender}\r\nTo: info@megasecurity.eu\r\nDate: Thu, 01 Apr 2027 09:40:00 +0200\r\n"
             "Subject: =?utf-8?q?Suppression_de_mes_donn=C3=A9es?=\r\nContent-Type: text/plain; charset=utf-8\r\n"
             "\r\nBonjour, merci d'effacer mon compte client.\r\n").encode("utf-8")
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -95,34 +95,62 @@ def write(engine: Engine, seq: int, digest: str, at: datetime) -> None:
             log.info("keyring unavailable, anchor kept in the file only: %s", type(exc).__name__)
 
 
+def write_pin(engine: Engine, key_id: int, owner: str, public_hex: str) -> None:
+    """Pin a new signing key's public half in the anchor file (a swapped key in the database then shows)."""
+    path = anchor_path(engine)
+    if path is None:
+        return
+    line = json.dumps({"key": key_id, "owner": owner, "public": public_hex}, sort_keys=True) + "\n"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        log.warning("signing key not pinned: %s", exc.strerror)
+
+
+@dataclass(frozen=True)
+class KeyPin:
+    key_id: int
+    owner: str
+    public_hex: str
+
+
 @dataclass(frozen=True)
 class AnchorSet:
     anchors: list[Anchor]
     unreadable: list[str]     # lines or entries that could not be read (named, not fatal)
+    pins: list[KeyPin] = field(default_factory=list)
 
 
 def read_file(path: Path, source: str | None = None) -> AnchorSet:
-    anchors, bad = [], []
+    anchors, bad, pins = [], [], []
     try:
         with open(path, "rb") as f:
             for number, line in enumerate(f, 1):
                 if not line.strip():
                     continue
                 try:
-                    anchors.append(_parse(json.loads(line), source or "file"))
+                    raw = json.loads(line)
+                    if "key" in raw:
+                        pins.append(KeyPin(int(raw["key"]), str(raw["owner"]), str(raw["public"])))
+                        continue
+                    anchors.append(_parse(raw, source or "file"))
                 except (ValueError, KeyError, TypeError):
                     bad.append(f"line {number} of {path.name} is not an anchor")
     except FileNotFoundError:
         pass
     except OSError as exc:
         bad.append(f"{path.name} cannot be read ({exc.strerror})")
-    return AnchorSet(anchors, bad)
+    return AnchorSet(anchors, bad, pins)
 
 
 def read_all(engine: Engine) -> AnchorSet:
     """Every anchor this workstation holds for the register: the file's lines and the keyring's entry."""
     path = anchor_path(engine)
-    found = read_file(path) if path else AnchorSet([], [])
+    found = read_file(path) if path else AnchorSet([], [], [])
     name = _keyring_name(engine)
     if name is not None:
         try:

@@ -37,11 +37,8 @@ class IntegrityReport:
 
     @property
     def chain_ok(self) -> bool:
-        return self.broken_seq is None and not self.findings_of_anchors
-
-    @property
-    def findings_of_anchors(self) -> list[str]:
-        return [f for f in self.findings if "anchor" in f]
+        """The chain, its anchors and its signatures hold (whatever the current rows say)."""
+        return self.broken_seq is None and not [f for f in self.findings if f not in self.state_differences]
 
     def summary_line(self) -> str:
         if self.ok:
@@ -72,6 +69,7 @@ def verify_chain_and_anchors(ws: Workspace, extra_files=()) -> IntegrityReport:
         by_seq.setdefault(a.seq, []).append(a)
     report = IntegrityReport(True, 0, GENESIS, newest_anchor=max(found.anchors, key=lambda a: a.seq, default=None))
     report.findings.extend(f"{u} (anchor ignored)" for u in found.unreadable)
+    signatures = _SignatureCheck(ws, found.pins)
     prev, last_seq = GENESIS, 0
     rewrites: list[tuple[int, anchor_store.Anchor]] = []
     with ws.reading() as session:
@@ -93,8 +91,10 @@ def verify_chain_and_anchors(ws: Workspace, extra_files=()) -> IntegrityReport:
                 report.anchors_checked += 1
                 if a.hash != row.hash:
                     rewrites.append((row.seq, a))
+            signatures.check(row)
             prev, last_seq = row.hash, row.seq
             session.expunge(row)
+    report.findings.extend(signatures.findings())
     if rewrites:
         seq, a = rewrites[0]   # the earliest: every anchor after it disagrees as a consequence
         more = f"; {len(rewrites) - 1} later anchors disagree too" if len(rewrites) > 1 else ""
@@ -109,6 +109,61 @@ def verify_chain_and_anchors(ws: Workspace, extra_files=()) -> IntegrityReport:
     report.ok = not report.findings
     report.problem = report.findings[0] if report.findings else ""
     return report
+
+
+class _SignatureCheck:
+    """Every event signed, by a key the register holds and the anchor file pinned, in its actor's name."""
+
+    def __init__(self, ws: Workspace, pins):
+        from megacase.services.integrity.signing import WORKSTATION
+        from megacase.store.orm import SigningKey, User
+        self.workstation = WORKSTATION
+        with ws.reading() as session:
+            self.keys = {k.id: k for k in session.execute(select(SigningKey)).scalars()}
+            self.users = set(session.scalars(select(User.name)))
+        self.user_since: dict[str, str] = {}
+        for k in self.keys.values():
+            if k.owner != WORKSTATION:
+                at = k.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+                self.user_since[k.owner] = min(at, self.user_since.get(k.owner, at))
+        self.pins = {p.key_id: p for p in pins}
+        self.problems: list[str] = []
+        self.signed_seen = False
+
+    def check(self, row) -> None:
+        if row.signing_key_id is None:
+            if self.signed_seen:
+                self.problems.append(f"event {row.seq} is not signed")
+            return
+        self.signed_seen = True
+        key = self.keys.get(row.signing_key_id)
+        from megacase.services.integrity.signing import valid
+        if key is None:
+            self.problems.append(f"event {row.seq} is signed with key {row.signing_key_id}, which the register "
+                                 "does not hold")
+        elif not valid(key.public_key, row.signature, row.hash):
+            self.problems.append(f"event {row.seq} is not signed by the key it names ({key.owner}'s): it was "
+                                 "changed or re-hashed without that key")
+        elif key.owner != self.workstation and key.owner != row.actor:
+            self.problems.append(f"event {row.seq} is in {row.actor}'s name but signed with {key.owner}'s key")
+        elif key.owner == self.workstation and row.at >= self.user_since.get(row.actor, "~"):
+            self.problems.append(f"event {row.seq} is in {row.actor}'s name but not signed with {row.actor}'s "
+                                 "own key")
+
+    def findings(self) -> list[str]:
+        out = []
+        if self.problems:
+            more = f" (and {len(self.problems) - 1} more events)" if len(self.problems) > 1 else ""
+            out.append(self.problems[0] + more)
+        if self.pins:
+            for key in self.keys.values():
+                pin = self.pins.get(key.id)
+                if pin is None:
+                    out.append(f"signing key {key.id} ({key.owner}) was never pinned in the anchor file: "
+                               "it was added behind the application's back")
+                elif pin.public_hex != bytes(key.public_key).hex() or pin.owner != key.owner:
+                    out.append(f"signing key {key.id} ({key.owner}) is not the key the anchor file pinned")
+        return out
 
 
 def verify_with_files(ws: Workspace, anchor_files) -> IntegrityReport:

@@ -249,7 +249,7 @@ class LettersFeature:
             if path.stat().st_size > eml_import.MAX_BYTES:
                 raise InputError(f"{path.name} is larger than {eml_import.MAX_BYTES // 2**20} MB.")
             data = path.read_bytes()
-            parsed = eml_import.parse_eml(data)
+            parsed = eml_import.parse_eml(data, w.ws.now())
             earlier = eml_import.already_imported(w.ws, parsed)
             if earlier:
                 raise InputError(f"This message was already imported as case {earlier}.")
