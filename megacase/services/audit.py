@@ -137,14 +137,15 @@ def verify_chain_only(ws: Workspace) -> ChainReport:
         return verify_chain(_chained(r) for r in rows)
 
 
-def verify(ws: Workspace):
-    """The whole check: chain, anchors outside the database, and current rows against their events.
+def verify(ws: Workspace, *, anchors: bool = True):
+    """The whole check: chain, signatures, anchors outside the database, and current rows against their events.
 
     Returns an ``integrity.verify.IntegrityReport`` (``ok``, ``count``, ``head``, ``problem`` as before,
-    plus every finding). The entry point other features (backups, the window) call.
+    plus every finding). The entry point other features (backups, the window) call. ``anchors=False``
+    for a copy of the register (a backup): the live register's anchors have seen later events than it holds.
     """
     from megacase.services.integrity.verify import verify as verify_all
-    return verify_all(ws)
+    return verify_all(ws, with_anchors=anchors)
 
 
 def event_count(ws: Workspace) -> int:

@@ -58,8 +58,8 @@ def _event_body(row) -> dict:
     return body_of(row)
 
 
-def verify_chain_and_anchors(ws: Workspace, extra_files=()) -> IntegrityReport:
-    found = anchor_store.read_all(ws.engine)
+def verify_chain_and_anchors(ws: Workspace, extra_files=(), with_anchors: bool = True) -> IntegrityReport:
+    found = anchor_store.read_all(ws.engine) if with_anchors else anchor_store.AnchorSet([], [], [])
     for path in extra_files:
         more = anchor_store.read_file(path, source=path.name)
         found.anchors.extend(more.anchors)
@@ -171,8 +171,8 @@ def verify_with_files(ws: Workspace, anchor_files) -> IntegrityReport:
     return verify(ws, extra_files=anchor_files)
 
 
-def verify(ws: Workspace, with_state: bool = True, extra_files=()) -> IntegrityReport:
-    report = verify_chain_and_anchors(ws, extra_files)
+def verify(ws: Workspace, with_state: bool = True, extra_files=(), with_anchors: bool = True) -> IntegrityReport:
+    report = verify_chain_and_anchors(ws, extra_files, with_anchors)
     if with_state:
         from megacase.services.integrity import state
         checked, differences = state.compare(ws)
