@@ -50,8 +50,11 @@ class MailSettingsDialog(ServiceDialog):
         self.finish_layout()
 
     def submit(self) -> mail.SmtpSettings:
-        saved = mail.configure(self.ws, self.host.text(), self.port.value(), self.security.currentData(),
-                               self.user.text().strip() or None, self.sender.text().strip() or None)
+        # Where mail goes: with a manager in the register the change waits for their approval.
+        self.change = mail.request_configuration(self.ws, self.host.text(), self.port.value(),
+                                                 self.security.currentData(), self.user.text().strip() or None,
+                                                 self.sender.text().strip() or None)
+        saved = mail.load_settings(self.ws)
         if self.password.text():
             mail.store_password(saved, self.password.text())
         return saved

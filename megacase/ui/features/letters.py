@@ -277,6 +277,10 @@ class LettersFeature:
         dialog = MailSettingsDialog(self.w.ws, self.w)
         if self.w.prompter.run_dialog(dialog) and dialog.result_value is not None:
             s = dialog.result_value
+            change = getattr(dialog, "change", None)
+            if change is not None and change.pending:
+                self.w.prompter.info(self.w, "Mail server", f"Change {change.id} waits for a manager's approval "
+                                     "(where letters go needs four eyes); the settings in force are unchanged.")
             self.w.statusBar().showMessage(f"Mail server: {s.host}:{s.port} ({s.security}).", 8000)
 
 
