@@ -31,6 +31,7 @@ from megacase.store import keys
 log = logging.getLogger(__name__)
 
 ANCHOR_FILE = "audit-anchors.jsonl"
+CUT_MARK = b'{"cut": "the line before was cut short (the program stopped while writing it)"}\n'
 KEYRING_SUFFIX = "-anchor"
 
 
@@ -79,14 +80,7 @@ def write(engine: Engine, seq: int, digest: str, at: datetime) -> None:
     line = (json.dumps(anchor.as_json(), sort_keys=True) + "\n").encode("ascii")
     path = anchor_path(engine)
     if path is not None:
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line)
-            finally:
-                os.close(fd)
-        except OSError as exc:
-            log.warning("audit anchor not written: %s", exc.strerror)
+        _append(path, line, "audit anchor")
     name = _keyring_name(engine)
     if name is not None:
         try:
@@ -101,14 +95,22 @@ def write_pin(engine: Engine, key_id: int, owner: str, public_hex: str) -> None:
     if path is None:
         return
     line = json.dumps({"key": key_id, "owner": owner, "public": public_hex}, sort_keys=True) + "\n"
+    _append(path, line.encode("utf-8"), "signing key pin")
+
+
+def _append(path: Path, line: bytes, what: str) -> None:
+    """One line at the end of the file (append-only, owner-only); a line cut short by a crash is closed first."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, line.encode("utf-8"))
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = b"\n" + CUT_MARK + line
+            os.write(fd, line)
         finally:
             os.close(fd)
     except OSError as exc:
-        log.warning("signing key not pinned: %s", exc.strerror)
+        log.warning("%s not written: %s", what, exc.strerror)
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,9 @@ def read_file(path: Path, source: str | None = None) -> AnchorSet:
             for number, line in enumerate(f, 1):
                 if not line.strip():
                     continue
+                if line == CUT_MARK and bad and bad[-1].startswith(f"line {number - 1} "):
+                    bad.pop()     # the writer found that line cut short and closed it
+                    continue
                 try:
                     raw = json.loads(line)
                     if "key" in raw:
@@ -139,6 +144,8 @@ def read_file(path: Path, source: str | None = None) -> AnchorSet:
                         continue
                     anchors.append(_parse(raw, source or "file"))
                 except (ValueError, KeyError, TypeError):
+                    if not line.endswith(b"\n"):   # the last line cut short by a crash while appending
+                        continue
                     bad.append(f"line {number} of {path.name} is not an anchor")
     except FileNotFoundError:
         pass

@@ -145,3 +145,27 @@ def test_a_copy_of_the_register_is_verified_without_the_live_registers_anchors(w
     backup = open_profile(copy, keystore, clock=clock)
     assert not audit.verify(backup).ok                        # the keyring saw later events of the live one
     assert audit.verify(backup, anchors=False).ok
+
+
+def test_the_digest_and_the_register_report_print_the_head(ws, open_access_case):
+    from megacase.services import digest, register_report
+    from megacase.services.integrity.verify import head
+    _work(ws, open_access_case, 1)
+    seq, digest_hash, _at = head(ws)
+    assert f"Audit chain head: event {seq} {digest_hash}" in digest.compose(ws).body
+    stats = register_report.compute(ws, 2027)
+    assert stats.chain_head.startswith("event ") and len(stats.chain_head.split()[2]) == 64
+    assert b"Audit chain head" in register_report.render_csv(stats)
+
+
+def test_a_line_cut_short_by_a_crash_is_ignored_but_a_damaged_line_is_named(ws, open_access_case):
+    _work(ws, open_access_case, 1)
+    path = anchors.anchor_path(ws.engine)
+    with open(path, "ab") as f:
+        f.write(b'{"at": "2027-04-01T08:00:00Z", "ha')
+    assert audit.verify(ws).ok
+    cases.add_note(ws, cases_of(ws)[0], "the next anchor starts on a line of its own")
+    assert audit.verify(ws).ok and path.read_text().splitlines()[-1].startswith('{"at"')
+    path.write_bytes(path.read_bytes()[:-10] + b"\ngarbage\n")
+    report = audit.verify(ws)
+    assert not report.ok and any("is not an anchor" in f for f in report.findings)

@@ -53,10 +53,11 @@ EXEMPT = {
 
 def free_text_parameters() -> set[str]:
     found = set()
-    for info in pkgutil.iter_modules(services_pkg.__path__):
+    # every module, sub-packages included (named by the module's own name: stable when modules are regrouped)
+    for info in pkgutil.walk_packages(services_pkg.__path__, "megacase.services."):
         if info.ispkg:
             continue
-        module = importlib.import_module(f"megacase.services.{info.name}")
+        module = importlib.import_module(info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ != module.__name__ or name.startswith("_"):
                 continue
@@ -65,7 +66,7 @@ def free_text_parameters() -> set[str]:
                 continue
             for p in sig.parameters.values():
                 if FREE_TEXT.search(p.name) and p.annotation in ("str", "str | None"):
-                    found.add(f"{info.name}.{name}.{p.name}")
+                    found.add(f"{info.name.rsplit('.', 1)[-1]}.{name}.{p.name}")
     return found
 
 
