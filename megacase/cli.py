@@ -170,7 +170,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from megacase.services import demo
+    from megacase.services.demo import demo
     ws, data_dir = _new_profile(args)
     refs = demo.populate(ws, count=args.cases)
     print(f"Created a demo profile with {len(refs)} cases in {data_dir}.")
@@ -188,8 +188,8 @@ def _print_table(rows) -> None:
 
 
 def cmd_case(args) -> int:
-    from megacase.services import cases, queries
-    from megacase.services.subjects import NewSubject
+    from megacase.services.cases import cases, queries
+    from megacase.services.cases.subjects import NewSubject
     ws = open_workspace(args)
     sub = args.case_command
     if sub == "list":
@@ -275,7 +275,7 @@ def cmd_deadline(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from megacase.services import audit
+    from megacase.services.integrity import audit
     ws = open_workspace(args)
     if args.audit_command == "anchor":
         from megacase.services.integrity.verify import head

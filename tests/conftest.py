@@ -68,13 +68,13 @@ def ws(data_dir, keystore, clock):
 
 @pytest.fixture
 def new_subject():
-    from megacase.services.subjects import NewSubject
+    from megacase.services.cases.subjects import NewSubject
     return NewSubject("Hélène Dubois", "helene.dubois@skynet.be", "fr", "Rue de l'Église 12, 5000 Namur", "C-104233")
 
 
 @pytest.fixture
 def open_access_case(ws, new_subject, clock):
-    from megacase.services import cases
+    from megacase.services.cases import cases
 
     def make(received="2027-04-01 09:30", types=("access",), subject=None):
         from zoneinfo import ZoneInfo

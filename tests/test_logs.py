@@ -2,7 +2,8 @@
 
 import logging
 
-from megacase.services import case_file, cases, checklist, queries
+from megacase.services.cases import cases, checklist, queries
+from megacase.services.reports import case_file
 
 
 def test_a_whole_case_logs_no_personal_data(ws, clock, open_access_case, caplog, tmp_path):

@@ -23,9 +23,11 @@ import keyring
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from megacase.domain.deadlines import Suspension, compute_deadline  # noqa: E402
-from megacase.services import audit, case_file, cases, queries  # noqa: E402
+from megacase.services.cases import cases, queries  # noqa: E402
+from megacase.services.integrity import audit
+from megacase.services.reports import case_file
 from megacase.services.session import create_profile, open_profile  # noqa: E402
-from megacase.services.subjects import NewSubject  # noqa: E402
+from megacase.services.cases.subjects import NewSubject  # noqa: E402
 from megacase.services.workspace import Actor  # noqa: E402
 from megacase.store.keys import KeyStore  # noqa: E402
 from megacase.store.memory_keyring import MemoryKeyring  # noqa: E402

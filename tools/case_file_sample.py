@@ -25,9 +25,11 @@ sys.path.insert(0, str(ROOT))
 import keyring  # noqa: E402
 from megacase.store.memory_keyring import MemoryKeyring  # noqa: E402
 
-from megacase.services import case_file, cases, checklist, demo, queries, register_report  # noqa: E402
+from megacase.services.cases import cases, checklist, queries  # noqa: E402
+from megacase.services.demo import demo
+from megacase.services.reports import case_file, register_report
 from megacase.services.session import create_profile  # noqa: E402
-from megacase.services.subjects import NewSubject  # noqa: E402
+from megacase.services.cases.subjects import NewSubject  # noqa: E402
 from megacase.services.workspace import Actor  # noqa: E402
 from megacase.store.keys import KeyStore  # noqa: E402
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
 def _prepare(demo: Demo) -> dict:
-    from megacase.services import cases, processor_steps, processors, queries, restriction
+    from megacase.services.cases import cases, queries
+    from megacase.services.privacy import processor_steps, processors, restriction
     ws = demo.ws
     rows = queries.list_cases(ws)
     processors.update_processor(ws, "MailChimp", location="USA (Intuit Mailchimp): EU-US Data Privacy Framework",
@@ -92,7 +93,7 @@ def main(argv: list[str]) -> int:
         demo.settle()
         render(dialog, out / "erasure-dialog.png")
 
-        from megacase.services import retention
+        from megacase.services.privacy import retention
         from megacase.services.workspace import Workspace
         from megacase.ui.dialogs.retention import RetentionDialog
         later = Workspace(demo.ws.engine, demo.ws.actor, clock=lambda: NOW + timedelta(days=800))  # two years on

@@ -32,7 +32,7 @@ from PySide6.QtCore import QCoreApplication, QThreadPool  # noqa: E402
 from PySide6.QtGui import QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from megacase.services import demo as demo_data  # noqa: E402
+from megacase.services.demo import demo as demo_data  # noqa: E402
 from megacase.services.session import create_profile  # noqa: E402
 from megacase.services.workspace import Actor, Workspace  # noqa: E402
 from megacase.store.keys import KeyStore  # noqa: E402
@@ -76,7 +76,7 @@ class Demo:
         self.settle(window)
 
     def case_where(self, predicate: Callable) -> str:
-        from megacase.services import queries
+        from megacase.services.cases import queries
         return next(c.reference for c in queries.list_cases(self.ws) if predicate(c))
 
 
@@ -143,7 +143,7 @@ def intake_dialog(demo: Demo):
     dialogs: list[IntakeDialog] = []
 
     # A subject who already has an open case: the dialog warns of a likely duplicate.
-    from megacase.services import queries
+    from megacase.services.cases import queries
     existing = next(c for c in queries.list_cases(demo.ws) if c.state.value == "in_progress")
 
     def fill(dialog: IntakeDialog) -> bool:
@@ -206,7 +206,9 @@ def manager_review(demo: Demo):
 
 def _queue_demo_letters(demo: Demo) -> None:
     """A sent letter, one waiting for the mail server and one interrupted: what an outbox shows."""
-    from megacase.services import letters, mail, outbox, queries
+    from megacase.services import mail
+    from megacase.services.cases import queries
+    from megacase.services.letters import letters, outbox
     from megacase.services.mail import DeliveryError
 
     class Accepts:

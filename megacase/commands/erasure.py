@@ -64,7 +64,7 @@ def _ws(args):
 
 
 def _invoices(args):
-    from megacase.services.erasure import InvoiceKeep
+    from megacase.services.privacy.erasure import InvoiceKeep
     if not args.invoices and not args.last_invoice:
         return None
     if not (args.invoices and args.last_invoice):
@@ -78,7 +78,7 @@ def _invoices(args):
 
 def cmd_erase(args) -> int:
     from megacase.errors import RuleViolation
-    from megacase.services import erasure
+    from megacase.services.privacy import erasure
     ws = _ws(args)
     invoices = _invoices(args)
     ready = erasure.readiness(ws, args.reference)
@@ -109,7 +109,7 @@ def cmd_erase(args) -> int:
 
 
 def cmd_retention(args) -> int:
-    from megacase.services import retention
+    from megacase.services.privacy import retention
     ws = _ws(args)
     if args.years is not None:
         retention.set_years(ws, args.years)
@@ -124,7 +124,7 @@ def cmd_retention(args) -> int:
 
 
 def cmd_invoices(args) -> int:
-    from megacase.services import invoice_retention
+    from megacase.services.privacy import invoice_retention
     rows = invoice_retention.list_retained(_ws(args), include_purged=args.all)
     print(f"{'#':>3}  {'UNTIL':<10}  {'CASE':<14} {'SUBJECT':<8} HOLDER / INVOICES")
     for r in rows:
@@ -135,7 +135,7 @@ def cmd_invoices(args) -> int:
 
 
 def cmd_restriction(args) -> int:
-    from megacase.services import restriction
+    from megacase.services.privacy import restriction
     ws = _ws(args)
     if args.what == "start":
         info = restriction.start(ws, args.reference, args.ground)
@@ -152,7 +152,7 @@ def cmd_restriction(args) -> int:
 
 
 def cmd_direct_marketing(args) -> int:
-    from megacase.services import restriction
+    from megacase.services.privacy import restriction
     on = restriction.mark_direct_marketing(_ws(args), args.reference, not args.undo)
     print(f"{args.reference.upper()}: " + ("objection to direct marketing: it can only be granted (Art. 21(3))"
                                            if on else "not an objection to direct marketing"))

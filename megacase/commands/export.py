@@ -23,7 +23,7 @@ def register(subparsers, common) -> None:
 
 def cmd_export_case(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services.case_file import export_case
+    from megacase.services.reports.case_file import export_case
     ws = open_workspace(args)
     result = export_case(ws, args.reference, args.out)
     chain = "audit chain intact" if result.chain_ok else "audit chain BROKEN (the file says where)"
@@ -34,7 +34,7 @@ def cmd_export_case(args) -> int:
 
 def cmd_export_register(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services.register_report import export_register
+    from megacase.services.reports.register_report import export_register
     ws = open_workspace(args)
     stats = export_register(ws, args.year, args.pdf, args.csv, args.csv_delimiter)
     written = " and ".join(p for p in (args.pdf, args.csv) if p)
@@ -44,7 +44,7 @@ def cmd_export_register(args) -> int:
 
 def verify_case(ws, reference: str, pdf: str | None) -> int:
     """Used by `megacase audit verify --case REF [--pdf FILE]`: prints the findings, returns the exit code."""
-    from megacase.services.case_file_check import check_case
+    from megacase.services.reports.case_file_check import check_case
     result = check_case(ws, reference, pdf)
     for line in result.notes:
         print(line)

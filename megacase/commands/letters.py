@@ -92,7 +92,7 @@ def register(subparsers, common) -> None:
 
 def _options(args):
     from megacase.errors import InputError
-    from megacase.services.letters import LetterOptions
+    from megacase.services.letters.letters import LetterOptions
     lift = None
     if args.lift_on:
         try:
@@ -111,7 +111,7 @@ def _options(args):
 
 
 def cmd_templates(args) -> int:
-    from megacase.services import templates
+    from megacase.services.letters import templates
     for template_id in templates.template_ids():
         print(f"{template_id:<28} {templates.title_of(template_id)}")
     return EXIT_OK
@@ -119,7 +119,7 @@ def cmd_templates(args) -> int:
 
 def cmd_preview(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import letters
+    from megacase.services.letters import letters
     draft = letters.preview(open_workspace(args), args.reference, args.template, _options(args))
     kind = {"known_address": "known address", "processor": "processor contact"}.get(draft.recipient_kind, "")
     print(f"To: {draft.recipient} ({kind}; language {draft.language})")
@@ -145,9 +145,9 @@ def _read_file(path: str, limit: int = MAX_ATTACHMENT_BYTES) -> bytes:
 def cmd_send(args) -> int:
     from megacase.cli import open_workspace
     from megacase.errors import InputError
-    from megacase.services import attachments, letters
-    from megacase.services.outbox import OutgoingFile
-    from megacase.services.recipients import AddressOverride
+    from megacase.services.letters import attachments, letters
+    from megacase.services.letters.outbox import OutgoingFile
+    from megacase.services.letters.recipients import AddressOverride
     if args.to and args.post:
         raise InputError("Choose --to (another e-mail address) or --post (a postal address), not both.")
     if bool(args.to or args.post) != bool(args.reason):
@@ -193,7 +193,7 @@ def cmd_send(args) -> int:
 
 def cmd_outbox_list(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import outbox
+    from megacase.services.letters import outbox
     rows = outbox.list_outbox(open_workspace(args), include_sent=args.all)
     if args.json:
         print(json.dumps([{"letter": r.letter_id, "reference": r.reference, "template": r.template_id,
@@ -212,7 +212,7 @@ def cmd_outbox_list(args) -> int:
 
 def cmd_outbox_retry(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import outbox
+    from megacase.services.letters import outbox
     results = outbox.retry(open_workspace(args))
     if not results:
         print("Nothing waits in the outbox.")
@@ -223,7 +223,7 @@ def cmd_outbox_retry(args) -> int:
 
 def cmd_outbox_resolve(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import outbox
+    from megacase.services.letters import outbox
     outbox.resolve_uncertain(open_workspace(args), args.letter_id, arrived=args.arrived, note=args.note)
     print(f"Letter {args.letter_id}: {'marked sent' if args.arrived else 'back in the outbox'}.")
     return EXIT_OK
@@ -231,8 +231,8 @@ def cmd_outbox_resolve(args) -> int:
 
 def cmd_import_eml(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import eml_import
-    from megacase.services.subjects import NewSubject
+    from megacase.services.intake import eml_import
+    from megacase.services.cases.subjects import NewSubject
     data = _read_file(args.file, eml_import.MAX_BYTES)
     ws = open_workspace(args)
     new = None

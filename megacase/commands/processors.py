@@ -77,7 +77,7 @@ def _ws(args):
 
 
 def cmd_list(args) -> int:
-    from megacase.services import processors
+    from megacase.services.privacy import processors
     rows = processors.list_processors(_ws(args), include_inactive=not args.active)
     if args.json:
         print(json.dumps([p.as_json() for p in rows], ensure_ascii=False, indent=2))
@@ -89,7 +89,7 @@ def cmd_list(args) -> int:
 
 
 def _print_processor(p) -> None:
-    from megacase.services.processors import FIELDS
+    from megacase.services.privacy.processors import FIELDS
     print(f"{p.name}{'' if p.active else '  (inactive)'}")
     for field, (label, _optional) in FIELDS.items():
         if field != "name":
@@ -97,7 +97,7 @@ def _print_processor(p) -> None:
 
 
 def cmd_show(args) -> int:
-    from megacase.services import processors
+    from megacase.services.privacy import processors
     _print_processor(processors.get_processor(_ws(args), args.name))
     return EXIT_OK
 
@@ -107,7 +107,7 @@ def _given(args) -> dict:
 
 
 def cmd_edit(args) -> int:
-    from megacase.services import processors
+    from megacase.services.privacy import processors
     changes = _given(args)
     if args.new_name:
         changes["name"] = args.new_name
@@ -119,7 +119,7 @@ def cmd_edit(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from megacase.services import processors
+    from megacase.services.privacy import processors
     values = _given(args)
     p = processors.add_processor(_ws(args), args.name, values.pop("role"), values.pop("categories"), **values)
     _print_processor(p)
@@ -127,7 +127,7 @@ def cmd_add(args) -> int:
 
 
 def cmd_set_active(args) -> int:
-    from megacase.services import processors
+    from megacase.services.privacy import processors
     p = processors.set_active(_ws(args), args.name, args.active)
     print(f"{p.name}: {'active' if p.active else 'inactive'}")
     return EXIT_OK
@@ -152,7 +152,7 @@ def _step_text(step) -> str:
 
 
 def cmd_steps_list(args) -> int:
-    from megacase.services import processor_steps
+    from megacase.services.privacy import processor_steps
     rows = processor_steps.processor_steps(_ws(args), args.reference)
     if args.json:
         def step(s):
@@ -168,7 +168,7 @@ def cmd_steps_list(args) -> int:
 
 
 def cmd_step(args) -> int:
-    from megacase.services import processor_steps as ps
+    from megacase.services.privacy import processor_steps as ps
     ws, ref, proc = _ws(args), args.reference, args.processor
     action = args.step_action
     if action == "done":

@@ -40,7 +40,7 @@ def register(subparsers, common) -> None:
 def cmd_remind(args) -> int:
     from megacase.cli import open_workspace
     from megacase.errors import InputError
-    from megacase.services import reminders
+    from megacase.services.review import reminders
     if args.days is not None and args.days < 0:
         raise InputError("--days cannot be negative.")
     ws = open_workspace(args)
@@ -64,7 +64,7 @@ def cmd_remind(args) -> int:
 
 def cmd_digest_send(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import digest
+    from megacase.services.review import digest
     ws = open_workspace(args)
     sent = digest.send(ws, force=args.force)
     if sent is None:
@@ -76,7 +76,7 @@ def cmd_digest_send(args) -> int:
 
 def cmd_digest_show(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import digest
+    from megacase.services.review import digest
     d = digest.compose(open_workspace(args))
     print(f"Subject: {d.subject_line}\n\n{d.body}", end="")
     return EXIT_OK

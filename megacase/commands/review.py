@@ -54,7 +54,7 @@ def register(subparsers, common) -> None:
 
 def _filter(ws, args):
     from megacase.errors import InputError
-    from megacase.services import review
+    from megacase.services.review import review
     if args.at_risk_days is not None and args.at_risk_days < 0:
         raise InputError("--at-risk-days cannot be negative.")
     if args.overdue_only:
@@ -66,7 +66,7 @@ def _filter(ws, args):
 
 def cmd_review(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import approvals, review
+    from megacase.services.review import approvals, review
     ws = open_workspace(args)
     f = _filter(ws, args)
     rows = review.items(ws, f)
@@ -101,7 +101,7 @@ def _print_approval(a) -> None:
 
 def cmd_approval_list(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import approvals
+    from megacase.services.review import approvals
     ws = open_workspace(args)
     rows = approvals.history(ws) if args.all else approvals.pending(ws)
     if not rows:
@@ -113,7 +113,7 @@ def cmd_approval_list(args) -> int:
 
 def cmd_approval_request(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import approvals
+    from megacase.services.review import approvals
     a = approvals.request_approval(open_workspace(args), args.reference, args.kind, args.note)
     print(f"Request #{a.id}: {a.kind_label.lower()} on {a.reference} awaits a manager's approval.")
     return EXIT_OK
@@ -121,7 +121,7 @@ def cmd_approval_request(args) -> int:
 
 def cmd_approval_approve(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import approvals
+    from megacase.services.review import approvals
     a = approvals.approve(open_workspace(args), args.id, args.comment)
     print(f"Request #{a.id} approved: the {a.kind_label.lower()} on {a.reference} may go ahead.")
     return EXIT_OK
@@ -129,7 +129,7 @@ def cmd_approval_approve(args) -> int:
 
 def cmd_approval_send_back(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import approvals
+    from megacase.services.review import approvals
     a = approvals.send_back(open_workspace(args), args.id, args.comment)
     print(f"Request #{a.id} sent back: the {a.kind_label.lower()} on {a.reference} is held.")
     return EXIT_OK
@@ -137,7 +137,7 @@ def cmd_approval_send_back(args) -> int:
 
 def cmd_comment(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import approvals
+    from megacase.services.review import approvals
     approvals.add_comment(open_workspace(args), args.reference, args.text)
     print(f"Comment added to {args.reference.upper()}.")
     return EXIT_OK
@@ -145,7 +145,7 @@ def cmd_comment(args) -> int:
 
 def cmd_report_overdue(args) -> int:
     from megacase.cli import open_workspace
-    from megacase.services import overdue_report
+    from megacase.services.reports import overdue_report
     ws = open_workspace(args)
     report = overdue_report.export(ws, args.pdf, args.csv, _filter(ws, args), args.csv_delimiter)
     written = " and ".join(p for p in (args.pdf, args.csv) if p)

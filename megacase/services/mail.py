@@ -48,7 +48,7 @@ def _optional_email(value: str) -> str:
     return normalise_email(value) if value.strip() else ""
 
 
-# Where mail goes: changed only through megacase.services.mail_routes (an officer asks, a manager approves).
+# Where mail goes: changed only through megacase.services.mail.mail_routes (an officer asks, a manager approves).
 SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", "Mail server (SMTP) host", check=_host,
                             mail_route=True))
 SMTP_PORT = declare(Setting("smtp.port", int, 587, "Mail server port", 1, 65535, mail_route=True))
@@ -93,7 +93,7 @@ def request_configuration(ws: Workspace, host: str, port: int, security: str, us
                           sender: str | None = None):
     """Ask for new mail server settings in one action: a RouteChangeInfo (pending while a manager has not
     approved it), or None when nothing would change."""
-    from megacase.services import mail_routes
+    from megacase.services.mail import mail_routes
     values = {SMTP_HOST.key: host, SMTP_PORT.key: port, SMTP_SECURITY.key: security, SMTP_USER.key: user or ""}
     if sender is not None:
         values[SMTP_SENDER.key] = sender

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from megacase.domain.deadlines import Deadline
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType
-from megacase.services.audit import TimelineEntry
+from megacase.services.integrity.audit import TimelineEntry
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from megacase.services import audit
+from megacase.services.integrity import audit
 from megacase.services.workspace import Actor, Workspace, system_clock
 from megacase.store import keys, profile
 from megacase.store.orm import User
@@ -24,7 +24,8 @@ def create_profile(data_dir: Path, passphrase: str, keystore: keys.KeyStore, act
     engine = profile.create(data_dir, passphrase, keystore, scrypt_n=scrypt_n)
     ws = Workspace(engine, actor or default_actor(), clock)
     with ws.transaction() as session:
-        from megacase.services import mail_routes, settings
+        from megacase.services import settings
+        from megacase.services.mail import mail_routes
         from megacase.services.integrity import state
         # the company's own mail domains: fixed now, never changed afterwards (sender and privacy contact)
         settings.set_in(session, ws, mail_routes.COMPANY_DOMAINS.key, mail_routes.COMPANY_DOMAINS.default,

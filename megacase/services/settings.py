@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import normalise_email
 from megacase.errors import InputError, NotFound, RuleViolation
-from megacase.services import audit, roles
+from megacase.services import roles
+from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Setting as SettingRow
 
@@ -152,8 +153,8 @@ def set_value(ws: Workspace, key: str, raw: Any) -> Any:
     spec = _spec(key)
     if spec.fixed:
         raise RuleViolation(f"'{spec.label}' was fixed when the register was created and cannot be changed.")
-    if spec.mail_route:   # where mail goes: an officer asks, a manager approves (megacase.services.mail_routes)
-        from megacase.services import mail_routes
+    if spec.mail_route:   # where mail goes: an officer asks, a manager approves (megacase.services.mail.mail_routes)
+        from megacase.services.mail import mail_routes
         mail_routes.request_change(ws, {key: raw})
         return get(ws, key)
     if spec.manager_only:

@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from megacase.errors import InputError, NotFound, PermissionDenied
-from megacase.services import audit, roles
+from megacase.services import roles
+from megacase.services.integrity import audit
 from megacase.services.integrity import signing
 from megacase.services.workspace import Actor, Workspace, to_local
 from megacase.store.orm import User

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.domain.requests import Action
 from megacase.errors import MegaCaseError
-from megacase.services import cases, checklist, subjects
+from megacase.services.cases import cases, checklist, subjects
 from megacase.services.records import CaseDetail
 from megacase.services.workspace import TZ
 from megacase.ui.dialogs.case_actions import DecideDialog, ExtendDialog, NoteDialog, ReopenDialog

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSizePolicy, QSplitter, QStackedWidget, QToolBar, QWidget
 
 from megacase.errors import MegaCaseError
-from megacase.services import queries
+from megacase.services.cases import queries
 from megacase.services.records import CaseDetail, CaseSummary
 from megacase.services.workspace import Workspace
 from megacase.ui.case_actions import CaseActions

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushB
                                QWidget)
 
 from megacase.errors import MegaCaseError
-from megacase.services import reminders, roles, settings
-from megacase.services.reminders import Reminder
+from megacase.services import roles, settings
+from megacase.services.review import reminders
+from megacase.services.review.reminders import Reminder
 from megacase.services.workspace import Workspace
 
 

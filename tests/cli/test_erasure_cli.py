@@ -7,7 +7,7 @@ import json
 import pytest
 
 from megacase import cli
-from megacase.services import letters
+from megacase.services.letters import letters
 from megacase.services.session import open_profile
 from megacase.services.workspace import Actor
 from megacase.store import keys

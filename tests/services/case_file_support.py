@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
-from megacase.services import cases, checklist, queries, subject_keys
+from megacase.services import subject_keys
+from megacase.services.cases import cases, checklist, queries
 from megacase.store.orm import Letter
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

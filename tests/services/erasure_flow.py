@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from megacase.services import cases, letters, processor_steps, processors
-from megacase.services.processor_steps import INVOICE_GROUND
+from megacase.services.cases import cases
+from megacase.services.letters import letters
+from megacase.services.privacy import processor_steps, processors
+from megacase.services.privacy.processor_steps import INVOICE_GROUND
 
 NAME = "Hélène Dubois"
 EMAIL = "helene.dubois@skynet.be"

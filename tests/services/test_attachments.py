@@ -10,8 +10,9 @@ from datetime import datetime
 import pytest
 from pypdf import PdfReader
 
-from megacase.services import attachments, cases, checklist, letters, queries
-from megacase.services.subjects import NewSubject
+from megacase.services.cases import cases, checklist, queries
+from megacase.services.letters import attachments, letters
+from megacase.services.cases.subjects import NewSubject
 from tests.smtp_server import LoopbackSmtp, point_at
 
 ZOE = NewSubject("Zoë Van den Bossche", "zoe.vandenbossche@telenet.be", "nl", "Kortrijksesteenweg 310, 9000 Gent",

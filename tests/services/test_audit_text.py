@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from megacase.services.audit import TimelineEntry
-from megacase.services.audit_text import describe, detail_lines
+from megacase.services.integrity.audit import TimelineEntry
+from megacase.services.reports.audit_text import describe, detail_lines
 
 
 def entry(kind, details, personal=None):

@@ -12,7 +12,9 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 
 from megacase.errors import InputError
-from megacase.services import audit, audit_text, case_file, case_file_check, cases, queries
+from megacase.services.cases import cases, queries
+from megacase.services.integrity import audit
+from megacase.services.reports import audit_text, case_file, case_file_check
 from megacase.store.orm import AuditEvent
 from tests.services.case_file_support import add_letter, flat, pdf_pages, pdftotext_pages, rich_case
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from megacase.services import case_file, erasure, queries
+from megacase.services.cases import queries
+from megacase.services.privacy import erasure
+from megacase.services.reports import case_file
 from tests.mail_sink import configure_mail, smtp_sink
 from tests.services.case_file_support import flat, pdf_pages
 from tests.services.erasure_flow import EMAIL, NAME, granted_erasure

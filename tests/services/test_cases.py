@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from megacase.errors import IllegalTransition, InputError, PermissionDenied, RuleViolation
-from megacase.services import audit, cases, checklist, queries
-from megacase.services.subjects import NewSubject, find_subjects
+from megacase.services.cases import cases, checklist, queries
+from megacase.services.integrity import audit
+from megacase.services.cases.subjects import NewSubject, find_subjects
 from megacase.services.workspace import Actor
 from megacase.store.orm import AuditEvent, Case
 

@@ -1,7 +1,10 @@
 """The demo register: realistic, made through the real services, and never passing for real mail."""
 
-from megacase.services import audit, demo, outbox, queries
-from megacase.services.demo_letters import DEMO_REPLY
+from megacase.services.cases import queries
+from megacase.services.demo import demo
+from megacase.services.integrity import audit
+from megacase.services.letters import outbox
+from megacase.services.demo.demo_letters import DEMO_REPLY
 
 
 def test_demo_register_has_every_state_and_its_letters(ws):

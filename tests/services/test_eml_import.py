@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from megacase.errors import InputError
-from megacase.services import attachments, eml_import
-from megacase.services.subjects import NewSubject, create_subject
+from megacase.services.intake import eml_import
+from megacase.services.letters import attachments
+from megacase.services.cases.subjects import NewSubject, create_subject
 
 HELENE = NewSubject("Hélène Dubois", "helene.dubois@skynet.be", "fr", "Rue de l'Église 12, 5000 Namur", "C-104233")
 

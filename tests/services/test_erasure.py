@@ -8,7 +8,9 @@ import pytest
 
 from megacase import cli
 from megacase.errors import PermissionDenied, RuleViolation
-from megacase.services import audit, cases, erasure, invoice_retention, processor_steps, queries
+from megacase.services.cases import cases, queries
+from megacase.services.integrity import audit
+from megacase.services.privacy import erasure, invoice_retention, processor_steps
 from megacase.services.workspace import Actor
 from tests import forensics
 from tests.mail_sink import configure_mail, smtp_sink

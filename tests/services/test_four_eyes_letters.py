@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 
 from megacase.errors import PermissionDenied, RuleViolation
-from megacase.services import approvals, cases, letters, settings
-from megacase.services.letters import LetterOptions
+from megacase.services import settings
+from megacase.services.cases import cases
+from megacase.services.letters import letters
+from megacase.services.review import approvals
+from megacase.services.letters.letters import LetterOptions
 from megacase.services.workspace import Actor
 
 MANAGER = Actor("marc", "manager")

@@ -9,11 +9,12 @@ from sqlalchemy import update
 
 from megacase.domain.requests import RequestType
 from megacase.errors import InputError
-from megacase.services import cases, letters, templates
-from megacase.services.demo import SUBJECTS
+from megacase.services.cases import cases
+from megacase.services.letters import letters, templates
+from megacase.services.demo.demo import SUBJECTS
 from megacase.services.letter_texts import longdate
-from megacase.services.letters import LetterOptions
-from megacase.services.subjects import NewSubject
+from megacase.services.letters.letters import LetterOptions
+from megacase.services.cases.subjects import NewSubject
 from megacase.store.orm import Processor
 
 OPTIONS = {

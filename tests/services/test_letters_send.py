@@ -8,10 +8,13 @@ import pytest
 from sqlalchemy import select, update
 
 from megacase.errors import InputError, PermissionDenied, RuleViolation
-from megacase.services import audit, cases, letters, mail, outbox, queries, templates
-from megacase.services.letters import LetterOptions
-from megacase.services.recipients import AddressOverride
-from megacase.services.subjects import NewSubject
+from megacase.services import mail
+from megacase.services.cases import cases, queries
+from megacase.services.integrity import audit
+from megacase.services.letters import letters, outbox, templates
+from megacase.services.letters.letters import LetterOptions
+from megacase.services.letters.recipients import AddressOverride
+from megacase.services.cases.subjects import NewSubject
 from megacase.services.workspace import Actor
 from megacase.store.orm import AuditEvent, Letter, Processor
 from tests.smtp_server import LoopbackSmtp, point_at, self_signed

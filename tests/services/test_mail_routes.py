@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from megacase import cli
 from megacase.errors import InputError, PermissionDenied, RuleViolation
-from megacase.services import mail, mail_routes, processors, settings, users
+from megacase.services import mail, settings, users
+from megacase.services.mail import mail_routes
+from megacase.services.privacy import processors
 from megacase.store.orm import AuditEvent
 
 

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from megacase.errors import InputError
-from megacase.services import audit, cases, letters, outbox
+from megacase.services.cases import cases
+from megacase.services.integrity import audit
+from megacase.services.letters import letters, outbox
 from megacase.services.mail import DeliveryError
-from megacase.services.subjects import NewSubject
+from megacase.services.cases.subjects import NewSubject
 from megacase.store.orm import AuditEvent, Letter
 from tests.smtp_server import LoopbackSmtp, point_at
 

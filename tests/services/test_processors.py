@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
-from megacase.services import audit, cases, processor_steps, processors, queries
+from megacase.services.cases import cases, queries
+from megacase.services.integrity import audit
+from megacase.services.privacy import processor_steps, processors
 from megacase.services.workspace import Actor
 from megacase.store.orm import AuditEvent
 

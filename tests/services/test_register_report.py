@@ -13,8 +13,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from megacase.errors import InputError
-from megacase.services import cases, register_report
-from megacase.services.subjects import NewSubject
+from megacase.services.cases import cases
+from megacase.services.reports import register_report
+from megacase.services.cases.subjects import NewSubject
 from megacase.store.orm import AuditEvent
 from tests.services.case_file_support import flat
 

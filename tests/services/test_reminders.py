@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from megacase.errors import PermissionDenied
-from megacase.services import cases, reminders, settings
+from megacase.services import settings
+from megacase.services.cases import cases
+from megacase.services.review import reminders
 from megacase.services.workspace import Actor
 from megacase.store.orm import AuditEvent, ReminderAck
 

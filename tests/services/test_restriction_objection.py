@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from megacase.errors import PermissionDenied, RuleViolation
-from megacase.services import cases, letters, outbox, queries, restriction
+from megacase.services.cases import cases, queries
+from megacase.services.letters import letters, outbox
+from megacase.services.privacy import restriction
 from megacase.services.workspace import Actor
 from tests.mail_sink import Sink, configure_mail, free_port, smtp_sink
 

@@ -8,8 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from megacase.errors import PermissionDenied, RuleViolation
-from megacase.services import audit, cases, erasure, queries, restriction, retention, settings
-from megacase.services.subjects import NewSubject
+from megacase.services import settings
+from megacase.services.cases import cases, queries
+from megacase.services.integrity import audit
+from megacase.services.privacy import erasure, restriction, retention
+from megacase.services.cases.subjects import NewSubject
 from megacase.services.workspace import TZ, Actor
 from megacase.store.orm import Case, InvoiceRetention, Letter, Note, Subject, SubjectKey
 from tests.mail_sink import configure_mail, smtp_sink

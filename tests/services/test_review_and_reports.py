@@ -13,8 +13,11 @@ from argon2 import PasswordHasher
 from pypdf import PdfReader
 
 from megacase.errors import RuleViolation
-from megacase.services import approvals, cases, dashboard, demo, digest, mail, overdue_report, queries, review, \
-    settings, users
+from megacase.services import mail, settings, users
+from megacase.services.cases import cases, queries
+from megacase.services.demo import demo
+from megacase.services.reports import overdue_report
+from megacase.services.review import approvals, dashboard, digest, review
 from megacase.services.workspace import Actor
 from tests.conftest import FAST_SCRYPT, PASSPHRASE, Clock, MemoryKeyring
 

@@ -3,8 +3,10 @@
 import pytest
 
 from megacase.errors import PermissionDenied, RuleViolation
-from megacase.services import audit, cases, letters, outbox, queries, subject_corrections
-from megacase.services.subjects import NewSubject
+from megacase.services.cases import cases, queries, subject_corrections
+from megacase.services.integrity import audit
+from megacase.services.letters import letters, outbox
+from megacase.services.cases.subjects import NewSubject
 from megacase.services.workspace import Actor
 from tests.mail_sink import configure_mail, smtp_sink
 

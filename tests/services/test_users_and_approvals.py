@@ -5,8 +5,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from megacase.errors import InputError, PermissionDenied, RuleViolation
-from megacase.services import approvals, audit, cases, checklist, queries, settings, users
-from megacase.services.subjects import NewSubject, create_subject
+from megacase.services import settings, users
+from megacase.services.cases import cases, checklist, queries
+from megacase.services.integrity import audit
+from megacase.services.review import approvals
+from megacase.services.cases.subjects import NewSubject, create_subject
 from megacase.services.workspace import Actor
 from megacase.store.orm import AuditEvent, User
 

@@ -5,8 +5,9 @@ import sqlite3
 import pytest
 
 from megacase.errors import CorruptFile, NeedPassphrase, WrongPassphrase
-from megacase.services import demo, queries
-from megacase.services.demo import SUBJECTS
+from megacase.services.cases import queries
+from megacase.services.demo import demo
+from megacase.services.demo.demo import SUBJECTS
 from megacase.services.session import open_profile
 from megacase.store import db, keys, profile
 from tests.conftest import PASSPHRASE

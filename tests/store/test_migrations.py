@@ -10,7 +10,8 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from megacase.services import audit, queries
+from megacase.services.cases import queries
+from megacase.services.integrity import audit
 from megacase.services.session import open_profile
 from megacase.services.workspace import Actor
 from megacase.store import db, keys

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
-from megacase.services import case_file_check
+from megacase.services.reports import case_file_check
 from megacase.store.orm import AuditEvent
 from megacase.ui.dialogs.export import CaseFileDialog, preview_available
 from tests.ui.conftest import wait_idle

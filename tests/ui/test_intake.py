@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt
 
-from megacase.services import cases, queries, subjects
+from megacase.services.cases import cases, queries, subjects
 from megacase.services.workspace import TZ
 from megacase.ui.dialogs.intake import IntakeDialog, IntakeServices
 

@@ -10,8 +10,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from megacase.services import cases, outbox, templates
-from megacase.services.subjects import NewSubject
+from megacase.services.cases import cases
+from megacase.services.letters import outbox, templates
+from megacase.services.cases.subjects import NewSubject
 from megacase.ui.dialogs.compose import ComposeDialog
 from tests.smtp_server import LoopbackSmtp, point_at
 from tests.ui.conftest import wait_idle
@@ -100,7 +101,7 @@ def test_gaps_block_sending_and_a_down_server_leaves_the_letter_in_the_outbox(qt
 
 
 def test_an_uncertain_letter_is_resolved_from_the_outbox(qtbot, window, prompter, case_ref, ws, smtp):
-    from megacase.services import letters
+    from megacase.services.letters import letters
     from megacase.services.mail import DeliveryError
 
     class Breaks:

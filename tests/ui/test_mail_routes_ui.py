@@ -2,7 +2,8 @@
 
 from argon2 import PasswordHasher
 
-from megacase.services import mail, mail_routes, settings, users
+from megacase.services import mail, settings, users
+from megacase.services.mail import mail_routes
 
 
 def test_a_manager_approves_one_change_and_sends_another_back(qtbot, make_window, prompter, ws, monkeypatch):

@@ -8,14 +8,14 @@ import sys
 import pytest
 from PySide6.QtCore import Qt
 
-from megacase.services import cases, queries
+from megacase.services.cases import cases, queries
 from megacase.ui.models.cases import COL_REF
 from tests.ui.conftest import wait_idle
 
 
 def make_cases(ws, clock, open_access_case, new_subject):
     """Four cases: overdue, suspended, extended, closed."""
-    from megacase.services.subjects import NewSubject
+    from megacase.services.cases.subjects import NewSubject
     late = open_access_case("2027-04-01 09:30")
     clock.set("2027-04-02 09:00")
     cases.start_work(ws, late.reference)

@@ -7,7 +7,7 @@ import threading
 from PySide6.QtCore import Qt
 
 from megacase.errors import RuleViolation
-from megacase.services import cases, checklist, queries
+from megacase.services.cases import cases, checklist, queries
 from megacase.ui.models.case_parts import ChecklistModel, LettersModel, TimelineModel
 from megacase.ui.models.cases import CaseFilterProxy, CaseTableModel
 from megacase.ui.workers import run_task

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from megacase.services import cases, processor_steps, processors, queries, retention
+from megacase.services.cases import cases, queries
+from megacase.services.privacy import processor_steps, processors, retention
 from megacase.services.workspace import Actor
 from megacase.ui.models.cases import COL_SUBJECT
 from megacase.ui.models.privacy import PROCESSING

@@ -8,7 +8,10 @@ from PySide6.QtCore import Qt
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from megacase.services import approvals, audit, cases, queries, reminders, settings, users
+from megacase.services import settings, users
+from megacase.services.cases import cases, queries
+from megacase.services.integrity import audit
+from megacase.services.review import approvals, reminders
 from megacase.services.workspace import Actor
 from megacase.store.orm import ReminderAck
 from tests.ui.conftest import wait_idle

@@ -2,8 +2,9 @@
 
 from datetime import datetime
 
-from megacase.services import cases, outbox, queries
-from megacase.services.subjects import NewSubject
+from megacase.services.cases import cases, queries
+from megacase.services.letters import outbox
+from megacase.services.cases.subjects import NewSubject
 from tests.mail_sink import configure_mail, smtp_sink
 from tests.ui.conftest import wait_idle
 

@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from PySide6.QtTest import QTest
 
-from megacase.services import audit, queries
+from megacase.services.cases import queries
+from megacase.services.integrity import audit
 from megacase.ui.models.cases import COL_STATE
 from tests.ui.conftest import wait_idle
 

@@ -159,7 +159,7 @@ def _entries(session: Session, touched: dict) -> list[dict]:
 
 
 def _before_commit(session: Session) -> None:
-    from megacase.services import audit
+    from megacase.services.integrity import audit
     session.flush()
     touched = session.info.pop(_TOUCHED, {})
     if not touched:
@@ -189,7 +189,7 @@ def watch(session: Session, ws) -> None:
 
 def record_baseline(ws) -> bool:
     """Once, for a register made before rows were recorded in events: every tracked row as it is now."""
-    from megacase.services import audit
+    from megacase.services.integrity import audit
     from megacase.store.orm import AuditEvent
     with ws.transaction() as session:
         if session.scalar(select(AuditEvent.seq).where(AuditEvent.kind == BASELINE).limit(1)) is not None:

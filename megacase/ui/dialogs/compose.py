@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFrame, QHBoxLay
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
 from megacase.errors import InputError, MegaCaseError
-from megacase.services import attachments, letters
-from megacase.services.letters import LetterOptions, QueuedLetter
-from megacase.services.outbox import OutgoingFile
-from megacase.services.recipients import AddressOverride
+from megacase.services.letters import attachments, letters
+from megacase.services.letters.letters import LetterOptions, QueuedLetter
+from megacase.services.letters.outbox import OutgoingFile
+from megacase.services.letters.recipients import AddressOverride
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import ServiceDialog, muted
 

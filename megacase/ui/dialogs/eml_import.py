@@ -10,10 +10,11 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QGridLayout, 
 
 from megacase.domain.requests import Language, RequestType
 from megacase.errors import InputError
-from megacase.services import eml_import, subjects
-from megacase.services.eml_import import ParsedEmail
+from megacase.services.cases import subjects
+from megacase.services.intake import eml_import
+from megacase.services.intake.eml_import import ParsedEmail
 from megacase.services.records import SubjectInfo
-from megacase.services.subjects import NewSubject
+from megacase.services.cases.subjects import NewSubject
 from megacase.services.workspace import TZ, Workspace
 from megacase.ui.dialogs.base import ServiceDialog, muted
 from megacase.ui.format import moment

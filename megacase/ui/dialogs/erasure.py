@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
-from megacase.services import erasure, processor_steps
-from megacase.services.erasure import ErasureResult, InvoiceKeep
-from megacase.services.processor_steps import INVOICE_GROUND, NOTICE_EXEMPTIONS, ProcessorSteps
+from megacase.services.privacy import erasure, processor_steps
+from megacase.services.privacy.erasure import ErasureResult, InvoiceKeep
+from megacase.services.privacy.processor_steps import INVOICE_GROUND, NOTICE_EXEMPTIONS, ProcessorSteps
 from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import StepsModel
 from megacase.ui.prompter import Prompter

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QVBoxLayout, QWidget)
 
 from megacase.errors import MegaCaseError
-from megacase.services import case_file
-from megacase.services.case_file import RenderedCaseFile
+from megacase.services.reports import case_file
+from megacase.services.reports.case_file import RenderedCaseFile
 from megacase.services.records import CaseSummary
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import ServiceDialog, muted

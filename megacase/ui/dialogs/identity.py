@@ -8,7 +8,7 @@ from typing import Callable
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLabel, QRadioButton,
                                QVBoxLayout)
 
-from megacase.services.cases import IDENTITY_METHODS
+from megacase.services.cases.cases import IDENTITY_METHODS
 from megacase.services.records import CaseDetail, IdentityStepInfo
 from megacase.ui.dialogs.base import ServiceDialog, muted, text_box, wrapped
 from megacase.ui.format import METHOD_LABELS, day, moment

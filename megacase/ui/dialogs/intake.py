@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit
 
 from megacase.domain.requests import Channel, Language, RequestType
 from megacase.domain.validation import is_valid_email
-from megacase.services.cases import NewCase
+from megacase.services.cases.cases import NewCase
 from megacase.services.records import CaseDetail, SubjectInfo
-from megacase.services.subjects import NewSubject
+from megacase.services.cases.subjects import NewSubject
 from megacase.ui.dialogs.base import ServiceDialog, muted, text_box
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox
 
-from megacase.services import restriction
+from megacase.services.privacy import restriction
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import ServiceDialog
 

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHB
                                QListWidget, QPushButton, QSpinBox, QTableView, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
-from megacase.services import invoice_retention, retention
-from megacase.services.retention import RetentionPlan
+from megacase.services.privacy import invoice_retention, retention
+from megacase.services.privacy.retention import RetentionPlan
 from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import RetainedInvoicesModel
 from megacase.ui.prompter import Prompter

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout
                                QWidget)
 
 from megacase.errors import MegaCaseError
-from megacase.services import templates
+from megacase.services.letters import templates
 from megacase.services.letter_texts import LANGUAGES
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import muted

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.errors import MegaCaseError
-from megacase.services import register_report
+from megacase.services.reports import register_report
 from megacase.ui.dialogs.export import CaseFileDialog
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from megacase.services import audit
+from megacase.services.integrity import audit
 from megacase.ui.workers import run_task
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,9 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.errors import InputError, MegaCaseError
-from megacase.services import eml_import, outbox, roles
+from megacase.services import roles
+from megacase.services.intake import eml_import
+from megacase.services.letters import outbox
 from megacase.ui.dialogs.compose import ComposeDialog, ComposeResult
 from megacase.ui.dialogs.eml_import import EmlImportDialog
 from megacase.ui.dialogs.mail_settings import MailSettingsDialog

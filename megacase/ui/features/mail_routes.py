@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from megacase.errors import MegaCaseError
-from megacase.services import mail_routes
+from megacase.services.mail import mail_routes
 
 TITLE = "Mail routing changes"
 

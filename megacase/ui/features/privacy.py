@@ -16,7 +16,8 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.domain.requests import RequestType
 from megacase.errors import MegaCaseError
-from megacase.services import restriction, roles
+from megacase.services import roles
+from megacase.services.privacy import restriction
 from megacase.services.records import CaseDetail
 from megacase.ui.dialogs.erasure import ErasureDialog
 from megacase.ui.dialogs.restriction import RestrictionDialog

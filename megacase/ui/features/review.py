@@ -15,7 +15,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
 from megacase.errors import MegaCaseError
-from megacase.services import approvals, roles, settings
+from megacase.services import roles, settings
+from megacase.services.review import approvals
 from megacase.ui.dialogs.review_settings import ReviewSettingsDialog
 from megacase.ui.reminders import ReminderBanner, ReminderCenter, system_tray
 from megacase.ui.views.dashboard import DashboardView

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
-from megacase.services import queries, subject_corrections
+from megacase.services.cases import queries, subject_corrections
 
 
 class SubjectCorrectionsFeature:

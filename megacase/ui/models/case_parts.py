@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from megacase.services.audit import TimelineEntry
+from megacase.services.integrity.audit import TimelineEntry
 from megacase.services.records import ChecklistInfo, LetterInfo
-from megacase.services.audit_text import detail_lines
+from megacase.services.reports.audit_text import detail_lines
 from megacase.ui.format import moment
 from megacase.ui.models.records import Column, RecordTableModel
 

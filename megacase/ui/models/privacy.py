@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
-from megacase.services.invoice_retention import RetainedInvoices
-from megacase.services.processor_steps import ProcessorSteps, Step
-from megacase.services.processors import ProcessorInfo
+from megacase.services.privacy.invoice_retention import RetainedInvoices
+from megacase.services.privacy.processor_steps import ProcessorSteps, Step
+from megacase.services.privacy.processors import ProcessorInfo
 from megacase.ui.models.records import Column, RecordTableModel
 
 MUTED = QColor("#6b7280")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from megacase.services.approvals import ApprovalInfo
-from megacase.services.review import OVERDUE, ReviewItem
+from megacase.services.review.approvals import ApprovalInfo
+from megacase.services.review.review import OVERDUE, ReviewItem
 
 OVERDUE_INK = QColor("#b3261e")
 DUE_SOON_INK = QColor("#8a5300")

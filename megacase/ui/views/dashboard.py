@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
-from megacase.services import dashboard
+from megacase.services.review import dashboard
 from megacase.services.workspace import Workspace
 from megacase.ui.models.cases import COL_DUE, COL_REF, COL_SUBJECT, CaseFilterProxy, CaseTableModel
 from megacase.ui.views.lazy import LazyView

@@ -7,8 +7,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
-from megacase.services import outbox, templates
-from megacase.services.outbox import OutboxEntry
+from megacase.services.letters import outbox, templates
+from megacase.services.letters.outbox import OutboxEntry
 from megacase.ui.format import moment
 from megacase.ui.models.records import Column, RecordTableModel
 

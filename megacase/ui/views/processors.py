@@ -11,8 +11,9 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLin
                                QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from megacase.errors import MegaCaseError
-from megacase.services import processors, roles
-from megacase.services.processors import FIELDS, ProcessorInfo
+from megacase.services import roles
+from megacase.services.privacy import processors
+from megacase.services.privacy.processors import FIELDS, ProcessorInfo
 from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import ProcessorTableModel
 from megacase.ui.prompter import Prompter

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableView, QVBoxLayout, QWidget)
 
 from megacase.errors import MegaCaseError
-from megacase.services import approvals, overdue_report, review, roles
+from megacase.services import roles
+from megacase.services.reports import overdue_report
+from megacase.services.review import approvals, review
 from megacase.services.workspace import Workspace
 from megacase.ui.models.review import ApprovalTableModel, RecordRole, ReviewTableModel
 from megacase.ui.prompter import Prompter

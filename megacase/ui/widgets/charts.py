@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from megacase.services.dashboard import MonthStat
+from megacase.services.review.dashboard import MonthStat
 
 INK = QColor("#1f2328")
 MUTED = QColor("#6b7280")

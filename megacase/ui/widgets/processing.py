@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from megacase.domain.requests import RequestType
-from megacase.services import erasure, restriction
+from megacase.services.privacy import erasure, restriction
 from megacase.services.records import CaseDetail
 from megacase.services.workspace import Workspace
 from megacase.ui.widgets.blocks import Block, FieldGrid

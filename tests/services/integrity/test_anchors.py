@@ -8,7 +8,8 @@ from sqlalchemy import select, text
 
 from megacase import cli
 from megacase.domain.audit_chain import chain_hash
-from megacase.services import audit, cases
+from megacase.services.cases import cases
+from megacase.services.integrity import audit
 from megacase.services.integrity import anchors
 from megacase.store import keys
 from megacase.store.orm import AuditEvent
@@ -39,7 +40,7 @@ def test_every_commit_appends_the_head_to_a_private_file_and_the_keyring(ws, ope
 
 
 def cases_of(ws):
-    from megacase.services import queries
+    from megacase.services.cases import queries
     return [c.reference for c in queries.list_cases(ws)]
 
 
@@ -148,7 +149,8 @@ def test_a_copy_of_the_register_is_verified_without_the_live_registers_anchors(w
 
 
 def test_the_digest_and_the_register_report_print_the_head(ws, open_access_case):
-    from megacase.services import digest, register_report
+    from megacase.services.reports import register_report
+    from megacase.services.review import digest
     from megacase.services.integrity.verify import head
     _work(ws, open_access_case, 1)
     seq, digest_hash, _at = head(ws)

@@ -13,8 +13,11 @@ import pkgutil
 import re
 
 import megacase.services as services_pkg
-from megacase.services import (approvals, audit, cases, checklist, erasure, letters, outbox, processor_steps,
-                               subject_corrections)
+from megacase.services.cases import cases, checklist, subject_corrections
+from megacase.services.integrity import audit
+from megacase.services.letters import letters, outbox
+from megacase.services.privacy import erasure, processor_steps
+from megacase.services.review import approvals
 from megacase.services.workspace import Actor
 from megacase.store.orm import ChecklistItem, Letter
 from sqlalchemy import select

@@ -6,7 +6,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from megacase.domain.audit_chain import GENESIS, chain_hash
-from megacase.services import audit, cases, users
+from megacase.services import users
+from megacase.services.cases import cases
+from megacase.services.integrity import audit
 from megacase.services.integrity import anchors, signing
 from megacase.store.orm import AuditEvent, SigningKey
 

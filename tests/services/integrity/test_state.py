@@ -3,7 +3,9 @@
 import pytest
 from sqlalchemy import select, text
 
-from megacase.services import audit, demo, queries
+from megacase.services.cases import queries
+from megacase.services.demo import demo
+from megacase.services.integrity import audit
 from megacase.store.orm import Subject
 
 
@@ -79,8 +81,8 @@ def test_a_register_from_before_gets_one_baseline_when_opened(ws, data_dir, keys
 
 
 def test_the_case_file_states_both_the_chain_and_the_cases_state(demo_ws):
-    from megacase.services import case_file
-    from megacase.services.case_file_check import read_pdf_text
+    from megacase.services.reports import case_file
+    from megacase.services.reports.case_file_check import read_pdf_text
     row = next(c for c in queries.list_cases(demo_ws) if c.state.value == "in_progress")
     clean = case_file.collect(demo_ws, row.reference).integrity
     assert clean.ok and clean.state_ok and not clean.state_findings

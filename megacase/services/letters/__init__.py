@@ -1,0 +1,1 @@
+"""letters: see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""mail: see docs/architecture.md."""

@@ -1,0 +1,134 @@
+"""Check a printed case file against the register: are the events it shows still there, unchanged?
+
+The case file's integrity section prints the sequence number and hash of the
+last event of the whole chain and of the case's last event at export time. The
+check re-verifies the whole chain now, and requires the register's events with
+those numbers to carry exactly the printed hashes (and the second to belong to
+the case). Any edit, removal or reordering of an event up to those points
+breaks the chain or changes those hashes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from megacase.services.integrity.verify import IntegrityReport
+from megacase.errors import InputError
+from megacase.services.cases import queries
+from megacase.services.integrity import audit
+from megacase.services.reports.case_file_pdf import CASE_LAST_LABEL, CHAIN_HEAD_LABEL, RESULT_LABEL, SECTIONS
+from megacase.services.workspace import Workspace
+from megacase.store.orm import AuditEvent
+
+
+@dataclass(frozen=True)
+class PrintedIntegrity:
+    reference: str | None
+    chain_ok: bool | None
+    chain_head: tuple[int, str] | None
+    case_last: tuple[int, str] | None
+
+
+@dataclass
+class CaseFileCheck:
+    reference: str
+    chain: IntegrityReport
+    case_events: int
+    printed: PrintedIntegrity | None = None
+    findings: list[str] = field(default_factory=list)   # what does not hold; empty when all is well
+    notes: list[str] = field(default_factory=list)      # what holds, for the report
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and not self.findings
+
+
+def _event_after(label: str, text: str) -> tuple[int, str] | None:
+    m = re.search(re.escape(label) + r"\s*event\s*#\s*(\d+)\s*([0-9a-f]{64})", text)
+    return (int(m.group(1)), m.group(2)) if m else None
+
+
+def parse_printed(text: str) -> PrintedIntegrity:
+    """The integrity values printed in a case file's text (as extracted from the PDF)."""
+    ref = re.search(r"Case file (DSR-\d{4}-\d+)", text)
+    result = re.search(re.escape(RESULT_LABEL) + r"\s*(INTACT|BROKEN)", text)
+    return PrintedIntegrity(ref.group(1) if ref else None,
+                            None if result is None else result.group(1) == "INTACT",
+                            _event_after(CHAIN_HEAD_LABEL, text), _event_after(CASE_LAST_LABEL, text))
+
+
+def read_pdf_text(path: str | os.PathLike) -> str:
+    """The text of a case file, from its last pages backwards until the integrity section is found."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+    try:
+        reader = PdfReader(str(path))
+        pages = reader.pages
+        collected: list[str] = []
+        for page in reversed(pages):
+            collected.insert(0, page.extract_text() or "")
+            if SECTIONS[-1] in collected[0]:
+                break
+    except FileNotFoundError:
+        raise InputError(f"No file {path}.") from None
+    except (OSError, PdfReadError, ValueError) as exc:
+        raise InputError(f"{path} is not a readable PDF ({exc}).") from None
+    return "\n".join(collected)   # every page's header names the case
+
+
+def _hash_of(ws: Workspace, seq: int) -> tuple[str, int | None] | None:
+    with ws.reading() as session:
+        row = session.execute(select(AuditEvent.hash, AuditEvent.case_id).where(AuditEvent.seq == seq)).first()
+        return (row.hash, row.case_id) if row else None
+
+
+def check_case(ws: Workspace, reference: str, pdf: str | os.PathLike | None = None) -> CaseFileCheck:
+    """Verify the whole chain; with ``pdf``, also compare the case file's printed hashes with the register."""
+    detail = queries.get_case(ws, reference)
+    chain = audit.verify(ws)
+    result = CaseFileCheck(detail.reference, chain, len(detail.timeline))
+    if chain.ok:
+        result.notes.append(f"Audit trail intact: {chain.count} events, head {chain.head}.")
+    else:
+        result.findings.append(chain.summary_line() + ".")
+    if pdf is None:
+        return result
+    printed = parse_printed(read_pdf_text(pdf))
+    result.printed = printed
+    name = Path(pdf).name
+    if printed.reference != detail.reference:
+        result.findings.append(f"{name} is not the case file of {detail.reference} "
+                               f"(it names {printed.reference or 'no case'}).")
+        return result
+    if printed.chain_ok is False:
+        result.findings.append(f"{name} itself records that the audit chain was broken when it was exported.")
+    if printed.chain_head is None or printed.case_last is None:
+        result.findings.append(f"{name} does not show the hashes of its integrity section (not a complete case "
+                               "file, or it was altered).")
+        return result
+    case_id = detail.id
+    for what, (seq, printed_hash) in (("last event of the chain", printed.chain_head),
+                                      ("last event of the case", printed.case_last)):
+        stored = _hash_of(ws, seq)
+        if stored is None:
+            result.findings.append(f"The {what} printed in {name} (event {seq}) is no longer in the register.")
+        elif stored[0] != printed_hash:
+            result.findings.append(f"The {what} printed in {name} (event {seq}) does not match the register: "
+                                   f"printed {printed_hash}, register {stored[0]}.")
+        elif what == "last event of the case" and stored[1] != case_id:
+            result.findings.append(f"Event {seq} printed in {name} does not belong to {detail.reference}.")
+        else:
+            result.notes.append(f"The {what} printed in {name} (event {seq}) matches the register.")
+    if not result.findings:
+        with ws.reading() as session:
+            later = session.scalar(select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.case_id == case_id, AuditEvent.seq > printed.case_last[0])) or 0
+        if later:
+            result.notes.append(f"{later} event(s) of {detail.reference} were recorded after this case file was "
+                                "made (the first is normally its export); they are not in the file.")
+    return result

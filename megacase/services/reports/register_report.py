@@ -1,0 +1,233 @@
+"""The register report for one year: what the authority asks for in a coordinated enforcement action.
+
+All requests received in the calendar year (Brussels time), whatever became of
+them: counts by right, outcome and channel; days to reply (receipt to decision,
+calendar days) with their median and maximum; the share of answered requests
+decided within the one-month and three-month limits (suspensions added and the
+working-day rule applied, as for the due date); extensions with their reasons;
+refusals and partial refusals with their grounds. No personal data: requests are
+named by reference only. A PDF (house style, ``pdf_style``) and a CSV (UTF-8
+with a byte-order mark, so spreadsheets show accents) are produced; the export
+is an audit event.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from megacase.domain.requests import Channel, Outcome, RequestType
+from megacase.errors import InputError
+from megacase.services.reports.report_files import check_targets, write_report
+from megacase.services.integrity import audit
+from megacase.services.cases.queries import deadline_of
+from megacase.services.workspace import TZ, Workspace, local_date
+from megacase.store.orm import Case
+
+REFUSALS = (Outcome.REFUSED, Outcome.PARTLY_GRANTED, Outcome.FEE_REQUESTED)
+OPEN_LABEL = "Open (no decision yet)"
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    reference: str
+    received_on: date
+    types: str
+    channel: str
+    outcome: str
+    decided_on: date | None
+    days_to_reply: int | None
+    extended: bool
+    due: date
+    on_time: bool | None            # None while undecided, or withdrawn
+
+
+@dataclass
+class RegisterStats:
+    year: int
+    generated_at: datetime          # Brussels time
+    generated_by: str
+    rows: list[RequestRow] = field(default_factory=list)
+    by_type: list[tuple[str, int]] = field(default_factory=list)
+    by_outcome: list[tuple[str, int]] = field(default_factory=list)
+    by_channel: list[tuple[str, int]] = field(default_factory=list)
+    within_one_month: int = 0
+    within_three_months: int = 0
+    on_time: int = 0
+    late: int = 0
+    extension_reasons: list[tuple[str, int]] = field(default_factory=list)
+    refusal_grounds: list[tuple[str, str, int]] = field(default_factory=list)   # (outcome, ground, count)
+    chain_head: str = ""            # the audit chain's head when the report was made (an outside witness)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answered(self) -> int:
+        """Requests that got a decision, withdrawals excluded: the base of the reply-time figures."""
+        return sum(1 for r in self.rows if r.days_to_reply is not None)
+
+    @property
+    def undecided(self) -> int:
+        return sum(1 for r in self.rows if r.decided_on is None)
+
+    @property
+    def days(self) -> list[int]:
+        return [r.days_to_reply for r in self.rows if r.days_to_reply is not None]
+
+    @property
+    def median_days(self) -> float | None:
+        return statistics.median(self.days) if self.days else None
+
+    @property
+    def max_days(self) -> int | None:
+        return max(self.days) if self.days else None
+
+    @property
+    def extensions(self) -> int:
+        return sum(1 for r in self.rows if r.extended)
+
+    @property
+    def refusals(self) -> int:
+        return sum(n for _, _, n in self.refusal_grounds)
+
+    def share(self, count: int) -> float | None:
+        """Percentage of the answered requests."""
+        return 100.0 * count / self.answered if self.answered else None
+
+
+def compute(ws: Workspace, year: int) -> RegisterStats:
+    if not 2000 <= year <= 2100:
+        raise InputError(f"{year} is not a plausible year.")
+    today = ws.today()
+    from megacase.services.integrity.verify import head_label
+    stats = RegisterStats(year, ws.now().astimezone(TZ), ws.actor.name, chain_head=head_label(ws))
+    types, outcomes, channels = Counter(), Counter(), Counter()
+    reasons, grounds = Counter(), Counter()
+    with ws.reading() as session:
+        cases = session.execute(
+            select(Case).options(selectinload(Case.types), selectinload(Case.suspensions))
+            .where(Case.received_on >= date(year, 1, 1), Case.received_on <= date(year, 12, 31))
+            .order_by(Case.received_at)).scalars().all()
+        for case in cases:
+            d = deadline_of(case, today)
+            case_types = [RequestType(t.request_type) for t in case.types]
+            types.update(case_types)
+            channels[Channel(case.channel)] += 1
+            outcome = Outcome(case.outcome) if case.outcome and case.decided_at else None
+            outcomes[outcome] += 1
+            decided_on = local_date(case.decided_at) if outcome else None
+            # A withdrawn request got no reply: it is counted, but not in the reply times.
+            replied = decided_on is not None and outcome is not Outcome.WITHDRAWN
+            days = (decided_on - case.received_on).days if replied else None
+            if replied:
+                stats.within_one_month += int(decided_on <= d.one_month_due)
+                stats.within_three_months += int(decided_on <= d.three_month_due)
+                stats.on_time += int(decided_on <= d.due)
+                stats.late += int(decided_on > d.due)
+            if case.extended:
+                reasons[(case.extension_reason or "(no reason recorded)").strip()] += 1
+            if outcome in REFUSALS:
+                grounds[(outcome.label, (case.legal_ground or "(no ground recorded)").strip())] += 1
+            stats.rows.append(RequestRow(
+                case.reference, case.received_on, ", ".join(t.label for t in case_types),
+                Channel(case.channel).label, outcome.label if outcome else OPEN_LABEL, decided_on, days,
+                bool(case.extended), d.due, (decided_on <= d.due) if replied else None))
+    stats.by_type = [(f"{t.label} ({t.article})", types[t]) for t in RequestType]
+    stats.by_outcome = [(o.label, outcomes[o]) for o in Outcome] + [(OPEN_LABEL, outcomes[None])]
+    stats.by_channel = [(c.label, channels[c]) for c in Channel]
+    stats.extension_reasons = reasons.most_common()
+    stats.refusal_grounds = [(o, g, n) for (o, g), n in sorted(grounds.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return stats
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def _num(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def summary_pairs(s: RegisterStats) -> list[tuple[str, str]]:
+    return [
+        ("Requests received", str(s.total)),
+        ("Answered (decision recorded, withdrawals excluded)", str(s.answered)),
+        ("Withdrawn", str(s.total - s.answered - s.undecided)),
+        ("Still open", str(s.undecided)),
+        ("Median days to reply", _num(s.median_days)),
+        ("Maximum days to reply", _num(s.max_days)),
+        ("Answered within one month", f"{s.within_one_month} ({_pct(s.share(s.within_one_month))})"),
+        ("Answered within three months", f"{s.within_three_months} ({_pct(s.share(s.within_three_months))})"),
+        ("Answered by the applicable due date", f"{s.on_time} ({_pct(s.share(s.on_time))})"),
+        ("Answered late", f"{s.late} ({_pct(s.share(s.late))})"),
+        ("Deadlines extended (Art. 12(3))", str(s.extensions)),
+        ("Refusals, partial refusals and fees", str(s.refusals)),
+        ("Audit chain head when made", s.chain_head),
+    ]
+
+
+def render_csv(s: RegisterStats, delimiter: str = ",") -> bytes:
+    """Section, item, value, share of answered requests (%); UTF-8 with BOM."""
+    buffer = io.StringIO()
+    w = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    w.writerow(["Section", "Item", "Value", "Share of answered requests (%)"])
+
+    def share(n):
+        v = s.share(n)
+        return "" if v is None else f"{v:.1f}"
+
+    w.writerow(["Summary", "Year", s.year, ""])
+    w.writerow(["Summary", "Audit chain head", s.chain_head, ""])
+    w.writerow(["Summary", "Requests received", s.total, ""])
+    w.writerow(["Summary", "Answered (withdrawals excluded)", s.answered, ""])
+    w.writerow(["Summary", "Withdrawn", s.total - s.answered - s.undecided, ""])
+    w.writerow(["Summary", "Still open", s.undecided, ""])
+    for label, n in s.by_type:
+        w.writerow(["Requests by right", label, n, ""])
+    for label, n in s.by_outcome:
+        w.writerow(["Requests by outcome", label, n, ""])
+    for label, n in s.by_channel:
+        w.writerow(["Requests by channel", label, n, ""])
+    w.writerow(["Days to reply", "Median", _num(s.median_days).replace("—", ""), ""])
+    w.writerow(["Days to reply", "Maximum", _num(s.max_days).replace("—", ""), ""])
+    w.writerow(["Timeliness", "Answered within one month", s.within_one_month, share(s.within_one_month)])
+    w.writerow(["Timeliness", "Answered within three months", s.within_three_months, share(s.within_three_months)])
+    w.writerow(["Timeliness", "Answered by the applicable due date", s.on_time, share(s.on_time)])
+    w.writerow(["Timeliness", "Answered late", s.late, share(s.late)])
+    w.writerow(["Extensions", "Deadlines extended", s.extensions, ""])
+    for reason, n in s.extension_reasons:
+        w.writerow(["Extension reasons", reason, n, ""])
+    for outcome, ground, n in s.refusal_grounds:
+        w.writerow([f"Refusal grounds ({outcome.lower()})", ground, n, ""])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_register(ws: Workspace, year: int, pdf: str | os.PathLike | None = None,
+                    csv_path: str | os.PathLike | None = None, delimiter: str = ",") -> RegisterStats:
+    """Write the year's report as PDF and/or CSV; one audit event records the export."""
+    check_targets(pdf, csv_path, delimiter)
+    stats = compute(ws, year)
+
+    def make_pdf() -> bytes:
+        from megacase.services.reports.register_report_pdf import render_pdf
+        return render_pdf(stats)
+
+    formats = write_report(pdf, csv_path, make_pdf, lambda: render_csv(stats, delimiter))
+    with ws.transaction() as session:
+        audit.record(session, ws, "register.exported", details={
+            "year": year, "requests": stats.total, "formats": formats})
+    return stats

@@ -1,0 +1,146 @@
+"""The manager's review: overdue and at-risk cases, how late, who owns them, what they wait on.
+
+Shared by the review view, ``megacase review`` and the overdue report, so the
+three always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from megacase.domain.deadlines import working_days_between
+from megacase.services import settings
+from megacase.services.review import approvals
+from megacase.services.cases.queries import deadline_of, summary_of
+from megacase.services.records import CaseSummary
+from megacase.services.workspace import Workspace, to_local
+from megacase.store.orm import Approval, Case, ChecklistItem
+
+OVERDUE, AT_RISK = "overdue", "at_risk"
+METHOD_LABELS = {"additional_info": "additional information", "id_card": "an identity document",
+                 "in_person": "a visit in person", "clarification": "a clarification",
+                 "known_address": "the known address"}
+
+
+@dataclass(frozen=True)
+class ExtensionEvent:
+    at: datetime | date
+    what: str
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    summary: CaseSummary
+    status: str                         # overdue | at_risk
+    days_late: int                      # calendar days past the due date (0 when not late)
+    working_days_left: int              # negative: working days late
+    waiting_on: tuple[str, ...]         # what holds the case up, most pressing first
+    extension_history: tuple[ExtensionEvent, ...]
+    one_month_due: date
+
+    @property
+    def reference(self) -> str:
+        return self.summary.reference
+
+    @property
+    def lateness(self) -> str:
+        if self.status == OVERDUE:
+            return f"{self.days_late} day{'s' if self.days_late != 1 else ''} late"
+        if self.working_days_left == 0:
+            return "due today"
+        return f"{self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left"
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    at_risk_working_days: int | None    # None: overdue cases only
+    owner: str | None = None
+
+    def describe(self) -> str:
+        text = "Overdue cases" if self.at_risk_working_days is None else (
+            f"Overdue cases, and open cases due within {self.at_risk_working_days} working "
+            f"day{'s' if self.at_risk_working_days != 1 else ''}")
+        return text + (f"; owner {self.owner}" if self.owner else "") + " (working days: Belgian calendar)"
+
+
+def default_filter(ws: Workspace) -> ReviewFilter:
+    return ReviewFilter(settings.get(ws, settings.REMINDER_DUE_SOON_DAYS.key))
+
+
+def _waiting_on(session, case: Case, today: date) -> list[str]:
+    out = []
+    open_step = next((s for s in reversed(case.identity_steps) if s.answered_at is None), None)
+    if open_step is not None:
+        asked = to_local(open_step.asked_at).date()
+        out.append(f"Subject: {METHOD_LABELS.get(open_step.method, open_step.method)} asked on {asked:%d/%m/%Y} "
+                   f"({(today - asked).days} days ago)")
+    for kind in (approvals.REFUSAL, approvals.FEE, approvals.EXTENSION):
+        latest = session.scalar(select(Approval).where(Approval.case_id == case.id, Approval.kind == kind)
+                                .order_by(Approval.id.desc()).limit(1))
+        if latest is None or not approvals.is_current(case, latest, today):
+            continue
+        label = approvals.KIND_LABELS[kind]
+        if latest.status == approvals.PENDING:
+            out.append(f"Approval: {label.lower()} awaiting a manager since "
+                       f"{to_local(latest.requested_at):%d/%m/%Y}")
+        elif latest.status == approvals.SENT_BACK:
+            out.append(f"Officer: {label.lower()} sent back by {latest.reviewed_by}")
+    open_items = [i for i in case.checklist if i.done_at is None]
+    if open_items:
+        names = list(dict.fromkeys(i.processor.name for i in open_items))
+        more = f" and {len(names) - 4} more" if len(names) > 4 else ""
+        steps = f"{len(open_items)} step{'s' if len(open_items) != 1 else ''}"
+        out.append(f"Processors: {steps} open at {', '.join(names[:4])}{more}")
+    if case.state == "received":
+        out.append("Officer: work not started")
+    elif not out:
+        out.append("Officer: decision and reply")
+    return out
+
+
+def _extension_history(session, case: Case) -> list[ExtensionEvent]:
+    out: list[ExtensionEvent] = []
+    for a in session.execute(select(Approval).where(Approval.case_id == case.id, Approval.kind == approvals.EXTENSION)
+                             .order_by(Approval.id)).scalars():
+        out.append(ExtensionEvent(to_local(a.requested_at), f"Approval asked by {a.requested_by}"))
+        if a.reviewed_at:
+            verb = "approved" if a.status == approvals.APPROVED else "sent back"
+            out.append(ExtensionEvent(to_local(a.reviewed_at), f"{verb.capitalize()} by {a.reviewed_by}"))
+    if case.extended_at:
+        out.append(ExtensionEvent(to_local(case.extended_at), f"Extended: {case.extension_reason or ''}".strip()))
+    if case.extension_notice_on:
+        out.append(ExtensionEvent(case.extension_notice_on, "Extension notice sent to the subject"))
+    return sorted(out, key=lambda e: e.at.date() if isinstance(e.at, datetime) else e.at)
+
+
+def items(ws: Workspace, review_filter: ReviewFilter | None = None) -> list[ReviewItem]:
+    """Overdue cases (most late first), then cases at risk (least time first)."""
+    f = review_filter or default_filter(ws)
+    today = ws.today()
+    out = []
+    with ws.reading() as session:
+        rows = session.execute(
+            select(Case).where(Case.state.in_(("received", "awaiting_identity", "in_progress")))
+            .options(selectinload(Case.types), selectinload(Case.suspensions), selectinload(Case.subject),
+                     selectinload(Case.identity_steps),
+                     selectinload(Case.checklist).selectinload(ChecklistItem.processor))).scalars().all()
+        for case in rows:
+            if f.owner and (case.owner or "").lower() != f.owner.lower():
+                continue
+            summary = summary_of(case, today)
+            d = deadline_of(case, today)
+            left = working_days_between(today, d.due)
+            if summary.overdue:
+                status = OVERDUE
+            elif f.at_risk_working_days is not None and left <= f.at_risk_working_days:
+                status = AT_RISK
+            else:
+                continue
+            out.append(ReviewItem(summary, status, max(0, (today - d.due).days), left,
+                                  tuple(_waiting_on(session, case, today)),
+                                  tuple(_extension_history(session, case)), d.one_month_due))
+    return sorted(out, key=lambda i: (i.status != OVERDUE, i.working_days_left, i.reference))
