@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 from megacase import desktop_check, i18n
 from megacase.app import new_profile, open_workspace
@@ -106,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify = aus.add_parser("verify", parents=[common])
     verify.add_argument("--case", dest="case_ref", help="also report on this case (see megacase/commands/export.py)")
     verify.add_argument("--pdf", help="with --case: check this case file's printed hashes against the register")
+    verify.add_argument("--anchor-file", action="append", default=[],
+                        help="also compare with the anchors in this file (a copy kept elsewhere); repeatable")
+    aus.add_parser("anchor", parents=[common], help="print the chain's head, to note or send elsewhere")
     for module in _command_modules():
         module.register(sub, common)
     return p
@@ -255,17 +259,32 @@ def cmd_deadline(args) -> int:
 def cmd_audit(args) -> int:
     from megacase.services.integrity import audit
     ws = open_workspace(args)
+    if args.audit_command == "anchor":
+        from megacase.services.integrity.verify import head
+        current = head(ws)
+        if current is None:
+            print("The register holds no event yet.")
+            return EXIT_OK
+        seq, digest, at = current
+        print(f"event {seq} {digest} {at}")
+        return EXIT_OK
+    if args.anchor_file:
+        from megacase.services.integrity.verify import verify_with_files
+        report = verify_with_files(ws, [Path(f) for f in args.anchor_file])
+        print(report.summary_line())
+        for finding in report.findings[1:]:
+            print(f"  also: {finding}")
+        return EXIT_OK if report.ok else EXIT_CHECK_FAILED
     if getattr(args, "case_ref", None) or getattr(args, "pdf", None):
         if not args.case_ref:
             raise InputError("--pdf needs --case REF: the case the file belongs to.")
         from megacase.commands.export import verify_case
         return verify_case(ws, args.case_ref, args.pdf)
     report = audit.verify(ws)
-    if report.ok:
-        print(f"Audit trail intact: {report.count} events, head {report.head}")
-        return EXIT_OK
-    print(f"Audit trail BROKEN at event {report.broken_seq}: {report.problem}")
-    return EXIT_CHECK_FAILED
+    print(report.summary_line())
+    for finding in report.findings[1:]:
+        print(f"  also: {finding}")
+    return EXIT_OK if report.ok else EXIT_CHECK_FAILED
 
 
 def cmd_gui(args) -> int:

@@ -370,7 +370,9 @@ def build_demo(folder: Path) -> Workspace:
     ws = create_profile(folder / "profile", "demo recovery passphrase", KeyStore(), Actor("sophie", "officer"),
                         clock=lambda: NOW, scrypt_n=2**12)
     demo_data.populate(ws, 40)
-    return ws
+    from megacase.services import users
+    # signed in, so that what the shots do is signed with sophie's own key
+    return ws.as_actor(users.signing_actor(ws, "sophie", demo_data.DEMO_PASSWORDS["sophie"]))
 
 
 def main(argv: list[str]) -> int:

@@ -257,10 +257,14 @@ def cmd_config_smtp(args) -> int:
     ws = open_workspace(args)
     current = mail.load_settings(ws)
     if any(v is not None for v in (args.host, args.port, args.security, args.smtp_user, args.sender)):
-        current = mail.configure(ws, args.host or current.host, args.port or current.port,
-                                 args.security or current.security,
-                                 args.smtp_user if args.smtp_user is not None else current.user,
-                                 args.sender)
+        change = mail.request_configuration(ws, args.host or current.host, args.port or current.port,
+                                            args.security or current.security,
+                                            args.smtp_user if args.smtp_user is not None else current.user,
+                                            args.sender)
+        if change is not None and change.pending:
+            print(f"Change {change.id} of the mail server waits for a manager's approval "
+                  f"(megacase route approve {change.id}); nothing changed yet.")
+        current = mail.load_settings(ws)
     if args.password:
         password = os.environ.get(mail.PASSWORD_ENV)
         if not password and sys.stdin is not None and sys.stdin.isatty():

@@ -18,7 +18,7 @@ from typing import Any, Callable
 from sqlalchemy.orm import Session
 
 from megacase.domain.validation import normalise_email
-from megacase.errors import InputError, NotFound
+from megacase.errors import InputError, NotFound, RuleViolation
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
@@ -36,6 +36,8 @@ class Setting:
     manager_only: bool = False      # e.g. four-eyes: an officer must not switch off their own review
     audit_value: bool = True        # False: the event says that it changed, not to what
     check: Callable[[Any], Any] | None = None   # normalise or raise InputError
+    fixed: bool = False             # set when the register is created, never changed afterwards
+    mail_route: bool = False        # decides where mail goes: changed through services.mail_routes only
 
 
 SPECS: dict[str, Setting] = {}
@@ -122,29 +124,36 @@ def _client_id(value: str) -> str:
     return value
 
 
-SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", "Mail server (SMTP) host", check=_host))
-SMTP_PORT = declare(Setting("smtp.port", int, 587, "Mail server port", 1, 65535))
+SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", "Mail server (SMTP) host", check=_host, mail_route=True))
+SMTP_PORT = declare(Setting("smtp.port", int, 587, "Mail server port", 1, 65535, mail_route=True))
 SMTP_SECURITY = declare(Setting("smtp.security", str, "starttls", "Connection security: none, starttls or tls",
-                                check=_security))
+                                check=_security, mail_route=True))
 SMTP_USER = declare(Setting("smtp.user", str, "", "User name on the mail server (empty: no login)",
-                            check=lambda v: v.strip()))
-SMTP_SENDER = declare(Setting("smtp.sender", str, "", "Sender address of letters", check=_optional_email))
+                            check=lambda v: v.strip(), mail_route=True))
+SMTP_SENDER = declare(Setting("smtp.sender", str, "", "Sender address of letters", check=_optional_email, mail_route=True))
 MAIL_TRANSPORT = declare(Setting("mail.transport", str, "smtp-password",
                                  "How letters leave: smtp-password, smtp-oauth (Office 365) or graph",
-                                 check=_transport))
-MAIL_TENANT = declare(Setting("mail.tenant", str, "", "Office 365: Entra tenant (ID or domain)", check=_tenant))
+                                 check=_transport, mail_route=True))
+MAIL_TENANT = declare(Setting("mail.tenant", str, "", "Office 365: Entra tenant (ID or domain)", check=_tenant, mail_route=True))
 MAIL_CLIENT_ID = declare(Setting("mail.client_id", str, "", "Office 365: application (client) ID of the app "
-                                 "registration", check=_client_id))
+                                 "registration", check=_client_id, mail_route=True))
 # Other Microsoft clouds (national clouds) have their own sign-in and Graph hosts.
 MAIL_AUTHORITY_HOST = declare(Setting("mail.authority_host", str, "https://login.microsoftonline.com",
-                                      "Office 365: sign-in host", check=_https_url))
+                                      "Office 365: sign-in host", check=_https_url, mail_route=True))
 MAIL_GRAPH_URL = declare(Setting("mail.graph_url", str, "https://graph.microsoft.com/v1.0",
-                                 "Office 365: Microsoft Graph address", check=_https_url))
+                                 "Office 365: Microsoft Graph address", check=_https_url, mail_route=True))
 PRIVACY_CONTACT = declare(Setting("letters.privacy_contact", str, "info@megasecurity.eu",
-                                  "Privacy contact address printed in letters", check=normalise_email))
+                                  "Privacy contact address printed in letters", check=normalise_email, mail_route=True))
 SIGNATORY = declare(Setting("letters.signatory", str, "",
                             "Name that signs letters (empty: the acting user's name)", check=lambda v: v.strip()))
 
+
+
+COMPANY_DOMAINS = declare(Setting(
+    "company.domains", str, "megasecurity.eu",
+    "The company's own mail domains (fixed when the register was created)", fixed=True))
+# Where mail goes (mail_route=True above) is changed through services.mail.mail_routes only: an officer asks,
+# a manager approves.
 
 
 # --- the company, as letters identify it ---------------------------------------------------------------------
@@ -267,6 +276,11 @@ def _parse(spec: Setting, raw: Any) -> Any:
     return spec.check(value) if spec.check else value
 
 
+def parse(key: str, raw: Any) -> Any:
+    """The typed, checked value of a setting (InputError when it is not acceptable)."""
+    return _parse(_spec(key), raw)
+
+
 def _stored(spec: Setting, value: Any) -> str:
     if spec.kind is bool:
         return "on" if value else "off"
@@ -314,6 +328,12 @@ def set_in(session: Session, ws: Workspace, key: str, raw: Any, *, record: bool 
 def set_value(ws: Workspace, key: str, raw: Any) -> Any:
     """One user action: change one setting (roles checked), with its audit event."""
     spec = _spec(key)
+    if spec.fixed:
+        raise RuleViolation(f"'{spec.label}' was fixed when the register was created and cannot be changed.")
+    if spec.mail_route:   # where mail goes: an officer asks, a manager approves (megacase.services.mail.mail_routes)
+        from megacase.services.mail import mail_routes
+        mail_routes.request_change(ws, {key: raw})
+        return get(ws, key)
     if spec.manager_only:
         roles.require(ws, roles.MANAGER_SETTINGS, f"Changing '{spec.label}'")
     else:

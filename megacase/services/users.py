@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from megacase.errors import InputError, NotFound, PermissionDenied
 from megacase.services import roles
 from megacase.services.integrity import audit
+from megacase.services.integrity import signing
 from megacase.services.workspace import Actor, Workspace, to_local
 from megacase.store.orm import User
 
@@ -114,7 +115,8 @@ def add_user(ws: Workspace, name: str, role: str, password: str) -> UserInfo:
         user = User(name=name, role=role, password_hash=hashed, active=True, created_at=ws.now_naive())
         session.add(user)
         session.flush()
-        audit.record(session, ws, "user.added", details={"user": name, "role": role})
+        key_id, _private = signing.new_user_key(session, ws, name, password, _kdf_cost())
+        audit.record(session, ws, "user.added", details={"user": name, "role": role, "signing_key": key_id})
         return _info(user)
 
 
@@ -130,7 +132,10 @@ def set_password(ws: Workspace, name: str, password: str) -> None:
         if user.name != ws.actor.name:
             _require_user_admin(session, ws)
         user.password_hash = hashed
-        audit.record(session, ws, "user.password_changed", details={"user": user.name})
+        # A new signing key under the new password (a manager's reset cannot unwrap the old one); older
+        # keys stay for the events they signed.
+        key_id, _private = signing.new_user_key(session, ws, user.name, password, _kdf_cost())
+        audit.record(session, ws, "user.password_changed", details={"user": user.name, "signing_key": key_id})
 
 
 def deactivate(ws: Workspace, name: str) -> None:
@@ -174,13 +179,36 @@ def authenticate(ws: Workspace, name: str, password: str, via: str = "window") -
         raise AuthenticationFailed("The user name or the password is not correct.")
     if not active:
         raise AuthenticationFailed(f"The user '{actor.name}' has been deactivated; ask a manager.")
-    session_ws = ws.as_actor(actor)
-    with session_ws.transaction() as session:
+    with ws.transaction() as session:
         if rehash:
             session.get(User, _find(session, actor.name).id).password_hash = HASHER.hash(password)
-        audit.record(session, session_ws, "user.signed_in", details={"user": actor.name, "role": actor.role,
-                                                                     "via": via})
+        actor = _with_key(session, ws, actor, password)
+        audit.record(session, ws.as_actor(actor), "user.signed_in",
+                     details={"user": actor.name, "role": actor.role, "via": via})
     return actor
+
+
+def _kdf_cost() -> signing.KdfCost:
+    """The signing key is wrapped at the cost the passwords are hashed at."""
+    return signing.KdfCost(HASHER.time_cost, HASHER.memory_cost, HASHER.parallelism)
+
+
+def _with_key(session: Session, ws: Workspace, actor: Actor, password: str) -> Actor:
+    """The actor holding their unwrapped signing key (a user from before signing gets one now)."""
+    found = signing.user_key(session, actor.name, password)
+    if found is None:
+        found = signing.new_user_key(session, ws, actor.name, password, _kdf_cost())
+    key_id, private = found
+    return Actor(actor.name, actor.role, signing_key=private, signing_key_id=key_id)
+
+
+def signing_actor(ws: Workspace, name: str, password: str) -> Actor:
+    """A user able to sign events, without a sign-in event (the demo's officer and manager)."""
+    with ws.transaction() as session:
+        user = _find(session, name)
+        if user is None or not HASHER.verify(user.password_hash, password):
+            raise AuthenticationFailed("The user name or the password is not correct.")
+        return _with_key(session, ws, Actor(user.name, user.role), password)
 
 
 def identify(ws: Workspace, name: str | None, password: str | None, via: str = "window") -> Workspace:

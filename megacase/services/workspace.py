@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
@@ -22,6 +22,9 @@ TZ = ZoneInfo(BRUSSELS)
 class Actor:
     name: str
     role: str = "officer"   # officer | manager | viewer
+    # The user's unwrapped Ed25519 key after a sign-in with the password; events are signed with it.
+    signing_key: bytes | None = field(default=None, compare=False, repr=False)
+    signing_key_id: int | None = field(default=None, compare=False, repr=False)
 
 
 def system_clock() -> datetime:
@@ -58,7 +61,9 @@ class Workspace:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One user action: commits whole, or rolls back whole on any error."""
+        from megacase.services.integrity import state   # the changed rows' new values go into the event
         with Session(self.engine, expire_on_commit=False) as session:
+            state.watch(session, self)
             with session.begin():
                 yield session
 

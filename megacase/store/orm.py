@@ -213,6 +213,36 @@ class AuditEvent(Base):
     secret: Mapped[bytes | None] = mapped_column(LargeBinary)     # personal data under the subject key
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    signing_key_id: Mapped[int | None] = mapped_column(Integer)   # who signed it (0003); None before signing
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary(64))  # Ed25519 over the hash, outside the hash
+
+
+class RouteChange(Base):
+    """A change of where mail goes (sender, privacy contact, mail server, a notice address) and its review (0003)."""
+
+    __tablename__ = "route_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target: Mapped[str] = mapped_column(String(120))               # "settings" or "processor <name>"
+    processor_id: Mapped[int | None] = mapped_column(ForeignKey("processors.id"))
+    changes: Mapped[str] = mapped_column(Text)                     # JSON: key -> [old, new]
+    status: Mapped[str] = mapped_column(String(20))                # pending | applied | sent_back
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(80))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class SigningKey(Base):
+    """A user's (or the workstation's) Ed25519 key; the private half only under the user's password (0003)."""
+
+    __tablename__ = "signing_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(String(80), index=True)       # a user's name, or "workstation"
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    wrapped_private: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class User(Base):

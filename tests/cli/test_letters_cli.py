@@ -111,7 +111,8 @@ def test_config_smtp_password_goes_to_the_keyring(capsys, profile, monkeypatch, 
 def test_import_eml(capsys, profile, tmp_path):
     d, _ = profile
     eml = tmp_path / "request.eml"
-    eml.write_bytes(b"From: Emily Carter <emily.carter@protonmail.com>\r\nTo: info@megasecurity.eu\r\n"
+    eml.write_bytes(b"Received: from mail.protonmail.ch by mail.megasecurity.eu; Mon, 09 Nov 2026 08:15:20 +0100\r\n"
+                    b"From: Emily Carter <emily.carter@protonmail.com>\r\nTo: info@megasecurity.eu\r\n"
                     b"Date: Mon, 09 Nov 2026 08:15:00 +0100\r\nSubject: Please delete my account\r\n\r\n"
                     b"I want my data erased.\r\n")
     code, out, err = run(capsys, "import-eml", str(eml), "--data-dir", d)

@@ -173,3 +173,19 @@ def test_edited_templates_are_versioned_and_can_be_reset(ws, access_cases, clock
     with pytest.raises(InputError, match="already"):
         templates.reset_to_shipped(ws, "acknowledgement", "en")
     assert templates.current_source(ws, "acknowledgement", "fr").edited is False   # other languages untouched
+
+
+@pytest.mark.parametrize("source, message", [
+    # three nested loops within the range limit: a billion turns, stopped by the time limit
+    ("Subject: x\n\n{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"
+     "{% endfor %}{% endfor %}{% endfor %}", "takes too long"),
+    ("Subject: x\n\n{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "calls itself"),
+    ("Subject: x\n\n{{ 'x' | center(1000000000) }}", "may not use"),
+    ("Subject: x\n\n{{ '%1000000000s' % 'x' }}", "may not use"),
+    ("Subject: x\n\n{{ '{:>1000000000}'.format('x') }}", "may not use"),
+    ("Subject: x\n\n{% set ns = namespace(t='ab') %}{% for i in range(40) %}{% set ns.t = ns.t ~ ns.t %}"
+     "{% endfor %}{{ ns.t }}", "namespace"),
+])
+def test_templates_that_would_hang_or_exhaust_memory_are_refused_before_save(source, message):
+    with pytest.raises(InputError, match=message):
+        templates.validate_source(source, "fr", "test")

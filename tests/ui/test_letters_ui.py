@@ -122,7 +122,8 @@ def test_an_uncertain_letter_is_resolved_from_the_outbox(qtbot, window, prompter
 
 
 def eml_bytes(sender="Hélène Dubois <helene.dubois@skynet.be>") -> bytes:
-    return (f"From: {sender}\r\nTo: info@megasecurity.eu\r\nDate: Thu, 01 Apr 2027 09:40:00 +0200\r\n"
+    return ("Received: from mx.skynet.be by mail.megasecurity.eu; Thu, 01 Apr 2027 09:40:12 +0200\r\n"
+            f"From: {sender}\r\nTo: info@megasecurity.eu\r\nDate: Thu, 01 Apr 2027 09:40:00 +0200\r\n"
             "Subject: =?utf-8?q?Suppression_de_mes_donn=C3=A9es?=\r\nContent-Type: text/plain; charset=utf-8\r\n"
             "\r\nBonjour, merci d'effacer mon compte client.\r\n").encode("utf-8")
 
@@ -170,15 +171,34 @@ def test_template_editor_saves_versions_and_resets(qtbot, window, prompter, ws):
     dialog.template.setCurrentIndex(dialog.template.findData("acknowledgement"))
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     source = dialog.source.toPlainText()
+    settled = lambda: qtbot.waitUntil(lambda: dialog.pending == 0, timeout=20000)   # noqa: E731
+    settled()
     dialog.source.setPlainText(source.replace("{{ case.reference }}", "{{ case.referense }}", 1))
     dialog.save()
+    settled()
     assert "referense" in dialog.message.text() and templates.history(ws, "acknowledgement", "en") == []
     dialog.source.setPlainText(source.replace("Yours sincerely,", "Kind regards,"))
     dialog.save()
+    settled()
     assert dialog.state.text() == "edited, version 1" and dialog.versions.count() == 1
     assert "Kind regards," in dialog.preview.toPlainText()
     dialog.reset()
+    settled()
     assert dialog.state.text() == "as shipped" and dialog.versions.count() == 2
+
+
+def test_a_template_that_loops_for_long_is_refused_without_freezing_the_editor(qtbot, window, prompter, ws):
+    from megacase.ui.dialogs.template_editor import TemplateEditorDialog
+    dialog = TemplateEditorDialog(ws, prompter, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.pending == 0, timeout=20000)
+    dialog.source.setPlainText("Subject: x {{ case.reference }}\n\n{% for i in range(1000) %}{% for j in range(1000) %}"
+                               "{% for k in range(1000) %}{% endfor %}{% endfor %}{% endfor %}")
+    dialog.save()
+    assert dialog.pending == 1 and not dialog.save_button.isEnabled()   # rendering elsewhere; the window lives
+    qtbot.waitUntil(lambda: dialog.pending == 0, timeout=30000)
+    assert "takes too long" in dialog.message.text()
+    assert templates.history(ws, dialog.current()[0], dialog.current()[1]) == []
 
 
 def test_another_address_or_post_only_after_a_verified_identity(qtbot, window, prompter, case_ref, ws, smtp):

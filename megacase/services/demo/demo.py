@@ -147,7 +147,8 @@ def add_demo_users(ws: Workspace) -> tuple[Actor, Actor]:
     if not users.has_users(ws):
         for actor in (DEMO_OFFICER, DEMO_MANAGER):
             users.add_user(ws, actor.name, actor.role, DEMO_PASSWORDS[actor.name])
-    return DEMO_OFFICER, DEMO_MANAGER
+    # signed in, so that what they do is signed with their own keys
+    return tuple(users.signing_actor(ws, a.name, DEMO_PASSWORDS[a.name]) for a in (DEMO_OFFICER, DEMO_MANAGER))
 
 
 class _Clock:
@@ -167,10 +168,11 @@ def populate(ws: Workspace, count: int = 40, seed: int = 20261126) -> list[str]:
     rng = random.Random(seed)
     real_now = ws.now()
     clock = _Clock(real_now)
-    officer, _manager = add_demo_users(ws)
+    officer, manager = add_demo_users(ws)
     demo = Workspace(ws.engine, officer, clock)     # the demo officer works every case
-    demo_letters.prepare(demo)
-    demo_letters.prepare_recipients(demo)
+    approver = Workspace(ws.engine, manager, clock)
+    demo_letters.prepare(demo, approver)
+    demo_letters.prepare_recipients(demo, approver)
     subject_ids: dict[int, int] = {}
     refs: list[str] = []
     queue: list = []
@@ -184,7 +186,7 @@ def populate(ws: Workspace, count: int = 40, seed: int = 20261126) -> list[str]:
         received = (real_now - timedelta(days=age_days)).replace(hour=rng.randint(7, 18), minute=rng.randint(0, 59),
                                                                   second=0, microsecond=0)
         received = min(received, real_now - timedelta(minutes=30))
-        life = _life(demo, i, plan, received, random.Random(rng.random()), subject_ids, refs)
+        life = _life(demo, i, plan, received, random.Random(rng.random()), subject_ids, refs, manager)
         heapq.heappush(queue, (next(life), i, life))
     with demo_systems() as shop:          # the shop's systems, served on loopback while the demo is made
         while queue:
@@ -198,7 +200,7 @@ def populate(ws: Workspace, count: int = 40, seed: int = 20261126) -> list[str]:
 
 
 def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Random,
-          subject_ids: dict[int, int], refs: list[str]):
+          subject_ids: dict[int, int], refs: list[str], manager: Actor = DEMO_MANAGER):
     """Yield the moment of each next step, then do it when resumed."""
     moment = received + timedelta(minutes=rng.randint(5, 90))
 
@@ -260,7 +262,7 @@ def _life(ws: Workspace, i: int, plan: str, received: datetime, rng: random.Rand
         if i % 32 == 10:                # one extension went through the manager's review first
             request = approvals.request_approval(ws, ref, "extension", reason)
             yield later(0.1)
-            approvals.approve(ws.as_actor(DEMO_MANAGER), request.id, "Agreed: tell the subject today.")
+            approvals.approve(ws.as_actor(manager), request.id, "Agreed: tell the subject today.")
             yield later(0.05)
         cases.extend(ws, ref, reason)
         demo_letters.send(ws, ref, "extension")

@@ -77,11 +77,17 @@ def send_decision_reply(ws: Workspace, reference: str, language: str, queue_only
             send(ws, reference, template, options, files)
 
 
-def prepare(ws: Workspace) -> None:
-    """The sender address and signature letters carry; no mail server is configured in a demo register."""
+def prepare(ws: Workspace, manager: Workspace | None = None) -> None:
+    """The sender address and signature letters carry; no mail server is configured in a demo register.
+
+    The sender is where mail goes: the officer asks, the manager (when given) approves.
+    """
     from megacase.services import settings
+    from megacase.services.mail import mail_routes
     from megacase.services.mail import SIGNATORY, SMTP_SENDER
-    settings.set_value(ws, SMTP_SENDER.key, "privacy@megasecurity.eu")
+    change = mail_routes.request_change(ws, {SMTP_SENDER.key: "privacy@megasecurity.eu"})
+    if change is not None and change.pending and manager is not None:
+        mail_routes.approve(manager, change.id, "Our privacy mailbox.")
     settings.set_value(ws, SIGNATORY.key, "Sophie Martens")
 
 
@@ -92,7 +98,12 @@ DEMO_NOTICE_CHANNELS = {"Lightspeed": "privacy@lightspeed.example", "MailChimp":
                         "Google Analytics": "privacy@google-analytics.example"}
 
 
-def prepare_recipients(ws: Workspace) -> None:
+def prepare_recipients(ws: Workspace, manager: Workspace | None = None) -> None:
+    """Each recipient's notice address: where mail goes, so the manager (when given) approves each change."""
+    from megacase.services.mail import mail_routes
     from megacase.services.privacy import processors
     for name, address in DEMO_NOTICE_CHANNELS.items():
         processors.update_processor(ws, name, notice_channel=address)
+    if manager is not None:
+        for change in mail_routes.list_changes(ws):
+            mail_routes.approve(manager, change.id, "The recipient's privacy address.")

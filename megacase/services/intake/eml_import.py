@@ -8,8 +8,16 @@ in the message is ever rendered (HTML is reduced to text) or written to disk.
 The sender is matched against the subjects' known addresses. A match marks
 the case as identified by the known address, unless the receiving server's
 Authentication-Results say the sender was forged (SPF/DKIM/DMARC fail). The
-received time is the message's Date. The original message, its attachments
-and its text are kept in the case, sealed under the subject's key.
+original message, its attachments and its text are kept in the case, sealed
+under the subject's key.
+
+The sender's clock is not trusted: the time of receipt is the time the shop's
+own server received the message (the topmost Received: header), else the
+mailbox's delivery time when the caller knows it, else the time of import. The
+message's Date: is kept and, when it is more than a day away from that time,
+shown to the officer (in the case's note and the audit event), never taken
+silently. A message is recognised as already imported by its Message-ID and by
+its content with line endings normalised (the same message saved with CRLF or LF).
 """
 
 from __future__ import annotations
@@ -48,7 +56,8 @@ MAX_PARTS = 100
 MAX_DEPTH = 6
 MAX_BODY_CHARS = 100_000
 MAX_FILENAME = 120
-FUTURE_SKEW = timedelta(minutes=15)  # a sender's clock a little ahead is not an error
+FUTURE_SKEW = timedelta(minutes=15)  # a server's clock a little ahead is not an error
+DATE_TOLERANCE = timedelta(days=1)   # a sender's Date: further than this from the receipt is pointed out
 
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:")   # a field name: printable ASCII except ':'
 
@@ -65,6 +74,26 @@ class ParsedEmail:
     authentication: str          # pass | fail | none (from the receiving server's Authentication-Results)
     sha256: str
     size: int
+    receipt_source: str = "import"       # server (its Received: header) | mailbox (delivery time) | import
+    sender_date: datetime | None = None  # the message's own Date:, as the sender's clock said
+    content_sha256: str = ""             # of the bytes with CRLF made LF: the same message saved either way
+
+    @property
+    def date_note(self) -> str | None:
+        """What the officer must see when the sender's Date: is far from the time of receipt."""
+        if self.sender_date is None:
+            return "The message has no readable Date: header; the time of receipt is used."
+        gap = self.sender_date - self.received_at
+        if abs(gap) <= DATE_TOLERANCE:
+            return None
+        days = abs(gap).days
+        return (f"The message's Date: ({self.sender_date.isoformat(timespec='minutes')}) is {days} day(s) "
+                f"{'before' if gap < timedelta(0) else 'after'} the time of receipt used "
+                f"({self.received_at.isoformat(timespec='minutes')}, {RECEIPT_SOURCES[self.receipt_source]}).")
+
+
+RECEIPT_SOURCES = {"server": "when the shop's mail server received it", "mailbox": "delivery time in the mailbox",
+                   "import": "time of import"}
 
 
 def _refuse(why: str) -> InputError:
@@ -186,25 +215,42 @@ def _sender(msg: EmailMessage) -> tuple[str, str | None]:
         raise _refuse("its sender address is not a valid e-mail address.") from None
 
 
-def _received_at(msg: EmailMessage, fallback: datetime | None = None) -> datetime:
-    when = None
+def _aware(when: datetime | None) -> datetime | None:
+    return None if when is None else (when if when.tzinfo else when.replace(tzinfo=timezone.utc))
+
+
+def _sender_date(msg: EmailMessage) -> datetime | None:
     if len(msg.get_all("Date") or []) > 1:
         raise _refuse("it has more than one Date header.")
     header = msg["Date"]
-    if header is not None:
-        when = getattr(header, "datetime", None)
-    if when is None:
-        for received in msg.get_all("Received") or []:   # the topmost: our own server's stamp
-            try:
-                when = parsedate_to_datetime(str(received).rsplit(";", 1)[-1].strip())
-                break
-            except (TypeError, ValueError, IndexError):
-                continue
-    if when is None and fallback is not None:
-        when = fallback    # fetched from a mailbox: the server's receipt time is known
-    if when is None:
-        raise _refuse("it has no readable date (Date header); open the case by hand with the time of receipt.")
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    try:
+        return _aware(getattr(header, "datetime", None)) if header is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _server_received(msg: EmailMessage) -> datetime | None:
+    """The stamp of the topmost Received: header: added last, by the shop's own receiving server."""
+    received = msg.get_all("Received") or []
+    if not received:
+        return None
+    try:
+        return _aware(parsedate_to_datetime(str(received[0]).rsplit(";", 1)[-1].strip()))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _receipt(msg: EmailMessage, now: datetime, delivered_at: datetime | None) -> tuple[datetime, str]:
+    server = _server_received(msg)
+    if server is not None and server <= now + FUTURE_SKEW:
+        return min(server, now), "server"
+    if delivered_at is not None and _aware(delivered_at) <= now + FUTURE_SKEW:
+        return min(_aware(delivered_at), now), "mailbox"
+    return now, "import"
+
+
+def _normalised_sha256(data: bytes) -> str:
+    return hashlib.sha256(data.replace(b"\r\n", b"\n").rstrip(b"\n")).hexdigest()
 
 
 def _authentication(msg: EmailMessage) -> str:
@@ -221,11 +267,13 @@ def _authentication(msg: EmailMessage) -> str:
     return "none"
 
 
-def parse_eml(data: bytes, received_fallback: datetime | None = None) -> ParsedEmail:
+def parse_eml(data: bytes, now: datetime | None = None, delivered_at: datetime | None = None) -> ParsedEmail:
     """Read a .eml file; InputError with a clear reason when it is malformed or hostile.
 
-    ``received_fallback``: the time to use when the message has no readable Date (the mail server's).
+    ``now``: the time of import (default: the system clock); ``delivered_at``: the mailbox's delivery time,
+    when known. The time of receipt is never the sender's Date: (see the module's description).
     """
+    now = _aware(now) or datetime.now(timezone.utc)
     _check_raw(data)
     try:
         msg = BytesParser(policy=policy.default).parsebytes(data)
@@ -233,7 +281,8 @@ def parse_eml(data: bytes, received_fallback: datetime | None = None) -> ParsedE
         raise _refuse("it is not a well-formed e-mail message.") from None
     try:
         sender, name = _sender(msg)
-        received = _received_at(msg, received_fallback)
+        sender_date = _sender_date(msg)
+        received, source = _receipt(msg, now, delivered_at)
         subject = _clean(str(msg["Subject"] or ""))[:500]
         leaves = list(_walk(msg))
         body_part, body = None, ""
@@ -262,7 +311,8 @@ def parse_eml(data: bytes, received_fallback: datetime | None = None) -> ParsedE
     if not body and not files:
         raise _refuse("it has neither text nor attachments.")
     return ParsedEmail(sender, _clean(name)[:200] if name else None, received, subject, body, tuple(files),
-                       message_id, authentication, hashlib.sha256(data).hexdigest(), len(data))
+                       message_id, authentication, hashlib.sha256(data).hexdigest(), len(data), source,
+                       sender_date, _normalised_sha256(data))
 
 
 # --- request types, a suggestion for the officer --------------------------------------------------------------
@@ -304,17 +354,34 @@ def _match(session, address: str) -> Subject | None:
 def already_imported(ws: Workspace, parsed: ParsedEmail) -> str | None:
     """The case this very message was imported into earlier, if any."""
     with ws.reading() as session:
-        return _already_imported(session, parsed.sha256)
+        return _already_imported(session, parsed)
 
 
-def _already_imported(session, sha256: str) -> str | None:
+def _message_id_sha256(message_id: str | None) -> str | None:
+    return hashlib.sha256(message_id.strip().lower().encode("utf-8")).hexdigest() if message_id else None
+
+
+def _already_imported(session, parsed: ParsedEmail) -> str | None:
+    """By the exact bytes, by the content with line endings normalised, or by the Message-ID."""
     row = session.execute(select(Case.reference).join(Attachment, Attachment.case_id == Case.id)
-                          .where(Attachment.kind == "inbound_eml", Attachment.sha256 == sha256)).first()
-    return row[0] if row else None
+                          .where(Attachment.kind == "inbound_eml", Attachment.sha256 == parsed.sha256)).first()
+    if row:
+        return row[0]
+    from megacase.store.orm import AuditEvent
+    keys = [f'"content_sha256": "{parsed.content_sha256}"']
+    if parsed.message_id:
+        keys.append(f'"message_id_sha256": "{_message_id_sha256(parsed.message_id)}"')
+    for key in keys:
+        row = session.execute(select(Case.reference).join(AuditEvent, AuditEvent.case_id == Case.id)
+                              .where(AuditEvent.kind == "case.imported_eml", AuditEvent.details.contains(key))).first()
+        if row:
+            return row[0]
+    return None
 
 
 def import_eml(ws: Workspace, data: bytes, request_types=None, *, subject_id: int | None = None,
-               new_subject: NewSubject | None = None, summary: str | None = None) -> CaseDetail:
+               new_subject: NewSubject | None = None, summary: str | None = None,
+               delivered_at: datetime | None = None) -> CaseDetail:
     """Open a case from an e-mail, in one transaction with the kept original.
 
     The subject is the one whose known address sent it; otherwise the officer names an
@@ -322,7 +389,7 @@ def import_eml(ws: Workspace, data: bytes, request_types=None, *, subject_id: in
     address) or registers a new one (``new_subject``, whose address must be the sender's).
     """
     roles.require_officer(ws)
-    parsed = parse_eml(data)
+    parsed = parse_eml(data, ws.now(), delivered_at)
     with ws.transaction() as session:
         reference = import_eml_in(session, ws, data, parsed, request_types, subject_id=subject_id,
                                   new_subject=new_subject, summary=summary).reference
@@ -331,18 +398,15 @@ def import_eml(ws: Workspace, data: bytes, request_types=None, *, subject_id: in
 
 def import_eml_in(session, ws: Workspace, data: bytes, parsed: ParsedEmail, request_types=None, *,
                   subject_id: int | None = None, new_subject: NewSubject | None = None, summary: str | None = None,
-                  received_at: datetime | None = None, channel_note: str = "imported message") -> Case:
+                  channel_note: str = "imported message") -> Case:
     """The case opened from a message, inside the caller's transaction.
 
-    ``received_at``: the receiving server's time (the privacy mailbox); otherwise the message's Date.
+    Its time of receipt is ``parsed.received_at``: the shop's server stamp, the mailbox's delivery time or the
+    import time, never the sender's Date: (see ``parse_eml``).
     """
     types = tuple(request_types) if request_types else guess_request_types(f"{parsed.subject}\n{parsed.body}")
-    if received_at is not None:
-        received = received_at
-    else:
-        received = min(parsed.received_at, ws.now()) if parsed.received_at <= ws.now() + FUTURE_SKEW \
-            else parsed.received_at
-    earlier = _already_imported(session, parsed.sha256)
+    received = parsed.received_at
+    earlier = _already_imported(session, parsed)
     if earlier:
         raise InputError(f"This message was already imported as case {earlier}.")
     matched = _match(session, parsed.sender)
@@ -363,15 +427,20 @@ def import_eml_in(session, ws: Workspace, data: bytes, parsed: ParsedEmail, requ
                                 kind="inbound_eml")
     for f in parsed.attachments:
         store_attachment(session, ws, case, f, kind="inbound_file")
-    text = (f"E-mail received {received.isoformat(timespec='minutes')} from {parsed.sender}\n"
-            f"Subject: {parsed.subject}\n\n{parsed.body}")
+    note = parsed.date_note
+    text = (f"E-mail received {parsed.received_at.isoformat(timespec='minutes')} "
+            f"({RECEIPT_SOURCES[parsed.receipt_source]}) from {parsed.sender}\n"
+            + (f"NOTE: {note}\n" if note else "") + f"Subject: {parsed.subject}\n\n{parsed.body}")
     session.add(Note(case_id=case.id, body_enc=subject_keys.seal_text(session, case.subject_id, text, "note"),
                      author=ws.actor.name, created_at=ws.now_naive()))
     audit.record(session, ws, "case.imported_eml", case_id=case.id, subject_id=case.subject_id, details={
         "reference": case.reference, "sha256": parsed.sha256, "size": parsed.size, "attachment": original.id,
         "files": len(parsed.attachments), "sender_matched": matched is not None, "identified": identified,
-        "authentication": parsed.authentication,
-        "message_date": parsed.received_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")},
+        "authentication": parsed.authentication, "receipt_source": parsed.receipt_source,
+        "received_at": parsed.received_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "sender_date": parsed.sender_date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if parsed.sender_date else None, "sender_date_far_off": parsed.date_note is not None,
+        "content_sha256": parsed.content_sha256, "message_id_sha256": _message_id_sha256(parsed.message_id)},
         personal={"sender": parsed.sender, "subject_line": parsed.subject, "message_id": parsed.message_id})
     if identified:
         _identified_by_known_address(session, ws, case, parsed, channel_note)

@@ -198,16 +198,16 @@ def receive(session: Session, ws: Workspace, mailbox: str, server_id: str, raw: 
     """
     if session.scalar(select(InboxItem.id).where(InboxItem.sha256 == content_hash(raw))) is not None:
         return None
-    if _already_imported(session, content_hash(raw)):     # saved as .eml and imported by hand earlier
-        return None
     try:
-        parsed = parse_eml(raw, server_time)
+        parsed = parse_eml(raw, delivered_at=server_time)
     except InputError as exc:
         item = _new_item(session, ws, mailbox, server_id, raw, server_time, UNREADABLE, "", str(exc)[:300],
                          status=NEW)
         audit.record(session, ws, "inbox.received", details={"item": item.id, "kind": UNREADABLE,
                                                              "sha256": item.sha256, "size": item.size})
         return item
+    if _already_imported(session, parsed):     # saved as .eml and imported by hand earlier
+        return None
     mid_hash = _msgid_hash(parsed.message_id)
     if mid_hash and session.scalar(select(InboxItem.id).where(InboxItem.message_id_sha256 == mid_hash)):
         return None
@@ -356,7 +356,7 @@ def message_text(ws: Workspace, item_id: int) -> str:
     if raw is None:
         return ERASED
     try:
-        parsed = parse_eml(raw, when)
+        parsed = parse_eml(raw, delivered_at=when)
     except InputError as exc:
         return str(exc)
     files = "".join(f"\n[attachment: {f.filename}, {f.mime_type}, {len(f.data)} bytes]" for f in parsed.attachments)
@@ -377,7 +377,7 @@ def _open_item(session: Session, item_id: int) -> tuple[InboxItem, bytes, Parsed
     raw = open_sealed(item.item_key, item.raw_enc, "inbox:raw")
     if item.kind == UNREADABLE:
         raise InputError(f"Inbox item {item_id} cannot be read as an e-mail: dismiss it with a reason.")
-    return item, raw, parse_eml(raw, to_aware(item))
+    return item, raw, parse_eml(raw, delivered_at=to_aware(item))
 
 
 def open_case(ws: Workspace, item_id: int, request_types=None, *, subject_id: int | None = None,
@@ -387,8 +387,7 @@ def open_case(ws: Workspace, item_id: int, request_types=None, *, subject_id: in
     with ws.transaction() as session:
         item, raw, parsed = _open_item(session, item_id)
         case = import_eml_in(session, ws, raw, parsed, request_types or None, subject_id=subject_id,
-                             new_subject=new_subject, summary=summary, received_at=to_aware(item),
-                             channel_note="privacy mailbox")
+                             new_subject=new_subject, summary=summary, channel_note="privacy mailbox")
         item.status, item.case_id = OPENED, case.id
         item.decided_by, item.decided_at = ws.actor.name, ws.now_naive()
         _move_under_subject(session, item, case)
@@ -405,7 +404,7 @@ def link(ws: Workspace, item_id: int, reference: str) -> str:
         case = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
         if case is None:
             raise NotFound(f"No case {reference}.")
-        earlier = _already_imported(session, parsed.sha256)
+        earlier = _already_imported(session, parsed)
         if earlier:
             raise InputError(f"This message is already kept in case {earlier}.")
         item.status, item.case_id = LINKED, case.id

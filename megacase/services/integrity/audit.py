@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from megacase.domain.audit_chain import GENESIS, ChainedEvent, ChainReport, chain_hash, verify_chain
 from megacase.services import subject_keys
 from megacase.services.workspace import Workspace, to_local
-from megacase.store.orm import AuditEvent
+from megacase.store.orm import AuditEvent, SubjectKey
 
 
 def _body(seq: int, at: str, actor: str, kind: str, case_id, subject_id, details: dict, secret: bytes | None) -> dict:
@@ -33,7 +34,7 @@ def record(session: Session, ws: Workspace, kind: str, *, case_id: int | None = 
     ``details`` must hold no personal data; ``personal`` is sealed under the
     subject's key (and becomes unreadable after erasure).
     """
-    details = details or {}
+    details, personal = _free_text_sealed(session, details or {}, personal, subject_id)
     secret = None
     if personal:
         if subject_id is None:
@@ -46,24 +47,106 @@ def record(session: Session, ws: Workspace, kind: str, *, case_id: int | None = 
     event = AuditEvent(seq=seq, at=at, actor=ws.actor.name, kind=kind, case_id=case_id, subject_id=subject_id,
                        details=json.dumps(details, sort_keys=True, ensure_ascii=False), secret=secret,
                        prev_hash=prev, hash=chain_hash(prev, body))
+    _sign(session, ws, event)
     session.add(event)
     session.flush()
+    _watch_commit(session, ws, event)
     return event
 
 
-def _chained(row: AuditEvent) -> ChainedEvent:
+def _sign(session: Session, ws: Workspace, event: AuditEvent) -> None:
+    """The signature covers the chain hash; it is kept beside the event, not inside what is hashed."""
+    from megacase.services.integrity import signing
+    event.signing_key_id, private = signing.signer(session, ws)
+    event.signature = signing.sign(private, event.hash)
+    session.info["audit_signer"] = (event.signing_key_id, private)
+
+
+# Keys whose text an officer types (or a message carries): it may name the person, so it never goes into
+# the clear part of an event when the event belongs to a subject; it is sealed under the subject's key.
+FREE_TEXT_KEYS = frozenset({"asked", "reason", "answer", "note", "ground", "legal_ground", "comment", "text",
+                            "question", "filename", "name", "summary", "grounds", "notes"})
+ERASED_TEXT = "[not kept: the subject was erased]"
+
+
+def _free_text_sealed(session: Session, details: dict, personal: dict | None,
+                      subject_id: int | None) -> tuple[dict, dict | None]:
+    moved = {k: v for k, v in details.items() if k in FREE_TEXT_KEYS and isinstance(v, str)}
+    if not moved or subject_id is None:
+        return details, personal
+    clear = {k: v for k, v in details.items() if k not in moved}
+    row = session.get(SubjectKey, subject_id)
+    if row is not None and row.key is None:      # erased: nothing personal can be recorded any more
+        return {**clear, **{k: ERASED_TEXT for k in moved}}, personal
+    return clear, {**moved, **(personal or {})}
+
+
+def _watch_commit(session: Session, ws: Workspace, event: AuditEvent) -> None:
+    """Once the transaction commits, its last event is the chain's head: anchor it outside the database."""
+    session.info["audit_last"] = event
+    if session.info.get("audit_watched"):
+        return
+    session.info["audit_watched"] = True
+
+    def after_commit(s: Session) -> None:
+        last = s.info.pop("audit_last", None)
+        from megacase.services.integrity import anchors, signing
+        signing.pin_created_keys(s, ws.engine)
+        if last is not None:
+            anchors.write(ws.engine, last.seq, last.hash, ws.now())
+
+    def after_rollback(s: Session) -> None:
+        s.info.pop("audit_last", None)
+        s.info.pop("megacase.key_pins", None)
+
+    sa_event.listen(session, "after_commit", after_commit)
+    sa_event.listen(session, "after_soft_rollback", lambda s, _t: after_rollback(s))
+
+
+def attach_state(session: Session, event: AuditEvent, entries: list[dict]) -> None:
+    """Write the new values of the rows a transaction changed into its last event, before commit.
+
+    Nothing follows that event yet, so re-hashing it keeps the chain whole.
+    """
+    details = json.loads(event.details)
+    from megacase.services.integrity.state import ROWS
+    merged = {(e["t"], str(e["id"])): e for e in details.get(ROWS, []) + entries}   # newer values win
+    details[ROWS] = sorted(merged.values(), key=lambda e: (e["t"], str(e["id"])))
+    event.details = json.dumps(details, sort_keys=True, ensure_ascii=False)
+    event.hash = chain_hash(event.prev_hash, body_of(event))
+    from megacase.services.integrity import signing
+    event.signature = signing.sign(session.info["audit_signer"][1], event.hash)
+    session.flush()
+
+
+def body_of(row: AuditEvent) -> dict:
+    """Exactly what was hashed for a stored event."""
     try:
         details = json.loads(row.details)
     except ValueError:
         details = {"unreadable": row.details}
-    body = _body(row.seq, row.at, row.actor, row.kind, row.case_id, row.subject_id, details, row.secret)
-    return ChainedEvent(row.seq, body, row.prev_hash, row.hash)
+    return _body(row.seq, row.at, row.actor, row.kind, row.case_id, row.subject_id, details, row.secret)
 
 
-def verify(ws: Workspace) -> ChainReport:
+def _chained(row: AuditEvent) -> ChainedEvent:
+    return ChainedEvent(row.seq, body_of(row), row.prev_hash, row.hash)
+
+
+def verify_chain_only(ws: Workspace) -> ChainReport:
     with ws.reading() as session:
         rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
         return verify_chain(_chained(r) for r in rows)
+
+
+def verify(ws: Workspace, *, anchors: bool = True):
+    """The whole check: chain, signatures, anchors outside the database, and current rows against their events.
+
+    Returns an ``integrity.verify.IntegrityReport`` (``ok``, ``count``, ``head``, ``problem`` as before,
+    plus every finding). The entry point other features (backups, the window) call. ``anchors=False``
+    for a copy of the register (a backup): the live register's anchors have seen later events than it holds.
+    """
+    from megacase.services.integrity.verify import verify as verify_all
+    return verify_all(ws, with_anchors=anchors)
 
 
 def event_count(ws: Workspace) -> int:

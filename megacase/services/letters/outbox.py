@@ -143,6 +143,8 @@ def _claim(ws: Workspace, letter_id: int):
         if not claimed:
             return None
         letter = session.get(Letter, letter_id)
+        from megacase.services.integrity import state
+        state.touch(session, letter)   # a bulk UPDATE: its new values still go into the audit trail
         case = session.get(Case, letter.case_id)
         key = subject_keys.key_of(session, case.subject_id)
         if key is None:

@@ -10,9 +10,13 @@ an unknown placeholder or a syntax error is an InputError before anything is sav
 from __future__ import annotations
 
 import hashlib
+import re
+import sys
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -56,6 +60,18 @@ CONTEXT_FIELDS = {
     "today": None,
     "notified": None,          # recipients whose Art. 19 notice was recorded as sent
 }
+
+
+WORD_JOINER = "\u2060"   # invisible: keeps "[[" or "{{" typed in a name from reading as a gap or as code
+
+
+def as_data(text: str | None) -> str | None:
+    """A subject's own value rendered as data: a name written with "[[" or "{{" never blocks a letter."""
+    if not text:
+        return text
+    for marker in (MARKER, "{{", "{%"):
+        text = text.replace(marker, marker[0] + WORD_JOINER + marker[1])
+    return text
 
 
 @dataclass(frozen=True)
@@ -198,11 +214,31 @@ MAX_RANGE = 1000          # loops in a letter run over a few processors, not mil
 MAX_OPERAND = 10_000      # ** and * on numbers and sequences stay small
 
 
+RENDER_SECONDS = 2.0      # a letter renders in milliseconds; an edited template may not take longer than this
+_BIG_NUMBER = re.compile(r"\d{7,}")
+
+
+class _TooSlow(Exception):
+    pass
+
+
 class _LetterSandbox(SandboxedEnvironment):
     """Jinja2's sandbox, with the arithmetic that could stall the application (an edited template
     runs when it is saved and at every preview) kept small."""
 
-    intercepted_binops = frozenset({"**", "*"})
+    intercepted_binops = frozenset({"**", "*", "%"})
+
+    def call(self, __context, __obj, *args, **kwargs):
+        # widths and counts (center, indent, format specs…) that would allocate gigabytes
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT_CHARS:
+                raise SecurityError("number too large")
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj, attribute):
+        if attribute in ("format", "format_map") and isinstance(obj, str) and _BIG_NUMBER.search(obj):
+            raise SecurityError("format width too large")   # '{:>1000000000}'.format(…)
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and (not isinstance(right, int) or abs(right) > 64 or
@@ -212,6 +248,8 @@ class _LetterSandbox(SandboxedEnvironment):
             for a, b in ((left, right), (right, left)):
                 if isinstance(a, (str, list, tuple)) and isinstance(b, int) and len(a) * b > MAX_OUTPUT_CHARS:
                     raise SecurityError("repetition too large")
+        if operator == "%" and isinstance(left, str) and _BIG_NUMBER.search(left):
+            raise SecurityError("format width too large")
         return super().call_binop(context, operator, left, right)
 
 
@@ -227,7 +265,37 @@ def _environment(language: str) -> SandboxedEnvironment:
     env = _LetterSandbox(undefined=StrictUndefined, autoescape=False)
     env.filters["longdate"] = longdate_for(language)
     env.globals["range"] = _small_range
+    env.globals.pop("namespace", None)   # no state carried across loop turns (doubling a text 40 times…)
+    env.filters = {name: _guarded(f) for name, f in env.filters.items()}
     return env
+
+
+def _guarded(filter_fn):
+    """A filter refusing widths and counts that would allocate gigabytes (center, indent, truncate…)."""
+    @wraps(filter_fn)   # keeps Jinja's pass_context / pass_environment marks
+    def guarded(*args, **kwargs):
+        for value in (*args[1:], *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT_CHARS:
+                raise SecurityError("number too large")
+        return filter_fn(*args, **kwargs)
+    return guarded
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Stop a render that runs longer than ``seconds``, whatever it loops over (a trace on this thread)."""
+    deadline = time.monotonic() + seconds
+    previous = sys.gettrace()
+
+    def trace(frame, event, arg):
+        if time.monotonic() > deadline:
+            raise _TooSlow()
+        return trace
+    sys.settrace(trace)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
 
 
 def _where(template_id: str, language: str) -> str:
@@ -285,11 +353,18 @@ def render_source(source: str, context: dict, language: str, template_id: str = 
     template = _checked(source.replace("\r\n", "\n"), language, template_id)
     parts, size = [], 0
     try:
-        for chunk in template.generate(**context):
-            size += len(chunk)
-            if size > MAX_OUTPUT_CHARS:
-                raise InputError(f"{_where(template_id, language)} produces a text that is far too long.")
-            parts.append(chunk)
+        with _time_limit(RENDER_SECONDS):
+            for chunk in template.generate(**context):
+                size += len(chunk)
+                if size > MAX_OUTPUT_CHARS:
+                    raise InputError(f"{_where(template_id, language)} produces a text that is far too long.")
+                parts.append(chunk)
+    except _TooSlow:
+        raise InputError(f"{_where(template_id, language)} takes too long to render (over {RENDER_SECONDS:g} "
+                         "seconds): check its loops.") from None
+    except RecursionError:
+        raise InputError(f"{_where(template_id, language)} calls itself without end (a macro that calls "
+                         "itself).") from None
     except UndefinedError as exc:
         raise InputError(f"{_where(template_id, language)} uses an unknown placeholder: {exc.message}.") from None
     except SecurityError:

@@ -83,34 +83,41 @@ def load_settings(ws: Workspace) -> SmtpSettings:
         return load_settings_in(session)
 
 
-def configure(ws: Workspace, host: str, port: int, security: str, user: str | None = None,
-              sender: str | None = None, *, transport: str | None = None, tenant: str | None = None,
-              client_id: str | None = None, authority_host: str | None = None,
-              graph_url: str | None = None) -> MailSettings:
-    """Change the mail settings in one action (one audit event per changed value).
+def request_configuration(ws: Workspace, host: str, port: int, security: str, user: str | None = None,
+                          sender: str | None = None, *, transport: str | None = None, tenant: str | None = None,
+                          client_id: str | None = None, authority_host: str | None = None,
+                          graph_url: str | None = None):
+    """Ask for new mail settings in one action: where mail goes is an officer's request that takes effect once a
+    manager approves it (``mail_routes``); returns the change (pending or applied), or None if nothing changes.
 
-    The only function that writes mail settings: the window, ``mail setup`` and ``config smtp`` all come here.
+    The only path that writes mail settings: the window, ``mail setup`` and ``config smtp`` all come here.
     ``None`` keeps a value as it is (host, port, security and user are always given).
     """
+    from megacase.services.mail import mail_routes
     roles.require_identified(ws)
-    with ws.transaction() as session:
-        settings.set_in(session, ws, SMTP_HOST.key, host)
-        settings.set_in(session, ws, SMTP_PORT.key, port)
-        settings.set_in(session, ws, SMTP_SECURITY.key, security)
-        settings.set_in(session, ws, SMTP_USER.key, user or "")
-        for spec, value in ((MAIL_TRANSPORT, transport), (MAIL_TENANT, tenant), (MAIL_CLIENT_ID, client_id),
-                            (MAIL_AUTHORITY_HOST, authority_host), (MAIL_GRAPH_URL, graph_url)):
-            if value is not None:
-                settings.set_in(session, ws, spec.key, value)
-        if sender is not None:
-            settings.set_in(session, ws, SMTP_SENDER.key, sender)
-        elif not settings.get_in(session, SMTP_SENDER.key) and user and "@" in user:
-            settings.set_in(session, ws, SMTP_SENDER.key, user)   # Office 365 sends as the signed-in mailbox
-        saved = load_settings_in(session)
-        if saved.uses_microsoft_sign_in and not (saved.tenant and saved.client_id):
-            raise InputError("Office 365 sign-in needs the tenant and the application (client) ID of the app "
-                             "registration (see the README, 'Office 365').")
-        return saved
+    values = {SMTP_HOST.key: host, SMTP_PORT.key: port, SMTP_SECURITY.key: security, SMTP_USER.key: user or ""}
+    for spec, value in ((MAIL_TRANSPORT, transport), (MAIL_TENANT, tenant), (MAIL_CLIENT_ID, client_id),
+                        (MAIL_AUTHORITY_HOST, authority_host), (MAIL_GRAPH_URL, graph_url)):
+        if value is not None:
+            values[spec.key] = value
+    current = load_settings(ws)
+    if sender is not None:
+        values[SMTP_SENDER.key] = sender
+    elif not current.sender and user and "@" in user:
+        values[SMTP_SENDER.key] = user   # Office 365 sends as the signed-in mailbox
+    kind = values.get(MAIL_TRANSPORT.key, current.transport)
+    if kind != "smtp-password" and not (values.get(MAIL_TENANT.key, current.tenant)
+                                        and values.get(MAIL_CLIENT_ID.key, current.client_id)):
+        raise InputError("Office 365 sign-in needs the tenant and the application (client) ID of the app "
+                         "registration (see the README, 'Office 365').")
+    return mail_routes.request_change(ws, values)
+
+
+def configure(ws: Workspace, host: str, port: int, security: str, user: str | None = None,
+              sender: str | None = None, **office) -> MailSettings:
+    """``request_configuration``, then the settings in force (unchanged while the change awaits approval)."""
+    request_configuration(ws, host, port, security, user, sender, **office)
+    return load_settings(ws)
 
 
 def store_password(smtp: MailSettings, password: str) -> None:

@@ -35,6 +35,7 @@ FIELDS: dict[str, tuple[str, bool]] = {
 }
 # Contact details may name a person at the processor: the audit trail says they changed, not to what.
 _NOT_IN_AUDIT = {"contact", "notice_channel"}
+_UNCHANGED = object()
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,15 @@ def update_processor(ws: Workspace, name_or_id: str | int, **changes) -> Process
             if session.scalar(select(Processor).where(func.lower(Processor.name) == cleaned["name"].lower())):
                 raise InputError(f"There is already a processor named '{cleaned['name']}'.")
         changed = {k: v for k, v in cleaned.items() if getattr(p, k) != v}
-        if not changed:
-            return info_of(p)
+        # Where Art. 19 notices go: an officer asks, a manager approves (audited with old and new address).
+        route = changed.pop("notice_channel", _UNCHANGED)
         for field, value in changed.items():
             setattr(p, field, value)
-        _audit_change(session, ws, "processor.updated", p, changed)
+        if changed:
+            _audit_change(session, ws, "processor.updated", p, changed)
+        if route is not _UNCHANGED:
+            from megacase.services.mail import mail_routes
+            mail_routes.request_in(session, ws, {"notice_channel": route}, processor=p.id)
         return info_of(p)
 
 
@@ -149,6 +154,7 @@ def add_processor(ws: Workspace, name: str, role: str, categories: str, **other)
     values = {"name": _clean("name", name), "role": _clean("role", role),
               "categories": _clean("categories", categories)}
     values.update({field: _clean(field, value) for field, value in other.items()})
+    route = values.pop("notice_channel", None)
     with ws.transaction() as session:
         if session.scalar(select(Processor).where(func.lower(Processor.name) == values["name"].lower())):
             raise InputError(f"There is already a processor named '{values['name']}'.")
@@ -156,6 +162,9 @@ def add_processor(ws: Workspace, name: str, role: str, categories: str, **other)
         session.add(p)
         session.flush()
         _audit_change(session, ws, "processor.added", p, values)
+        if route:   # its notice address, like any change of one, waits for a manager's approval
+            from megacase.services.mail import mail_routes
+            mail_routes.request_in(session, ws, {"notice_channel": route}, processor=p.id)
         return info_of(p)
 
 

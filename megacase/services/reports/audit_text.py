@@ -79,7 +79,8 @@ LABELS = {
 }
 
 # Keys that repeat what the case file already says or are internal row ids.
-SKIP = {"reference", "step", "letter", "note_id", "approval", "attachment", "identity_step", "processor_id"}
+SKIP = {"reference", "step", "letter", "note_id", "approval", "attachment", "identity_step", "processor_id",
+        "record_values", "signing_key"}   # the rows' new values (checked by audit verify) and key ids
 
 # Sealed personal data (readable until the subject is erased).
 PERSONAL_LABELS = {"summary": "Request (officer's summary)", "text": "Note", "name": "Name", "email": "E-mail",

@@ -59,6 +59,9 @@ class Integrity:
     chain_head: EventRef | None   # last verified event of the whole chain
     case_events: int
     case_last: EventRef | None    # last event of this case
+    state_ok: bool = True         # the case's rows (case, subject, letters) equal what their events say
+    state_findings: tuple[str, ...] = ()
+    register_state_differences: int = 0   # rows of the whole register that differ from their events
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,10 @@ def extension_notice_date(detail: CaseDetail) -> date | None:
 
 def _integrity(ws: Workspace, detail: CaseDetail) -> Integrity:
     report = audit.verify(ws)
+    own = (f"case {detail.reference}:", f"subject {detail.subject.reference}:",
+           *(f"letter {l.id}:" for l in detail.letters))
+    state_findings = tuple(f for f in report.state_differences if f.startswith(own))
+    chain_problem = next((f for f in report.findings if f not in report.state_differences), "")
     with ws.reading() as session:
         total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
         head = None
@@ -149,8 +156,9 @@ def _integrity(ws: Workspace, detail: CaseDetail) -> Integrity:
             seq = session.scalar(select(AuditEvent.seq).where(AuditEvent.hash == report.head))
             head = EventRef(seq, report.head) if seq is not None else None
     last = detail.timeline[-1] if detail.timeline else None
-    return Integrity(report.ok, report.problem, report.broken_seq, report.count, total, head,
-                     len(detail.timeline), EventRef(last.seq, last.hash) if last else None)
+    return Integrity(report.chain_ok, chain_problem, report.broken_seq, report.count, total, head,
+                     len(detail.timeline), EventRef(last.seq, last.hash) if last else None,
+                     not state_findings, state_findings, len(report.state_differences))
 
 
 def collect(ws: Workspace, reference: str) -> CaseFile:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from megacase.domain.audit_chain import ChainReport
+from megacase.services.integrity.verify import IntegrityReport
 from megacase.errors import InputError
 from megacase.services.cases import queries
 from megacase.services.integrity import audit
@@ -37,7 +37,7 @@ class PrintedIntegrity:
 @dataclass
 class CaseFileCheck:
     reference: str
-    chain: ChainReport
+    chain: IntegrityReport
     case_events: int
     printed: PrintedIntegrity | None = None
     findings: list[str] = field(default_factory=list)   # what does not hold; empty when all is well
@@ -95,7 +95,7 @@ def check_case(ws: Workspace, reference: str, pdf: str | os.PathLike | None = No
     if chain.ok:
         result.notes.append(f"Audit trail intact: {chain.count} events, head {chain.head}.")
     else:
-        result.findings.append(f"Audit trail BROKEN at event {chain.broken_seq}: {chain.problem}.")
+        result.findings.append(chain.summary_line() + ".")
     if pdf is None:
         return result
     printed = parse_printed(read_pdf_text(pdf))

@@ -24,6 +24,7 @@ from megacase.services.cases.cases import IDENTITY_METHODS
 from megacase.services.reports.case_file_systems import flowables as systems_part
 
 CHAIN_HEAD_LABEL = "Last event of the chain"
+STATE_LABEL = "Current state"
 CASE_LAST_LABEL = "Last event of this case"
 RESULT_LABEL = "Result of the verification"
 
@@ -67,8 +68,17 @@ def _chain_sentence(cf: CaseFile) -> tuple[str, bool]:
     i = cf.integrity
     if i.ok:
         return f"Audit chain intact: all {i.verified_events} events verified at export.", True
-    return (f"Audit chain BROKEN at event {i.broken_seq}: {i.problem}. "
+    where = f" at event {i.broken_seq}" if i.broken_seq is not None else ""
+    return (f"Audit chain BROKEN{where}: {i.problem}. "
             f"{i.verified_events} of {i.total_events} events verified before the break."), False
+
+
+def _state_sentence(i) -> str:
+    if not i.state_ok:
+        return " ".join(i.state_findings[:6]) + (" …" if len(i.state_findings) > 6 else "")
+    others = (f" Elsewhere in the register {i.register_state_differences} record(s) differ from their events: run "
+              "megacase audit verify." if i.register_state_differences else "")
+    return ("The case, its subject and its letters as stored equal the values their events recorded." + others)
 
 
 def _cover(cf: CaseFile) -> list[Flowable]:
@@ -323,6 +333,8 @@ def _integrity(cf: CaseFile) -> list[Flowable]:
         (CHAIN_HEAD_LABEL, _ref(i.chain_head)),
         ("Events of this case", str(i.case_events)),
         (CASE_LAST_LABEL, _ref(i.case_last)),
+        (STATE_LABEL, _coloured("EQUAL TO ITS EVENTS" if i.state_ok else "DIFFERS FROM ITS EVENTS", i.state_ok)),
+        ("State finding", _state_sentence(i)),
     ]
     return [*ps.h1(SECTIONS[5]), ps.fields(pairs, label_width=0.3), ps.spacer(3),
             ps.p("Every event in the register stores hash = SHA-256(hash of the previous event || canonical JSON of "

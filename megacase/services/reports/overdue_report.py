@@ -29,6 +29,7 @@ class OverdueReport:
     generated_by: str
     review_filter: ReviewFilter
     items: tuple[ReviewItem, ...]
+    chain_head: str = ""            # the audit chain's head when the report was made (an outside witness)
 
     @property
     def overdue(self) -> list[ReviewItem]:
@@ -45,8 +46,9 @@ class OverdueReport:
 
 def compute(ws: Workspace, review_filter: ReviewFilter | None = None) -> OverdueReport:
     f = review_filter or review.default_filter(ws)
+    from megacase.services.integrity.verify import head_label
     return OverdueReport(ws.now().astimezone(TZ).replace(microsecond=0), ws.actor.name, f,
-                         tuple(review.items(ws, f)))
+                         tuple(review.items(ws, f)), head_label(ws))
 
 
 def _types(item: ReviewItem) -> str:
@@ -112,7 +114,8 @@ def render_pdf(report: OverdueReport) -> bytes:
                   f"{ps.CONTROLLER_NAME} ({ps.CONTROLLER_LEGAL}) · data subject requests under GDPR Art. 12(3)"),
         ps.fields([("Report date", report.date_label), ("Filter", report.review_filter.describe()),
                    ("Overdue", str(len(report.overdue))), ("At risk", str(len(report.at_risk))),
-                   ("Prepared by", report.generated_by)], label_width=0.22),
+                   ("Prepared by", report.generated_by), ("Audit chain head", report.chain_head)],
+                  label_width=0.22),
         ps.p("A case is overdue when its due date has passed and a right is not yet answered: a decision "
              "whose reply has not left ('decided, reply not sent') does not stop the clock. Due dates follow "
              "Art. 12(3) GDPR and Regulation 1182/71: one month from receipt (three when extended), moved by the "

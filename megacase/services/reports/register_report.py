@@ -69,6 +69,7 @@ class RegisterStats:
     extension_reasons: list[tuple[str, int]] = field(default_factory=list)
     refusal_grounds: list[tuple[str, str, int]] = field(default_factory=list)   # (outcome, ground, count)
     open_late: int = 0              # still open (undecided, or decided with a reply not sent) and past due
+    chain_head: str = ""            # the audit chain's head when the report was made (an outside witness)
 
     @property
     def total(self) -> int:
@@ -112,7 +113,8 @@ def compute(ws: Workspace, year: int) -> RegisterStats:
     if not 2000 <= year <= 2100:
         raise InputError(f"{year} is not a plausible year.")
     today = ws.today()
-    stats = RegisterStats(year, ws.now().astimezone(TZ), ws.actor.name)
+    from megacase.services.integrity.verify import head_label
+    stats = RegisterStats(year, ws.now().astimezone(TZ), ws.actor.name, chain_head=head_label(ws))
     types, outcomes, channels = Counter(), Counter(), Counter()
     reasons, grounds = Counter(), Counter()
     with ws.reading() as session:
@@ -190,6 +192,7 @@ def summary_pairs(s: RegisterStats) -> list[tuple[str, str]]:
         ("Answered late", f"{s.late} ({_pct(s.share(s.late))})"),
         ("Deadlines extended (Art. 12(3))", str(s.extensions)),
         ("Refusals, partial refusals and fees", str(s.refusals)),
+        ("Audit chain head when made", s.chain_head),
     ]
 
 
@@ -204,6 +207,7 @@ def render_csv(s: RegisterStats, delimiter: str = ",") -> bytes:
         return "" if v is None else f"{v:.1f}"
 
     w.writerow(["Summary", "Year", s.year, ""])
+    w.writerow(["Summary", "Audit chain head", s.chain_head, ""])
     w.writerow(["Summary", "Requests received", s.total, ""])
     w.writerow(["Summary", "Answered (withdrawals excluded)", s.answered, ""])
     w.writerow(["Summary", "Withdrawn", s.total - s.answered - s.undecided, ""])

@@ -61,6 +61,8 @@ def compose(ws: Workspace) -> Digest:
     block("EXTENSION NOTICE WINDOW CLOSING",
           [f"  {r.reference:<15} notify an extension by {r.date.isoformat()} "
            f"({r.working_days_left} working days left)" for r in windows])
+    from megacase.services.integrity.verify import head_label
+    lines.append(f"Audit chain head: {head_label(ws)} (keep this mail: it witnesses the register's state today)")
     lines.append("References and deadlines only: open MegaCase for the cases themselves.")
     subject = f"MegaCase digest {today.isoformat()}: {len(overdue)} overdue, {len(soon)} due soon"
     return Digest(today, subject, "\n".join(lines) + "\n", len(overdue), len(soon))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from megacase.domain import case_status
 from megacase.domain.answers import DECIDED_NOT_SENT, LIVE_STATES
+from megacase.domain.deadlines import working_days_between
 from megacase.domain.references import reference_sort_key
 from megacase.services import settings
 from megacase.services.cases import decisions

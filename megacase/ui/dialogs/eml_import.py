@@ -34,13 +34,19 @@ class EmlImportDialog(ServiceDialog):
     def __init__(self, ws: Workspace, data: bytes, parsed: ParsedEmail, matched: SubjectInfo | None, parent=None):
         self.ws, self.data, self.parsed, self.matched = ws, data, parsed, matched
         super().__init__("Import a request from an e-mail",
-                         "The received time comes from the message; the original message and its attachments "
+                         "The received time is when the shop's mail server received the message (else the time "
+                         "of import), never the sender's own Date; the original message and its attachments "
                          "are kept in the case, encrypted.", parent)
         self.setObjectName("emlImportDialog")
         self.resize(760, 700)
         p = parsed
         self.form.addRow("From", plain(f"{p.sender_name + ' ' if p.sender_name else ''}<{p.sender}>"))
         self.form.addRow("Received", plain(moment(p.received_at.astimezone(TZ))))
+        if p.date_note:   # the sender's clock disagrees: shown, never taken
+            warning = plain(p.date_note)
+            warning.setObjectName("error")
+            warning.setWordWrap(True)
+            self.form.addRow("Sender's date", warning)
         self.form.addRow("Subject line", plain(p.subject or "(none)"))
         files = ", ".join(f"{f.filename} ({len(f.data) // 1024 + 1} kB)" for f in p.attachments) or "none"
         files_label = plain(files)

@@ -152,6 +152,8 @@ class CaseFileDialog(ServiceDialog):
             return
         shown = f"first {len(images)} of {count}" if count > len(images) else f"{count}"
         chain = "audit chain intact" if rendered.integrity.ok else "AUDIT CHAIN BROKEN"
+        if not rendered.integrity.state_ok:
+            chain += ", CASE DIFFERS FROM ITS EVENTS"
         self.preview_title.setText(f"Case file of {reference}: {shown} page(s), {chain}.")
         for image in images:
             page = QLabel()

@@ -123,10 +123,13 @@ class MailSettingsDialog(ServiceDialog):
     # --- actions ----------------------------------------------------------------------------------
     def submit(self) -> mail.MailSettings:
         kind = self.transport.currentData()
-        saved = mail.configure(self.ws, self.host.text(), self.port.value(), self.security.currentData(),
-                               self.user.text().strip() or None, self.sender.text().strip() or None,
-                               transport=kind, tenant=self.tenant.text().strip(),
-                               client_id=self.client_id.text().strip())
+        # Where mail goes: with a manager in the register the change waits for their approval (mail_routes).
+        self.change = mail.request_configuration(self.ws, self.host.text(), self.port.value(),
+                                                 self.security.currentData(), self.user.text().strip() or None,
+                                                 self.sender.text().strip() or None, transport=kind,
+                                                 tenant=self.tenant.text().strip(),
+                                                 client_id=self.client_id.text().strip())
+        saved = mail.load_settings(self.ws)
         if self.password.text() and kind == "smtp-password":
             mail.store_password(saved, self.password.text())
         return saved

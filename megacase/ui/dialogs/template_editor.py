@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget,
@@ -14,6 +16,7 @@ from megacase.services.letter_texts import LANGUAGES
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import muted
 from megacase.ui.format import moment
+from megacase.ui.workers import run_task
 
 LANGUAGE_LABELS = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
@@ -28,6 +31,7 @@ class TemplateEditorDialog(QDialog):
         self.setObjectName("templateEditor")
         self.resize(1100, 760)
         self._loaded = ""
+        self.pending = 0
 
         self.template = QComboBox()
         self.template.setObjectName("editorTemplate")
@@ -134,27 +138,51 @@ class TemplateEditorDialog(QDialog):
         self.message.style().polish(self.message)
         self.message.setText(text)
 
-    def check(self) -> bool:
-        tid, lang = self.current()
-        try:
-            letter = templates.validate_source(self.source.toPlainText(), lang, tid)
-        except MegaCaseError as exc:
+    # Checking and saving render the template: off the GUI thread (a render is also time-limited), so a
+    # template that loops for long never freezes the window. ``pending`` counts the renders in flight.
+
+    def _run(self, work, done) -> None:
+        self.pending += 1
+        self._set_busy(True)
+
+        def finished(value) -> None:
+            self.pending -= 1
+            self._set_busy(False)
+            done(value)
+
+        def failed(exc: BaseException) -> None:
+            self.pending -= 1
+            self._set_busy(False)
+            if not isinstance(exc, MegaCaseError):   # a bug, not the template: the central exception hook
+                sys.excepthook(type(exc), exc, exc.__traceback__)
+                return
             self._say(str(exc), bad=True)
             self.preview.setPlainText("")
-            return False
-        self.preview.setPlainText(f"Subject: {letter.subject_line}\n\n{letter.body}")
-        self._say("The template renders.")
-        return True
+        run_task(work, finished, failed, context=self)
+
+    def _set_busy(self, busy: bool) -> None:
+        for button in (self.check_button, self.save_button):
+            button.setEnabled(not busy)
+
+    def check(self) -> None:
+        tid, lang = self.current()
+        source = self.source.toPlainText()
+        self._say("Checking…")
+
+        def shown(letter) -> None:
+            self.preview.setPlainText(f"Subject: {letter.subject_line}\n\n{letter.body}")
+            self._say("The template renders.")
+        self._run(lambda: templates.validate_source(source, lang, tid), shown)
 
     def save(self) -> None:
         tid, lang = self.current()
-        try:
-            version = templates.save_edit(self.ws, tid, lang, self.source.toPlainText())
-        except MegaCaseError as exc:
-            self._say(str(exc), bad=True)
-            return
-        self.load()
-        self._say(f"Saved as version {version}. New letters use it.")
+        source = self.source.toPlainText()
+        self._say("Checking and saving…")
+
+        def saved(version: int) -> None:
+            self.load()
+            self._say(f"Saved as version {version}. New letters use it.")
+        self._run(lambda: templates.save_edit(self.ws, tid, lang, source), saved)
 
     def reset(self) -> None:
         tid, lang = self.current()

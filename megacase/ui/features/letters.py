@@ -253,7 +253,7 @@ class LettersFeature:
             data = read_bounded(path, eml_import.MAX_BYTES, "the message")
             if msg_import.is_msg(data):
                 data = msg_import.msg_to_eml(data)      # Outlook's format, read as the .eml it stands for
-            parsed = eml_import.parse_eml(data)
+            parsed = eml_import.parse_eml(data, w.ws.now())
             earlier = eml_import.already_imported(w.ws, parsed)
             if earlier:
                 raise InputError(f"This message was already imported as case {earlier}.")
@@ -281,6 +281,10 @@ class LettersFeature:
         dialog = MailSettingsDialog(self.w.ws, self.w)
         if self.w.prompter.run_dialog(dialog) and dialog.result_value is not None:
             s = dialog.result_value
+            change = getattr(dialog, "change", None)
+            if change is not None and change.pending:
+                self.w.prompter.info(self.w, "Mail", f"Change {change.id} waits for a manager's approval "
+                                     "(where letters go needs four eyes); the settings in force are unchanged.")
             where = "Microsoft Graph" if s.transport == "graph" else f"{s.host}:{s.port} ({s.security})"
             self.w.statusBar().showMessage(f"Letters leave by {s.transport} through {where}.", 8000)
 

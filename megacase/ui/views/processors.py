@@ -143,7 +143,9 @@ class ProcessorRegisterView(QWidget):
         except MegaCaseError as exc:
             self.prompter.error(self, "Processor register", str(exc))
             return False
-        self.status.setText(f"Saved {p.name}.")
+        pending = " A new Art. 19 notice address waits for a manager's approval." \
+            if values.get("notice_channel", "").strip() != (p.notice_channel or "") else ""
+        self.status.setText(f"Saved {p.name}.{pending}")
         self.reload(select=p.name)
         self.changed.emit()
         return True

@@ -1,0 +1,172 @@
+"""The chain's head written where a rewrite of the database cannot reach it at once.
+
+After every committing transaction that recorded an event, the head (sequence
+number, hash, time) is appended to ``audit-anchors.jsonl`` beside the register
+(mode 0600, opened append-only) and kept as the latest anchor in the OS keyring
+(best effort: without a keyring the file alone remains). ``verify`` compares the
+register with every anchor it finds: an anchor that saw a later event shows a
+truncation; one that saw another hash for the same event shows a rewrite.
+
+An anchor guards only what happened before it was written: someone who rewrites
+the register and the anchor file and the keyring entry together, or who changes
+events before any anchor saw them, is not caught here (the signatures and the
+printed heads in case files, reports and digests are the other witnesses).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import keyring
+import keyring.errors
+from sqlalchemy import Engine
+
+from megacase.store import keys
+
+log = logging.getLogger(__name__)
+
+ANCHOR_FILE = "audit-anchors.jsonl"
+CUT_MARK = b'{"cut": "the line before was cut short (the program stopped while writing it)"}\n'
+KEYRING_SUFFIX = "-anchor"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    seq: int
+    hash: str
+    at: datetime          # aware UTC: when the head was seen
+    source: str           # "file" | "keyring" | a file name the officer gave
+
+    def as_json(self) -> dict:
+        return {"seq": self.seq, "hash": self.hash, "at": self.at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def register_path(engine: Engine) -> Path | None:
+    database = engine.url.database
+    return Path(database) if database and database != ":memory:" else None
+
+
+def anchor_path(engine: Engine) -> Path | None:
+    db = register_path(engine)
+    return db.with_name(ANCHOR_FILE) if db else None
+
+
+def _keyring_name(engine: Engine) -> str | None:
+    db = register_path(engine)
+    if db is None:
+        return None
+    try:
+        return keys.RecoveryFile.load(keys.recovery_path(db.parent)).key_id + KEYRING_SUFFIX
+    except Exception:   # no or damaged recovery file: the file anchor still works
+        return None
+
+
+def _parse(raw: dict, source: str) -> Anchor:
+    at = datetime.strptime(str(raw["at"]), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    seq, digest = int(raw["seq"]), str(raw["hash"])
+    if len(digest) != 64:
+        raise ValueError("not a SHA-256 hash")
+    return Anchor(seq, digest, at, source)
+
+
+def write(engine: Engine, seq: int, digest: str, at: datetime) -> None:
+    """Append the head to the anchor file and keep it in the keyring; never fails the caller."""
+    anchor = Anchor(seq, digest, at.astimezone(timezone.utc), "file")
+    line = (json.dumps(anchor.as_json(), sort_keys=True) + "\n").encode("ascii")
+    path = anchor_path(engine)
+    if path is not None:
+        _append(path, line, "audit anchor")
+    name = _keyring_name(engine)
+    if name is not None:
+        try:
+            keyring.set_password(keys.KEYRING_SERVICE, name, json.dumps(anchor.as_json(), sort_keys=True))
+        except (keyring.errors.KeyringError, RuntimeError) as exc:
+            log.info("keyring unavailable, anchor kept in the file only: %s", type(exc).__name__)
+
+
+def write_pin(engine: Engine, key_id: int, owner: str, public_hex: str) -> None:
+    """Pin a new signing key's public half in the anchor file (a swapped key in the database then shows)."""
+    path = anchor_path(engine)
+    if path is None:
+        return
+    line = json.dumps({"key": key_id, "owner": owner, "public": public_hex}, sort_keys=True) + "\n"
+    _append(path, line.encode("utf-8"), "signing key pin")
+
+
+def _append(path: Path, line: bytes, what: str) -> None:
+    """One line at the end of the file (append-only, owner-only); a line cut short by a crash is closed first."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = b"\n" + CUT_MARK + line
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        log.warning("%s not written: %s", what, exc.strerror)
+
+
+@dataclass(frozen=True)
+class KeyPin:
+    key_id: int
+    owner: str
+    public_hex: str
+
+
+@dataclass(frozen=True)
+class AnchorSet:
+    anchors: list[Anchor]
+    unreadable: list[str]     # lines or entries that could not be read (named, not fatal)
+    pins: list[KeyPin] = field(default_factory=list)
+
+
+def read_file(path: Path, source: str | None = None) -> AnchorSet:
+    anchors, bad, pins = [], [], []
+    try:
+        with open(path, "rb") as f:
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                if line == CUT_MARK and bad and bad[-1].startswith(f"line {number - 1} "):
+                    bad.pop()     # the writer found that line cut short and closed it
+                    continue
+                try:
+                    raw = json.loads(line)
+                    if "key" in raw:
+                        pins.append(KeyPin(int(raw["key"]), str(raw["owner"]), str(raw["public"])))
+                        continue
+                    anchors.append(_parse(raw, source or "file"))
+                except (ValueError, KeyError, TypeError):
+                    if not line.endswith(b"\n"):   # the last line cut short by a crash while appending
+                        continue
+                    bad.append(f"line {number} of {path.name} is not an anchor")
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        bad.append(f"{path.name} cannot be read ({exc.strerror})")
+    return AnchorSet(anchors, bad, pins)
+
+
+def read_all(engine: Engine) -> AnchorSet:
+    """Every anchor this workstation holds for the register: the file's lines and the keyring's entry."""
+    path = anchor_path(engine)
+    found = read_file(path) if path else AnchorSet([], [], [])
+    name = _keyring_name(engine)
+    if name is not None:
+        try:
+            value = keyring.get_password(keys.KEYRING_SERVICE, name)
+        except (keyring.errors.KeyringError, RuntimeError):
+            value = None
+        if value:
+            try:
+                found.anchors.append(_parse(json.loads(value), "keyring"))
+            except (ValueError, KeyError, TypeError):
+                found.unreadable.append("the keyring's anchor is not readable")
+    return found

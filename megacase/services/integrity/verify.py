@@ -1,0 +1,200 @@
+"""The one verification of the register: the hash chain, the anchors outside the
+database, and (``state``) the current rows against the events that set them.
+
+Events are streamed in order (never all loaded at once); each anchor is compared
+with the event of its number as the walk passes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from megacase.domain.audit_chain import GENESIS, chain_hash
+from megacase.services.integrity import anchors as anchor_store
+from megacase.services.workspace import TZ, Workspace
+from megacase.store.orm import AuditEvent
+
+
+@dataclass
+class IntegrityReport:
+    """What ``audit.verify`` returns. ``ok``, ``count``, ``head``, ``broken_seq`` and ``problem``
+    keep the meaning they had for the chain alone; ``findings`` names every problem found."""
+    ok: bool
+    count: int
+    head: str
+    head_seq: int = 0
+    broken_seq: int | None = None
+    problem: str = ""
+    findings: list[str] = field(default_factory=list)
+    anchors_checked: int = 0
+    newest_anchor: anchor_store.Anchor | None = None
+    state_checked: int = 0          # rows compared with their events (0 when the state check did not run)
+    state_ok: bool = True
+    state_differences: list[str] = field(default_factory=list)
+
+    @property
+    def chain_ok(self) -> bool:
+        """The chain, its anchors and its signatures hold (whatever the current rows say)."""
+        return self.broken_seq is None and not [f for f in self.findings if f not in self.state_differences]
+
+    def summary_line(self) -> str:
+        if self.ok:
+            extra = f"; {self.anchors_checked} anchors agree" if self.anchors_checked else "; no anchor found"
+            state = f"; {self.state_checked} records equal their events" if self.state_checked else ""
+            return f"Audit trail intact: {self.count} events, head {self.head}{extra}{state}"
+        where = f" at event {self.broken_seq}" if self.broken_seq is not None else ""
+        return f"Audit trail BROKEN{where}: {self.problem}"
+
+
+def _when(at: datetime) -> str:
+    return at.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def _event_body(row) -> dict:
+    from megacase.services.integrity.audit import body_of   # the one definition of what is hashed
+    return body_of(row)
+
+
+def verify_chain_and_anchors(ws: Workspace, extra_files=(), with_anchors: bool = True) -> IntegrityReport:
+    found = anchor_store.read_all(ws.engine) if with_anchors else anchor_store.AnchorSet([], [], [])
+    for path in extra_files:
+        more = anchor_store.read_file(path, source=path.name)
+        found.anchors.extend(more.anchors)
+        found.unreadable.extend(more.unreadable)
+    by_seq: dict[int, list[anchor_store.Anchor]] = {}
+    for a in found.anchors:
+        by_seq.setdefault(a.seq, []).append(a)
+    report = IntegrityReport(True, 0, GENESIS, newest_anchor=max(found.anchors, key=lambda a: a.seq, default=None))
+    report.findings.extend(f"{u} (anchor ignored)" for u in found.unreadable)
+    signatures = _SignatureCheck(ws, found.pins)
+    prev, last_seq = GENESIS, 0
+    rewrites: list[tuple[int, anchor_store.Anchor]] = []
+    with ws.reading() as session:
+        rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=500))
+        for row in rows.scalars():
+            if report.broken_seq is None:
+                if row.prev_hash != prev:
+                    report.broken_seq = row.seq
+                    report.findings.append(f"event {row.seq} does not follow the previous event "
+                                           "(a row was removed or reordered)")
+                elif chain_hash(prev, _event_body(row)) != row.hash:
+                    report.broken_seq = row.seq
+                    report.findings.append(f"event {row.seq} was changed after it was recorded "
+                                           "(its hash does not match)")
+                else:
+                    report.count += 1
+                    report.head, report.head_seq = row.hash, row.seq
+            for a in by_seq.pop(row.seq, ()):
+                report.anchors_checked += 1
+                if a.hash != row.hash:
+                    rewrites.append((row.seq, a))
+            signatures.check(row)
+            prev, last_seq = row.hash, row.seq
+            session.expunge(row)
+    report.findings.extend(signatures.findings())
+    if rewrites:
+        seq, a = rewrites[0]   # the earliest: every anchor after it disagrees as a consequence
+        more = f"; {len(rewrites) - 1} later anchors disagree too" if len(rewrites) > 1 else ""
+        report.findings.append(f"event {seq} is not the event an anchor of {_when(a.at)} saw ({a.source}): "
+                               f"the chain was rewritten{more}")
+    later = [a for seq_anchors in by_seq.values() for a in seq_anchors if a.seq > last_seq]
+    if later:
+        a = max(later, key=lambda x: x.seq)
+        report.anchors_checked += len(later)
+        report.findings.append(f"the register ends at event {last_seq}; an anchor of {_when(a.at)} saw "
+                               f"event {a.seq} ({a.source}): events were removed")
+    report.ok = not report.findings
+    report.problem = report.findings[0] if report.findings else ""
+    return report
+
+
+class _SignatureCheck:
+    """Every event signed, by a key the register holds and the anchor file pinned, in its actor's name."""
+
+    def __init__(self, ws: Workspace, pins):
+        from megacase.services.integrity.signing import WORKSTATION
+        from megacase.store.orm import SigningKey, User
+        self.workstation = WORKSTATION
+        with ws.reading() as session:
+            self.keys = {k.id: k for k in session.execute(select(SigningKey)).scalars()}
+            self.users = set(session.scalars(select(User.name)))
+        self.user_since: dict[str, str] = {}
+        for k in self.keys.values():
+            if k.owner != WORKSTATION:
+                at = k.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+                self.user_since[k.owner] = min(at, self.user_since.get(k.owner, at))
+        self.pins = {p.key_id: p for p in pins}
+        self.problems: list[str] = []
+        self.signed_seen = False
+
+    def check(self, row) -> None:
+        if row.signing_key_id is None:
+            if self.signed_seen:
+                self.problems.append(f"event {row.seq} is not signed")
+            return
+        self.signed_seen = True
+        key = self.keys.get(row.signing_key_id)
+        from megacase.services.integrity.signing import valid
+        if key is None:
+            self.problems.append(f"event {row.seq} is signed with key {row.signing_key_id}, which the register "
+                                 "does not hold")
+        elif not valid(key.public_key, row.signature, row.hash):
+            self.problems.append(f"event {row.seq} is not signed by the key it names ({key.owner}'s): it was "
+                                 "changed or re-hashed without that key")
+        elif key.owner != self.workstation and key.owner != row.actor:
+            self.problems.append(f"event {row.seq} is in {row.actor}'s name but signed with {key.owner}'s key")
+        elif key.owner == self.workstation and row.at >= self.user_since.get(row.actor, "~"):
+            self.problems.append(f"event {row.seq} is in {row.actor}'s name but not signed with {row.actor}'s "
+                                 "own key")
+
+    def findings(self) -> list[str]:
+        out = []
+        if self.problems:
+            more = f" (and {len(self.problems) - 1} more events)" if len(self.problems) > 1 else ""
+            out.append(self.problems[0] + more)
+        if self.pins:
+            for key in self.keys.values():
+                pin = self.pins.get(key.id)
+                if pin is None:
+                    out.append(f"signing key {key.id} ({key.owner}) was never pinned in the anchor file: "
+                               "it was added behind the application's back")
+                elif pin.public_hex != bytes(key.public_key).hex() or pin.owner != key.owner:
+                    out.append(f"signing key {key.id} ({key.owner}) is not the key the anchor file pinned")
+        return out
+
+
+def verify_with_files(ws: Workspace, anchor_files) -> IntegrityReport:
+    """``verify``, also comparing with anchors kept elsewhere (a copy of the anchor file, a noted head)."""
+    return verify(ws, extra_files=anchor_files)
+
+
+def verify(ws: Workspace, with_state: bool = True, extra_files=(), with_anchors: bool = True) -> IntegrityReport:
+    report = verify_chain_and_anchors(ws, extra_files, with_anchors)
+    if with_state:
+        from megacase.services.integrity import state
+        checked, differences = state.compare(ws)
+        report.state_checked, report.state_differences = checked, differences
+        report.state_ok = not differences
+        report.findings.extend(differences)
+    report.ok = not report.findings
+    report.problem = report.findings[0] if report.findings else ""
+    if len(report.findings) > 1:
+        report.problem += f" (and {len(report.findings) - 1} more)"
+    return report
+
+
+def head_label(ws: Workspace) -> str:
+    """The head as printed in reports, case files and the digest: a witness kept outside the register."""
+    current = head(ws)
+    return f"event {current[0]} {current[1]}" if current else "no event yet"
+
+
+def head(ws: Workspace) -> tuple[int, str, str] | None:
+    """The current head: (sequence number, hash, time of the event) or None for an empty register."""
+    with ws.reading() as session:
+        row = session.execute(select(AuditEvent.seq, AuditEvent.hash, AuditEvent.at)
+                              .order_by(AuditEvent.seq.desc()).limit(1)).first()
+        return (row.seq, row.hash, row.at) if row else None

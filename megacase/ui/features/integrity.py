@@ -1,0 +1,43 @@
+"""At start, the register is verified in the background: chain, anchors and current state.
+
+A clean register shows one line in the status bar; a problem opens a message naming
+every finding (the same lines as ``megacase audit verify``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from megacase.services.integrity import audit
+from megacase.ui.workers import run_task
+
+log = logging.getLogger(__name__)
+
+MAX_SHOWN = 12
+
+
+class IntegrityCheck:
+    def __init__(self, window):
+        self.w = window
+        self.report = None          # the IntegrityReport once the check has run
+        ws = window.ws
+        run_task(lambda: audit.verify(ws), self._done, self._failed, context=window)
+
+    def _done(self, report) -> None:
+        self.report = report
+        if report.ok:
+            # short: a long status message must never widen the window
+            self.w.statusBar().showMessage(f"Register verified: {report.count} events, intact.", 10000)
+            return
+        shown = report.findings[:MAX_SHOWN]
+        more = len(report.findings) - len(shown)
+        text = ("The register does not match its audit trail:\n\n" + "\n".join(f"• {f}" for f in shown)
+                + (f"\n… and {more} more (megacase audit verify lists them all)." if more else ""))
+        self.w.prompter.error(self.w, "Register integrity", text)
+
+    def _failed(self, exc: BaseException) -> None:
+        log.warning("the integrity check at start could not run: %s", type(exc).__name__)
+
+
+def install(window) -> None:
+    window.integrity_check = IntegrityCheck(window)
