@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from megacase.services import subject_keys
-from megacase.store.orm import Case, Letter, Processor, Setting, SigningKey, Subject, User
+from megacase.store.orm import Case, CaseAnswer, Letter, Processor, Setting, SigningKey, Subject, User
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,9 @@ class Tracked:
     label: Callable[[Any], str] = lambda row: ""
 
 
-def _letter_subject(session: Session, letter) -> int | None:
-    return session.scalar(select(Case.subject_id).where(Case.id == letter.case_id))
+def _letter_subject(session: Session, row) -> int | None:
+    """The subject of a row that belongs to a case (a letter, an answer)."""
+    return session.scalar(select(Case.subject_id).where(Case.id == row.case_id))
 
 
 TRACKED: tuple[Tracked, ...] = (
@@ -66,16 +67,21 @@ TRACKED: tuple[Tracked, ...] = (
              "linked_case_id", "owner", "created_at", "skeleton_since", "direct_marketing"),
             sealed=("summary", "legal_ground", "decision_note", "extension_reason"),
             subject_of=lambda s, row: row.subject_id, label=lambda row: f"case {row['reference']}"),
+    Tracked("case_answers", CaseAnswer, "id",
+            ("case_id", "request_type", "outcome", "evidence_refs", "evidence_attachment_id", "decided_at",
+             "decided_by"),
+            sealed=("legal_ground", "reasons", "no_data_reason"),     # typed text, addressed to the subject
+            subject_of=_letter_subject, label=lambda row: f"answer {row['id']} ({row['request_type']})"),
     Tracked("users", User, "id", ("name", "role", "active", "created_at"), digested=("password_hash",),
             label=lambda row: f"user {row['name']}"),
     Tracked("settings", Setting, "key", ("value",), label=lambda row: f"setting {row['key']}"),
     Tracked("processors", Processor, "id",
-            ("name", "role", "categories", "purposes", "retention", "location", "active"),
+            ("name", "role", "categories", "purposes", "retention", "location", "active", "notice_language"),
             digested=("contact", "notice_channel"),   # a contact person's name and address stay out of the trail
             label=lambda row: f"processor {row['name']}"),
     Tracked("letters", Letter, "id",
             ("case_id", "template_id", "language", "status", "eml_sha256", "created_at", "created_by",
-             "approved_by", "approved_at", "sent_at", "message_id"),
+             "sent_at", "message_id"),
             sealed=("override_reason",), digested=("recipient_enc", "subject_enc", "body_enc"),
             subject_of=_letter_subject, label=lambda row: f"letter {row['id']}"),
     Tracked("signing_keys", SigningKey, "id", ("owner", "public_key", "created_at", "retired_at"),

@@ -136,12 +136,11 @@ def test_a_copy_of_the_register_is_verified_without_the_live_registers_anchors(w
 
     from megacase.services.session import open_profile
     _work(ws, open_access_case, 1)
+    from megacase.services.integrity.backup import back_up
     copy = tmp_path / "backup"
     copy.mkdir()
-    with ws.engine.connect() as conn:           # a consistent copy: the WAL folded into the file first
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    for name in ("megacase.db", "recovery.json"):
-        shutil.copy2(data_dir / name, copy / name)
+    shutil.copy2(back_up(ws), copy / "megacase.db")     # SQLite's online backup: a consistent copy
+    shutil.copy2(data_dir / "recovery.json", copy / "recovery.json")
     cases.add_note(ws, cases_of(ws)[0], "after the copy")     # the live register moves on
     backup = open_profile(copy, keystore, clock=clock)
     assert not audit.verify(backup).ok                        # the keyring saw later events of the live one
