@@ -70,7 +70,7 @@ def _domains(session: Session) -> list[str]:
 
 
 def _is_loopback(host: str) -> bool:
-    from megacase.services.mail import _is_loopback as loopback
+    from megacase.services.mail.smtp import _is_loopback as loopback
     return loopback(host)
 
 
