@@ -95,6 +95,16 @@ def cmd_settings_show(args) -> int:
 def cmd_settings_set(args) -> int:
     from megacase.app import open_workspace
     from megacase.services import settings
-    value = settings.set_value(open_workspace(args), args.key, args.value)
+    ws = open_workspace(args)
+    if settings.is_mail_route(args.key):     # where mail goes: a request a manager approves
+        from megacase.services.mail import mail_routes
+        change = mail_routes.request_change(ws, {args.key: args.value})
+        if change is not None and change.pending:
+            print(f"Change {change.id} waits for a manager's approval (megacase route approve {change.id}); "
+                  f"{args.key} is unchanged until then.")
+            return EXIT_OK
+        value = settings.get(ws, args.key)
+    else:
+        value = settings.set_value(ws, args.key, args.value)
     print(f"{args.key} = {('on' if value else 'off') if isinstance(value, bool) else value}")
     return EXIT_OK

@@ -29,7 +29,7 @@ def _line(c) -> str:
 
 
 def cmd_route_list(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.mail import mail_routes
     rows = mail_routes.list_changes(open_workspace(args), pending_only=not args.all)
     for c in rows:
@@ -40,14 +40,14 @@ def cmd_route_list(args) -> int:
 
 
 def cmd_route_approve(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.mail import mail_routes
     print("Approved, in force: " + _line(mail_routes.approve(open_workspace(args), args.id, args.comment)))
     return EXIT_OK
 
 
 def cmd_route_send_back(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.mail import mail_routes
     print("Sent back, nothing changed: " + _line(mail_routes.send_back(open_workspace(args), args.id, args.comment)))
     return EXIT_OK

@@ -22,7 +22,7 @@ def register(subparsers, common) -> None:
 
 
 def cmd_subject_correct(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.cases import subject_corrections
     info = subject_corrections.correct_details(open_workspace(args), args.subject_id, name=args.name,
                                                postal_address=args.address)
@@ -31,7 +31,7 @@ def cmd_subject_correct(args) -> int:
 
 
 def cmd_subject_email(args) -> int:
-    from megacase.cli import open_workspace
+    from megacase.app import open_workspace
     from megacase.services.cases import subject_corrections
     info = subject_corrections.change_known_email(open_workspace(args), args.reference, args.new_email)
     print(f"Subject {info.reference}: known address replaced; a letter to the former address is in the outbox.")

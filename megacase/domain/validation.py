@@ -34,3 +34,14 @@ def require_text(value: str | None, what: str, max_len: int = 2000) -> str:
     if len(text) > max_len:
         raise InputError(f"{what} is too long (at most {max_len} characters).")
     return text
+
+
+def is_loopback(host: str) -> bool:
+    """A server on this computer (localhost, 127.0.0.0/8, ::1): the only place mail may go unencrypted."""
+    import ipaddress
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -36,11 +36,10 @@ def create_profile(data_dir: Path, passphrase: str, keystore: keys.KeyStore, act
     def first_events(staged_engine) -> None:
         from megacase.services import settings
         from megacase.services.integrity import state
-        from megacase.services.mail import mail_routes
         staged = Workspace(staged_engine, actor, clock)
         with staged.transaction() as session:
             # the company's own mail domains: fixed now, never changed afterwards (sender and privacy contact)
-            settings.set_in(session, staged, mail_routes.COMPANY_DOMAINS.key, mail_routes.COMPANY_DOMAINS.default,
+            settings.set_in(session, staged, settings.COMPANY_DOMAINS.key, settings.COMPANY_DOMAINS.default,
                             record=False)
             created = audit.record(session, staged, "profile.created",
                                    details={"schema": "initial", "state_tracked": True})
@@ -56,8 +55,7 @@ def open_profile(data_dir: Path, keystore: keys.KeyStore, passphrase: str | None
                  actor: Actor | None = None, clock=system_clock) -> Workspace:
     engine = profile.open_(data_dir, keystore, passphrase)
     ws = Workspace(engine, actor or default_actor(), clock, data_dir=Path(data_dir))
-    from megacase.services.integrity import state
-    state.record_baseline(ws)   # once, for a register made before rows were recorded in events
+    audit.record_baseline(ws)   # once, for a register made before rows were recorded in events
     return ws
 
 

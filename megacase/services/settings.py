@@ -247,6 +247,11 @@ CASE_YEARS = declare(Setting(
     "Years after closure before a case is reduced to its anonymous skeleton", 1, 30))
 
 
+def is_mail_route(key: str) -> bool:
+    """Whether a setting decides where mail goes (changed through services.mail.mail_routes only)."""
+    return _spec(key).mail_route
+
+
 def _spec(key: str) -> Setting:
     try:
         return SPECS[key]
@@ -331,9 +336,8 @@ def set_value(ws: Workspace, key: str, raw: Any) -> Any:
     if spec.fixed:
         raise RuleViolation(f"'{spec.label}' was fixed when the register was created and cannot be changed.")
     if spec.mail_route:   # where mail goes: an officer asks, a manager approves (megacase.services.mail.mail_routes)
-        from megacase.services.mail import mail_routes
-        mail_routes.request_change(ws, {key: raw})
-        return get(ws, key)
+        raise RuleViolation(f"'{spec.label}' decides where mail goes: it changes through a mail routing request "
+                            f"(megacase.services.mail.mail_routes), approved by a manager.")
     if spec.manager_only:
         roles.require(ws, roles.MANAGER_SETTINGS, f"Changing '{spec.label}'")
     else:

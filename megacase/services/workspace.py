@@ -18,6 +18,12 @@ from megacase.store import db
 TZ = ZoneInfo(BRUSSELS)
 
 
+
+# Called with (session, workspace) when a user action's transaction opens. services.integrity.state adds its
+# watcher (every changed row's new values go into the action's event); services.session imports it, so every
+# register opened through the composition root is watched.
+TRANSACTION_WATCHERS: list[Callable[["Session", "Workspace"], None]] = []
+
 @dataclass(frozen=True)
 class Actor:
     name: str
@@ -61,9 +67,9 @@ class Workspace:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One user action: commits whole, or rolls back whole on any error."""
-        from megacase.services.integrity import state   # the changed rows' new values go into the event
         with Session(self.engine, expire_on_commit=False) as session:
-            state.watch(session, self)
+            for watch in TRANSACTION_WATCHERS:     # the integrity feature records the changed rows (state)
+                watch(session, self)
             with session.begin():
                 yield session
 

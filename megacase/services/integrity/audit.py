@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,15 +16,13 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.audit_chain import GENESIS, ChainedEvent, ChainReport, chain_hash, verify_chain
 from megacase.services import subject_keys
-from megacase.services.workspace import Workspace, to_local
+from megacase.services.integrity import state
+from megacase.services.integrity.events import _body, body_of  # noqa: F401  (what is hashed; callers use audit.*)
+from megacase.services.workspace import TRANSACTION_WATCHERS, Workspace, to_local
 from megacase.store.orm import AuditEvent, SubjectKey
 
 
-def _body(seq: int, at: str, actor: str, kind: str, case_id, subject_id, details: dict, secret: bytes | None) -> dict:
-    return {
-        "seq": seq, "at": at, "actor": actor, "kind": kind, "case_id": case_id, "subject_id": subject_id,
-        "details": details, "secret": base64.b64encode(secret).decode("ascii") if secret is not None else None,
-    }
+log = logging.getLogger(__name__)
 
 
 def record(session: Session, ws: Workspace, kind: str, *, case_id: int | None = None,
@@ -109,23 +108,13 @@ def attach_state(session: Session, event: AuditEvent, entries: list[dict]) -> No
     Nothing follows that event yet, so re-hashing it keeps the chain whole.
     """
     details = json.loads(event.details)
-    from megacase.services.integrity.state import ROWS
-    merged = {(e["t"], str(e["id"])): e for e in details.get(ROWS, []) + entries}   # newer values win
-    details[ROWS] = sorted(merged.values(), key=lambda e: (e["t"], str(e["id"])))
+    merged = {(e["t"], str(e["id"])): e for e in details.get(state.ROWS, []) + entries}   # newer values win
+    details[state.ROWS] = sorted(merged.values(), key=lambda e: (e["t"], str(e["id"])))
     event.details = json.dumps(details, sort_keys=True, ensure_ascii=False)
     event.hash = chain_hash(event.prev_hash, body_of(event))
     from megacase.services.integrity import signing
     event.signature = signing.sign(session.info["audit_signer"][1], event.hash)
     session.flush()
-
-
-def body_of(row: AuditEvent) -> dict:
-    """Exactly what was hashed for a stored event."""
-    try:
-        details = json.loads(row.details)
-    except ValueError:
-        details = {"unreadable": row.details}
-    return _body(row.seq, row.at, row.actor, row.kind, row.case_id, row.subject_id, details, row.secret)
 
 
 def _chained(row: AuditEvent) -> ChainedEvent:
@@ -236,3 +225,52 @@ def audited_refusal(ws: Workspace, reference: str | None, action: str):
     except RuleViolation as exc:
         record_refusal(ws, reference, action, str(exc))
         raise
+
+
+# --- the rows a transaction changed, written into its event (services.integrity.state) ----------------------------
+
+def _before_commit(session: Session) -> None:
+    session.flush()
+    touched = session.info.pop(state._TOUCHED, {})
+    if not touched:
+        return
+    entries = state._entries(session, touched)
+    last = session.info.get("audit_last")
+    if last is None:
+        ws = session.info.get("megacase.workspace")
+        if ws is None:
+            return
+        log.debug("records changed without an audit event: %s", sorted({e["t"] for e in entries}))
+        last = record(session, ws, state.AUTO_EVENT, details={state.ROWS: entries})
+    else:
+        attach_state(session, last, entries)
+    more = session.info.pop(state._TOUCHED, {})   # rows the event itself added (a new signing key)
+    if more:
+        attach_state(session, last, state._entries(session, more))
+    session.info.pop(state._TOUCHED, None)
+
+
+def watch(session: Session, ws) -> None:
+    """Called for every transaction the workspace opens."""
+    session.info["megacase.workspace"] = ws
+    sa_event.listen(session, "before_flush", state._collect)
+    sa_event.listen(session, "before_commit", _before_commit)
+
+
+def record_baseline(ws) -> bool:
+    """Once, for a register made before rows were recorded in events: every tracked row as it is now."""
+    from megacase.store.orm import AuditEvent
+    with ws.transaction() as session:
+        if session.scalar(select(AuditEvent.seq).where(AuditEvent.kind == state.BASELINE).limit(1)) is not None:
+            return False
+        first = session.scalar(select(AuditEvent.details).where(AuditEvent.seq == 1))
+        if first is not None and json.loads(first).get("state_tracked"):
+            return False
+        record(session, ws, state.BASELINE, details={state.ROWS: state.snapshot_all(session)})
+        return True
+
+
+# Every user action's transaction is watched (services.workspace.TRANSACTION_WATCHERS): services.session loads
+# this module, so every register opened through the composition root records its changed rows.
+if watch not in TRANSACTION_WATCHERS:
+    TRANSACTION_WATCHERS.append(watch)

@@ -164,47 +164,8 @@ def _entries(session: Session, touched: dict) -> list[dict]:
     return sorted({(e["t"], str(e["id"])): e for e in entries}.values(), key=lambda e: (e["t"], str(e["id"])))
 
 
-def _before_commit(session: Session) -> None:
-    from megacase.services.integrity import audit
-    session.flush()
-    touched = session.info.pop(_TOUCHED, {})
-    if not touched:
-        return
-    entries = _entries(session, touched)
-    last = session.info.get("audit_last")
-    if last is None:
-        ws = session.info.get("megacase.workspace")
-        if ws is None:
-            return
-        log.debug("records changed without an audit event: %s", sorted({e["t"] for e in entries}))
-        last = audit.record(session, ws, AUTO_EVENT, details={ROWS: entries})
-    else:
-        audit.attach_state(session, last, entries)
-    more = session.info.pop(_TOUCHED, {})   # rows the event itself added (a new signing key)
-    if more:
-        audit.attach_state(session, last, _entries(session, more))
-    session.info.pop(_TOUCHED, None)
-
-
-def watch(session: Session, ws) -> None:
-    """Called for every transaction the workspace opens."""
-    session.info["megacase.workspace"] = ws
-    sa_event.listen(session, "before_flush", _collect)
-    sa_event.listen(session, "before_commit", _before_commit)
-
-
-def record_baseline(ws) -> bool:
-    """Once, for a register made before rows were recorded in events: every tracked row as it is now."""
-    from megacase.services.integrity import audit
-    from megacase.store.orm import AuditEvent
-    with ws.transaction() as session:
-        if session.scalar(select(AuditEvent.seq).where(AuditEvent.kind == BASELINE).limit(1)) is not None:
-            return False
-        first = session.scalar(select(AuditEvent.details).where(AuditEvent.seq == 1))
-        if first is not None and json.loads(first).get("state_tracked"):
-            return False
-        audit.record(session, ws, BASELINE, details={ROWS: snapshot_all(session)})
-        return True
+# The transaction watcher and the baseline that write events live in services.integrity.audit (which uses this
+# module's snapshots); kept reachable here under their names.
 
 
 def snapshot_all(session: Session) -> list[dict]:
@@ -303,3 +264,4 @@ def compare(ws) -> tuple[int, list[str]]:
                 differences.append(f"{label}: its events say it exists (event {exp.seq}, {exp.kind}) but the "
                                    "register has no such row")
     return checked, differences
+

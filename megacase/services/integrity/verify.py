@@ -54,7 +54,7 @@ def _when(at: datetime) -> str:
 
 
 def _event_body(row) -> dict:
-    from megacase.services.integrity.audit import body_of   # the one definition of what is hashed
+    from megacase.services.integrity.events import body_of   # the one definition of what is hashed
     return body_of(row)
 
 

@@ -93,7 +93,7 @@ def request_configuration(ws: Workspace, host: str, port: int, security: str, us
     The only path that writes mail settings: the window, ``mail setup`` and ``config smtp`` all come here.
     ``None`` keeps a value as it is (host, port, security and user are always given).
     """
-    from megacase.services.mail import mail_routes
+    import megacase.services.mail.mail_routes as mail_routes
     roles.require_identified(ws)
     values = {SMTP_HOST.key: host, SMTP_PORT.key: port, SMTP_SECURITY.key: security, SMTP_USER.key: user or ""}
     for spec, value in ((MAIL_TRANSPORT, transport), (MAIL_TENANT, tenant), (MAIL_CLIENT_ID, client_id),

@@ -60,6 +60,17 @@ def _info(row: RouteChange) -> RouteChangeInfo:
                            to_local(row.requested_at), row.reviewed_by, row.comment)
 
 
+def _processor(session: Session, name_or_id: str | int) -> Processor:
+    """A recipient of the register by id or name (the register's rows: the processors feature owns the rest)."""
+    if isinstance(name_or_id, int) or str(name_or_id).strip().isdigit():
+        row = session.get(Processor, int(name_or_id))
+    else:
+        row = session.scalar(select(Processor).where(func.lower(Processor.name) == str(name_or_id).strip().lower()))
+    if row is None:
+        raise NotFound(f"No processor '{name_or_id}'.")
+    return row
+
+
 def _has_manager(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(User).where(User.role == roles.MANAGER,
                                                                            User.active.is_(True))))
@@ -70,7 +81,7 @@ def _domains(session: Session) -> list[str]:
 
 
 def _is_loopback(host: str) -> bool:
-    from megacase.services.mail.smtp import _is_loopback as loopback
+    from megacase.domain.validation import is_loopback as loopback
     return loopback(host)
 
 
@@ -129,9 +140,8 @@ def request_in(session: Session, ws: Workspace, values: dict,
                    if settings.get_in(session, k) != v}
         target, processor_id = "settings", None
     else:
-        from megacase.services.privacy.processors import _clean, find_in
-        p = find_in(session, processor)
-        new = _clean(NOTICE_CHANNEL, values.get(NOTICE_CHANNEL))
+        p = _processor(session, processor)
+        new = (values.get(NOTICE_CHANNEL) or "").strip() or None     # as processors keep it
         changes = {NOTICE_CHANNEL: [p.notice_channel, new]} if new != p.notice_channel else {}
         target, processor_id = f"processor {p.name}", p.id
     if not changes:

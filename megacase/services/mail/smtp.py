@@ -12,6 +12,7 @@ import socket
 import ssl
 from typing import Callable
 
+from megacase.domain.validation import is_loopback
 from megacase.services.mail.config import DEFAULT_TIMEOUT, PASSWORD_ENV, MailSettings
 from megacase.services.mail.errors import DeliveryError, network_failure, refusal, reply_text
 
@@ -19,13 +20,7 @@ from megacase.services.mail.errors import DeliveryError, network_failure, refusa
 TokenSource = Callable[[], tuple[str, str]]
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+_is_loopback = is_loopback     # the rule lives in domain.validation (also used by mail routes and the mailbox)
 
 
 def xoauth2_string(user: str, token: str) -> str:

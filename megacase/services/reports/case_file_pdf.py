@@ -1,5 +1,8 @@
 """Layout of the regulator's case file (see ``case_file`` for what it holds and why).
 
+It receives the plain ``case_file.CaseFile`` (``cf`` below) and never imports ``case_file``: the layout
+depends on the data, not the other way round.
+
 Sections: cover, 1 deadline, 2 identity verification, 3 processors (searched,
 notified under Art. 19), 4 letters (full text), 5 audit timeline, 6 integrity.
 All times are Brussels local time; dates are ISO 8601 (unambiguous in every
@@ -18,7 +21,7 @@ from megacase import __version__
 from megacase.services.reports import audit_text
 from megacase.services import pdf_style as ps
 from megacase.domain.grounds import ground_label
-from megacase.services.reports.case_file import CaseFile, template_label
+from megacase.domain.letter_types import title_of as template_label
 from megacase.services.workspace import to_local
 from megacase.services.cases.cases import IDENTITY_METHODS
 from megacase.services.reports.case_file_systems import flowables as systems_part
@@ -49,7 +52,7 @@ def _coloured(value: str, ok: bool) -> Flowable:
     return ps.markup(f'<font color="#{colour}"><b>{escape(value)}</b></font>', ps.VALUE)
 
 
-def timing_sentence(cf: CaseFile) -> tuple[str, bool]:
+def timing_sentence(cf) -> tuple[str, bool]:
     t = cf.timing
     if t.replied:
         how = "reply letter sent" if t.reply_source == "letter" else "decision recorded"
@@ -64,7 +67,7 @@ def timing_sentence(cf: CaseFile) -> tuple[str, bool]:
     return f"{what}; {_days(-t.days)} left at export (due {_d(t.due)}).", True
 
 
-def _chain_sentence(cf: CaseFile) -> tuple[str, bool]:
+def _chain_sentence(cf) -> tuple[str, bool]:
     i = cf.integrity
     if i.ok:
         return f"Audit chain intact: all {i.verified_events} events verified at export.", True
@@ -81,7 +84,7 @@ def _state_sentence(i) -> str:
     return ("The case, its subject and its letters as stored equal the values their events recorded." + others)
 
 
-def _cover(cf: CaseFile) -> list[Flowable]:
+def _cover(cf) -> list[Flowable]:
     d, s, subj = cf.detail, cf.detail.summary, cf.detail.subject
     if subj.anonymised:
         subject = f"Anonymised subject (record {subj.reference}): identifying data erased"
@@ -152,7 +155,7 @@ def _right_answer(r) -> str:
     return "\n".join(lines)
 
 
-def _deadline(cf: CaseFile) -> list[Flowable]:
+def _deadline(cf) -> list[Flowable]:
     d, dl = cf.detail, cf.detail.deadline
     timing, ok = timing_sentence(cf)
     pairs: list[tuple[str, object]] = [
@@ -192,7 +195,7 @@ def _deadline(cf: CaseFile) -> list[Flowable]:
                      empty="The clock was never suspended.")]
 
 
-def _identity(cf: CaseFile) -> list[Flowable]:
+def _identity(cf) -> list[Flowable]:
     d = cf.detail
     rows = []
     for n, step in enumerate(d.identity_steps, 1):
@@ -211,7 +214,7 @@ def _identity(cf: CaseFile) -> list[Flowable]:
                      empty="No identity verification or clarification step was recorded.")]
 
 
-def _processors(cf: CaseFile) -> list[Flowable]:
+def _processors(cf) -> list[Flowable]:
     """One row per processor, one column per step the request needs (search, act on, notify under Art. 19)."""
     items = cf.detail.checklist
     out = [*ps.h1(SECTIONS[2])]
@@ -270,7 +273,7 @@ def letter_paragraphs(body: str) -> list[Flowable]:
     return [ps.quoted(b) for b in blocks if b.strip()] or [ps.p("(empty)", ps.NOTE)]
 
 
-def _letters(cf: CaseFile) -> list[Flowable]:
+def _letters(cf) -> list[Flowable]:
     letters = cf.detail.letters
     out = [*ps.h1(SECTIONS[3])]
     if not letters:
@@ -296,7 +299,7 @@ def _letters(cf: CaseFile) -> list[Flowable]:
     return out
 
 
-def _timeline(cf: CaseFile) -> list[Flowable]:
+def _timeline(cf) -> list[Flowable]:
     i = cf.integrity
     muted = ps.MUTED.hexval()[2:]
     bad = ps.BAD.hexval()[2:]
@@ -322,7 +325,7 @@ def _ref(value) -> Flowable:
     return ps.markup(f"event #{value.seq}<br/><font name='{ps.MONO}' size='7.4'>{value.hash}</font>", ps.VALUE)
 
 
-def _integrity(cf: CaseFile) -> list[Flowable]:
+def _integrity(cf) -> list[Flowable]:
     i = cf.integrity
     sentence, ok = _chain_sentence(cf)
     pairs = [
@@ -344,7 +347,7 @@ def _integrity(cf: CaseFile) -> list[Flowable]:
                  "and compares the two hashes above with the register.", ps.NOTE)]
 
 
-def render(cf: CaseFile) -> bytes:
+def render(cf) -> bytes:
     d = cf.detail
     story: list[Flowable] = []
     for part in (_cover, _deadline, _identity, _processors, _letters, _timeline, _integrity):

@@ -241,7 +241,7 @@ def export_register(ws: Workspace, year: int, pdf: str | os.PathLike | None = No
 
     def make_pdf() -> bytes:
         from megacase.services.reports.register_report_pdf import render_pdf
-        return render_pdf(stats)
+        return render_pdf(stats, summary_pairs(stats))
 
     formats = write_report(pdf, csv_path, make_pdf, lambda: render_csv(stats, delimiter))
     with ws.transaction() as session:

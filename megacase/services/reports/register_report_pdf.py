@@ -6,7 +6,6 @@ from reportlab.platypus import Flowable, KeepTogether
 
 from megacase import __version__
 from megacase.services import pdf_style as ps
-from megacase.services.reports.register_report import RegisterStats, summary_pairs
 
 
 def _dt(value) -> str:
@@ -24,12 +23,13 @@ def _due(r) -> str:
     return text if r.on_time is not False else text + "\nanswered LATE"
 
 
-def render_pdf(s: RegisterStats) -> bytes:
+def render_pdf(s, summary: list[tuple[str, str]]) -> bytes:
+    """``s``: the plain ``register_report.RegisterStats``; ``summary``: its labelled figures (``summary_pairs``)."""
     story: list[Flowable] = [
         *ps.title(f"Register report {s.year}",
                   f"Data subject requests received in {s.year} by {ps.CONTROLLER_NAME} ({ps.CONTROLLER_LEGAL}), "
                   f"{ps.CONTROLLER_ADDRESS} · {ps.CONTROLLER_EMAIL}"),
-        ps.fields(summary_pairs(s), label_width=0.45),
+        ps.fields(summary, label_width=0.45),
         ps.p("Requests received from 1 January to 31 December (Brussels time), whatever became of them. Days to "
              "reply are calendar days from receipt to the recorded decision. 'Within one month' and 'within three "
              "months' compare the decision with the legal limits of Art. 12(3) GDPR as the register computes them "

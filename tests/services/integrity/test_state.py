@@ -75,7 +75,7 @@ def test_a_setting_changed_and_one_deleted_by_raw_sql_are_named(demo_ws):
 def test_a_register_from_before_gets_one_baseline_when_opened(ws, data_dir, keystore, clock):
     from megacase.services.integrity import state
     from megacase.services.session import open_profile
-    assert not state.record_baseline(ws)           # a register made now needs none
+    assert not audit.record_baseline(ws)           # a register made now needs none
     reopened = open_profile(data_dir, keystore, actor=ws.actor, clock=clock)
     assert audit.verify(reopened).ok
 
