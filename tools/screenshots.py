@@ -376,11 +376,16 @@ def build_demo(folder: Path) -> Workspace:
 
 
 def main(argv: list[str]) -> int:
+    language = "en"
+    if argv[:1] and argv[0].startswith("--lang="):       # the interface language: --lang=fr|nl|en
+        language, argv = argv[0].split("=", 1)[1], argv[1:]
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     wanted = set(argv[1:])
     out.mkdir(parents=True, exist_ok=True)
     QCoreApplication.setOrganizationName("MegaSecurity-screenshots")
     app = QApplication.instance() or QApplication(["megacase-screenshots"])
+    from megacase.ui.app import install_language
+    install_language(app, language)
     from megacase.ui.style import apply_style
     apply_style(app)
     app.setCursorFlashTime(0)   # a steady text cursor: the same pictures on every run
