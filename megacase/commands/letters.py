@@ -234,13 +234,13 @@ def cmd_import_eml(args) -> int:
     from megacase.services.intake import eml_import, msg_import
     from megacase.services.cases.subjects import NewSubject
     data = _read_file(args.file, eml_import.MAX_BYTES)
-    if msg_import.is_msg(data):
-        data = msg_import.msg_to_eml(data)
+    data, delivered = msg_import.as_eml(data)     # a .msg: its mailbox delivery time
     ws = open_workspace(args)
     new = None
     if args.name:
         new = NewSubject(args.name, eml_import.parse_eml(data).sender, args.language)
-    detail = eml_import.import_eml(ws, data, args.types, subject_id=args.subject_id, new_subject=new)
+    detail = eml_import.import_eml(ws, data, args.types, subject_id=args.subject_id, new_subject=new,
+                                   delivered_at=delivered)
     s = detail.summary
     identified = "identified by the known address" if detail.identified_by_known_address else "not identified"
     print(f"{s.reference}: {s.types_label}, received {s.received_at:%Y-%m-%d %H:%M}, due {s.due.isoformat()}, "

@@ -26,9 +26,10 @@ def helene_msg(**kwargs) -> bytes:
 def test_a_msg_from_the_known_address_opens_an_identified_case(ws, open_access_case, clock):
     open_access_case("2027-03-01 09:00")
     clock.set("2027-04-01 10:00")
-    data = msg_import.msg_to_eml(helene_msg(attachments=(("carte.pdf", "application/pdf", b"%PDF" + b"x" * 5000),),
-                                            embedded=1))
-    detail = eml_import.import_eml(ws, data)
+    data, delivered = msg_import.as_eml(helene_msg(
+        attachments=(("carte.pdf", "application/pdf", b"%PDF" + b"x" * 5000),), embedded=1))
+    assert delivered == DELIVERED      # the mailbox's delivery time, handed to the import (not the sender's Date:)
+    detail = eml_import.import_eml(ws, data, delivered_at=delivered)
     assert detail.summary.received_at == DELIVERED and detail.identified_by_known_address
     assert [t.value for t in detail.summary.request_types] == ["access"]
     names = sorted(a.filename for a in list_attachments(ws, detail.reference))
@@ -39,8 +40,10 @@ def test_transport_headers_give_the_date_and_authentication(ws):
     headers = ("Received: from mx.skynet.be by eur.outlook.com; Tue, 30 Mar 2027 10:05:00 +0200\r\n"
                "Authentication-Results: spf=fail smtp.mailfrom=skynet.be; dmarc=fail\r\n"
                "Date: Tue, 30 Mar 2027 10:04:00 +0200\r\nContent-Type: multipart/alternative; boundary=x\r\n")
-    parsed = eml_import.parse_eml(msg_import.msg_to_eml(helene_msg(headers=headers)))
-    assert parsed.received_at == datetime(2027, 3, 30, 8, 4, tzinfo=timezone.utc)
+    data, delivered = msg_import.as_eml(helene_msg(headers=headers))
+    parsed = eml_import.parse_eml(data, now=datetime(2027, 4, 1, 8, 0, tzinfo=timezone.utc), delivered_at=delivered)
+    # the shop's server stamp (topmost Received:) comes first; never the sender's Date: (08:04)
+    assert parsed.received_at == datetime(2027, 3, 30, 8, 5, tzinfo=timezone.utc) and parsed.receipt_source == "server"
     assert parsed.authentication == "fail" and parsed.body.startswith("Bonjour")
 
 

@@ -7,6 +7,10 @@ delivery time, the plain text (or HTML) body, attached files, and the transport
 headers when Outlook kept them (a received message: Date, Authentication-Results).
 The result goes through the same hostile-input checks as any ``.eml``. Embedded
 messages and OLE objects are not opened: the note says they were left out.
+
+The delivery time is the mailbox's (set by the mail store, not by the sender): ``as_eml`` hands it
+back beside the ``.eml`` so the import passes it as ``delivered_at`` (the time of receipt is the
+topmost Received: stamp, else this delivery time, else the import time; never the sender's Date:).
 """
 
 from __future__ import annotations
@@ -92,8 +96,20 @@ def _sender(p: _Props) -> tuple[str | None, str | None]:
     return p.text(SENDER_NAME), address
 
 
+def as_eml(data: bytes) -> tuple[bytes, datetime | None]:
+    """``data`` as an ``.eml`` and the mailbox's delivery time when known: a ``.msg`` is converted (its
+    delivery time kept), anything else is returned as it is, without a delivery time."""
+    if not is_msg(data):
+        return data, None
+    return _read(data)
+
+
 def msg_to_eml(data: bytes) -> bytes:
     """The ``.eml`` an Outlook ``.msg`` stands for; InputError when it is not a readable .msg."""
+    return _read(data)[0]
+
+
+def _read(data: bytes) -> tuple[bytes, datetime | None]:
     import olefile
     if len(data) > MAX_BYTES:
         raise _refuse(f"it is larger than {MAX_BYTES // (1024 * 1024)} MB.")
@@ -113,7 +129,7 @@ def msg_to_eml(data: bytes) -> bytes:
         ole.close()
 
 
-def _convert(ole) -> bytes:
+def _convert(ole) -> tuple[bytes, datetime | None]:
     top = _Props(ole, [], header=32)
     msg = EmailMessage(policy=policy.default)
     kept = _transport_headers(top.text(TRANSPORT_HEADERS))
@@ -144,7 +160,7 @@ def _convert(ole) -> bytes:
     if skipped:
         msg.add_attachment(f"{skipped} embedded item(s) of the Outlook file were not opened.\n",
                            filename="not-imported.txt")
-    return msg.as_bytes()
+    return msg.as_bytes(), top.time(DELIVERY_TIME)
 
 
 def _transport_headers(text: str | None) -> list[tuple[str, str]]:

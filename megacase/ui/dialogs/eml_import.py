@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -31,8 +32,10 @@ def plain(text: str) -> QLabel:
 class EmlImportDialog(ServiceDialog):
     ok_text = "Open the case"
 
-    def __init__(self, ws: Workspace, data: bytes, parsed: ParsedEmail, matched: SubjectInfo | None, parent=None):
+    def __init__(self, ws: Workspace, data: bytes, parsed: ParsedEmail, matched: SubjectInfo | None, parent=None,
+                 delivered_at: datetime | None = None):
         self.ws, self.data, self.parsed, self.matched = ws, data, parsed, matched
+        self.delivered_at = delivered_at     # the mailbox's delivery time (an Outlook .msg), when known
         super().__init__("Import a request from an e-mail",
                          "The received time is when the shop's mail server received the message (else the time "
                          "of import), never the sender's own Date; the original message and its attachments "
@@ -130,11 +133,12 @@ class EmlImportDialog(ServiceDialog):
         if not types:
             raise InputError("Tick at least one right the request invokes.")
         if self.matched is not None:
-            return eml_import.import_eml(self.ws, self.data, types)
+            return eml_import.import_eml(self.ws, self.data, types, delivered_at=self.delivered_at)
         if self.existing.isChecked():
             subject_id = self.found.currentData()
             if subject_id is None:
                 raise InputError("Search for the existing subject and choose them.")
-            return eml_import.import_eml(self.ws, self.data, types, subject_id=subject_id)
+            return eml_import.import_eml(self.ws, self.data, types, subject_id=subject_id,
+                                           delivered_at=self.delivered_at)
         return eml_import.import_eml(self.ws, self.data, types, new_subject=NewSubject(
-            self.name.text(), self.parsed.sender, self.language.currentData()))
+            self.name.text(), self.parsed.sender, self.language.currentData()), delivered_at=self.delivered_at)

@@ -251,9 +251,9 @@ class LettersFeature:
         try:
             from megacase.services.user_files import read_bounded
             data = read_bounded(path, eml_import.MAX_BYTES, "the message")
-            if msg_import.is_msg(data):
-                data = msg_import.msg_to_eml(data)      # Outlook's format, read as the .eml it stands for
-            parsed = eml_import.parse_eml(data, w.ws.now())
+            # Outlook's format, read as the .eml it stands for, with its mailbox delivery time
+            data, delivered = msg_import.as_eml(data)
+            parsed = eml_import.parse_eml(data, w.ws.now(), delivered)
             earlier = eml_import.already_imported(w.ws, parsed)
             if earlier:
                 raise InputError(f"This message was already imported as case {earlier}.")
@@ -264,7 +264,7 @@ class LettersFeature:
         except MegaCaseError as exc:
             w.prompter.error(w, "Import an e-mail", str(exc))
             return None
-        dialog = EmlImportDialog(w.ws, data, parsed, matched, w)
+        dialog = EmlImportDialog(w.ws, data, parsed, matched, w, delivered_at=delivered)
         if w.prompter.run_dialog(dialog) and dialog.result_value is not None:
             detail = dialog.result_value
             w.show_view("cases")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
+from megacase.services import roles
 from megacase.services.cases import queries, subject_corrections
 
 
@@ -24,11 +25,12 @@ class SubjectCorrectionsFeature:
         self.email.triggered.connect(self.replace_email)
         for action in (self.details, self.email):
             action.setEnabled(False)
-            window.add_action(action, "case")
+            window.add_action(action, "case", needs=roles.WORK_CASES)
         window.case_shown.connect(self._shown)
 
     def _shown(self, detail) -> None:
-        editable = detail is not None and not detail.subject.anonymised and not self.w.ws.actor.is_manager
+        # add_action(needs=WORK_CASES) keeps them disabled for a manager or a viewer
+        editable = detail is not None and not detail.subject.anonymised
         self.details.setEnabled(editable)
         self.email.setEnabled(editable)
 
