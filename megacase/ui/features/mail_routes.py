@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from megacase.errors import MegaCaseError
+from megacase.services import roles
 from megacase.services.mail import mail_routes
 
 TITLE = "Mail routing changes"
@@ -36,7 +37,7 @@ class MailRoutesFeature:
         if not pending:
             w.prompter.info(w, TITLE, "No change of where mail goes is waiting for approval.")
             return
-        if not w.ws.actor.is_manager:
+        if not roles.is_manager(w.ws):
             w.prompter.info(w, TITLE, "Waiting for a manager's approval:\n\n"
                             + "\n\n".join(describe(c) for c in pending))
             return
