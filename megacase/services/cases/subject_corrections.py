@@ -23,7 +23,9 @@ from megacase.services.cases.subjects import subject_info
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Subject
 
-NOTICE_TEMPLATE = "rectification-confirmation"
+# The notice answers no right (a rectification confirmation would count as the reply to the rectification, and
+# needs it decided and every recipient's step done): it goes as a letter that answers nothing, with its own text.
+NOTICE_TEMPLATE = "acknowledgement"
 NOTICE_REASON = "Telling the former known address that it was replaced (rectification of the e-mail address)."
 NOTICE_TEXT = {
     "fr": ("Changement de votre adresse électronique – réf. {ref}",
@@ -108,5 +110,5 @@ def change_known_email(ws: Workspace, reference: str, new_email: str) -> Subject
         letters.queue_letter(ws, reference, NOTICE_TEMPLATE, subject_line=title.format(ref=reference),
                              body=text.format(ref=reference, day=day),
                              override=recipients.AddressOverride(old, NOTICE_REASON))
-    from megacase.services.cases.subjects import get_subject
-    return get_subject(ws, subject.id)
+    with ws.reading() as session:
+        return subject_info(session.get(Subject, subject.id))
