@@ -12,6 +12,7 @@ from megacase.services.cases import cases, checklist, queries
 from megacase.services.integrity import audit
 from megacase.services.review import approvals
 from megacase.services.cases.subjects import NewSubject, create_subject
+from megacase.services.demo import demo_letters
 from megacase.services.workspace import Actor
 from megacase.store.orm import AuditEvent, User
 
@@ -29,6 +30,7 @@ def team(ws):
     users.add_user(ws, "marc", "manager", "marc's long password")
     officer = ws.as_actor(users.authenticate(ws, "sophie", "sophie's long password"))
     manager = ws.as_actor(users.authenticate(ws, "marc", "marc's long password"))
+    demo_letters.prepare(officer, manager)   # the sender address: where mail goes, so the manager approves it
     return officer, manager
 
 
