@@ -76,7 +76,7 @@ def test_backup_taken_while_writing_restores_to_a_register_that_verifies(ws, dat
     assert result.kept_aside and result.kept_aside.exists()
     restored = open_profile(data_dir, keys.KeyStore(), PASSPHRASE, Actor("alice"))
     report = audit.verify(restored)
-    assert report.ok
+    assert report.ok, report.findings
     refs = {c.reference for c in queries.list_cases(restored)}
     assert refs <= set(written) and refs       # a consistent moment of the register: no half of a case
 
@@ -88,7 +88,7 @@ def test_restore_brings_back_the_backup_keeps_the_current_aside_and_says_so(ws, 
     result = backup.restore(data_dir, path, _key(data_dir), Actor("alice"))
     restored = open_profile(data_dir, keys.KeyStore(), PASSPHRASE, Actor("alice"))
     assert {c.reference for c in queries.list_cases(restored)} == {first}
-    assert audit.verify(restored).ok
+    assert audit.verify(restored).ok, audit.verify(restored).findings
     with restored.reading() as s:
         from sqlalchemy import select
         from megacase.store.orm import AuditEvent
@@ -217,4 +217,4 @@ def test_restore_after_the_whole_profile_was_lost(ws, data_dir, tmp_path, monkey
     assert cli.main(["restore", str(path), "--data-dir", str(data_dir)]) == 0
     capsys.readouterr()
     restored = open_profile(data_dir, keys.KeyStore(), PASSPHRASE)
-    assert len(queries.list_cases(restored)) == 1 and audit.verify(restored).ok
+    assert len(queries.list_cases(restored)) == 1 and audit.verify(restored).ok, audit.verify(restored).findings

@@ -85,8 +85,27 @@ def write(engine: Engine, seq: int, digest: str, at: datetime) -> None:
     if name is not None:
         try:
             keyring.set_password(keys.KEYRING_SERVICE, name, json.dumps(anchor.as_json(), sort_keys=True))
-        except (keyring.errors.KeyringError, RuntimeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - a broken backend (D-Bus, locked, misconfigured) is no keyring
             log.info("keyring unavailable, anchor kept in the file only: %s", type(exc).__name__)
+
+
+def write_restore(engine: Engine, seq: int, digest: str, at: datetime, backup: str,
+                  pins: list[tuple[int, str, str]] = ()) -> None:
+    """A restore replaced the register by a backup whose head is ``seq``/``digest``: noted in the anchor file.
+
+    The anchors written before this line that saw events after ``seq`` saw the register that was kept aside;
+    from here on they no longer count against the restored one (the restore itself is the register's next
+    event, ``register.restored``, which ``verify`` requires). The backup's signing keys are pinned again after
+    the mark (a lost profile comes back without its anchor file; a pin after the mark replaces an earlier one).
+    """
+    path = anchor_path(engine)
+    if path is None:
+        return
+    raw = Anchor(seq, digest, at.astimezone(timezone.utc), "file").as_json()
+    raw["restored"] = backup
+    _append(path, (json.dumps(raw, sort_keys=True) + "\n").encode("utf-8"), "restore mark")
+    for key_id, owner, public_hex in pins:
+        write_pin(engine, key_id, owner, public_hex)
 
 
 def write_pin(engine: Engine, key_id: int, owner: str, public_hex: str) -> None:
@@ -125,10 +144,11 @@ class AnchorSet:
     anchors: list[Anchor]
     unreadable: list[str]     # lines or entries that could not be read (named, not fatal)
     pins: list[KeyPin] = field(default_factory=list)
+    restores: list[Anchor] = field(default_factory=list)   # the backup heads a restore put back (see write_restore)
 
 
 def read_file(path: Path, source: str | None = None) -> AnchorSet:
-    anchors, bad, pins = [], [], []
+    anchors, bad, pins, restores = [], [], [], []
     try:
         with open(path, "rb") as f:
             for number, line in enumerate(f, 1):
@@ -142,6 +162,12 @@ def read_file(path: Path, source: str | None = None) -> AnchorSet:
                     if "key" in raw:
                         pins.append(KeyPin(int(raw["key"]), str(raw["owner"]), str(raw["public"])))
                         continue
+                    if "restored" in raw:    # a restore: the anchors after the backup's head saw the register
+                        mark = _parse(raw, source or "file")       # that was replaced (kept aside)
+                        anchors = [a for a in anchors if a.seq <= mark.seq]
+                        restores.append(mark)
+                        anchors.append(mark)   # the backup's head itself stays checked
+                        continue
                     anchors.append(_parse(raw, source or "file"))
                 except (ValueError, KeyError, TypeError):
                     if not line.endswith(b"\n"):   # the last line cut short by a crash while appending
@@ -151,7 +177,7 @@ def read_file(path: Path, source: str | None = None) -> AnchorSet:
         pass
     except OSError as exc:
         bad.append(f"{path.name} cannot be read ({exc.strerror})")
-    return AnchorSet(anchors, bad, pins)
+    return AnchorSet(anchors, bad, pins, restores)
 
 
 def read_all(engine: Engine) -> AnchorSet:
@@ -162,11 +188,13 @@ def read_all(engine: Engine) -> AnchorSet:
     if name is not None:
         try:
             value = keyring.get_password(keys.KEYRING_SERVICE, name)
-        except (keyring.errors.KeyringError, RuntimeError):
+        except Exception:  # noqa: BLE001 - a broken backend is no keyring
             value = None
         if value:
             try:
-                found.anchors.append(_parse(json.loads(value), "keyring"))
+                kept = _parse(json.loads(value), "keyring")
+                if not any(kept.seq > r.seq and kept.at <= r.at for r in found.restores):
+                    found.anchors.append(kept)   # else: it saw the register a restore replaced
             except (ValueError, KeyError, TypeError):
                 found.unreadable.append("the keyring's anchor is not readable")
     return found

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from megacase.errors import CorruptFile, InputError, MegaCaseError
@@ -132,7 +132,7 @@ def verify_backup(path: Path, key: bytes) -> BackupReport:
         except MegaCaseError as exc:
             problems.append(str(exc))
         if not problems:
-            report = audit.verify(Workspace(engine, Actor("backup check", "viewer")))
+            report = audit.verify(Workspace(engine, Actor("backup check", "viewer")), anchors=False)
             events = report.count
             if not report.ok:
                 problems.append(f"audit trail broken at event {report.broken_seq}: {report.problem}")
@@ -189,6 +189,7 @@ def restore(data_dir: Path, backup: Path, key: bytes, actor: Actor, clock=system
         progress(2, 3)
     ws = Workspace(db.open_database(database, key), actor, clock)
     digest = hashlib.sha256(backup.read_bytes()).hexdigest()
+    _mark_restore(ws, backup.name)
     with ws.transaction() as session:
         audit.record(session, ws, "register.restored", details={
             "backup": backup.name, "sha256": digest, "kept_aside": aside.name if aside else None})
@@ -198,6 +199,16 @@ def restore(data_dir: Path, backup: Path, key: bytes, actor: Actor, clock=system
     log.info("register restored from a backup; previous register kept aside: %s", bool(aside))
     return RestoreResult(backup, aside, report)
 
+
+def _mark_restore(ws: Workspace, backup_name: str) -> None:
+    """Tell the anchors outside the database that the register now is the backup (its head, its keys)."""
+    from megacase.services.integrity import anchors
+    from megacase.store.orm import AuditEvent, SigningKey
+    with ws.reading() as session:
+        head = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).first()
+        pins = [(k.id, k.owner, bytes(k.public_key).hex()) for k in session.scalars(select(SigningKey))]
+    if head is not None:
+        anchors.write_restore(ws.engine, head.seq, head.hash, ws.now(), backup_name, pins)
 
 
 def _key_of(ws: Workspace) -> bytes:

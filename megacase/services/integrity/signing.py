@@ -132,7 +132,7 @@ def _workstation_private(ws) -> bytes:
     name = _keyring_name(ws)
     try:
         stored = keyring.get_password(keys.KEYRING_SERVICE, name)
-    except (keyring.errors.KeyringError, RuntimeError):
+    except Exception:  # noqa: BLE001 - a broken backend is no keyring
         stored = None
     if stored:
         try:
@@ -146,7 +146,7 @@ def _workstation_private(ws) -> bytes:
     private = new_private()
     try:
         keyring.set_password(keys.KEYRING_SERVICE, name, base64.b64encode(private).decode("ascii"))
-    except (keyring.errors.KeyringError, RuntimeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a broken backend (D-Bus, locked, misconfigured) is no keyring
         log.info("keyring unavailable, workstation signing key kept for this run only: %s", type(exc).__name__)
         _ephemeral[name] = private
     return private

@@ -70,6 +70,7 @@ def verify_chain_and_anchors(ws: Workspace, extra_files=(), with_anchors: bool =
     report = IntegrityReport(True, 0, GENESIS, newest_anchor=max(found.anchors, key=lambda a: a.seq, default=None))
     report.findings.extend(f"{u} (anchor ignored)" for u in found.unreadable)
     signatures = _SignatureCheck(ws, found.pins)
+    restored_at = {r.seq + 1 for r in found.restores}    # each restore mark is followed by its event
     prev, last_seq = GENESIS, 0
     rewrites: list[tuple[int, anchor_store.Anchor]] = []
     with ws.reading() as session:
@@ -91,6 +92,11 @@ def verify_chain_and_anchors(ws: Workspace, extra_files=(), with_anchors: bool =
                 report.anchors_checked += 1
                 if a.hash != row.hash:
                     rewrites.append((row.seq, a))
+            if row.seq in restored_at:
+                restored_at.discard(row.seq)
+                if row.kind != "register.restored":
+                    report.findings.append(f"the anchor file notes a restore after event {row.seq - 1}, but event "
+                                           f"{row.seq} is not the restore")
             signatures.check(row)
             prev, last_seq = row.hash, row.seq
             session.expunge(row)
@@ -100,6 +106,9 @@ def verify_chain_and_anchors(ws: Workspace, extra_files=(), with_anchors: bool =
         more = f"; {len(rewrites) - 1} later anchors disagree too" if len(rewrites) > 1 else ""
         report.findings.append(f"event {seq} is not the event an anchor of {_when(a.at)} saw ({a.source}): "
                                f"the chain was rewritten{more}")
+    if restored_at:
+        report.findings.append(f"the anchor file notes a restore after event {min(restored_at) - 1}, but the "
+                               "register does not record it")
     later = [a for seq_anchors in by_seq.values() for a in seq_anchors if a.seq > last_seq]
     if later:
         a = max(later, key=lambda x: x.seq)

@@ -13,7 +13,7 @@ import pkgutil
 import re
 
 import megacase.services as services_pkg
-from megacase.services.cases import cases, checklist, subject_corrections
+from megacase.services.cases import cases, checklist, decisions, subject_corrections
 from megacase.services.integrity import audit
 from megacase.services.letters import letters, outbox
 from megacase.services.privacy import erasure, processor_steps
@@ -22,6 +22,7 @@ from megacase.services.workspace import Actor
 from megacase.store.orm import ChecklistItem, Letter
 from sqlalchemy import select
 from tests import forensics
+from tests.answering import answer, answer_and_close, notify
 from tests.mail_sink import configure_mail, smtp_sink
 from tests.services.erasure_flow import ADDRESS, CUSTOMER, NAME, granted_erasure
 
@@ -35,6 +36,7 @@ DRIVEN = {
     "cases.decide.legal_ground", "cases.decide.note", "cases.extend.reason", "cases.record_answer.answer",
     "cases.record_identity_check.note", "cases.reopen.reason", "checklist.mark_item.note",
     "subject_corrections.correct_details.name",
+    "cases.decide.reasons", "decisions.record_no_data.reason", "letters.hand_over.note",
     "outbox.resolve_uncertain.note", "processor_steps.record_done.note", "processor_steps.record_kept.ground",
     "processor_steps.record_kept.note", "processor_steps.record_no_notice.reason",
     "processor_steps.record_no_notice.note", "processor_steps.record_notice.note",
@@ -48,6 +50,24 @@ EXEMPT = {
     "subjects.find_subjects.text": "a search: records nothing",
     "mail_routes.approve.comment": "about the company's mail routing, kept with the change, not in an event",
     "mail_routes.send_back.comment": "about the company's mail routing, kept with the change, not in an event",
+    "decisions.apply_decision.ground": "the in-transaction form of cases.decide (its legal_ground is driven)",
+    "decisions.apply_decision.reasons": "the in-transaction form of cases.decide (its reasons are driven)",
+    "decisions.apply_decision.no_data_reason": "the in-transaction form of record_no_data (driven)",
+    "eml_import.import_eml_in.summary": "the in-transaction form of import_eml: the case summary, sealed in case.opened",
+    "inbox.open_case.summary": "stored as the case summary, sealed in case.opened like every summary",
+    "inbox.dismiss.reason": "about a message that is no request (spam, a newsletter): sealed with the inbox item's "
+                            "own key, only its hash in the chain; the item is no subject's case",
+    "eml_import.import_eml_in.channel_note": "how the message came in ('imported message', 'privacy mailbox'), "
+                                             "set by the program, not typed",
+    "findings.store.summary": "sealed under the subject's key (finding:data): erasure destroys that key",
+    "findings.store.ground": "a system's fixed hold ground from systems.catalogue, not typed text",
+    "collect.import_file.filename": "sealed under the subject's key (finding:filename): erasure destroys that key",
+    "package.withhold.reason": "sealed under the subject's key (withholding:reason) and in the personal part of "
+                               "systems.withheld: erasure destroys the key",
+    "package.withhold.category_name": "a category of a system's finding (e.g. 'orders'), not typed text",
+    "connections.build.name": "a configured system's name", "connections.configure.name": "a configured system's name",
+    "connections.system_state.name": "a configured system's name",
+    "connections.test_connection.name": "a configured system's name",
     "users.add_user.name": "a user's name", "users.authenticate.name": "a user's name",
     "users.deactivate.name": "a user's name", "users.identify.name": "a user's name",
     "users.set_password.name": "a user's name", "users.signing_actor.name": "a user's name",
@@ -103,12 +123,14 @@ def test_typed_text_is_gone_from_every_page_after_erasure(ws, open_access_case, 
         checklist.mark_item(ws, items[0].id, True, TYPED)
         processor_steps.record_done(ws, other, "Lightspeed", note=TYPED)
         processor_steps.record_kept(ws, other, "Silvasoft", TYPED, note=TYPED)
-        processor_steps.record_notice(ws, other, "PayPal", note=TYPED)
+        notice = notify(ws, other, "PayPal")      # the letter ticks the step; the officer then adds a typed note
+        processor_steps.record_notice(ws, other, "PayPal", note=TYPED, letter_id=notice.letter_id)
         processor_steps.record_no_notice(ws, other, "Google Analytics", TYPED, note=TYPED)
-        cases.decide(ws, other, "granted", legal_ground=TYPED, note=TYPED)
-        cases.close(ws, other)
+        cases.decide(ws, other, "granted", legal_ground=TYPED, note=TYPED, reasons=TYPED)
+        answer_and_close(ws, other)
         cases.reopen(ws, other, TYPED)
         cases.decide(ws, other, "granted", note="Done.")
+        letters.hand_over(ws, other, "erasure-confirmation", TYPED)    # answered in person, a typed note
         # a letter whose sending was interrupted, then resolved by the officer with a typed note
         letters.send_letter(ws, other, "acknowledgement")
         with ws.transaction() as s:
@@ -117,6 +139,11 @@ def test_typed_text_is_gone_from_every_page_after_erasure(ws, open_access_case, 
             letter_id = letter.id
         outbox.resolve_uncertain(ws, letter_id, True, TYPED)
         cases.close(ws, other)
+        third = open_access_case(received="2027-04-07 10:30", subject=subject_id).reference
+        cases.start_work(ws, third)
+        decisions.record_no_data(ws, third, TYPED)
+        cases.decide(ws, third, "granted", note="Done.")
+        answer_and_close(ws, third)
 
         key = forensics.engine_key(ws.engine)
         before = forensics.profile_plaintext(data_dir, key)
