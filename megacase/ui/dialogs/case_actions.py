@@ -69,7 +69,8 @@ class DecideDialog(ServiceDialog):
         box.setSpacing(4)
         self.outcome_buttons: dict[str, QRadioButton] = {}
         for outcome in detail.allowed_outcomes:
-            button = QRadioButton(outcome.label + ("  — " + _("ground and reasons") if outcome.needs_legal_ground else ""))
+            extra = "  — " + _("ground and reasons") if outcome.needs_legal_ground else ""
+            button = QRadioButton(outcome.label + extra)
             button.setObjectName(f"outcome_{outcome.value}")
             button.toggled.connect(self._offer_grounds)
             self.outcomes.addButton(button)

@@ -82,7 +82,8 @@ class EmlImportDialog(ServiceDialog):
         if matched is not None:
             how = (_("identified by the known address") if p.authentication != "fail"
                    else _("NOT identified: the receiving server says the sender failed authentication"))
-            label = QLabel(_("<b>{name}</b> ({reference}) — the sender is this subject's known address; {how}.").format(
+            label = QLabel(_("<b>{name}</b> ({reference}) — the sender is this subject's known address; "
+                             "{how}.").format(
                 name=escape(matched.display_name), reference=matched.reference, how=how))
             label.setObjectName("emlMatch")
             label.setWordWrap(True)
