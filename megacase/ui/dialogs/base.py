@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import N_, _
 
 
 # A wrapped label's minimum height is taken at its minimum width: give it a sensible one, or the
@@ -42,7 +43,7 @@ class ServiceDialog(QDialog):
     closes; a MegaCaseError is shown in the dialog, which stays open with everything typed.
     """
 
-    ok_text = "OK"
+    ok_text = N_("OK")   # subclasses mark theirs with N_(); translated when the button is made
 
     def __init__(self, title: str, intro: str = "", parent=None):
         super().__init__(parent)
@@ -68,7 +69,7 @@ class ServiceDialog(QDialog):
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.ok_text)
+        self.ok_button.setText(_(self.ok_text))
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
         self.ok_button.setToolTip("Ctrl+Enter")

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QButtonGroup, QComboBox, QLabel, QRadioButton, QVB
 
 from megacase.domain.grounds import grounds_for
 from megacase.domain.requests import Language, Outcome
+from megacase.i18n import N_, _, format_date
 from megacase.services.records import CaseDetail
 from megacase.ui.dialogs.base import ServiceDialog, muted, text_box
 from megacase.ui.format import day
@@ -17,16 +18,18 @@ class ExtendDialog(ServiceDialog):
     def __init__(self, detail: CaseDetail, extend: Callable[[str], CaseDetail], parent=None):
         dl = detail.deadline
         super().__init__(
-            f"Extend the deadline — {detail.reference}",
-            f"The due date moves from <b>{day(dl.due)}</b> to <b>{day(dl.three_month_due)}</b>: three months "
-            "from receipt, plus the days the clock stood still (Art. 12(3)).<br>"
-            f"The subject must be told, with the reasons, by <b>{day(dl.extension_notice_last_day)}</b>, "
-            "the end of the first month. A deadline is extended only once.", parent)
+            _("Extend the deadline — {reference}").format(reference=detail.reference),
+            _("The due date moves from <b>{due}</b> to <b>{new_due}</b>: three months "
+              "from receipt, plus the days the clock stood still (Art. 12(3)).<br>"
+              "The subject must be told, with the reasons, by <b>{notice_by}</b>, "
+              "the end of the first month. A deadline is extended only once.").format(
+                due=day(dl.due), new_due=day(dl.three_month_due), notice_by=day(dl.extension_notice_last_day)),
+            parent)
         self._extend = extend
-        self.ok_button.setText(f"Extend to {dl.three_month_due:%d/%m/%Y}")
-        self.reason = text_box("Why: the complexity of the request or the number of requests", 3)
+        self.ok_button.setText(_("Extend to {date}").format(date=format_date(dl.three_month_due, "short")))
+        self.reason = text_box(_("Why: the complexity of the request or the number of requests"), 3)
         self.reason.setObjectName("reason")
-        self.form.addRow("Reason", self.reason)
+        self.form.addRow(_("Reason"), self.reason)
         self.finish_layout()
 
     def submit(self) -> CaseDetail:
@@ -37,17 +40,18 @@ class DecideDialog(ServiceDialog):
     """The decision on one right (or every right at once): outcome, ground, the reasons the subject reads in
     the letter's language, and the officer's internal note, kept apart (it is never sent)."""
 
-    ok_text = "Record the decision"
+    ok_text = N_("Record the decision")
     ALL_RIGHTS = ""
 
     def __init__(self, detail: CaseDetail, decide: Callable[..., CaseDetail], parent=None,
                  earlier: tuple[str, ...] = ()):
         open_rights = [r for r in detail.rights if not r.answered]
         super().__init__(
-            f"Decide — {detail.reference}",
-            f"Record the decision on each right {detail.subject.display_name} invoked. A right is answered only "
-            "when its reply has left; a partial grant, a refusal or a fee needs its legal ground and reasons "
-            "written to the subject, with the right to complain to the APD/GBA and to a court (Art. 12(4)).",
+            _("Decide — {reference}").format(reference=detail.reference),
+            _("Record the decision on each right {name} invoked. A right is answered only "
+              "when its reply has left; a partial grant, a refusal or a fee needs its legal ground and reasons "
+              "written to the subject, with the right to complain to the APD/GBA and to a court (Art. 12(4)).").format(
+                name=detail.subject.display_name),
             parent)
         self._decide = decide
         language = Language(detail.subject.language) if detail.subject.language in ("fr", "nl", "en") else None
@@ -55,42 +59,45 @@ class DecideDialog(ServiceDialog):
         self.right = QComboBox()
         self.right.setObjectName("right")
         for r in open_rights:
-            state = r.outcome.label.lower() if r.outcome else "undecided"
-            self.right.addItem(f"{r.right.label} ({r.right.article}) — now {state}", r.right.value)
+            state = r.outcome.label.lower() if r.outcome else _("undecided")
+            self.right.addItem(_("{right} ({article}) — now {state}").format(
+                right=r.right.label, article=r.right.article, state=state), r.right.value)
         if len(open_rights) > 1:
-            self.right.addItem("Every right still open, the same decision", self.ALL_RIGHTS)
+            self.right.addItem(_("Every right still open, the same decision"), self.ALL_RIGHTS)
         self.outcomes = QButtonGroup(self)
         box = QVBoxLayout()
         box.setSpacing(4)
         self.outcome_buttons: dict[str, QRadioButton] = {}
         for outcome in detail.allowed_outcomes:
-            button = QRadioButton(outcome.label + ("  — ground and reasons" if outcome.needs_legal_ground else ""))
+            extra = "  — " + _("ground and reasons") if outcome.needs_legal_ground else ""
+            button = QRadioButton(outcome.label + extra)
             button.setObjectName(f"outcome_{outcome.value}")
             button.toggled.connect(self._offer_grounds)
             self.outcomes.addButton(button)
             self.outcome_buttons[outcome.value] = button
             box.addWidget(button)
         if tuple(detail.allowed_outcomes) == (Outcome.WITHDRAWN,):
-            box.addWidget(muted("Work has not started: only a withdrawal can be recorded now."))
+            box.addWidget(muted(_("Work has not started: only a withdrawal can be recorded now.")))
         self.ground = QComboBox()
         self.ground.setObjectName("ground")
         self.ground.setEditable(True)
-        self.ground.lineEdit().setPlaceholderText("choose a ground (or type one)")
-        self.reasons = text_box(f"Why, written to the subject — in {self.language_label}, the letter's language", 3)
+        self.ground.lineEdit().setPlaceholderText(_("choose a ground (or type one)"))
+        self.reasons = text_box(_("Why, written to the subject — in {language}, the letter's language").format(
+            language=self.language_label), 3)
         self.reasons.setObjectName("reasons")
         self.evidence = QComboBox()
         self.evidence.setObjectName("evidence")
         self.evidence.addItem("", "")
         for ref in earlier:
             self.evidence.addItem(ref, ref)
-        self.note = text_box("For the register only: what was checked or done (never sent)", 2)
+        self.note = text_box(_("For the register only: what was checked or done (never sent)"), 2)
         self.note.setObjectName("note")
-        self.form.addRow("Right", self.right)
-        self.form.addRow("Outcome", box)
-        self.form.addRow("Legal ground", self.ground)
-        self.form.addRow(f"Reasons to the subject ({self.language_label})", self.reasons)
-        self.form.addRow("Art. 12(5) evidence", self.evidence)
-        self.form.addRow("Internal note", self.note)
+        self.form.addRow(_("Right"), self.right)
+        self.form.addRow(_("Outcome"), box)
+        self.form.addRow(_("Legal ground"), self.ground)
+        self.form.addRow(_("Reasons to the subject ({language})").format(language=self.language_label), self.reasons)
+        self.form.addRow(_("Art. 12(5) evidence"), self.evidence)
+        self.form.addRow(_("Internal note"), self.note)
         if detail.allowed_outcomes:
             self.outcome_buttons[detail.allowed_outcomes[0].value].setChecked(True)
         self.ground.setMinimumContentsLength(44)
@@ -138,16 +145,16 @@ class DecideDialog(ServiceDialog):
 
 
 class ReopenDialog(ServiceDialog):
-    ok_text = "Reopen the case"
+    ok_text = N_("Reopen the case")
 
     def __init__(self, detail: CaseDetail, reopen: Callable[[str], CaseDetail], parent=None):
-        super().__init__(f"Reopen — {detail.reference}",
-                         "The case goes back to “in progress”; its decision is cleared and the reason is kept "
-                         "in the audit trail.", parent)
+        super().__init__(_("Reopen — {reference}").format(reference=detail.reference),
+                         _("The case goes back to “in progress”; its decision is cleared and the reason is kept "
+                           "in the audit trail."), parent)
         self._reopen = reopen
-        self.reason = text_box("Why the case is reopened", 3)
+        self.reason = text_box(_("Why the case is reopened"), 3)
         self.reason.setObjectName("reason")
-        self.form.addRow("Reason", self.reason)
+        self.form.addRow(_("Reason"), self.reason)
         self.finish_layout()
 
     def submit(self) -> CaseDetail:
@@ -155,14 +162,14 @@ class ReopenDialog(ServiceDialog):
 
 
 class NoteDialog(ServiceDialog):
-    ok_text = "Add note"
+    ok_text = N_("Add note")
 
     def __init__(self, detail: CaseDetail, add: Callable[[str], CaseDetail], parent=None):
-        super().__init__(f"Add a note — {detail.reference}", "", parent)
+        super().__init__(_("Add a note — {reference}").format(reference=detail.reference), "", parent)
         self._add = add
-        self.text = text_box("The note (encrypted under the subject's key)", 6)
+        self.text = text_box(_("The note (encrypted under the subject's key)"), 6)
         self.text.setObjectName("noteText")
-        self.layout_.addWidget(QLabel("Note"))
+        self.layout_.addWidget(QLabel(_("Note")))
         self.layout_.addWidget(self.text)
         self.finish_layout()
 

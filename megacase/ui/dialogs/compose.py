@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFrame, QHBoxLay
 
 from megacase.domain.requests import Language
 from megacase.errors import InputError, MegaCaseError
+from megacase.i18n import N_, _
 from megacase.services.letters import attachments, letters
 from megacase.services.letters.letters import LetterOptions, QueuedLetter
 from megacase.services.records import OutgoingFile
@@ -38,14 +39,14 @@ class ComposeResult:
 
 
 class ComposeDialog(ServiceDialog):
-    ok_text = "Send"
+    ok_text = N_("Send")
 
     def __init__(self, ws: Workspace, reference: str, prompter, parent=None, template_id: str | None = None):
         self.ws, self.prompter = ws, prompter
         self.info = letters.compose_info(ws, reference)
-        super().__init__(f"Write a letter — {reference}",
-                         "The letter goes to the subject's <b>known e-mail address</b> only. Read it, complete "
-                         "any <b>[[…]]</b> gap, then send: it is saved in the outbox first.", parent)
+        super().__init__(_("Write a letter — {reference}").format(reference=reference),
+                         _("The letter goes to the subject's <b>known e-mail address</b> only. Read it, complete "
+                           "any <b>[[…]]</b> gap, then send: it is saved in the outbox first."), parent)
         self.setObjectName("composeDialog")
         self.resize(1000, 860)
         self._rendered: tuple[str, str] | None = None
@@ -56,24 +57,24 @@ class ComposeDialog(ServiceDialog):
         self.template.setObjectName("composeTemplate")
         for tid, title in self.info.templates:
             self.template.addItem(title, tid)
-        self.form.addRow("&Letter", self.template)
+        self.form.addRow(_("&Letter"), self.template)
         # Every word the subject reads is in their language: the officer sees which before typing any.
         language = Language(self.info.language).label if self.info.language in ("fr", "nl", "en") \
             else self.info.language
-        self.language = QLabel(f"<b>{language}</b>: the subject's language. Text you type below goes into the "
-                               "letter as written: write it in this language.")
+        self.language = QLabel(_("<b>{language}</b>: the subject's language. Text you type below goes into the "
+                                 "letter as written: write it in this language.").format(language=language))
         self.language.setObjectName("composeLanguage")
         self.language.setWordWrap(True)
-        self.form.addRow("Language", self.language)
+        self.form.addRow(_("Language"), self.language)
 
         self.recipient = QLineEdit()
         self.recipient.setObjectName("composeRecipient")
         self.recipient.setReadOnly(True)
         self.recipient.setStyleSheet("QLineEdit { background: #eef0f3; color: #1f2328; }")   # visibly fixed
         self.recipient.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.recipient.setToolTip("Letters go only to the address the company already knows (privacy policy).")
+        self.recipient.setToolTip(_("Letters go only to the address the company already knows (privacy policy)."))
         self.recipient_hint = muted("")
-        self.form.addRow("To", self.recipient)
+        self.form.addRow(_("To"), self.recipient)
         self.form.addRow("", self.recipient_hint)
 
         self._build_options()
@@ -91,9 +92,9 @@ class ComposeDialog(ServiceDialog):
         self.gaps.setTextFormat(Qt.TextFormat.PlainText)
         self.gaps.setWordWrap(True)
         self.gaps.hide()
-        self.layout_.addWidget(QLabel("<b>Subject line</b>"))
+        self.layout_.addWidget(QLabel(_("<b>Subject line</b>")))
         self.layout_.addWidget(self.subject_line)
-        self.layout_.addWidget(QLabel("<b>Letter</b> (you may edit the text)"))
+        self.layout_.addWidget(QLabel(_("<b>Letter</b> (you may edit the text)")))
         self.layout_.addWidget(self.body, 1)
         self.layout_.addWidget(self.gaps)
         self.finish_layout()
@@ -107,8 +108,8 @@ class ComposeDialog(ServiceDialog):
         self.subject_line.textChanged.connect(self._update_gaps)
         self.ok_button.setEnabled(self.info.may_send)
         if not self.info.may_send:
-            self.show_error("You may read letters but not send them (a manager reviews; an erased subject "
-                            "receives nothing).")
+            self.show_error(_("You may read letters but not send them (a manager reviews; an erased subject "
+                              "receives nothing)."))
         self._template_changed()
 
     # --- building ---------------------------------------------------------------------------------
@@ -119,20 +120,20 @@ class ComposeDialog(ServiceDialog):
     def _build_options(self) -> None:
         self.processor = QComboBox()
         self.processor.setObjectName("composeProcessor")
-        self.processor.addItem("Choose the processor…", None)
+        self.processor.addItem(_("Choose the processor…"), None)
         for name in self.info.processors:
             self.processor.addItem(name, name)
         self.requested = QLineEdit()
         self.requested.setObjectName("composeRequested")
-        self.requested.setPlaceholderText("Only what is proportionate, in the letter's language")
+        self.requested.setPlaceholderText(_("Only what is proportionate, in the letter's language"))
         self.fee_amount = QLineEdit()
-        self.fee_amount.setPlaceholderText("e.g. 25,00 EUR")
+        self.fee_amount.setPlaceholderText(_("e.g. 25,00 EUR"))
         self.fee_reason = QLineEdit()
-        self.fee_reason.setPlaceholderText("Why a fee (Art. 12(5), 15(3)), in the letter's language")
+        self.fee_reason.setPlaceholderText(_("Why a fee (Art. 12(5), 15(3)), in the letter's language"))
         self.lift = QWidget()
         row = QHBoxLayout(self.lift)
         row.setContentsMargins(0, 0, 0, 0)
-        self.lift_set = QCheckBox("on")
+        self.lift_set = QCheckBox(_("on"))
         self.lift_on = QDateEdit(QDate.currentDate().addDays(14))
         self.lift_on.setCalendarPopup(True)
         self.lift_on.setDisplayFormat("dd/MM/yyyy")
@@ -140,14 +141,14 @@ class ComposeDialog(ServiceDialog):
         row.addWidget(self.lift_on)
         row.addStretch(1)
         self.restriction_reason = QLineEdit()
-        self.restriction_reason.setPlaceholderText("Why, in the letter's language")
+        self.restriction_reason.setPlaceholderText(_("Why, in the letter's language"))
         self.option_rows = {
-            "processor": self._row("Processor", self.processor),
-            "identity_requested": self._row("What is asked", self.requested),
-            "fee_amount": self._row("Fee", self.fee_amount),
-            "fee_reason": self._row("Reason for the fee", self.fee_reason),
-            "restriction_lift_on": self._row("Restriction lifted", self.lift),
-            "restriction_reason": self._row("Reason", self.restriction_reason),
+            "processor": self._row(_("Processor"), self.processor),
+            "identity_requested": self._row(_("What is asked"), self.requested),
+            "fee_amount": self._row(_("Fee"), self.fee_amount),
+            "fee_reason": self._row(_("Reason for the fee"), self.fee_reason),
+            "restriction_lift_on": self._row(_("Restriction lifted"), self.lift),
+            "restriction_reason": self._row(_("Reason"), self.restriction_reason),
         }
         for widget in (self.requested, self.fee_amount, self.fee_reason, self.restriction_reason):
             widget.textEdited.connect(lambda _t: self._render_timer.start())
@@ -156,24 +157,24 @@ class ComposeDialog(ServiceDialog):
         self.lift_on.dateChanged.connect(lambda _d: self._render_timer.start())
 
     def _build_override(self) -> None:
-        self.override = QCheckBox("Send to another address (the subject's identity was verified on this case)")
+        self.override = QCheckBox(_("Send to another address (the subject's identity was verified on this case)"))
         self.override.setObjectName("composeOverride")
         self.override.setEnabled(self.info.override_allowed)
         if not self.info.override_allowed:
-            self.override.setToolTip("Possible only after a successful identity verification on this case "
-                                     "(additional information, an identity document or in person).")
+            self.override.setToolTip(_("Possible only after a successful identity verification on this case "
+                                       "(additional information, an identity document or in person)."))
         self.override_box = QFrame()
         box = QVBoxLayout(self.override_box)
         box.setContentsMargins(0, 0, 0, 0)
         self.other_address = QLineEdit()
         self.other_address.setObjectName("composeOtherAddress")
-        self.other_address.setPlaceholderText("The other e-mail address")
-        self.by_post = QCheckBox("By post: I print the letter and post it to this postal address")
+        self.other_address.setPlaceholderText(_("The other e-mail address"))
+        self.by_post = QCheckBox(_("By post: I print the letter and post it to this postal address"))
         self.by_post.setObjectName("composeByPost")
         self.by_post.toggled.connect(self._by_post_toggled)
         self.other_reason = QLineEdit()
         self.other_reason.setObjectName("composeOtherReason")
-        self.other_reason.setPlaceholderText("Why (recorded in the audit trail; no personal data)")
+        self.other_reason.setPlaceholderText(_("Why (recorded in the audit trail; no personal data)"))
         box.addWidget(self.by_post)
         box.addWidget(self.other_address)
         box.addWidget(self.other_reason)
@@ -186,29 +187,29 @@ class ComposeDialog(ServiceDialog):
         panel = QWidget()
         v = QVBoxLayout(panel)
         v.setContentsMargins(0, 0, 0, 0)
-        self.access_copy = QCheckBox("Access package (PDF): the subject's data in each system, by category, with "
-                                     "the Art. 15 information")
+        self.access_copy = QCheckBox(_("Access package (PDF): the subject's data in each system, by category, with "
+                                       "the Art. 15 information"))
         self.access_copy.setObjectName("composeAccessCopy")
-        self.protect = QCheckBox("Protect the package with a password (AES-256; you give it by telephone)")
+        self.protect = QCheckBox(_("Protect the package with a password (AES-256; you give it by telephone)"))
         self.protect.setObjectName("composeProtect")
-        self.portability = QCheckBox("Portability package (ZIP): JSON and CSV per system (Art. 20)")
+        self.portability = QCheckBox(_("Portability package (ZIP): JSON and CSV per system (Art. 20)"))
         self.portability.setObjectName("composePortability")
         for box in (self.access_copy, self.portability):
             box.toggled.connect(lambda _on: self.protect.setEnabled(self.access_copy.isChecked()
                                                                     or self.portability.isChecked()))
         self.protect.setEnabled(False)
         # What the package will carry, system by system, before it goes (the officer sees gaps in time).
-        self.package_contents = muted("The package holds: " + systems_overview.package_preview(self.ws,
-                                                                                              self.info.reference))
+        self.package_contents = muted(_("The package holds: {contents}").format(
+            contents=systems_overview.package_preview(self.ws, self.info.reference)))
         self.package_contents.setObjectName("composePackage")
         self.file_list = QListWidget()
         self.file_list.setObjectName("composeFiles")
         self.file_list.setMaximumHeight(60)
         self.file_list.hide()                  # shown once a file is added
-        add = QPushButton("Add a file…")
+        add = QPushButton(_("Add a file…"))
         add.setObjectName("composeAddFile")
         add.clicked.connect(self.choose_file)
-        self.remove_file = QPushButton("Remove the selected file")
+        self.remove_file = QPushButton(_("Remove the selected file"))
         self.remove_file.clicked.connect(self._remove_file)
         self.remove_file.hide()
         buttons = QHBoxLayout()
@@ -218,7 +219,7 @@ class ComposeDialog(ServiceDialog):
         for w in (self.access_copy, self.protect, self.portability, self.package_contents, self.file_list):
             v.addWidget(w)
         v.addLayout(buttons)
-        self.form.addRow("Attachments", panel)
+        self.form.addRow(_("Attachments"), panel)
 
     # --- behaviour --------------------------------------------------------------------------------
     def template_id(self) -> str | None:
@@ -243,9 +244,9 @@ class ComposeDialog(ServiceDialog):
         self.render(force=True)
 
     def _by_post_toggled(self, on: bool) -> None:
-        self.other_address.setPlaceholderText("Street and number, postcode and town" if on
-                                              else "The other e-mail address")
-        self.ok_button.setText("Record as posted" if on else self.ok_text)
+        self.other_address.setPlaceholderText(_("Street and number, postcode and town") if on
+                                              else _("The other e-mail address"))
+        self.ok_button.setText(_("Record as posted") if on else _(self.ok_text))
         self._show_recipient()
 
     def _override_toggled(self, on: bool) -> None:
@@ -254,13 +255,14 @@ class ComposeDialog(ServiceDialog):
 
     def _show_recipient(self) -> None:
         if self.override.isChecked():
-            how = "be posted to the postal address" if self.by_post.isChecked() else "go to the other address"
-            self.recipient_hint.setText(f"This letter will {how} below, and the override is recorded in the "
-                                        "audit trail.")
+            self.recipient_hint.setText(
+                _("This letter will be posted to the postal address below, and the override is recorded in the "
+                  "audit trail.") if self.by_post.isChecked() else
+                _("This letter will go to the other address below, and the override is recorded in the audit trail."))
         elif self._kind == "processor":
-            self.recipient_hint.setText("An Art. 19 notice goes to the processor's contact in the register.")
+            self.recipient_hint.setText(_("An Art. 19 notice goes to the processor's contact in the register."))
         else:
-            self.recipient_hint.setText("The subject's known address: the only address letters go to.")
+            self.recipient_hint.setText(_("The subject's known address: the only address letters go to."))
 
     _kind = "known_address"
 
@@ -273,8 +275,8 @@ class ComposeDialog(ServiceDialog):
         if tid is None:
             return False
         if self.edited() and not force and not self.prompter.confirm(
-                self, "Render the letter again", "Your changes to the text will be replaced by the newly rendered "
-                                                 "letter.", "Replace my changes"):
+                self, _("Render the letter again"), _("Your changes to the text will be replaced by the newly "
+                                                      "rendered letter."), _("Replace my changes")):
             return False
         try:
             draft = letters.preview(self.ws, self.info.reference, tid, self.options())
@@ -299,11 +301,11 @@ class ComposeDialog(ServiceDialog):
     def _update_gaps(self) -> None:
         text = self.subject_line.text() + "\n" + self.body.toPlainText()
         gaps = list(dict.fromkeys(re.findall(r"\[\[.*?\]\]", text)))
-        self.gaps.setText("To complete before sending: " + "  ·  ".join(gaps) if gaps else "")
+        self.gaps.setText(_("To complete before sending: {gaps}").format(gaps="  ·  ".join(gaps)) if gaps else "")
         self.gaps.setVisible(bool(gaps))
 
     def choose_file(self) -> None:
-        path = self.prompter.open_file(self, "Attach a file", "All files (*)")
+        path = self.prompter.open_file(self, _("Attach a file"), _("All files (*)"))
         if path is not None:
             self.add_file(Path(path))
 
@@ -335,7 +337,7 @@ class ComposeDialog(ServiceDialog):
             password = package.password
         for path in self._files:
             from megacase.services.user_files import read_bounded
-            data = read_bounded(path, MAX_FILE_BYTES, "the attachment")
+            data = read_bounded(path, MAX_FILE_BYTES, _("the attachment"))
             files.append(OutgoingFile(path.name, mimetypes.guess_type(path.name)[0] or "application/octet-stream",
                                       data))
         return tuple(files), password
@@ -343,15 +345,15 @@ class ComposeDialog(ServiceDialog):
     def submit(self) -> ComposeResult:
         tid = self.template_id()
         if tid is None or self._rendered is None:
-            raise InputError("Choose a letter that can be rendered for this case.")
+            raise InputError(_("Choose a letter that can be rendered for this case."))
         override = None
         if self.override.isChecked():
             override = AddressOverride(self.other_address.text(), self.other_reason.text(),
                                        postal=self.by_post.isChecked())
         if override is not None and override.postal:
             if self.access_copy.isChecked() or self.portability.isChecked() or self._files:
-                raise InputError("A posted letter carries no e-mail attachments: untick them, then print the "
-                                 "copies and post them with the letter.")
+                raise InputError(_("A posted letter carries no e-mail attachments: untick them, then print the "
+                                   "copies and post them with the letter."))
             letters.post_letter(self.ws, self.info.reference, tid, override, options=self.options(),
                                 subject_line=self.subject_line.text(), body=self.body.toPlainText())
             return ComposeResult(None, None)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QGridLayout, 
 
 from megacase.domain.requests import Language, RequestType
 from megacase.errors import InputError
+from megacase.i18n import N_, _
 from megacase.services.cases import subjects
 from megacase.services.intake import eml_import
 from megacase.services.intake.eml_import import ParsedEmail
@@ -30,66 +31,68 @@ def plain(text: str) -> QLabel:
 
 
 class EmlImportDialog(ServiceDialog):
-    ok_text = "Open the case"
+    ok_text = N_("Open the case")
 
     def __init__(self, ws: Workspace, data: bytes, parsed: ParsedEmail, matched: SubjectInfo | None, parent=None,
                  delivered_at: datetime | None = None):
         self.ws, self.data, self.parsed, self.matched = ws, data, parsed, matched
         self.delivered_at = delivered_at     # the mailbox's delivery time (an Outlook .msg), when known
-        super().__init__("Import a request from an e-mail",
-                         "The received time is when the shop's mail server received the message (else the time "
+        super().__init__(_("Import a request from an e-mail"),
+                         _("The received time is when the shop's mail server received the message (else the time "
                          "of import), never the sender's own Date; the original message and its attachments "
-                         "are kept in the case, encrypted.", parent)
+                         "are kept in the case, encrypted."), parent)
         self.setObjectName("emlImportDialog")
         self.resize(760, 700)
         p = parsed
-        self.form.addRow("From", plain(f"{p.sender_name + ' ' if p.sender_name else ''}<{p.sender}>"))
-        self.form.addRow("Received", plain(moment(p.received_at.astimezone(TZ))))
+        self.form.addRow(_("From"), plain(f"{p.sender_name + ' ' if p.sender_name else ''}<{p.sender}>"))
+        self.form.addRow(_("Received"), plain(moment(p.received_at.astimezone(TZ))))
         if p.date_note:   # the sender's clock disagrees: shown, never taken
             warning = plain(p.date_note)
             warning.setObjectName("error")
             warning.setWordWrap(True)
-            self.form.addRow("Sender's date", warning)
-        self.form.addRow("Subject line", plain(p.subject or "(none)"))
-        files = ", ".join(f"{f.filename} ({len(f.data) // 1024 + 1} kB)" for f in p.attachments) or "none"
+            self.form.addRow(_("Sender's date"), warning)
+        self.form.addRow(_("Subject line"), plain(p.subject or _("(none)")))
+        files = ", ".join(_("{name} ({size} kB)").format(name=f.filename, size=len(f.data) // 1024 + 1)
+                          for f in p.attachments) or _("none")
         files_label = plain(files)
         files_label.setObjectName("muted")
-        self.form.addRow("Attachments", files_label)
+        self.form.addRow(_("Attachments"), files_label)
         body = QPlainTextEdit(p.body)
         body.setObjectName("emlBody")
         body.setReadOnly(True)
         body.setMaximumHeight(170)
-        self.form.addRow("Text", body)
+        self.form.addRow(_("Text"), body)
 
         self.subject_area = QWidget()
         v = QVBoxLayout(self.subject_area)
         v.setContentsMargins(0, 0, 0, 0)
-        self.new_subject = QRadioButton("Register the sender as a new subject")
-        self.existing = QRadioButton("The request belongs to an existing subject (not identified by this e-mail)")
+        self.new_subject = QRadioButton(_("Register the sender as a new subject"))
+        self.existing = QRadioButton(_("The request belongs to an existing subject (not identified by this e-mail)"))
         group = QButtonGroup(self)
         group.addButton(self.new_subject)
         group.addButton(self.existing)
         self.name = QLineEdit(p.sender_name or "")
         self.name.setObjectName("emlName")
-        self.name.setPlaceholderText("Full name")
+        self.name.setPlaceholderText(_("Full name"))
         self.language = QComboBox()
         for lang in Language:
             self.language.addItem(lang.label, lang.value)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search by name, e-mail or customer number")
+        self.search.setPlaceholderText(_("Search by name, e-mail or customer number"))
         self.found = QComboBox()
         self.found.setObjectName("emlExisting")
         self.search.textEdited.connect(self._search)
         if matched is not None:
-            how = ("identified by the known address" if p.authentication != "fail"
-                   else "NOT identified: the receiving server says the sender failed authentication")
-            label = QLabel(f"<b>{escape(matched.display_name)}</b> ({matched.reference}) — the sender is this "
-                           f"subject's known address; {how}.")
+            how = (_("identified by the known address") if p.authentication != "fail"
+                   else _("NOT identified: the receiving server says the sender failed authentication"))
+            label = QLabel(_("<b>{name}</b> ({reference}) — the sender is this subject's known address; "
+                             "{how}.").format(
+                name=escape(matched.display_name), reference=matched.reference, how=how))
             label.setObjectName("emlMatch")
             label.setWordWrap(True)
             v.addWidget(label)
         else:
-            unknown = plain(f"{p.sender} is not the known address of any subject.")
+            unknown = plain(_("{address} is not the known address of any subject.").format(address=p.sender))
             unknown.setObjectName("muted")
             v.addWidget(unknown)
             v.addWidget(self.new_subject)
@@ -101,7 +104,7 @@ class EmlImportDialog(ServiceDialog):
             v.addWidget(self.search)
             v.addWidget(self.found)
             self.new_subject.setChecked(True)
-        self.form.addRow("Subject", self.subject_area)
+        self.form.addRow(_("Subject"), self.subject_area)
 
         types = QWidget()
         grid = QGridLayout(types)
@@ -114,8 +117,8 @@ class EmlImportDialog(ServiceDialog):
             box.setChecked(t in guessed)
             grid.addWidget(box, i // 2, i % 2)
             self.type_boxes[t] = box
-        self.form.addRow("Rights invoked", types)
-        self.form.addRow("", muted("Suggested from the words of the message: check them."))
+        self.form.addRow(_("Rights invoked"), types)
+        self.form.addRow("", muted(_("Suggested from the words of the message: check them.")))
         self.finish_layout()
 
     def _search(self, text: str) -> None:
@@ -131,13 +134,13 @@ class EmlImportDialog(ServiceDialog):
     def submit(self):
         types = self.request_types()
         if not types:
-            raise InputError("Tick at least one right the request invokes.")
+            raise InputError(_("Tick at least one right the request invokes."))
         if self.matched is not None:
             return eml_import.import_eml(self.ws, self.data, types, delivered_at=self.delivered_at)
         if self.existing.isChecked():
             subject_id = self.found.currentData()
             if subject_id is None:
-                raise InputError("Search for the existing subject and choose them.")
+                raise InputError(_("Search for the existing subject and choose them."))
             return eml_import.import_eml(self.ws, self.data, types, subject_id=subject_id,
                                            delivered_at=self.delivered_at)
         return eml_import.import_eml(self.ws, self.data, types, new_subject=NewSubject(

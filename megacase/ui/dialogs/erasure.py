@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _, format_date
 from megacase.services.privacy import erasure, processor_steps
 from megacase.services.privacy.erasure import ErasureResult, InvoiceKeep
 from megacase.services.privacy.processor_steps import INVOICE_GROUND, NOTICE_EXEMPTIONS, ProcessorSteps
@@ -38,7 +39,7 @@ class ErasureDialog(QDialog):
         self.ws, self.reference, self.prompter = ws, reference, prompter
         self.result_value: ErasureResult | None = None
         self.changed = False             # a step was recorded: the window reloads the case
-        self.setWindowTitle(f"Erasure — {reference}")
+        self.setWindowTitle(_("Erasure — {reference}").format(reference=reference))
         self.setMinimumSize(900, 700)
 
         self.intro = QLabel()
@@ -54,21 +55,21 @@ class ErasureDialog(QDialog):
         self.ground.addItems([INVOICE_GROUND,
                               "Art. 17(3)(e) GDPR: establishment, exercise or defence of legal claims"])
         self.ground.setToolTip(INVOICE_GROUND)
-        self.erased_button = QPushButton("Erased there")
+        self.erased_button = QPushButton(_("Erased there"))
         self.erased_button.setObjectName("markErased")
-        self.erased_button.setToolTip("The data at this processor were erased (or it held none: say so in a note).")
-        self.kept_button = QPushButton("Kept under this ground")
+        self.erased_button.setToolTip(_("The data at this processor were erased (or it held none: say so in a note)."))
+        self.kept_button = QPushButton(_("Kept under this ground"))
         self.kept_button.setObjectName("markKept")
         self.sent_on = QDateEdit()
         self.sent_on.setObjectName("noticeDate")
         self.sent_on.setCalendarPopup(True)
         self.sent_on.setDisplayFormat("dd/MM/yyyy")
-        self.notified_button = QPushButton("Notice sent on this day")
+        self.notified_button = QPushButton(_("Notice sent on this day"))
         self.notified_button.setObjectName("markNotified")
         # A notice is recorded by its letter leaving the outbox (Compose → Art. 19 notice), never by hand.
         self.sent_on.hide()
         self.notified_button.hide()
-        self.notice_hint = QLabel("Sent: recorded when the Art. 19 notice letter leaves the outbox.")
+        self.notice_hint = QLabel(_("Sent: recorded when the Art. 19 notice letter leaves the outbox."))
         self.notice_hint.setObjectName("muted")
         self.reason = QComboBox()
         self.reason.setObjectName("noNoticeReason")
@@ -77,14 +78,14 @@ class ErasureDialog(QDialog):
         for combo in (self.ground, self.reason):   # long texts must not squeeze the labels out of the form
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(24)
-        self.no_notice_button = QPushButton("No notice, because")
+        self.no_notice_button = QPushButton(_("No notice, because"))
         self.no_notice_button.setObjectName("markNoNotice")
         self.erased_button.clicked.connect(lambda: self._record("erased"))
         self.kept_button.clicked.connect(lambda: self._record("kept"))
         self.notified_button.clicked.connect(lambda: self._record("notified"))
         self.no_notice_button.clicked.connect(lambda: self._record("no_notice"))
 
-        step_box = QGroupBox("Selected processor")
+        step_box = QGroupBox(_("Selected processor"))
         grid = QFormLayout(step_box)
         act_row = QHBoxLayout()
         act_row.addWidget(self.erased_button)
@@ -96,15 +97,15 @@ class ErasureDialog(QDialog):
         notice_row.addSpacing(12)
         notice_row.addWidget(self.no_notice_button)
         notice_row.addWidget(self.reason, 1)
-        grid.addRow("At the processor", act_row)
-        grid.addRow("Art. 19 notice", notice_row)
+        grid.addRow(_("At the processor"), act_row)
+        grid.addRow(_("Art. 19 notice"), notice_row)
 
         # Invoice references kept apart (manager only) under Art. 17(3)(b).
-        invoice_box = QGroupBox("Invoice references kept under Art. 17(3)(b) (optional)")
+        invoice_box = QGroupBox(_("Invoice references kept under Art. 17(3)(b) (optional)"))
         inv = QFormLayout(invoice_box)
         self.invoices = QLineEdit()
         self.invoices.setObjectName("invoiceRefs")
-        self.invoices.setPlaceholderText("e.g. F-2026-0042, F-2026-0107 (as in the accounting system)")
+        self.invoices.setPlaceholderText(_("e.g. F-2026-0042, F-2026-0107 (as in the accounting system)"))
         self.last_invoice = QDateEdit()
         self.last_invoice.setObjectName("lastInvoice")
         self.last_invoice.setCalendarPopup(True)
@@ -113,8 +114,8 @@ class ErasureDialog(QDialog):
         self.until.setObjectName("muted")
         self.until.setWordWrap(True)
         self.last_invoice.dateChanged.connect(self._show_until)
-        inv.addRow("Invoices", self.invoices)
-        inv.addRow("Date of the last invoice", self.last_invoice)
+        inv.addRow(_("Invoices"), self.invoices)
+        inv.addRow(_("Date of the last invoice"), self.last_invoice)
         inv.addRow("", self.until)
 
         self.blockers = QLabel()
@@ -125,7 +126,7 @@ class ErasureDialog(QDialog):
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.hide()
-        self.erase_button = QPushButton("Erase the subject…")
+        self.erase_button = QPushButton(_("Erase the subject…"))
         self.erase_button.setObjectName("eraseSubject")
         self.erase_button.clicked.connect(self.erase)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -162,17 +163,18 @@ class ErasureDialog(QDialog):
         if 0 <= current < self.model.rowCount():
             self.table.selectRow(current)
         self.intro.setText(
-            f"<b>{ready.reference}</b>, subject <b>{ready.subject_reference}</b>. Record for each processor whether "
-            "the data were erased there or kept under a named legal ground, and the Art. 19 notice (with its date) "
-            "or why none is sent. Erasing the subject in MegaCase comes last: the notices and the confirmation "
-            "letter need the person's name and address. Cases that become anonymous skeletons: "
-            f"{', '.join(ready.cases)}.")
+            _("<b>{reference}</b>, subject <b>{subject}</b>. Record for each processor whether "
+              "the data were erased there or kept under a named legal ground, and the Art. 19 notice (with its date) "
+              "or why none is sent. Erasing the subject in MegaCase comes last: the notices and the confirmation "
+              "letter need the person's name and address. Cases that become anonymous skeletons: "
+              "{cases}.").format(reference=ready.reference, subject=ready.subject_reference,
+                                 cases=", ".join(ready.cases)))
         if ready.already_erased:
-            text = "<b>The subject was erased.</b> Only the anonymous case skeleton remains."
+            text = _("<b>The subject was erased.</b> Only the anonymous case skeleton remains.")
         elif ready.blockers:
-            text = "<b>Not yet:</b><ul>" + "".join(f"<li>{b}</li>" for b in ready.blockers) + "</ul>"
+            text = _("<b>Not yet:</b>") + "<ul>" + "".join(f"<li>{b}</li>" for b in ready.blockers) + "</ul>"
         else:
-            text = "<b>Ready.</b> Everything is recorded and the confirmation letter was sent."
+            text = _("<b>Ready.</b> Everything is recorded and the confirmation letter was sent.")
         self.blockers.setText(text)
         self.erase_button.setEnabled(ready.ready)
         editable = not ready.already_erased
@@ -182,8 +184,9 @@ class ErasureDialog(QDialog):
     def _show_until(self) -> None:
         d = self.last_invoice.date()
         until = erasure.retain_until(_day(d))
-        self.until.setText(f"Kept, visible to a manager only, until {until:%d/%m/%Y} (10 years from 1 January after "
-                           "the last invoice, Belgian VAT Code); then purged by the retention run.")
+        self.until.setText(_("Kept, visible to a manager only, until {date} (10 years from 1 January after "
+                             "the last invoice, Belgian VAT Code); then purged by the retention run.").format(
+            date=format_date(until, "short")))
 
     def selected(self) -> ProcessorSteps | None:
         row = self.table.currentIndex().row()
@@ -204,7 +207,7 @@ class ErasureDialog(QDialog):
     def _record(self, what: str) -> bool:
         row = self.selected()
         if row is None:
-            self._fail(MegaCaseError("Select a processor in the list first."))
+            self._fail(MegaCaseError(_("Select a processor in the list first.")))
             return False
         d = self.sent_on.date()
         try:
@@ -233,13 +236,16 @@ class ErasureDialog(QDialog):
 
     def erase(self) -> bool:
         keep = self.invoice_keep()
-        kept = (f" The invoice references {keep.refs} are kept apart, for a manager only, until "
-                f"{erasure.retain_until(keep.last_invoice_on):%d/%m/%Y}." if keep else "")
-        text = (f"Erase subject {self.readiness.subject_reference} everywhere in MegaCase? Their name, e-mail "
-                f"address, postal address and customer number are removed, their key is destroyed (notes, letters "
-                f"and the personal parts of the audit trail become unreadable), and cases "
-                f"{', '.join(self.readiness.cases)} become anonymous skeletons.{kept}\n\nThis cannot be undone.")
-        if not self.prompter.confirm(self, "Erase the subject", text, "Erase for good"):
+        kept = (" " + _("The invoice references {invoices} are kept apart, for a manager only, until {date}.").format(
+            invoices=keep.refs, date=format_date(erasure.retain_until(keep.last_invoice_on), "short"))
+                if keep else "")
+        text = (_("Erase subject {subject} everywhere in MegaCase? Their name, e-mail "
+                  "address, postal address and customer number are removed, their key is destroyed (notes, letters "
+                  "and the personal parts of the audit trail become unreadable), and cases "
+                  "{cases} become anonymous skeletons.").format(subject=self.readiness.subject_reference,
+                                                                cases=", ".join(self.readiness.cases))
+                + kept + "\n\n" + _("This cannot be undone."))
+        if not self.prompter.confirm(self, _("Erase the subject"), text, _("Erase for good")):
             return False
         try:
             result = erasure.erase(self.ws, self.reference, keep)
@@ -249,9 +255,11 @@ class ErasureDialog(QDialog):
             return False
         self.result_value = result
         self.changed = True
-        done = f"Subject {result.subject_reference} erased; cases {', '.join(result.cases)} are anonymous skeletons."
+        done = _("Subject {subject} erased; cases {cases} are anonymous skeletons.").format(
+            subject=result.subject_reference, cases=", ".join(result.cases))
         if result.retain_until:
-            done += f" Invoice references kept until {result.retain_until:%d/%m/%Y} (manager only)."
-        self.prompter.info(self, "Subject erased", f"{done}\n\n{result.outside}")
+            done += " " + _("Invoice references kept until {date} (manager only).").format(
+                date=format_date(result.retain_until, "short"))
+        self.prompter.info(self, _("Subject erased"), f"{done}\n\n{result.outside}")
         self.accept()
         return True

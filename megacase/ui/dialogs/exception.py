@@ -5,22 +5,24 @@ from __future__ import annotations
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
 
+from megacase.i18n import _
+
 
 class ExceptionDialog(QDialog):
     def __init__(self, details: str, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("MegaCase: unexpected error")
+        self.setWindowTitle(_("MegaCase: unexpected error"))
         self.setMinimumSize(640, 420)
-        intro = QLabel("<b>Something went wrong.</b> The action that failed was not saved; everything saved "
+        intro = QLabel(_("<b>Something went wrong.</b> The action that failed was not saved; everything saved "
                        "before it is safe. Copy the details below and send them to the developers: they name "
-                       "the code that failed, not the people in your cases.")
+                       "the code that failed, not the people in your cases."))
         intro.setWordWrap(True)
         self.details = QPlainTextEdit(details)
         self.details.setObjectName("exceptionDetails")
         self.details.setReadOnly(True)
         self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("&Copy details")
+        self.copy_button = QPushButton(_("&Copy details"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy)
         buttons.rejected.connect(self.reject)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit
 
 from megacase.domain.requests import Channel, Language, RequestType
 from megacase.domain.validation import is_valid_email
+from megacase.i18n import N_, _
 from megacase.services.cases.cases import NewCase
 from megacase.services.records import CaseDetail, SubjectInfo
 from megacase.services.cases.subjects import NewSubject
@@ -34,20 +35,20 @@ def subject_line(s: SubjectInfo) -> str:
 
 
 class IntakeDialog(ServiceDialog):
-    ok_text = "Open case"
+    ok_text = N_("Open case")
 
     def __init__(self, services: IntakeServices, now: datetime, parent=None):
-        super().__init__("New case", "", parent)
+        super().__init__(_("New case"), "", parent)
         self.setMinimumWidth(680)
         self.services = services
         self.chosen: SubjectInfo | None = None
         self._duplicates: list[str] = []
 
         # --- who ---------------------------------------------------------------------------------
-        who = QLabel("Data subject")
+        who = QLabel(_("Data subject"))
         who.setObjectName("blockTitle")
-        self.existing_radio = QRadioButton("&Existing subject")
-        self.new_radio = QRadioButton("&New subject")
+        self.existing_radio = QRadioButton(_("&Existing subject"))
+        self.new_radio = QRadioButton(_("&New subject"))
         self.existing_radio.setChecked(True)
         mode = QButtonGroup(self)
         mode.addButton(self.existing_radio)
@@ -59,12 +60,12 @@ class IntakeDialog(ServiceDialog):
 
         self.find = QLineEdit()
         self.find.setObjectName("findSubject")
-        self.find.setPlaceholderText("Find by name, e-mail address or customer number")
+        self.find.setPlaceholderText(_("Find by name, e-mail address or customer number"))
         self.find.setClearButtonEnabled(True)
         self.matches = QListWidget()
         self.matches.setObjectName("subjectMatches")
         self.matches.setFixedHeight(112)
-        self.match_hint = muted("Type at least two characters.")
+        self.match_hint = muted(_("Type at least two characters."))
         existing = QWidget()
         ev = QVBoxLayout(existing)
         ev.setContentsMargins(0, 0, 0, 0)
@@ -76,33 +77,33 @@ class IntakeDialog(ServiceDialog):
         self.name.setObjectName("newName")
         self.email = QLineEdit()
         self.email.setObjectName("newEmail")
-        self.email.setPlaceholderText("the address the company already knows, e.g. name@example.be")
+        self.email.setPlaceholderText(_("the address the company already knows, e.g. name@example.be"))
         self.email_state = QLabel()
         self.email_state.setObjectName("fieldHint")
         self.language = QComboBox()
         for lang in Language:
             self.language.addItem(lang.label, lang.value)
         self.customer_number = QLineEdit()
-        self.customer_number.setPlaceholderText("optional")
+        self.customer_number.setPlaceholderText(_("optional"))
         self.postal_address = QLineEdit()
-        self.postal_address.setPlaceholderText("optional")
+        self.postal_address.setPlaceholderText(_("optional"))
         new = QWidget()
         nf = QFormLayout(new)
         nf.setContentsMargins(0, 0, 0, 0)
         nf.setVerticalSpacing(8)
-        nf.addRow("Name", self.name)
-        nf.addRow("Known e-mail", self.email)
+        nf.addRow(_("Name"), self.name)
+        nf.addRow(_("Known e-mail"), self.email)
         nf.addRow("", self.email_state)
-        nf.addRow("Language", self.language)
-        nf.addRow("Customer number", self.customer_number)
-        nf.addRow("Postal address", self.postal_address)
+        nf.addRow(_("Language"), self.language)
+        nf.addRow(_("Customer number"), self.customer_number)
+        nf.addRow(_("Postal address"), self.postal_address)
 
         self.subject_pages = QStackedWidget()
         self.subject_pages.addWidget(existing)
         self.subject_pages.addWidget(new)
 
         # --- what and when -----------------------------------------------------------------------
-        what = QLabel("Request")
+        what = QLabel(_("Request"))
         what.setObjectName("blockTitle")
         self.channel = QComboBox()
         self.channel.setObjectName("channel")
@@ -123,21 +124,21 @@ class IntakeDialog(ServiceDialog):
             box.setObjectName(f"type_{rt.value}")
             self.type_boxes[rt.value] = box
             types.addWidget(box, i // 3, i % 3)
-        self.summary = text_box("The request in a sentence or two, in your own words (kept encrypted)", 2)
+        self.summary = text_box(_("The request in a sentence or two, in your own words (kept encrypted)"), 2)
 
         request = QFormLayout()
         request.setVerticalSpacing(8)
-        request.addRow("Channel", self.channel)
-        request.addRow("Received", self.received)
-        request.addRow("Rights", types)
-        request.addRow("Summary", self.summary)
+        request.addRow(_("Channel"), self.channel)
+        request.addRow(_("Received"), self.received)
+        request.addRow(_("Rights"), types)
+        request.addRow(_("Summary"), self.summary)
 
         # --- likely duplicate ----------------------------------------------------------------------
         self.duplicate = QFrame()
         self.duplicate.setObjectName("duplicateWarning")
         self.duplicate_text = QLabel()
         self.duplicate_text.setWordWrap(True)
-        self.link = QCheckBox("&Link the new case to")
+        self.link = QCheckBox(_("&Link the new case to"))
         self.link.setChecked(True)
         self.link_to = QComboBox()
         dv = QVBoxLayout(self.duplicate)
@@ -181,11 +182,11 @@ class IntakeDialog(ServiceDialog):
             item.setData(Qt.ItemDataRole.UserRole, s)
             self.matches.addItem(item)
         if len(text.strip()) < 2:
-            self.match_hint.setText("Type at least two characters.")
+            self.match_hint.setText(_("Type at least two characters."))
         elif not found:
-            self.match_hint.setText("No subject matches. Choose “New subject” (Alt+N) to register one.")
+            self.match_hint.setText(_("No subject matches. Choose “New subject” (Alt+N) to register one."))
         else:
-            self.match_hint.setText(f"{len(found)} found: pick one with the arrow keys, then Enter.")
+            self.match_hint.setText(_("{n} found: pick one with the arrow keys, then Enter.").format(n=len(found)))
         if found:
             self.matches.setCurrentRow(0)
         self._check_duplicates()
@@ -218,19 +219,20 @@ class IntakeDialog(ServiceDialog):
     def _check_email(self, text: str) -> None:
         text = text.strip()
         if not text:
-            self.email_state.setText("Replies go only to this address (privacy policy).")
+            self.email_state.setText(_("Replies go only to this address (privacy policy)."))
             self.email_state.setProperty("state", "")
         elif not is_valid_email(text):
-            self.email_state.setText("Not a valid e-mail address yet.")
+            self.email_state.setText(_("Not a valid e-mail address yet."))
             self.email_state.setProperty("state", "bad")
         else:
             taken = [s for s in self.services.find_subjects(text) if (s.email or "").lower() == text.lower()]
             if taken:
-                self.email_state.setText(f"This address belongs to {taken[0].display_name} ({taken[0].reference}): "
-                                         "choose that existing subject instead.")
+                self.email_state.setText(_("This address belongs to {name} ({reference}): "
+                                           "choose that existing subject instead.").format(
+                    name=taken[0].display_name, reference=taken[0].reference))
                 self.email_state.setProperty("state", "bad")
             else:
-                self.email_state.setText("✓ A valid address.")
+                self.email_state.setText(_("✓ A valid address."))
                 self.email_state.setProperty("state", "ok")
         self.email_state.style().unpolish(self.email_state)
         self.email_state.style().polish(self.email_state)
@@ -261,8 +263,9 @@ class IntakeDialog(ServiceDialog):
         if refs:
             which = ", ".join(refs)
             self.duplicate_text.setText(
-                f"<b>Likely duplicate.</b> {self.chosen.display_name} already has an open case with the same right: "
-                f"{which}. Link the new case to it, or untick to open it on its own.")
+                _("<b>Likely duplicate.</b> {name} already has an open case with the same right: "
+                  "{cases}. Link the new case to it, or untick to open it on its own.").format(
+                    name=self.chosen.display_name, cases=which))
         self._duplicates = refs
         self.duplicate.setVisible(bool(refs))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from megacase.i18n import N_, _
 from megacase.ui.dialogs.base import ServiceDialog
 from megacase.ui.dialogs.unlock import secret_field
 
@@ -11,16 +12,16 @@ from megacase.ui.dialogs.unlock import secret_field
 class LockedDialog(ServiceDialog):
     """Asks the signed-in user's password (a register with users) or the recovery passphrase (without)."""
 
-    ok_text = "Unlock"
+    ok_text = N_("Unlock")
 
     def __init__(self, who: str | None, unlock: Callable[[str], object], parent=None):
-        what = (f"Enter the password of <b>{who}</b> to go on." if who else
-                "Enter the register's recovery passphrase to go on.")
-        super().__init__("MegaCase is locked", "<b>MegaCase locked itself</b> (idle, Ctrl+L, or the screen was "
-                         f"locked). The cases are hidden and the key dropped. {what}", parent)
+        what = (_("Enter the password of <b>{user}</b> to go on.").format(user=who) if who else
+                _("Enter the register's recovery passphrase to go on."))
+        super().__init__(_("MegaCase is locked"), _("<b>MegaCase locked itself</b> (idle, Ctrl+L, or the screen was "
+                         "locked). The cases are hidden and the key dropped. {what}").format(what=what), parent)
         self._unlock = unlock
         self.secret = secret_field("lockSecret")
-        self.form.addRow("Password" if who else "Recovery passphrase", self.secret)
+        self.form.addRow(_("Password") if who else _("Recovery passphrase"), self.secret)
         self.finish_layout()
         self.secret.setFocus()
 

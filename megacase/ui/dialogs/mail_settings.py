@@ -7,32 +7,33 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import N_, _
 from megacase.services import mail
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import ServiceDialog, muted, wrapped
 from megacase.ui.workers import run_task
 
-SECURITY_LABELS = {"starttls": "STARTTLS (port 587, Office 365)", "tls": "TLS from the start (port 465)",
-                   "none": "None (a local relay only)"}
-TRANSPORT_LABELS = {"smtp-oauth": "Office 365: SMTP with Microsoft sign-in (OAuth 2.0)",
-                    "graph": "Office 365: Microsoft Graph (sendMail)",
-                    "smtp-password": "SMTP with a user name and password (other providers)"}
+SECURITY_LABELS = {"starttls": N_("STARTTLS (port 587, Office 365)"), "tls": N_("TLS from the start (port 465)"),
+                   "none": N_("None (a local relay only)")}
+TRANSPORT_LABELS = {"smtp-oauth": N_("Office 365: SMTP with Microsoft sign-in (OAuth 2.0)"),
+                    "graph": N_("Office 365: Microsoft Graph (sendMail)"),
+                    "smtp-password": N_("SMTP with a user name and password (other providers)")}
 
 
 class MailSettingsDialog(ServiceDialog):
-    ok_text = "Save"
+    ok_text = N_("Save")
 
     def __init__(self, ws: Workspace, parent=None):
         self.ws = ws
-        super().__init__("Mail", "How letters leave. From January 2027 Office 365 refuses passwords over SMTP: "
-                                 "choose one of the Office 365 ways, with the tenant and the application ID of "
-                                 "the shop's app registration, then sign in once.", parent)
+        super().__init__(_("Mail"), _("How letters leave. From January 2027 Office 365 refuses passwords over SMTP: "
+                                     "choose one of the Office 365 ways, with the tenant and the application ID of "
+                                     "the shop's app registration, then sign in once."), parent)
         self.setObjectName("mailSettings")
         current = mail.load_settings(ws)
         self.transport = QComboBox()
         self.transport.setObjectName("mailTransport")
         for key, label in TRANSPORT_LABELS.items():
-            self.transport.addItem(label, key)
+            self.transport.addItem(_(label), key)
         self.transport.setCurrentIndex(self.transport.findData(current.transport))
         self.host = QLineEdit(current.host)
         self.host.setObjectName("mailHost")
@@ -41,28 +42,28 @@ class MailSettingsDialog(ServiceDialog):
         self.port.setValue(current.port)
         self.security = QComboBox()
         for key, label in SECURITY_LABELS.items():
-            self.security.addItem(label, key)
+            self.security.addItem(_(label), key)
         self.security.setCurrentIndex(self.security.findData(current.security))
         self.user = QLineEdit(current.user or "")
         self.user.setObjectName("mailUser")
-        self.user.setPlaceholderText("the mailbox that signs in, e.g. privacy@megasecurity.eu")
+        self.user.setPlaceholderText(_("the mailbox that signs in, e.g. privacy@megasecurity.eu"))
         self.sender = QLineEdit(current.sender or "")
         self.sender.setObjectName("mailSender")
         self.password = QLineEdit()
         self.password.setObjectName("mailPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         stored = mail.password_for(current) is not None
-        self.password.setPlaceholderText("stored in the keyring — type to replace" if stored
-                                         else "kept in the system keyring")
+        self.password.setPlaceholderText(_("stored in the keyring — type to replace") if stored
+                                         else _("kept in the system keyring"))
         self.tenant = QLineEdit(current.tenant)
         self.tenant.setObjectName("mailTenant")
-        self.tenant.setPlaceholderText("e.g. megasecurity.onmicrosoft.com or the tenant ID")
+        self.tenant.setPlaceholderText(_("e.g. megasecurity.onmicrosoft.com or the tenant ID"))
         self.client_id = QLineEdit(current.client_id)
         self.client_id.setObjectName("mailClientId")
-        self.client_id.setPlaceholderText("Application (client) ID of the app registration")
+        self.client_id.setPlaceholderText(_("Application (client) ID of the app registration"))
         self.signed_in = QLabel()
         self.signed_in.setObjectName("mailSignedIn")
-        self.sign_in_button = QPushButton("Sign in with a code…")
+        self.sign_in_button = QPushButton(_("Sign in with a code…"))
         self.sign_in_button.setObjectName("mailSignIn")
         self.sign_in_button.clicked.connect(self.sign_in)
         sign_row = QWidget()
@@ -72,29 +73,29 @@ class MailSettingsDialog(ServiceDialog):
         row.addWidget(self.sign_in_button)
         self.code = wrapped("", "mailDeviceCode")
         self.code.hide()
-        self.test_button = QPushButton("Send a test message to myself")
+        self.test_button = QPushButton(_("Send a test message to myself"))
         self.test_button.setObjectName("mailTest")
-        self.test_button.setToolTip("Saves these settings, then sends a short message from the sender address "
-                                    "to itself")
+        self.test_button.setToolTip(_("Saves these settings, then sends a short message from the sender address "
+                                      "to itself"))
         self.test_button.clicked.connect(self.send_test)
         self.test_result = wrapped("", "mailTestResult")
         self.test_result.hide()
 
-        self.form.addRow("Letters leave by", self.transport)
-        self.form.addRow("Server", self.host)
-        self.form.addRow("Port", self.port)
-        self.form.addRow("Security", self.security)
-        self.form.addRow("User", self.user)
-        self.form.addRow("Password", self.password)
-        self.form.addRow("Tenant", self.tenant)
-        self.form.addRow("Application ID", self.client_id)
-        self.form.addRow("Sign-in", sign_row)
+        self.form.addRow(_("Letters leave by"), self.transport)
+        self.form.addRow(_("Server"), self.host)
+        self.form.addRow(_("Port"), self.port)
+        self.form.addRow(_("Security"), self.security)
+        self.form.addRow(_("User"), self.user)
+        self.form.addRow(_("Password"), self.password)
+        self.form.addRow(_("Tenant"), self.tenant)
+        self.form.addRow(_("Application ID"), self.client_id)
+        self.form.addRow(_("Sign-in"), sign_row)
         self.form.addRow("", self.code)
-        self.form.addRow("Sender address", self.sender)
+        self.form.addRow(_("Sender address"), self.sender)
         self.form.addRow("", self.test_button)
         self.form.addRow("", self.test_result)
-        self.form.addRow("", muted("No password or token is written to the register or a settings file: they "
-                                   "stay in the system keyring."))
+        self.form.addRow("", muted(_("No password or token is written to the register or a settings file: they "
+                                     "stay in the system keyring.")))
         self.transport.currentIndexChanged.connect(self._transport_changed)
         self._transport_changed()
         self._show_signed_in(current)
@@ -118,7 +119,7 @@ class MailSettingsDialog(ServiceDialog):
                 who = mail.sign_in_for(s).signed_in_as()
             except mail.DeliveryError:
                 who = None
-        self.signed_in.setText(f"Signed in as {who}" if who else "Nobody has signed in yet")
+        self.signed_in.setText(_("Signed in as {user}").format(user=who) if who else _("Nobody has signed in yet"))
 
     # --- actions ----------------------------------------------------------------------------------
     def submit(self) -> mail.MailSettings:
@@ -151,7 +152,7 @@ class MailSettingsDialog(ServiceDialog):
         def done(user):
             self.sign_in_button.setEnabled(True)
             self.code.hide()
-            self.signed_in.setText(f"Signed in as {user}")
+            self.signed_in.setText(_("Signed in as {user}").format(user=user))
 
         def failed(exc):
             self.sign_in_button.setEnabled(True)
@@ -167,17 +168,18 @@ class MailSettingsDialog(ServiceDialog):
             return
         self.error.hide()
         self.test_button.setEnabled(False)
-        self.test_result.setText("Sending…")
+        self.test_result.setText(_("Sending…"))
         self.test_result.show()
         ws = self.ws
 
         def done(result):
             self.test_button.setEnabled(True)
-            self.test_result.setText(("Sent: " if result.ok else "Not sent: ") + result.line)
+            line = _("Sent: {line}") if result.ok else _("Not sent: {line}")
+            self.test_result.setText(line.format(line=result.line))
             self.test_result.setStyleSheet("" if result.ok else "color: #8c1d18;")
 
         def failed(exc):
             self.test_button.setEnabled(True)
-            self.test_result.setText(f"Not sent: {exc}")
+            self.test_result.setText(_("Not sent: {line}").format(line=exc))
 
         run_task(lambda: mail.send_test_message(ws), done, failed, context=self)

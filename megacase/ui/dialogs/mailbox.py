@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLineEdit, QSpi
 
 from megacase.domain.requests import RequestType
 from megacase.errors import InputError
+from megacase.i18n import N_, _, format_date
 from megacase.services import mail
 from megacase.services.intake import inbox
 from megacase.services.cases.subjects import NewSubject
@@ -14,24 +15,24 @@ from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import ServiceDialog, muted, wrapped
 from megacase.ui.dialogs.mail_settings import SECURITY_LABELS
 
-KIND_LABELS = {"": "None: requests are imported by hand", "imap": "IMAP (Office 365 or any provider)",
-               "graph": "Office 365: Microsoft Graph"}
+KIND_LABELS = {"": N_("None: requests are imported by hand"), "imap": N_("IMAP (Office 365 or any provider)"),
+               "graph": N_("Office 365: Microsoft Graph")}
 
 
 class MailboxSettingsDialog(ServiceDialog):
-    ok_text = "Save"
+    ok_text = N_("Save")
 
     def __init__(self, ws: Workspace, parent=None):
         self.ws = ws
-        super().__init__("Privacy mailbox", "The mailbox requests and answers arrive in. MegaCase only reads it "
-                                            "(nothing is moved or marked read) and fetches it on start and every "
-                                            "few minutes while the window is open.", parent)
+        super().__init__(_("Privacy mailbox"), _("The mailbox requests and answers arrive in. MegaCase only reads it "
+                                                "(nothing is moved or marked read) and fetches it on start and every "
+                                                "few minutes while the window is open."), parent)
         self.setObjectName("mailboxSettings")
         box = mail.load_mailbox(ws)
         self.kind = QComboBox()
         self.kind.setObjectName("mailboxKind")
         for key, label in KIND_LABELS.items():
-            self.kind.addItem(label, key)
+            self.kind.addItem(_(label), key)
         self.kind.setCurrentIndex(self.kind.findData(box.kind))
         self.host = QLineEdit(box.host)
         self.host.setObjectName("mailboxHost")
@@ -40,39 +41,40 @@ class MailboxSettingsDialog(ServiceDialog):
         self.port.setValue(box.port)
         self.security = QComboBox()
         for key, label in SECURITY_LABELS.items():
-            self.security.addItem(label.replace("587", "143").replace("465", "993"), key)
+            self.security.addItem(_(label).replace("587", "143").replace("465", "993"), key)
         self.security.setCurrentIndex(self.security.findData(box.security))
         self.user = QLineEdit(box.user)
         self.user.setObjectName("mailboxUser")
         self.folder = QLineEdit(box.folder)
         self.auth = QComboBox()
-        self.auth.addItem("Password", "password")
-        self.auth.addItem("Office 365 sign-in (as in Tools › Mail…)", "oauth")
+        self.auth.addItem(_("Password"), "password")
+        self.auth.addItem(_("Office 365 sign-in (as in Tools › Mail…)"), "oauth")
         self.auth.setCurrentIndex(self.auth.findData(box.auth))
         self.password = QLineEdit()
         self.password.setObjectName("mailboxPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("stored in the keyring — type to replace" if mail.mailbox_password_for(box)
-                                         else "kept in the system keyring")
+        stored = mail.mailbox_password_for(box)
+        self.password.setPlaceholderText(_("stored in the keyring — type to replace") if stored
+                                         else _("kept in the system keyring"))
         self.poll = QSpinBox()
         self.poll.setRange(1, 24 * 60)
         self.poll.setValue(box.poll_minutes)
-        self.poll.setSuffix(" minutes")
+        self.poll.setSuffix(_(" minutes"))
         self.since = QLineEdit(box.since)
         self.since.setObjectName("mailboxSince")
-        self.since.setPlaceholderText("YYYY-MM-DD — empty: every message in the folder")
-        self.form.addRow("Mailbox", self.kind)
-        self.form.addRow("IMAP server", self.host)
-        self.form.addRow("Port", self.port)
-        self.form.addRow("Security", self.security)
-        self.form.addRow("Login", self.auth)
-        self.form.addRow("User", self.user)
-        self.form.addRow("Password", self.password)
-        self.form.addRow("Folder", self.folder)
-        self.form.addRow("Fetch every", self.poll)
-        self.form.addRow("Only messages since", self.since)
-        self.form.addRow("", muted("Office 365 IMAP: outlook.office365.com, port 993, TLS. The password stays in "
-                                   "the system keyring."))
+        self.since.setPlaceholderText(_("YYYY-MM-DD — empty: every message in the folder"))
+        self.form.addRow(_("Mailbox"), self.kind)
+        self.form.addRow(_("IMAP server"), self.host)
+        self.form.addRow(_("Port"), self.port)
+        self.form.addRow(_("Security"), self.security)
+        self.form.addRow(_("Login"), self.auth)
+        self.form.addRow(_("User"), self.user)
+        self.form.addRow(_("Password"), self.password)
+        self.form.addRow(_("Folder"), self.folder)
+        self.form.addRow(_("Fetch every"), self.poll)
+        self.form.addRow(_("Only messages since"), self.since)
+        self.form.addRow("", muted(_("Office 365 IMAP: outlook.office365.com, port 993, TLS. The password stays in "
+                                     "the system keyring.")))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.auth.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
@@ -99,16 +101,17 @@ class MailboxSettingsDialog(ServiceDialog):
 class OpenFromInboxDialog(ServiceDialog):
     """Open a case from an inbox item: the rights (guessed, to confirm), and the subject when the address is new."""
 
-    ok_text = "Open the case"
+    ok_text = N_("Open the case")
 
     def __init__(self, ws: Workspace, item: inbox.InboxEntry, parent=None):
         self.ws, self.item = ws, item
-        when = f"{item.received_at:%d/%m/%Y %H:%M}"
-        super().__init__("Open a case from the mailbox", f"From <b>{item.sender}</b>, received by the mail server "
-                                                         f"on <b>{when}</b>: the case is received then.", parent)
+        when = f"{format_date(item.received_at, 'short')} {item.received_at:%H:%M}"
+        super().__init__(_("Open a case from the mailbox"),
+                         _("From <b>{sender}</b>, received by the mail server on <b>{when}</b>: the case is received "
+                           "then.").format(sender=item.sender, when=when), parent)
         self.setObjectName("openFromInbox")
         if item.flag:
-            self.form.addRow("", wrapped(f"Caution: {item.flag}.", "error"))
+            self.form.addRow("", wrapped(_("Caution: {warning}.").format(warning=item.flag), "error"))
         rights = QWidget()
         grid = QGridLayout(rights)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -119,29 +122,29 @@ class OpenFromInboxDialog(ServiceDialog):
             box.setChecked(t.value in item.guessed_types)
             self.boxes[t.value] = box
             grid.addWidget(box, i // 2, i % 2)
-        self.form.addRow("Rights invoked", rights)
+        self.form.addRow(_("Rights invoked"), rights)
         self.name = QLineEdit()
         self.name.setObjectName("inboxNewName")
         self.language = QComboBox()
-        for code, label in (("fr", "French"), ("nl", "Dutch"), ("en", "English")):
+        for code, label in (("fr", _("French")), ("nl", _("Dutch")), ("en", _("English"))):
             self.language.addItem(label, code)
         self.language.setCurrentIndex(max(0, self.language.findData(item.language or "fr")))
         if item.subject_id is None:
-            self.form.addRow("", muted("The sender's address is not a known subject's: register them as a new "
-                                       "subject (their address becomes the known one)."))
-            self.form.addRow("Name", self.name)
-            self.form.addRow("Language", self.language)
+            self.form.addRow("", muted(_("The sender's address is not a known subject's: register them as a new "
+                                         "subject (their address becomes the known one).")))
+            self.form.addRow(_("Name"), self.name)
+            self.form.addRow(_("Language"), self.language)
         else:
-            self.form.addRow("Subject", wrapped("The known subject who writes from this address."))
+            self.form.addRow(_("Subject"), wrapped(_("The known subject who writes from this address.")))
         self.finish_layout()
 
     def submit(self) -> str:
         types = [k for k, box in self.boxes.items() if box.isChecked()]
         if not types:
-            raise InputError("Tick at least one right.")
+            raise InputError(_("Tick at least one right."))
         new = None
         if self.item.subject_id is None:
             if not self.name.text().strip():
-                raise InputError("Give the new subject's name.")
+                raise InputError(_("Give the new subject's name."))
             new = NewSubject(self.name.text().strip(), self.item.sender, self.language.currentData())
         return inbox.open_case(self.ws, self.item.id, types, new_subject=new)

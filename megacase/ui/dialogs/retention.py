@@ -7,11 +7,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHB
                                QListWidget, QPushButton, QSpinBox, QTableView, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _, ngettext
 from megacase.services.privacy import invoice_retention, retention
 from megacase.services.privacy.retention import RetentionPlan
 from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import RetainedInvoicesModel
 from megacase.ui.prompter import Prompter
+
+
+def years_suffix(n: int) -> str:
+    return ngettext(" year after closure", " years after closure", n)
 
 
 class RetentionDialog(QDialog):
@@ -21,26 +26,25 @@ class RetentionDialog(QDialog):
         super().__init__(parent)
         self.ws, self.prompter = ws, prompter
         self.result_value: RetentionPlan | None = None
-        self.setWindowTitle("Retention of case records")
+        self.setWindowTitle(_("Retention of case records"))
         self.setMinimumSize(820, 520)
-        intro = QLabel("Closed cases are kept whole for the period below (accountability, Art. 5(2) GDPR), then "
+        intro = QLabel(_("Closed cases are kept whole for the period below (accountability, Art. 5(2) GDPR), then "
                        "reduced to their anonymous skeleton: reference, request types, dates and outcome stay; the "
                        "notes, letter texts, attachments and the person's words go, and a subject none of whose "
                        "cases is left whole is anonymised. Invoice data kept after an erasure are purged when their "
-                       "legal term ends. Nothing changes until you apply.")
+                       "legal term ends. Nothing changes until you apply."))
         intro.setObjectName("dialogIntro")
         intro.setWordWrap(True)
         self.years = QSpinBox()
         self.years.setObjectName("retentionYears")
         self.years.setRange(retention.CASE_YEARS.minimum, retention.CASE_YEARS.maximum)
-        self.years.setSuffix(" years after closure")
-        self.years.valueChanged.connect(
-            lambda n: self.years.setSuffix(" year after closure" if n == 1 else " years after closure"))
-        self.save_years = QPushButton("Save and show again")
+        self.years.setSuffix(years_suffix(2))
+        self.years.valueChanged.connect(lambda n: self.years.setSuffix(years_suffix(n)))
+        self.save_years = QPushButton(_("Save and show again"))
         self.save_years.setObjectName("saveRetentionYears")
         self.save_years.clicked.connect(self.change_years)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Keep closed cases whole for"))
+        row.addWidget(QLabel(_("Keep closed cases whole for")))
         row.addWidget(self.years)
         row.addWidget(self.save_years)
         row.addStretch(1)
@@ -56,7 +60,7 @@ class RetentionDialog(QDialog):
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.hide()
-        self.apply_button = QPushButton("Apply…")
+        self.apply_button = QPushButton(_("Apply…"))
         self.apply_button.setObjectName("applyRetention")
         self.apply_button.clicked.connect(self.apply)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -100,9 +104,10 @@ class RetentionDialog(QDialog):
 
     def apply(self) -> bool:
         plan = self.plan
-        count = f"{len(plan.cases)} case(s) and {len(plan.invoices)} invoice record(s)"
-        if not self.prompter.confirm(self, "Apply retention", f"Carry out what is listed for {count}? The removed "
-                                     "contents cannot be brought back.", "Apply"):
+        count = _("{cases} case(s) and {invoices} invoice record(s)").format(cases=len(plan.cases),
+                                                                             invoices=len(plan.invoices))
+        if not self.prompter.confirm(self, _("Apply retention"), _("Carry out what is listed for {count}? The removed "
+                                     "contents cannot be brought back.").format(count=count), _("Apply")):
             return False
         try:
             self.result_value = retention.apply(self.ws, plan)
@@ -110,7 +115,8 @@ class RetentionDialog(QDialog):
             self._fail(exc)
             self.show_plan()
             return False
-        self.prompter.info(self, "Retention applied", f"Done: {count}. Each change is in the audit trail.")
+        self.prompter.info(self, _("Retention applied"),
+                           _("Done: {count}. Each change is in the audit trail.").format(count=count))
         self.accept()
         return True
 
@@ -120,12 +126,12 @@ class InvoiceRetentionDialog(QDialog):
 
     def __init__(self, ws: Workspace, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Invoice data kept after erasure (Art. 17(3)(b))")
+        self.setWindowTitle(_("Invoice data kept after erasure (Art. 17(3)(b))"))
         self.setMinimumSize(900, 420)
         self.rows = invoice_retention.list_retained(ws, include_purged=True)   # refused for anyone but a manager
-        intro = QLabel("Kept only because Belgian tax and VAT law requires invoices for 10 years. Not for any other "
+        intro = QLabel(_("Kept only because Belgian tax and VAT law requires invoices for 10 years. Not for any other "
                        "use; every look at this list is recorded in the audit trail. Each row is purged by the "
-                       "retention run once its date has passed.")
+                       "retention run once its date has passed."))
         intro.setObjectName("dialogIntro")
         intro.setWordWrap(True)
         self.model = RetainedInvoicesModel(self)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
                                QVBoxLayout)
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _
 from megacase.services import settings as st
 
 
@@ -19,7 +20,7 @@ class ReviewSettingsDialog(QDialog):
     def __init__(self, values: dict[str, Any], may_switch_four_eyes: bool,
                  save: Callable[[str, Any], object], parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Reminders and review")
+        self.setWindowTitle(_("Reminders and review"))
         self.setMinimumWidth(520)
         self._values = dict(values)
         self._save = save
@@ -31,38 +32,38 @@ class ReviewSettingsDialog(QDialog):
             box.setRange(spec.minimum, spec.maximum)
             box.setSuffix(suffix)
             box.setValue(values[key])
-            box.setToolTip(spec.label)
+            box.setToolTip(_(spec.label))
             return box
 
-        self.due_soon = spin(st.REMINDER_DUE_SOON_DAYS.key, " working days before")
-        self.extension = spin(st.REMINDER_EXTENSION_DAYS.key, " working days before")
-        self.interval = spin(st.REMINDER_INTERVAL_MINUTES.key, " minutes")
-        self.four_eyes = QCheckBox("Refusals, fee requests and extensions need a manager's approval")
+        self.due_soon = spin(st.REMINDER_DUE_SOON_DAYS.key, _(" working days before"))
+        self.extension = spin(st.REMINDER_EXTENSION_DAYS.key, _(" working days before"))
+        self.interval = spin(st.REMINDER_INTERVAL_MINUTES.key, _(" minutes"))
+        self.four_eyes = QCheckBox(_("Refusals, fee requests and extensions need a manager's approval"))
         self.four_eyes.setObjectName("fourEyes")
         self.four_eyes.setChecked(values[st.FOUR_EYES.key])
         self.four_eyes.setEnabled(may_switch_four_eyes)
         if not may_switch_four_eyes:
-            self.four_eyes.setToolTip("Only a manager switches four-eyes review on or off.")
-        self.digest = QCheckBox("Send a daily digest of due and overdue cases")
+            self.four_eyes.setToolTip(_("Only a manager switches four-eyes review on or off."))
+        self.digest = QCheckBox(_("Send a daily digest of due and overdue cases"))
         self.digest.setChecked(values[st.DIGEST_ENABLED.key])
         self.digest_address = QLineEdit(values[st.DIGEST_ADDRESS.key])
         self.digest_address.setPlaceholderText("privacy-team@megasecurity.eu")
-        self.digest_address.setToolTip("An internal address: references and deadlines only, never to a subject")
+        self.digest_address.setToolTip(_("An internal address: references and deadlines only, never to a subject"))
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.hide()
 
         form = QFormLayout()
-        form.addRow(QLabel("<b>Reminders</b>"))
-        form.addRow("Case due soon", self.due_soon)
-        form.addRow("Extension notice window", self.extension)
-        form.addRow("Look for reminders every", self.interval)
-        form.addRow(QLabel("<b>Review</b>"))
+        form.addRow(QLabel(_("<b>Reminders</b>")))
+        form.addRow(_("Case due soon"), self.due_soon)
+        form.addRow(_("Extension notice window"), self.extension)
+        form.addRow(_("Look for reminders every"), self.interval)
+        form.addRow(QLabel(_("<b>Review</b>")))
         form.addRow(self.four_eyes)
-        form.addRow(QLabel("<b>Daily digest</b> (by e-mail, through the letters' mail server)"))
+        form.addRow(QLabel(_("<b>Daily digest</b> (by e-mail, through the letters' mail server)")))
         form.addRow(self.digest)
-        form.addRow("Send it to", self.digest_address)
+        form.addRow(_("Send it to"), self.digest_address)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.attempt)
         buttons.rejected.connect(self.reject)

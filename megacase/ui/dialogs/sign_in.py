@@ -7,6 +7,7 @@ from typing import Callable
 from PySide6.QtWidgets import QComboBox, QDialog
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import N_, _
 from megacase.ui.dialogs.base import ServiceDialog
 from megacase.ui.dialogs.unlock import secret_field
 
@@ -14,20 +15,20 @@ from megacase.ui.dialogs.unlock import secret_field
 class SignInDialog(ServiceDialog):
     """Tries ``sign_in(name, password)`` on OK; stays open with the message when it fails."""
 
-    ok_text = "Sign in"
+    ok_text = N_("Sign in")
 
     def __init__(self, names: list[str], sign_in: Callable[[str, str], object], parent=None):
-        super().__init__("Sign in to MegaCase",
-                         "<b>Who is working?</b><br>Every action is recorded in the audit trail with your name. "
-                         "An officer works the cases; a manager reviews and approves.", parent)
+        super().__init__(_("Sign in to MegaCase"),
+                         _("<b>Who is working?</b><br>Every action is recorded in the audit trail with your name. "
+                         "An officer works the cases; a manager reviews and approves."), parent)
         self._sign_in = sign_in
         self.user = QComboBox()
         self.user.setObjectName("signInUser")
         self.user.setEditable(False)
         self.user.addItems(names)
         self.password = secret_field("signInPassword")
-        self.form.addRow("User", self.user)
-        self.form.addRow("Password", self.password)
+        self.form.addRow(_("User"), self.user)
+        self.form.addRow(_("Password"), self.password)
         self.finish_layout()
         self.password.setFocus()
 

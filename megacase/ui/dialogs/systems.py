@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout
                                QSpinBox, QTextBrowser, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import N_, _, format_date
 from megacase.services import systems
 from megacase.services.systems.connections import parse_options
 from megacase.services.systems.findings import SOURCE_LABELS, Finding
@@ -19,20 +20,22 @@ from megacase.ui.widgets.tables import make_table
 
 
 def finding_html(f: Finding) -> str:
+    when = f"{format_date(f.at, 'short')} {f.at:%H:%M}"
     head = (f"<h3>{escape(f.processor)} — {escape(f.label)}</h3>"
-            f"<p>{f.at:%d/%m/%Y %H:%M} by {escape(f.by)} · {SOURCE_LABELS[f.source]}"
-            + (f" · file {escape(f.filename)}" if f.filename else "")
-            + f"<br><span style='color:#6b7280'>SHA-256 of what was received: <tt>{f.sha256}</tt></span></p>")
+            "<p>" + _("{when} by {who}").format(when=when, who=escape(f.by)) + f" · {_(SOURCE_LABELS[f.source])}"
+            + (" · " + _("file {name}").format(name=escape(f.filename)) if f.filename else "")
+            + "<br><span style='color:#6b7280'>" + _("SHA-256 of what was received:")
+            + f" <tt>{f.sha256}</tt></span></p>")
     if not f.readable:
-        return head + "<p><i>The subject was erased: the contents can no longer be read.</i></p>"
+        return head + "<p><i>" + _("The subject was erased: the contents can no longer be read.") + "</i></p>"
     parts = [head]
     for text in (f.summary, f.how, f.ground):
         if text:
             parts.append(f"<p>{escape(text)}</p>")
     if f.actions:
-        parts.append("<p>Calls: " + "<br>".join(f"<tt>{escape(a)}</tt>" for a in f.actions) + "</p>")
+        parts.append("<p>" + _("Calls:") + " " + "<br>".join(f"<tt>{escape(a)}</tt>" for a in f.actions) + "</p>")
     if f.answer:
-        parts.append(f"<p>The system's answer (the receipt): <tt>{escape(str(f.answer))}</tt></p>")
+        parts.append("<p>" + _("The system's answer (the receipt):") + f" <tt>{escape(str(f.answer))}</tt></p>")
     for cat, rows in f.categories.items():
         columns = list(dict.fromkeys(k for r in rows for k in r))
         parts.append(f"<h4>{escape(cat.capitalize())} ({len(rows)})</h4><table border='0' cellspacing='0' "
@@ -40,8 +43,10 @@ def finding_html(f: Finding) -> str:
                      + "".join("<tr>" + "".join(f"<td>{escape('' if r.get(c) is None else str(r.get(c)))}</td>"
                                                 for c in columns) + "</tr>" for r in rows) + "</table>")
     for w in f.withheld:
-        parts.append(f"<p style='color:#92400e'>Withheld (Art. 15(4)): {escape(w.category)} row {w.row_index + 1}"
-                     + (f", field {escape(w.field)}" if w.field else "") + f" — {escape(w.reason)}</p>")
+        parts.append("<p style='color:#92400e'>" + _("Withheld (Art. 15(4)): {category} row {row}").format(
+                         category=escape(w.category), row=w.row_index + 1)
+                     + (", " + _("field {field}").format(field=escape(w.field)) if w.field else "")
+                     + f" — {escape(w.reason)}</p>")
     return "".join(parts)
 
 
@@ -54,7 +59,7 @@ class EvidenceDialog(QDialog):
         self.ws, self.finding, self.prompter, self.reference = ws, finding, prompter, reference
         self.changed = False
         self.setObjectName("evidenceDialog")
-        self.setWindowTitle(f"Evidence — {finding.processor}")
+        self.setWindowTitle(_("Evidence — {system}").format(system=finding.processor))
         self.resize(900, 600)
         self.browser = QTextBrowser()
         self.browser.setObjectName("evidenceText")
@@ -62,7 +67,7 @@ class EvidenceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser, 1)
         row = QHBoxLayout()
-        self.save = QPushButton("Save the original file…")
+        self.save = QPushButton(_("Save the original file…"))
         self.save.setObjectName("saveOriginal")
         self.save.setVisible(finding.has_file and finding.readable)
         self.save.clicked.connect(self.save_original)
@@ -83,18 +88,18 @@ class EvidenceDialog(QDialog):
         self.category.addItems(list(self.finding.categories))
         self.row = QSpinBox()
         self.row.setObjectName("withholdRow")
-        self.row.setPrefix("row ")
+        self.row.setPrefix(_("row "))
         self.field = QComboBox()
         self.field.setObjectName("withholdField")
         self.reason = QLineEdit()
         self.reason.setObjectName("withholdReason")
-        self.reason.setPlaceholderText("Why (Art. 15(4): the rights of others)")
-        self.withhold_button = QPushButton("Withhold")
+        self.reason.setPlaceholderText(_("Why (Art. 15(4): the rights of others)"))
+        self.withhold_button = QPushButton(_("Withhold"))
         self.withhold_button.setObjectName("withholdButton")
         self.withhold_button.clicked.connect(self.withhold)
         self.category.currentTextChanged.connect(self._category_changed)
         self._category_changed(self.category.currentText())
-        for w in (QLabel("Leave out of the package:"), self.category, self.row, self.field):
+        for w in (QLabel(_("Leave out of the package:")), self.category, self.row, self.field):
             line.addWidget(w)
         line.addWidget(self.reason, 1)
         line.addWidget(self.withhold_button)
@@ -104,7 +109,7 @@ class EvidenceDialog(QDialog):
         rows = self.finding.categories.get(category, [])
         self.row.setRange(1, max(1, len(rows)))
         self.field.clear()
-        self.field.addItem("the whole row", None)
+        self.field.addItem(_("the whole row"), None)
         for name in dict.fromkeys(k for r in rows for k in r):
             self.field.addItem(name, name)
 
@@ -113,7 +118,7 @@ class EvidenceDialog(QDialog):
             self.finding = systems.withhold(self.ws, self.reference, self.finding.id, self.category.currentText(),
                                             self.row.value() - 1, self.field.currentData(), self.reason.text())
         except MegaCaseError as exc:
-            self.prompter.error(self, "Withhold", str(exc))
+            self.prompter.error(self, _("Withhold"), str(exc))
             return False
         self.changed = True
         self.reason.clear()
@@ -124,26 +129,27 @@ class EvidenceDialog(QDialog):
         try:
             name, _mime, data = systems.original_file(self.ws, self.finding.id)
         except MegaCaseError as exc:
-            self.prompter.error(self, "Evidence", str(exc))
+            self.prompter.error(self, _("Evidence"), str(exc))
             return
-        path = self.prompter.save_file(self, "Save the original file", name)
+        path = self.prompter.save_file(self, _("Save the original file"), name)
         if path is not None:
             path.write_bytes(data)
 
 
 class ConnectorModel(RecordTableModel):
-    columns = (Column("System", lambda s: s.processor), Column("Connector", lambda s: s.connector or "files only"),
-               Column("Credential", lambda s: s.credential), Column("Base URL", lambda s: s.base_url or "—"))
+    columns = (Column(N_("System"), lambda s: s.processor),
+               Column(N_("Connector"), lambda s: s.connector or _("files only")),
+               Column(N_("Credential"), lambda s: s.credential), Column(N_("Base URL"), lambda s: s.base_url or "—"))
 
 
 class ConnectorsDialog(ServiceDialog):
     """Tools › Systems and connectors: base URL, options, credential (to the keyring), Test connection."""
-    ok_text = "Save"
+    ok_text = N_("Save")
 
     def __init__(self, ws: Workspace, prompter, parent=None):
-        super().__init__("Systems and connectors",
-                         "Each system's connector: the API address (the vendor's by default), options and the "
-                         "credential, which goes to the system keyring and never to the register or a file.", parent)
+        super().__init__(_("Systems and connectors"),
+                         _("Each system's connector: the API address (the vendor's by default), options and the "
+                           "credential, which goes to the system keyring and never to the register or a file."), parent)
         self.ws, self.prompter = ws, prompter
         self.setObjectName("connectorsDialog")
         self.resize(820, 560)
@@ -154,16 +160,16 @@ class ConnectorsDialog(ServiceDialog):
         self.base_url.setObjectName("connectorBaseUrl")
         self.options = QLineEdit()
         self.options.setObjectName("connectorOptions")
-        self.options.setPlaceholderText("e.g. mailboxes=info@megasecurity.eu,orders@megasecurity.eu")
+        self.options.setPlaceholderText(_("e.g. mailboxes=info@megasecurity.eu,orders@megasecurity.eu"))
         self.credential = QLineEdit()
         self.credential.setObjectName("connectorCredential")
         self.credential.setEchoMode(QLineEdit.EchoMode.Password)
         self.help = muted("")
-        self.form.addRow("API address", self.base_url)
-        self.form.addRow("Options", self.options)
-        self.form.addRow("Credential", self.credential)
+        self.form.addRow(_("API address"), self.base_url)
+        self.form.addRow(_("Options"), self.options)
+        self.form.addRow(_("Credential"), self.credential)
         self.form.addRow("", self.help)
-        self.test_button = QPushButton("Test connection")
+        self.test_button = QPushButton(_("Test connection"))
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self.test)
         self.test_result = muted("")
@@ -188,13 +194,14 @@ class ConnectorsDialog(ServiceDialog):
         self.base_url.setText(s.base_url or "")
         self.options.setText("; ".join(f"{k}={v}" for k, v in s.options.items()))
         self.credential.clear()
-        self.credential.setPlaceholderText("stored in the keyring — type to replace" if s.credential == "keyring"
-                                           else ("from the environment" if s.credential == "environment"
-                                                 else "kept in the system keyring"))
+        self.credential.setPlaceholderText(_("stored in the keyring — type to replace") if s.credential == "keyring"
+                                           else (_("from the environment") if s.credential == "environment"
+                                                 else _("kept in the system keyring")))
         connector = s.connector is not None
         for w in (self.base_url, self.options, self.credential, self.test_button):
             w.setEnabled(connector)
-        self.help.setText(f"Needs {s.credential_help}." if connector else f"Export files: {s.file_hint}.")
+        self.help.setText(_("Needs {credential}.").format(credential=s.credential_help) if connector
+                          else _("Export files: {hint}.").format(hint=s.file_hint))
         self.test_result.setText("")
 
     def submit(self):

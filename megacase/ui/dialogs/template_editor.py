@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout
                                QWidget)
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _
 from megacase.services.letters import templates
 from megacase.services.letter_texts import LANGUAGES
 from megacase.services.workspace import Workspace
@@ -27,7 +28,7 @@ class TemplateEditorDialog(QDialog):
     def __init__(self, ws: Workspace, prompter, parent=None):
         super().__init__(parent)
         self.ws, self.prompter = ws, prompter
-        self.setWindowTitle("Letter templates")
+        self.setWindowTitle(_("Letter templates"))
         self.setObjectName("templateEditor")
         self.resize(1100, 760)
         self._loaded = ""
@@ -65,8 +66,8 @@ class TemplateEditorDialog(QDialog):
         hv.addWidget(self.versions, 1)
         hv.addWidget(self.version_text, 2)
         tabs = QTabWidget()
-        tabs.addTab(self.preview, "Preview (sample values)")
-        tabs.addTab(history, "Versions")
+        tabs.addTab(self.preview, _("Preview (sample values)"))
+        tabs.addTab(history, _("Versions"))
         split = QSplitter()
         split.addWidget(self.source)
         split.addWidget(tabs)
@@ -75,11 +76,11 @@ class TemplateEditorDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.check_button = QPushButton("Check")
+        self.check_button = QPushButton(_("Check"))
         self.check_button.setObjectName("editorCheck")
-        self.save_button = QPushButton("Save as a new version")
+        self.save_button = QPushButton(_("Save as a new version"))
         self.save_button.setObjectName("editorSave")
-        self.reset_button = QPushButton("Reset to the shipped text")
+        self.reset_button = QPushButton(_("Reset to the shipped text"))
         self.reset_button.setObjectName("editorReset")
         self.check_button.clicked.connect(self.check)
         self.save_button.clicked.connect(self.save)
@@ -88,9 +89,9 @@ class TemplateEditorDialog(QDialog):
         close.rejected.connect(self.reject)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Template"))
+        top.addWidget(QLabel(_("Template")))
         top.addWidget(self.template, 1)
-        top.addWidget(QLabel("Language"))
+        top.addWidget(QLabel(_("Language")))
         top.addWidget(self.language)
         top.addWidget(self.state)
         buttons = QHBoxLayout()
@@ -101,9 +102,9 @@ class TemplateEditorDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(muted("Jinja2 placeholders such as {{ case.reference }} and {{ case.due_date | longdate }}; "
-                               "see resources/templates/README.md. A letter with an unknown placeholder or a syntax "
-                               "error cannot be saved. Text in [[…]] marks a value the officer must complete."))
+        layout.addWidget(muted(_("Jinja2 placeholders such as {{ case.reference }} and {{ case.due_date | longdate }}; "
+                                 "see resources/templates/README.md. A letter with an unknown placeholder or a syntax "
+                                 "error cannot be saved. Text in [[…]] marks a value the officer must complete.")))
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -119,12 +120,14 @@ class TemplateEditorDialog(QDialog):
         src = templates.current_source(self.ws, tid, lang)
         self._loaded = src.source
         self.source.setPlainText(src.source)
-        self.state.setText(f"edited, version {src.version}" if src.edited else "as shipped")
+        self.state.setText(_("edited, version {version}").format(version=src.version) if src.edited
+                           else _("as shipped"))
         self.reset_button.setEnabled(src.edited)
         self.versions.clear()
         for v in templates.history(self.ws, tid, lang):
-            what = "reset to the shipped text" if v.is_reset else "edited"
-            item = QListWidgetItem(f"Version {v.version}: {what} by {v.created_by}, {moment(v.created_at)}")
+            line = (_("Version {version}: reset to the shipped text by {who}, {when}") if v.is_reset
+                    else _("Version {version}: edited by {who}, {when}"))
+            item = QListWidgetItem(line.format(version=v.version, who=v.created_by, when=moment(v.created_at)))
             item.setData(Qt.ItemDataRole.UserRole, v.source if not v.is_reset else templates.shipped_source(tid, lang))
             self.versions.addItem(item)
         self.check()
@@ -167,27 +170,28 @@ class TemplateEditorDialog(QDialog):
     def check(self) -> None:
         tid, lang = self.current()
         source = self.source.toPlainText()
-        self._say("Checking…")
+        self._say(_("Checking…"))
 
         def shown(letter) -> None:
-            self.preview.setPlainText(f"Subject: {letter.subject_line}\n\n{letter.body}")
-            self._say("The template renders.")
+            subject = _("Subject: {subject}").format(subject=letter.subject_line)
+            self.preview.setPlainText(f"{subject}\n\n{letter.body}")
+            self._say(_("The template renders."))
         self._run(lambda: templates.validate_source(source, lang, tid), shown)
 
     def save(self) -> None:
         tid, lang = self.current()
         source = self.source.toPlainText()
-        self._say("Checking and saving…")
+        self._say(_("Checking and saving…"))
 
         def saved(version: int) -> None:
             self.load()
-            self._say(f"Saved as version {version}. New letters use it.")
+            self._say(_("Saved as version {version}. New letters use it.").format(version=version))
         self._run(lambda: templates.save_edit(self.ws, tid, lang, source), saved)
 
     def reset(self) -> None:
         tid, lang = self.current()
-        if not self.prompter.confirm(self, "Reset the template", "New letters will use the shipped text again; "
-                                     "the edited versions stay in the history.", "Reset"):
+        if not self.prompter.confirm(self, _("Reset the template"), _("New letters will use the shipped text again; "
+                                     "the edited versions stay in the history."), _("Reset")):
             return
         try:
             templates.reset_to_shipped(self.ws, tid, lang)
@@ -195,4 +199,4 @@ class TemplateEditorDialog(QDialog):
             self._say(str(exc), bad=True)
             return
         self.load()
-        self._say("Back to the shipped text.")
+        self._say(_("Back to the shipped text."))

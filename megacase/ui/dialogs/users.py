@@ -12,27 +12,29 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QVBoxLayout)
 
 from megacase.errors import InputError, MegaCaseError
+from megacase.i18n import _
 from megacase.services.users import UserInfo
+from megacase.ui.format import ROLE_LABELS
 
 
 class UsersDialog(QDialog):
     def __init__(self, current: list[UserInfo], add_user: Callable[[str, str, str], UserInfo], parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Users")
+        self.setWindowTitle(_("Users"))
         self.setMinimumWidth(460)
         self._add = add_user
         self.result_value: UserInfo | None = None
         self.list = QListWidget()
         self.list.setObjectName("userList")
         for u in current:
-            self.list.addItem(f"{u.name} — {u.role}")
+            self.list.addItem(f"{u.name} — {_(ROLE_LABELS.get(u.role, u.role))}")
         if not current:
-            self.list.addItem("No users yet: whoever unlocks the register acts as an officer.")
+            self.list.addItem(_("No users yet: whoever unlocks the register acts as an officer."))
         self.name = QLineEdit()
         self.name.setObjectName("newUserName")
         self.role = QComboBox()
-        self.role.addItem("Officer: works the cases", "officer")
-        self.role.addItem("Manager: reviews and approves", "manager")
+        self.role.addItem(_("Officer: works the cases"), "officer")
+        self.role.addItem(_("Manager: reviews and approves"), "manager")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat = QLineEdit()
@@ -42,22 +44,22 @@ class UsersDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Role", self.role)
-        form.addRow("Password", self.password)
-        form.addRow("Repeat", self.repeat)
-        note = QLabel("Once the register has users, everyone signs in after unlocking it, and every action in the "
-                      "audit trail names its user.")
+        form.addRow(_("Name"), self.name)
+        form.addRow(_("Role"), self.role)
+        form.addRow(_("Password"), self.password)
+        form.addRow(_("Repeat"), self.repeat)
+        note = QLabel(_("Once the register has users, everyone signs in after unlocking it, and every action in the "
+                      "audit trail names its user."))
         note.setWordWrap(True)
         note.setObjectName("muted")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add user")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Add user"))
         buttons.accepted.connect(self.attempt)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Users of this register</b>"))
+        layout.addWidget(QLabel(_("<b>Users of this register</b>")))
         layout.addWidget(self.list)
-        layout.addWidget(QLabel("<b>Add a user</b>"))
+        layout.addWidget(QLabel(_("<b>Add a user</b>")))
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(self.error)
@@ -66,7 +68,7 @@ class UsersDialog(QDialog):
     def attempt(self) -> None:
         try:
             if self.password.text() != self.repeat.text():
-                raise InputError("The two passwords differ.")
+                raise InputError(_("The two passwords differ."))
             self.result_value = self._add(self.name.text(), self.role.currentData(), self.password.text())
         except MegaCaseError as exc:
             self.error.setText(str(exc))
