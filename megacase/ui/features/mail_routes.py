@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 
 from megacase.errors import MegaCaseError
 from megacase.i18n import N_, _
+from megacase.services import roles
 from megacase.services.mail import mail_routes
 from megacase.ui.format import moment
 
@@ -39,7 +40,7 @@ class MailRoutesFeature:
         if not pending:
             w.prompter.info(w, _(TITLE), _("No change of where mail goes is waiting for approval."))
             return
-        if not w.ws.actor.is_manager:
+        if not roles.is_manager(w.ws):
             w.prompter.info(w, _(TITLE), _("Waiting for a manager's approval:") + "\n\n"
                             + "\n\n".join(describe(c) for c in pending))
             return

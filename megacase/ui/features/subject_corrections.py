@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 
 from megacase.i18n import _
+from megacase.services import roles
 from megacase.services.cases import queries, subject_corrections
 
 
@@ -29,7 +30,7 @@ class SubjectCorrectionsFeature:
         window.case_shown.connect(self._shown)
 
     def _shown(self, detail) -> None:
-        editable = detail is not None and not detail.subject.anonymised and not self.w.ws.actor.is_manager
+        editable = detail is not None and not detail.subject.anonymised and not roles.is_manager(self.w.ws)
         self.details.setEnabled(editable)
         self.email.setEnabled(editable)
 
