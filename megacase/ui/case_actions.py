@@ -119,7 +119,8 @@ class CaseActions(QObject):
         dialog = IntakeDialog(services, ws.now().astimezone(TZ), self.w)
         if self.w.prompter.run_dialog(dialog) and dialog.result_value is not None:
             d: CaseDetail = dialog.result_value
-            self.w.show_changed_case(d, _("{reference} opened: due {date}").format(reference=d.reference, date=short_day(d.summary.due)), select=True)
+            opened = _("{reference} opened: due {date}").format(reference=d.reference, date=short_day(d.summary.due))
+            self.w.show_changed_case(d, opened, select=True)
 
     def start_work(self) -> None:
         d = self._detail()
@@ -135,7 +136,8 @@ class CaseActions(QObject):
             ws = self.w.ws
             dialog = AskSubjectDialog(d, lambda m, a, r: cases.ask_subject(ws, d.reference, m, a, r), ws.today(),
                                       self.w)
-            if self._dialog(dialog, _("{reference}: subject asked, clock suspended").format(reference=d.reference)) and dialog.letter_template():
+            asked = _("{reference}: subject asked, clock suspended").format(reference=d.reference)
+            if self._dialog(dialog, asked) and dialog.letter_template():
                 template = dialog.letter_template()
                 # The letter carries the question as asked; it goes with the outbox (Send now / retry).
                 self.run(f"queue {template} {d.reference}",
@@ -181,7 +183,8 @@ class CaseActions(QObject):
                                          _("Close {reference}? It stays in the register as a completed request and "
                                            "can be reopened with a reason.").format(reference=d.reference),
                                          _("Close case")):
-            self.run(f"close {d.reference}", lambda: cases.close(self.w.ws, d.reference), _("{reference} closed").format(reference=d.reference))
+            self.run(f"close {d.reference}", lambda: cases.close(self.w.ws, d.reference),
+                     _("{reference} closed").format(reference=d.reference))
 
     def reopen_case(self) -> None:
         d = self._detail()
@@ -206,13 +209,15 @@ class CaseActions(QObject):
             return
         what = f"{item.action} — {item.processor}"
         if done:
-            note = self.w.prompter.ask_text(self.w, _("Processor step done"),
-                                            _("{what}: a note on what was found or done (optional)").format(what=what), "")
+            note = self.w.prompter.ask_text(
+                self.w, _("Processor step done"),
+                _("{what}: a note on what was found or done (optional)").format(what=what), "")
             if note is None:
                 return
         else:
             if not self.w.prompter.confirm(self.w, _("Mark as not done"),
-                                           _("Mark “{what}” as not done again?").format(what=what), _("Mark not done")):
+                                           _("Mark “{what}” as not done again?").format(what=what),
+                                           _("Mark not done")):
                 return
             note = None
         ws = self.w.ws
@@ -221,5 +226,5 @@ class CaseActions(QObject):
             checklist.mark_item(ws, item_id, done, note)
             return self.w.load_case_now(d.reference)
 
-        self.run(f"checklist {what}", call, (_("{reference}: {what} done") if done else _("{reference}: {what} reopened")).format(
-                     reference=d.reference, what=what))
+        message = _("{reference}: {what} done") if done else _("{reference}: {what} reopened")
+        self.run(f"checklist {what}", call, message.format(reference=d.reference, what=what))

@@ -138,7 +138,8 @@ class BackupFeature:
 
     def choose_folder(self) -> None:
         w = self.w
-        folder = w.prompter.choose_folder(w, _("Backup folder (now {folder})").format(folder=backup.backup_folder(w.ws)))
+        folder = w.prompter.choose_folder(
+            w, _("Backup folder (now {folder})").format(folder=backup.backup_folder(w.ws)))
         if folder is None:
             return
         chosen = backup.set_folder(w.ws, folder)
@@ -151,7 +152,8 @@ class BackupFeature:
                 self.w.prompter.error(self.w, title, str(exc))
             else:
                 log.error("%s failed: %s", title, type(exc).__name__)
-                self.w.prompter.error(self.w, title, _("{title} failed ({error}). Nothing was replaced.").format(title=title, error=type(exc).__name__))
+                self.w.prompter.error(self.w, title, _("{title} failed ({error}). Nothing was replaced.").format(
+                    title=title, error=type(exc).__name__))
         return show
 
 

@@ -152,7 +152,8 @@ class LettersFeature:
         self.deliveries_running -= 1
         w = self.w
         if result.sent:
-            w.statusBar().showMessage(_("{reference}: letter sent ({reply}).").format(reference=reference, reply=result.server_reply), 10000)
+            w.statusBar().showMessage(_("{reference}: letter sent ({reply}).").format(
+                reference=reference, reply=result.server_reply), 10000)
         else:
             w.prompter.error(w, _("Letter not sent yet"),
                              _("The letter is saved in the outbox but was not sent: {error}\n\n"
@@ -215,10 +216,12 @@ class LettersFeature:
         def done(results):
             self.deliveries_running -= 1
             sent = sum(1 for r in results if r.sent)
-            self.w.statusBar().showMessage(_("{sent} of {total} waiting letter(s) sent.").format(sent=sent, total=len(results)), 10000)
+            self.w.statusBar().showMessage(_("{sent} of {total} waiting letter(s) sent.").format(
+                sent=sent, total=len(results)), 10000)
             failed = [r for r in results if not r.sent]
             if failed:
-                self.w.prompter.error(self.w, _("Outbox"), _("{n} letter(s) still wait: {error}").format(n=len(failed), error=failed[0].error))
+                self.w.prompter.error(self.w, _("Outbox"), _("{n} letter(s) still wait: {error}").format(
+                    n=len(failed), error=failed[0].error))
             self._after_change(None)
 
         def failed(exc):
@@ -245,7 +248,8 @@ class LettersFeature:
 
     # --- e-mail intake ----------------------------------------------------------------------------
     def choose_eml(self) -> None:
-        path = self.w.prompter.open_file(self.w, _("Import a request from an e-mail"), _("E-mail files") + " (*.eml *.msg)")
+        path = self.w.prompter.open_file(self.w, _("Import a request from an e-mail"),
+                                         _("E-mail files") + " (*.eml *.msg)")
         if path is not None:
             self.import_file(Path(path))
 
@@ -262,7 +266,8 @@ class LettersFeature:
                 raise InputError(_("This message was already imported as case {reference}.").format(reference=earlier))
             matched = eml_import.match_sender(w.ws, parsed)
         except OSError as exc:
-            w.prompter.error(w, _("Import an e-mail"), _("Cannot read {name}: {error}.").format(name=path.name, error=exc.strerror))
+            w.prompter.error(w, _("Import an e-mail"),
+                             _("Cannot read {name}: {error}.").format(name=path.name, error=exc.strerror))
             return None
         except MegaCaseError as exc:
             w.prompter.error(w, _("Import an e-mail"), str(exc))

@@ -140,7 +140,8 @@ class MailboxFeature:
             reference = dialog.result_value
             self.refresh_inbox()
             w.show_view("cases")
-            w.show_changed_case(w.load_case_now(reference), _("{reference} opened from the privacy mailbox.").format(reference=reference),
+            w.show_changed_case(w.load_case_now(reference),
+                                _("{reference} opened from the privacy mailbox.").format(reference=reference),
                                 select=True)
 
     def link(self, item_id: int) -> None:

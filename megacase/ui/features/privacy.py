@@ -47,7 +47,8 @@ class PrivacyFeature:
         self.retention = self._action("retention", _("&Retention of case records…"), None, self.open_retention,
                                       _("Reduce old closed cases to skeletons; purge ended invoice terms (dry run "
                                         "first)"))
-        self.invoices = self._action("invoice_retention", _("&Invoices kept after erasure…"), None, self.open_invoices,
+        self.invoices = self._action("invoice_retention", _("&Invoices kept after erasure…"), None,
+                                     self.open_invoices,
                                      _("The invoice data kept under Art. 17(3)(b) (manager only)"))
         window.add_action(self.retention, "tools", needs=roles.WORK_CASES)
         window.add_action(self.invoices, "tools", needs=roles.SEE_KEPT_INVOICES)

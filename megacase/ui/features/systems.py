@@ -142,7 +142,8 @@ class SystemsFeature:
             return
         if not self.w.prompter.confirm(self.w, title,
                                        _("Dry run: {summary}.\n\n{calls}\n\nThe system's answer is kept as the "
-                                         "receipt. This cannot be undone.").format(summary=step.plan.summary, calls=calls),
+                                         "receipt. This cannot be undone.").format(summary=step.plan.summary,
+                                                                                   calls=calls),
                                        _("Keep") if step.plan.outcome == "kept" else _("Erase now")):
             self.update(self.w.current_detail())
             return

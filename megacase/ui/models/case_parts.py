@@ -86,8 +86,8 @@ class TimelineModel(RecordTableModel):
     columns = (
         Column(N_("When"), lambda e: moment(e.at)),
         Column(N_("Who"), lambda e: e.actor),
-        Column(N_("Event"), _event_text, lambda e: _event_text(e) + "\n\n" + _("Audit event #{seq} · hash {hash}…").format(
-            seq=e.seq, hash=e.hash[:16])),
+        Column(N_("Event"), _event_text, lambda e: _event_text(e) + "\n\n"
+               + _("Audit event #{seq} · hash {hash}…").format(seq=e.seq, hash=e.hash[:16])),
     )
 
     def entry_at(self, row: int) -> TimelineEntry:

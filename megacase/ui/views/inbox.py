@@ -111,8 +111,8 @@ class InboxView(QWidget):
         current = self.current_entry()
         self.model.set_rows(entries)
         waiting = sum(1 for e in entries if e.status == NEW)
-        self.summary.setText(" · ".join(p for p in (_("{n} to act on").format(n=waiting) if entries else _("Nothing to act on."),
-                                                    status) if p))
+        counts = _("{n} to act on").format(n=waiting) if entries else _("Nothing to act on.")
+        self.summary.setText(" · ".join(p for p in (counts, status) if p))
         if current is not None:
             for row, e in enumerate(entries):
                 if e.id == current.id:

@@ -152,12 +152,14 @@ def right_answers_html(d: CaseDetail) -> str:
         if r.reasons:
             lines.append(_("Reasons to the subject:") + f" <i>{escape(r.reasons)}</i>")
         if r.evidence_refs:
-            lines.append(_("Evidence (earlier requests): {references}").format(references=escape(", ".join(r.evidence_refs))))
+            lines.append(_("Evidence (earlier requests): {references}").format(
+                references=escape(", ".join(r.evidence_refs))))
         if r.no_data_reason:
             lines.append(_("No data held: {reason}").format(reason=escape(r.no_data_reason)))
         status = _(STATUS_LABELS[r.status]) if r.status in STATUS_LABELS else r.status.capitalize()
         if r.answered and r.letter_id:
-            status = _("Answered by letter #{id}, {moment}").format(id=r.letter_id, moment=moment(to_local(r.answered_at)))
+            status = _("Answered by letter #{id}, {moment}").format(id=r.letter_id,
+                                                                   moment=moment(to_local(r.answered_at)))
         lines.append(f"<span style='color:{colour}'>{escape(status)}</span>")
         out.append("<br>".join(lines))
     return "<br><br>".join(out)

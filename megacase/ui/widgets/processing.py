@@ -64,7 +64,8 @@ class ProcessingBlock(Block):
             elif ready.ready:
                 text = _("Ready: every processor step and notice is recorded and the confirmation was sent.")
             else:
-                text = _("{n} thing(s) to do before the subject can be erased (see Erasure…).").format(n=len(ready.blockers))
+                text = _("{n} thing(s) to do before the subject can be erased (see Erasure…).").format(
+                    n=len(ready.blockers))
             rows.append((_("Erasure"), text))
             kept = "; ".join(f"{p}: {g}" for p, _c, g in ready.kept)
             rows.append((_("Kept"), kept))
