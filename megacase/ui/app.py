@@ -102,7 +102,7 @@ def run_gui(args) -> int:
         ws = unlock_interactively(data_dir, KeyStore(), actor, getattr(args, "clock", None) or system_clock)
     except MegaCaseError as exc:        # a lost database, a newer register, a folder that is a file…
         from PySide6.QtWidgets import QMessageBox
-        QMessageBox.critical(None, "MegaCase cannot open the register", str(exc))
+        QMessageBox.critical(None, i18n._("MegaCase cannot open the register"), str(exc))
         return 2
     if ws is None:
         return 0

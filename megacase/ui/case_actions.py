@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.domain.requests import Action
 from megacase.errors import MegaCaseError
+from megacase.i18n import _
 from megacase.services.cases import cases, checklist, decisions, subjects
 from megacase.services.letters import letters
 from megacase.services.cases import queries as cases_q
@@ -21,6 +22,7 @@ from megacase.services.workspace import TZ, Workspace
 from megacase.ui.dialogs.case_actions import DecideDialog, ExtendDialog, NoteDialog, ReopenDialog
 from megacase.ui.dialogs.identity import AskSubjectDialog, IdentityCheckDialog, RecordAnswerDialog
 from megacase.ui.dialogs.intake import IntakeDialog, IntakeServices
+from megacase.ui.format import short_day
 
 class CaseWindow(Protocol):
     """What the actions need of the window that holds them (the main window; a stand-in in tests).
@@ -41,26 +43,26 @@ class CaseActions(QObject):
     def __init__(self, window: CaseWindow):
         super().__init__(window)
         self.w = window
-        self.new_case = self._action("new_case", "&New case…", "Ctrl+N", self.open_intake,
-                                     "Register a request that has just arrived")
-        self.start = self._action("start_work", "&Start work", "Ctrl+Shift+S", self.start_work,
-                                  "Start working on the selected case")
-        self.ask = self._action("ask_subject", "&Ask the subject…", "Ctrl+Shift+A", self.ask_subject,
-                                "Ask for identity information or a clarification (suspends the clock)")
-        self.answer = self._action("record_answer", "&Record the answer…", "Ctrl+Shift+R", self.record_answer,
-                                   "Record what the subject sent back (resumes the clock)")
-        self.check = self._action("identity_check", "&Identity checked…", "Ctrl+Shift+I", self.identity_check,
-                                  "Record an identity check that needed no question")
-        self.extend = self._action("extend", "&Extend…", "Ctrl+Shift+E", self.extend_case,
-                                   "Extend the deadline to three months, with a reason")
-        self.decide = self._action("decide", "&Decide…", "Ctrl+Shift+D", self.decide_case,
-                                   "Record the decision and its legal ground")
-        self.close = self._action("close_case", "C&lose case", "Ctrl+Shift+C", self.close_case,
-                                  "Close a decided case")
-        self.reopen = self._action("reopen", "Re&open…", "Ctrl+Shift+O", self.reopen_case,
-                                   "Reopen a decided or closed case, with a reason")
-        self.note = self._action("add_note", "Add &note…", "Ctrl+Shift+N", self.add_note,
-                                 "Add a note to the selected case")
+        self.new_case = self._action("new_case", _("&New case…"), "Ctrl+N", self.open_intake,
+                                     _("Register a request that has just arrived"))
+        self.start = self._action("start_work", _("&Start work"), "Ctrl+Shift+S", self.start_work,
+                                  _("Start working on the selected case"))
+        self.ask = self._action("ask_subject", _("&Ask the subject…"), "Ctrl+Shift+A", self.ask_subject,
+                                _("Ask for identity information or a clarification (suspends the clock)"))
+        self.answer = self._action("record_answer", _("&Record the answer…"), "Ctrl+Shift+R", self.record_answer,
+                                   _("Record what the subject sent back (resumes the clock)"))
+        self.check = self._action("identity_check", _("&Identity checked…"), "Ctrl+Shift+I", self.identity_check,
+                                  _("Record an identity check that needed no question"))
+        self.extend = self._action("extend", _("&Extend…"), "Ctrl+Shift+E", self.extend_case,
+                                   _("Extend the deadline to three months, with a reason"))
+        self.decide = self._action("decide", _("&Decide…"), "Ctrl+Shift+D", self.decide_case,
+                                   _("Record the decision and its legal ground"))
+        self.close = self._action("close_case", _("C&lose case"), "Ctrl+Shift+C", self.close_case,
+                                  _("Close a decided case"))
+        self.reopen = self._action("reopen", _("Re&open…"), "Ctrl+Shift+O", self.reopen_case,
+                                   _("Reopen a decided or closed case, with a reason"))
+        self.note = self._action("add_note", _("Add &note…"), "Ctrl+Shift+N", self.add_note,
+                                 _("Add a note to the selected case"))
         self.by_domain_action = {Action.START_WORK: self.start, Action.ASK_SUBJECT: self.ask,
                                  Action.SUBJECT_ANSWERED: self.answer, Action.EXTEND: self.extend,
                                  Action.DECIDE: self.decide, Action.CLOSE: self.close, Action.REOPEN: self.reopen}
@@ -117,15 +119,16 @@ class CaseActions(QObject):
         dialog = IntakeDialog(services, ws.now().astimezone(TZ), self.w)
         if self.w.prompter.run_dialog(dialog) and dialog.result_value is not None:
             d: CaseDetail = dialog.result_value
-            self.w.show_changed_case(d, f"{d.reference} opened: due {d.summary.due:%d/%m/%Y}", select=True)
+            opened = _("{reference} opened: due {date}").format(reference=d.reference, date=short_day(d.summary.due))
+            self.w.show_changed_case(d, opened, select=True)
 
     def start_work(self) -> None:
         d = self._detail()
-        if d and self.w.prompter.confirm(self.w, "Start work",
-                                         f"Start work on {d.reference}? Its state becomes “In progress”; "
-                                         "the deadline does not change.", "Start work"):
+        if d and self.w.prompter.confirm(self.w, _("Start work"),
+                                         _("Start work on {reference}? Its state becomes “In progress”; the "
+                                           "deadline does not change.").format(reference=d.reference), _("Start work")):
             self.run(f"start work on {d.reference}", lambda: cases.start_work(self.w.ws, d.reference),
-                     f"{d.reference}: work started")
+                     _("{reference}: work started").format(reference=d.reference))
 
     def ask_subject(self) -> None:
         d = self._detail()
@@ -133,13 +136,14 @@ class CaseActions(QObject):
             ws = self.w.ws
             dialog = AskSubjectDialog(d, lambda m, a, r: cases.ask_subject(ws, d.reference, m, a, r), ws.today(),
                                       self.w)
-            if self._dialog(dialog, f"{d.reference}: subject asked, clock suspended") and dialog.letter_template():
+            asked = _("{reference}: subject asked, clock suspended").format(reference=d.reference)
+            if self._dialog(dialog, asked) and dialog.letter_template():
                 template = dialog.letter_template()
                 # The letter carries the question as asked; it goes with the outbox (Send now / retry).
                 self.run(f"queue {template} {d.reference}",
                          lambda: (letters.queue_letter(ws, d.reference, template, options=letters.LetterOptions(
                              identity_requested=dialog.asked.toPlainText())), cases_q.get_case(ws, d.reference))[1],
-                         f"{d.reference}: letter queued in the outbox")
+                         _("{reference}: letter queued in the outbox").format(reference=d.reference))
 
     def record_answer(self) -> None:
         d = self._detail()
@@ -148,7 +152,7 @@ class CaseActions(QObject):
             pending = [s for s in d.identity_steps if s.answered_at is None]
             dialog = RecordAnswerDialog(d, pending[-1] if pending else None,
                                         lambda a, r: cases.record_answer(ws, d.reference, a, r), self.w)
-            self._dialog(dialog, f"{d.reference}: answer recorded, clock resumed")
+            self._dialog(dialog, _("{reference}: answer recorded, clock resumed").format(reference=d.reference))
 
     def identity_check(self) -> None:
         d = self._detail()
@@ -156,14 +160,14 @@ class CaseActions(QObject):
             ws = self.w.ws
             dialog = IdentityCheckDialog(d, lambda m, r, n: cases.record_identity_check(ws, d.reference, m, r, n),
                                          self.w)
-            self._dialog(dialog, f"{d.reference}: identity check recorded")
+            self._dialog(dialog, _("{reference}: identity check recorded").format(reference=d.reference))
 
     def extend_case(self) -> None:
         d = self._detail()
         if d:
             ws = self.w.ws
             self._dialog(ExtendDialog(d, lambda reason: cases.extend(ws, d.reference, reason), self.w),
-                         f"{d.reference}: deadline extended")
+                         _("{reference}: deadline extended").format(reference=d.reference))
 
     def decide_case(self) -> None:
         d = self._detail()
@@ -171,28 +175,30 @@ class CaseActions(QObject):
             ws = self.w.ws
             dialog = DecideDialog(d, lambda o, g, n, **more: cases.decide(ws, d.reference, o, g, n, **more), self.w,
                                   earlier=decisions.earlier_requests(ws, d.reference))
-            self._dialog(dialog, f"{d.reference}: decision recorded")
+            self._dialog(dialog, _("{reference}: decision recorded").format(reference=d.reference))
 
     def close_case(self) -> None:
         d = self._detail()
-        if d and self.w.prompter.confirm(self.w, "Close case",
-                                         f"Close {d.reference}? It stays in the register as a completed request "
-                                         "and can be reopened with a reason.", "Close case"):
-            self.run(f"close {d.reference}", lambda: cases.close(self.w.ws, d.reference), f"{d.reference} closed")
+        if d and self.w.prompter.confirm(self.w, _("Close case"),
+                                         _("Close {reference}? It stays in the register as a completed request and "
+                                           "can be reopened with a reason.").format(reference=d.reference),
+                                         _("Close case")):
+            self.run(f"close {d.reference}", lambda: cases.close(self.w.ws, d.reference),
+                     _("{reference} closed").format(reference=d.reference))
 
     def reopen_case(self) -> None:
         d = self._detail()
         if d:
             ws = self.w.ws
             self._dialog(ReopenDialog(d, lambda reason: cases.reopen(ws, d.reference, reason), self.w),
-                         f"{d.reference} reopened")
+                         _("{reference} reopened").format(reference=d.reference))
 
     def add_note(self) -> None:
         d = self._detail()
         if d:
             ws = self.w.ws
             self._dialog(NoteDialog(d, lambda text: cases.add_note(ws, d.reference, text), self.w),
-                         f"{d.reference}: note added")
+                         _("{reference}: note added").format(reference=d.reference))
 
     def toggle_checklist(self, item_id: int, done: bool) -> None:
         d = self._detail()
@@ -203,13 +209,15 @@ class CaseActions(QObject):
             return
         what = f"{item.action} — {item.processor}"
         if done:
-            note = self.w.prompter.ask_text(self.w, "Processor step done",
-                                            f"{what}: a note on what was found or done (optional)", "")
+            note = self.w.prompter.ask_text(
+                self.w, _("Processor step done"),
+                _("{what}: a note on what was found or done (optional)").format(what=what), "")
             if note is None:
                 return
         else:
-            if not self.w.prompter.confirm(self.w, "Mark as not done", f"Mark “{what}” as not done again?",
-                                           "Mark not done"):
+            if not self.w.prompter.confirm(self.w, _("Mark as not done"),
+                                           _("Mark “{what}” as not done again?").format(what=what),
+                                           _("Mark not done")):
                 return
             note = None
         ws = self.w.ws
@@ -218,4 +226,5 @@ class CaseActions(QObject):
             checklist.mark_item(ws, item_id, done, note)
             return self.w.load_case_now(d.reference)
 
-        self.run(f"checklist {what}", call, f"{d.reference}: {what} {'done' if done else 'reopened'}")
+        message = _("{reference}: {what} done") if done else _("{reference}: {what} reopened")
+        self.run(f"checklist {what}", call, message.format(reference=d.reference, what=what))

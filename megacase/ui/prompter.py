@@ -19,6 +19,8 @@ from typing import Callable
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from megacase.i18n import _
+
 
 class Prompter:
     """Modal message boxes, confirmations, inputs and dialogs (the real, blocking ones)."""
@@ -32,9 +34,9 @@ class Prompter:
             box.setDetailedText(details)
         box.exec()
 
-    def confirm(self, parent: QWidget | None, title: str, text: str, ok_label: str = "OK") -> bool:
+    def confirm(self, parent: QWidget | None, title: str, text: str, ok_label: str | None = None) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent)
-        ok = box.addButton(ok_label, QMessageBox.ButtonRole.AcceptRole)
+        ok = box.addButton(ok_label or _("OK"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(ok)
         box.exec()
         return box.clickedButton() is ok

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QDir, QLockFile
 
-ALREADY_OPEN = ("MegaCase is already open on this register{who}. Use that window (look in the task bar), "
-                "or close it first.")
+from megacase.i18n import N_, _
+
+ALREADY_OPEN = N_("MegaCase is already open on this register{who}. Use that window (look in the task bar), "
+                  "or close it first.")
 
 
 def lock_path(data_dir: Path) -> Path:
@@ -33,5 +35,5 @@ def claim_register(data_dir: Path) -> QLockFile:
         return lock
     info = lock.getLockInfo()          # (pid, host name, application name); pid 0 when unreadable
     pid, host = (info[0], info[1]) if isinstance(info, tuple) and len(info) >= 2 else (0, "")
-    who = f" (process {pid} on {host})" if pid else ""
-    raise WindowAlreadyOpen(ALREADY_OPEN.format(who=who))
+    who = " " + _("(process {pid} on {host})").format(pid=pid, host=host) if pid else ""
+    raise WindowAlreadyOpen(_(ALREADY_OPEN).format(who=who))

@@ -23,6 +23,7 @@ from megacase.errors import RegisterLocked
 from megacase.services import users
 from megacase.services.integrity.backup import data_dir_of
 from megacase import app as composition
+from megacase.i18n import _
 from megacase.ui.dialogs.locked import LockedDialog
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class LockedEngine:
     url = None
 
     def __getattr__(self, name):
-        raise RegisterLocked("MegaCase is locked: unlock it to go on.")
+        raise RegisterLocked(_("MegaCase is locked: unlock it to go on."))
 
 
 class AutoLock(QObject):
@@ -51,10 +52,10 @@ class AutoLock(QObject):
         self.idle.setObjectName("idleLockTimer")
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self.lock)
-        self.action = QAction("&Lock", window)
+        self.action = QAction(_("&Lock"), window)
         self.action.setObjectName("lockWindow")
         self.action.setShortcut(QKeySequence("Ctrl+L"))
-        self.action.setStatusTip("Hide the cases and drop the key until you unlock again")
+        self.action.setStatusTip(_("Hide the cases and drop the key until you unlock again"))
         self.action.triggered.connect(self.lock)
         window.add_action(self.action, "file")
         self.set_idle_minutes(int(window.settings.get(PREF) or 0))

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QProgressDialog
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _
 from megacase.services.integrity import backup
 from megacase.ui.workers import run_task
 
@@ -33,13 +34,13 @@ class BackupFeature:
         self.busy = False
         self.last_result: Path | backup.RestoreResult | None = None
         self.progress: QProgressDialog | None = None
-        self.now_action = self._action("backupNow", "&Back up now", "A verified, encrypted copy of the register in "
-                                       "the backup folder", self.back_up_now)
-        self.restore_action = self._action("restoreBackup", "Restore &backup…", "Replace the register with a "
-                                           "backup (checked first; the current register is kept aside)",
+        self.now_action = self._action("backupNow", _("&Back up now"), _("A verified, encrypted copy of the register "
+                                       "in the backup folder"), self.back_up_now)
+        self.restore_action = self._action("restoreBackup", _("Restore &backup…"), _("Replace the register with "
+                                           "a backup (checked first; the current register is kept aside)"),
                                            self.restore)
-        self.folder_action = self._action("backupFolder", "Backup &folder…", "Where backups go (e.g. a network "
-                                          "drive)", self.choose_folder)
+        self.folder_action = self._action("backupFolder", _("Backup &folder…"), _("Where backups go (e.g. a "
+                                          "network drive)"), self.choose_folder)
         window.add_action(self.now_action, "file")
         window.add_action(self.restore_action, "file")
         window.add_action(self.folder_action, "tools")
@@ -81,16 +82,16 @@ class BackupFeature:
         if self.busy:
             return
         self.busy = True
-        report = self._start_progress("Backing up the register…")
+        report = self._start_progress(_("Backing up the register…"))
         ws = self.w.ws
 
         def done(path: Path) -> None:
             self._end_progress()
             self.last_result = path
-            self.w.statusBar().showMessage(f"Backed up to {path}", 10000)
-            self.w.prompter.info(self.w, "Backup", f"The register was backed up to {path}.")
+            self.w.statusBar().showMessage(_("Backed up to {path}").format(path=path), 10000)
+            self.w.prompter.info(self.w, _("Backup"), _("The register was backed up to {path}.").format(path=path))
 
-        run_task(lambda: backup.back_up(ws, progress=report), done, self._failed("Backup"), context=self.w)
+        run_task(lambda: backup.back_up(ws, progress=report), done, self._failed(_("Backup")), context=self.w)
 
     def back_up_if_due(self, hours: float = 24.0) -> None:
         """The automatic backup: quietly, unless it fails."""
@@ -102,43 +103,47 @@ class BackupFeature:
         def done(path: Path) -> None:
             self.busy = False
             self.last_result = path
-            self.w.statusBar().showMessage(f"Backed up to {path}", 10000)
+            self.w.statusBar().showMessage(_("Backed up to {path}").format(path=path), 10000)
 
-        run_task(lambda: backup.back_up(ws), done, self._failed("Automatic backup"), context=self.w)
+        run_task(lambda: backup.back_up(ws), done, self._failed(_("Automatic backup")), context=self.w)
 
     def restore(self) -> None:
         w = self.w
         if self.busy:
             return
-        path = w.prompter.open_file(w, "Restore the register from a backup", "MegaCase backups (*.db)")
+        path = w.prompter.open_file(w, _("Restore the register from a backup"), _("MegaCase backups") + " (*.db)")
         if path is None:
             return
-        if not w.prompter.confirm(w, "Restore backup", f"Replace the register with the backup {path.name}? The "
-                                  "backup is checked first; the current register is kept aside, not deleted. "
-                                  "Whatever was done since the backup was taken is not in it.", "Restore"):
+        if not w.prompter.confirm(w, _("Restore backup"), _(
+                "Replace the register with the backup {name}? The backup is checked first; the current register "
+                "is kept aside, not deleted. Whatever was done since the backup was taken is not in it."
+                ).format(name=path.name), _("Restore")):
             return
         self.busy = True
-        report = self._start_progress("Checking the backup, then restoring…")
+        report = self._start_progress(_("Checking the backup, then restoring…"))
         ws = w.ws
 
         def done(result: backup.RestoreResult) -> None:
             self._end_progress()
             self.last_result = result
-            aside = f" The register it replaced is kept as {result.kept_aside.name}." if result.kept_aside else ""
-            w.prompter.info(w, "Backup restored", f"The register was restored from {result.restored_from.name} "
-                            f"({result.report.events} audit events, chain intact).{aside}")
+            aside = (" " + _("The register it replaced is kept as {name}.").format(name=result.kept_aside.name)
+                     if result.kept_aside else "")
+            w.prompter.info(w, _("Backup restored"), _(
+                "The register was restored from {name} ({events} audit events, chain intact)."
+            ).format(name=result.restored_from.name, events=result.report.events) + aside)
             w.refresh()
 
-        run_task(lambda: backup.restore_open_register(ws, path, report), done, self._failed("Restore backup"),
+        run_task(lambda: backup.restore_open_register(ws, path, report), done, self._failed(_("Restore backup")),
                  context=w)
 
     def choose_folder(self) -> None:
         w = self.w
-        folder = w.prompter.choose_folder(w, f"Backup folder (now {backup.backup_folder(w.ws)})")
+        folder = w.prompter.choose_folder(
+            w, _("Backup folder (now {folder})").format(folder=backup.backup_folder(w.ws)))
         if folder is None:
             return
         chosen = backup.set_folder(w.ws, folder)
-        w.prompter.info(w, "Backup folder", f"Backups now go to {chosen}.")
+        w.prompter.info(w, _("Backup folder"), _("Backups now go to {folder}.").format(folder=chosen))
 
     def _failed(self, title: str):
         def show(exc: BaseException) -> None:
@@ -147,7 +152,8 @@ class BackupFeature:
                 self.w.prompter.error(self.w, title, str(exc))
             else:
                 log.error("%s failed: %s", title, type(exc).__name__)
-                self.w.prompter.error(self.w, title, f"{title} failed ({type(exc).__name__}). Nothing was replaced.")
+                self.w.prompter.error(self.w, title, _("{title} failed ({error}). Nothing was replaced.").format(
+                    title=title, error=type(exc).__name__))
         return show
 
 

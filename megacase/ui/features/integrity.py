@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from megacase.i18n import _
 from megacase.services.integrity import audit
 from megacase.ui.workers import run_task
 
@@ -27,13 +28,13 @@ class IntegrityCheck:
         self.report = report
         if report.ok:
             # short: a long status message must never widen the window
-            self.w.statusBar().showMessage(f"Register verified: {report.count} events, intact.", 10000)
+            self.w.statusBar().showMessage(_("Register verified: {n} events, intact.").format(n=report.count), 10000)
             return
         shown = report.findings[:MAX_SHOWN]
         more = len(report.findings) - len(shown)
-        text = ("The register does not match its audit trail:\n\n" + "\n".join(f"• {f}" for f in shown)
-                + (f"\n… and {more} more (megacase audit verify lists them all)." if more else ""))
-        self.w.prompter.error(self.w, "Register integrity", text)
+        text = (_("The register does not match its audit trail:") + "\n\n" + "\n".join(f"• {f}" for f in shown)
+                + ("\n" + _("… and {n} more (megacase audit verify lists them all).").format(n=more) if more else ""))
+        self.w.prompter.error(self.w, _("Register integrity"), text)
 
     def _failed(self, exc: BaseException) -> None:
         log.warning("the integrity check at start could not run: %s", type(exc).__name__)

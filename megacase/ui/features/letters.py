@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.errors import InputError, MegaCaseError
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.intake import eml_import, msg_import
 from megacase.services.letters import outbox
@@ -22,6 +23,7 @@ from megacase.ui.dialogs.compose import ComposeDialog, ComposeResult
 from megacase.ui.dialogs.eml_import import EmlImportDialog
 from megacase.ui.dialogs.mail_settings import MailSettingsDialog
 from megacase.ui.dialogs.template_editor import TemplateEditorDialog
+from megacase.ui.format import moment
 from megacase.ui.views.outbox import OutboxView
 from megacase.ui.workers import run_task
 
@@ -64,15 +66,15 @@ class LettersFeature:
         self.w = window
         self.deliveries_running = 0
         self._outbox_generation = 0
-        self.compose = self._action("writeLetter", "&Write letter…", "Ctrl+M", self.write_letter,
-                                    "Write a letter to the subject's known address (or an Art. 19 notice)")
-        self.import_eml = self._action("importEml", "&Import e-mail…", "Ctrl+I", self.choose_eml,
-                                       "Open a case from a saved e-mail (.eml or Outlook's .msg); you can also drop "
-                                       "the file on the window")
-        self.templates = self._action("editTemplates", "Letter &templates…", None, self.edit_templates,
-                                      "Edit the letter templates (versions kept; reset to the shipped text)")
-        self.mail = self._action("mailSettings", "&Mail…", None, self.mail_settings,
-                                 "How letters leave (Office 365 sign-in, Graph or SMTP), with a test message")
+        self.compose = self._action("writeLetter", _("&Write letter…"), "Ctrl+M", self.write_letter,
+                                    _("Write a letter to the subject's known address (or an Art. 19 notice)"))
+        self.import_eml = self._action("importEml", _("&Import e-mail…"), "Ctrl+I", self.choose_eml,
+                                       _("Open a case from a saved e-mail (.eml or Outlook's .msg); you can also "
+                                         "drop the file on the window"))
+        self.templates = self._action("editTemplates", _("Letter &templates…"), None, self.edit_templates,
+                                      _("Edit the letter templates (versions kept; reset to the shipped text)"))
+        self.mail = self._action("mailSettings", _("&Mail…"), None, self.mail_settings,
+                                 _("How letters leave (Office 365 sign-in, Graph or SMTP), with a test message"))
         window.add_action(self.import_eml, "file", toolbar="new", needs=roles.WORK_CASES)
         window.add_action(self.compose, "case", toolbar="letters", needs=roles.WORK_CASES)
         window.add_action(self.templates, "tools", needs=roles.WORK_CASES)
@@ -92,7 +94,7 @@ class LettersFeature:
         # A manager or viewer sees the outbox but cannot send; the services refuse it too.
         for button in (self.view.send_now, self.view.arrived, self.view.not_arrived):
             button.setVisible(roles.can(window.ws, roles.WORK_CASES))
-        self.view_action = window.add_view("outbox", "&Outbox", self.view, "Ctrl+Shift+B")
+        self.view_action = window.add_view("outbox", _("&Outbox"), self.view, "Ctrl+Shift+B")
         self.view_action.triggered.connect(lambda _c=False: self.refresh_outbox())
         window.cases_loaded.connect(lambda _rows: self.refresh_outbox())
 
@@ -122,21 +124,21 @@ class LettersFeature:
         try:
             dialog = ComposeDialog(w.ws, detail.reference, w.prompter, w, template_id)
         except MegaCaseError as exc:
-            w.prompter.error(w, "Write a letter", str(exc))
+            w.prompter.error(w, _("Write a letter"), str(exc))
             return None
         if w.prompter.run_dialog(dialog) and isinstance(dialog.result_value, ComposeResult):
             result: ComposeResult = dialog.result_value
             if result.queued is None:
-                w.prompter.info(w, "Letter recorded as posted", "Print the letter and post it today: it is recorded "
-                                                               "as sent by post, with the postal address.")
-                w.show_changed_case(w.load_case_now(detail.reference), "Letter recorded as posted.")
+                w.prompter.info(w, _("Letter recorded as posted"), _("Print the letter and post it today: it is "
+                                                                  "recorded as sent by post, with the postal address."))
+                w.show_changed_case(w.load_case_now(detail.reference), _("Letter recorded as posted."))
                 return dialog
             if result.pdf_password:
-                w.prompter.info(w, "Password of the access package",
-                                f"The package (PDF and ZIP) opens with the password\n\n    {result.pdf_password}\n\n"
-                                "Give it to the subject by another channel (telephone, not e-mail). "
-                                "It is not kept anywhere.")
-            w.show_changed_case(w.load_case_now(detail.reference), "Letter saved in the outbox; sending…")
+                w.prompter.info(w, _("Password of the access package"),
+                                _("The package (PDF and ZIP) opens with the password\n\n    {password}\n\n"
+                                  "Give it to the subject by another channel (telephone, not e-mail). "
+                                  "It is not kept anywhere.").format(password=result.pdf_password))
+            w.show_changed_case(w.load_case_now(detail.reference), _("Letter saved in the outbox; sending…"))
             self.deliver(result.queued.letter_id, detail.reference)
         return dialog
 
@@ -150,19 +152,21 @@ class LettersFeature:
         self.deliveries_running -= 1
         w = self.w
         if result.sent:
-            w.statusBar().showMessage(f"{reference}: letter sent ({result.server_reply}).", 10000)
+            w.statusBar().showMessage(_("{reference}: letter sent ({reply}).").format(
+                reference=reference, reply=result.server_reply), 10000)
         else:
-            w.prompter.error(w, "Letter not sent yet",
-                             f"The letter is saved in the outbox but was not sent: {result.error}\n\n"
-                             "It will be sent when you choose Outbox > Send waiting letters now."
+            w.prompter.error(w, _("Letter not sent yet"),
+                             _("The letter is saved in the outbox but was not sent: {error}\n\n"
+                               "It will be sent when you choose Outbox > Send waiting letters now."
+                               ).format(error=result.error)
                              if result.status == outbox.QUEUED else
-                             f"The letter was not sent: {result.error}")
+                             _("The letter was not sent: {error}").format(error=result.error))
         self._after_change(reference)
 
     def _delivery_failed(self, exc: BaseException, reference: str) -> None:
         self.deliveries_running -= 1
         if isinstance(exc, MegaCaseError):
-            self.w.prompter.error(self.w, "Letter not sent", str(exc))
+            self.w.prompter.error(self.w, _("Letter not sent"), str(exc))
         else:
             import sys
             sys.excepthook(type(exc), exc, exc.__traceback__)
@@ -192,12 +196,12 @@ class LettersFeature:
                 return
             self.view.set_entries(entries)
             waiting = sum(1 for e in entries if e.status != outbox.SENT)
-            self.view_action.setText(f"&Outbox ({waiting})" if waiting else "&Outbox")
+            self.view_action.setText(_("&Outbox ({n})").format(n=waiting) if waiting else _("&Outbox"))
 
         def failed(exc) -> None:
             w.pending -= 1
             if isinstance(exc, MegaCaseError):
-                w.prompter.error(w, "Outbox", str(exc))
+                w.prompter.error(w, _("Outbox"), str(exc))
             else:
                 import sys
                 sys.excepthook(type(exc), exc, exc.__traceback__)
@@ -212,10 +216,12 @@ class LettersFeature:
         def done(results):
             self.deliveries_running -= 1
             sent = sum(1 for r in results if r.sent)
-            self.w.statusBar().showMessage(f"{sent} of {len(results)} waiting letter(s) sent.", 10000)
+            self.w.statusBar().showMessage(_("{sent} of {total} waiting letter(s) sent.").format(
+                sent=sent, total=len(results)), 10000)
             failed = [r for r in results if not r.sent]
             if failed:
-                self.w.prompter.error(self.w, "Outbox", f"{len(failed)} letter(s) still wait: {failed[0].error}")
+                self.w.prompter.error(self.w, _("Outbox"), _("{n} letter(s) still wait: {error}").format(
+                    n=len(failed), error=failed[0].error))
             self._after_change(None)
 
         def failed(exc):
@@ -225,14 +231,14 @@ class LettersFeature:
 
     def resolve(self, letter_id: int, arrived: bool) -> None:
         w = self.w
-        note = w.prompter.ask_text(w, "Did the letter arrive?",
-                                   "What did you check (e.g. 'found in the Sent Items of the mailbox')?")
+        note = w.prompter.ask_text(w, _("Did the letter arrive?"),
+                                   _("What did you check (e.g. 'found in the Sent Items of the mailbox')?"))
         if not note:
             return
         try:
             outbox.resolve_uncertain(w.ws, letter_id, arrived, note)
         except MegaCaseError as exc:
-            w.prompter.error(w, "Outbox", str(exc))
+            w.prompter.error(w, _("Outbox"), str(exc))
             return
         self._after_change(None)
 
@@ -242,7 +248,8 @@ class LettersFeature:
 
     # --- e-mail intake ----------------------------------------------------------------------------
     def choose_eml(self) -> None:
-        path = self.w.prompter.open_file(self.w, "Import a request from an e-mail", "E-mail files (*.eml *.msg)")
+        path = self.w.prompter.open_file(self.w, _("Import a request from an e-mail"),
+                                         _("E-mail files") + " (*.eml *.msg)")
         if path is not None:
             self.import_file(Path(path))
 
@@ -256,20 +263,21 @@ class LettersFeature:
             parsed = eml_import.parse_eml(data, w.ws.now(), delivered)
             earlier = eml_import.already_imported(w.ws, parsed)
             if earlier:
-                raise InputError(f"This message was already imported as case {earlier}.")
+                raise InputError(_("This message was already imported as case {reference}.").format(reference=earlier))
             matched = eml_import.match_sender(w.ws, parsed)
         except OSError as exc:
-            w.prompter.error(w, "Import an e-mail", f"Cannot read {path.name}: {exc.strerror}.")
+            w.prompter.error(w, _("Import an e-mail"),
+                             _("Cannot read {name}: {error}.").format(name=path.name, error=exc.strerror))
             return None
         except MegaCaseError as exc:
-            w.prompter.error(w, "Import an e-mail", str(exc))
+            w.prompter.error(w, _("Import an e-mail"), str(exc))
             return None
         dialog = EmlImportDialog(w.ws, data, parsed, matched, w, delivered_at=delivered)
         if w.prompter.run_dialog(dialog) and dialog.result_value is not None:
             detail = dialog.result_value
             w.show_view("cases")
-            w.show_changed_case(detail, f"{detail.reference} opened from the e-mail of "
-                                        f"{detail.summary.received_at:%d/%m/%Y %H:%M}.", select=True)
+            w.show_changed_case(detail, _("{reference} opened from the e-mail of {moment}.").format(
+                reference=detail.reference, moment=moment(detail.summary.received_at)), select=True)
             return detail
         return None
 
@@ -283,10 +291,11 @@ class LettersFeature:
             s = dialog.result_value
             change = getattr(dialog, "change", None)
             if change is not None and change.pending:
-                self.w.prompter.info(self.w, "Mail", f"Change {change.id} waits for a manager's approval "
-                                     "(where letters go needs four eyes); the settings in force are unchanged.")
+                self.w.prompter.info(self.w, _("Mail"), _("Change {id} waits for a manager's approval (where letters "
+                                     "go needs four eyes); the settings in force are unchanged.").format(id=change.id))
             where = "Microsoft Graph" if s.transport == "graph" else f"{s.host}:{s.port} ({s.security})"
-            self.w.statusBar().showMessage(f"Letters leave by {s.transport} through {where}.", 8000)
+            self.w.statusBar().showMessage(_("Letters leave by {transport} through {where}.").format(
+                transport=s.transport, where=where), 8000)
 
 
 def install(window) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _
 from megacase.services import mail, roles
 from megacase.services.intake import fetch, inbox
 from megacase.ui.dialogs.mailbox import MailboxSettingsDialog, OpenFromInboxDialog
@@ -22,9 +23,9 @@ class MailboxFeature:
         self.fetching = False
         self.last_status = ""
         self._generation = 0
-        self.settings_action = QAction("Privacy &mailbox…", window)
+        self.settings_action = QAction(_("Privacy &mailbox…"), window)
         self.settings_action.setObjectName("mailboxSettings")
-        self.settings_action.setStatusTip("Where requests and answers arrive (IMAP or Microsoft Graph)")
+        self.settings_action.setStatusTip(_("Where requests and answers arrive (IMAP or Microsoft Graph)"))
         self.settings_action.triggered.connect(lambda _c=False: self.mailbox_settings())
         window.add_action(self.settings_action, "tools")
 
@@ -39,7 +40,7 @@ class MailboxFeature:
         works = roles.capabilities(window.ws).works_cases
         for button in (self.view.open_button, self.view.link_button, self.view.dismiss_button, self.view.fetch_now):
             button.setVisible(works)
-        self.view_action = window.add_view("inbox", "&Inbox", self.view, "Ctrl+Shift+U")
+        self.view_action = window.add_view("inbox", _("&Inbox"), self.view, "Ctrl+Shift+U")
         self.view_action.triggered.connect(lambda _c=False: self.refresh_inbox())
         window.cases_loaded.connect(lambda _rows: self.refresh_inbox())
 
@@ -71,17 +72,17 @@ class MailboxFeature:
                 return
             self.view.set_entries(entries, self.last_status)
             waiting = sum(1 for e in entries if e.status == inbox.NEW)
-            self.view_action.setText(f"&Inbox ({waiting})" if waiting else "&Inbox")
+            self.view_action.setText(_("&Inbox ({n})").format(n=waiting) if waiting else _("&Inbox"))
 
         def failed(exc) -> None:
             w.pending -= 1
-            self._report(exc, "Inbox")
+            self._report(exc, _("Inbox"))
 
         run_task(lambda: inbox.list_items(ws, include_done=include_done), arrived, failed, context=w)
 
     def _show_text(self, item_id: int) -> None:
         entry = self.view.current_entry()
-        caution = f"Caution: {entry.flag}.\n\n" if entry is not None and entry.flag else ""
+        caution = _("Caution: {flag}.").format(flag=entry.flag) + "\n\n" if entry is not None and entry.flag else ""
         try:
             self.view.set_text(caution + inbox.message_text(self.w.ws, item_id))
         except MegaCaseError as exc:
@@ -106,9 +107,9 @@ class MailboxFeature:
             w.pending -= 1
             self.fetching = False
             self.view.fetch_now.setEnabled(True)
-            self.last_status = f"fetched {ws.now():%H:%M}"
+            self.last_status = _("fetched {time}").format(time=f"{ws.now():%H:%M}")
             if report.new or report.threaded or report.bounced:
-                w.statusBar().showMessage(f"Privacy mailbox: {report.summary}", 15000)
+                w.statusBar().showMessage(_("Privacy mailbox: {summary}").format(summary=report.summary), 15000)
                 w.refresh()
             self.refresh_inbox()
 
@@ -118,11 +119,11 @@ class MailboxFeature:
             self.view.fetch_now.setEnabled(True)
             if isinstance(exc, MegaCaseError) and not manual:
                 # A background fetch never interrupts the officer: the reason shows in the status bar and the view.
-                self.last_status = f"not fetched: {exc}"
-                w.statusBar().showMessage(f"Privacy mailbox not fetched: {exc}", 15000)
+                self.last_status = _("not fetched: {error}").format(error=exc)
+                w.statusBar().showMessage(_("Privacy mailbox not fetched: {error}").format(error=exc), 15000)
                 self.refresh_inbox()
             else:
-                self._report(exc, "Privacy mailbox")
+                self._report(exc, _("Privacy mailbox"))
 
         run_task(lambda: fetch.fetch(ws), done, failed, context=w)
 
@@ -132,41 +133,42 @@ class MailboxFeature:
         try:
             entry = inbox.get_item(w.ws, item_id)
         except MegaCaseError as exc:
-            w.prompter.error(w, "Open a case", str(exc))
+            w.prompter.error(w, _("Open a case"), str(exc))
             return
         dialog = OpenFromInboxDialog(w.ws, entry, w)
         if w.prompter.run_dialog(dialog) and dialog.result_value:
             reference = dialog.result_value
             self.refresh_inbox()
             w.show_view("cases")
-            w.show_changed_case(w.load_case_now(reference), f"{reference} opened from the privacy mailbox.",
+            w.show_changed_case(w.load_case_now(reference),
+                                _("{reference} opened from the privacy mailbox.").format(reference=reference),
                                 select=True)
 
     def link(self, item_id: int) -> None:
         w = self.w
-        reference = w.prompter.ask_text(w, "Add to a case", "Reference of the case this message belongs to "
-                                                            "(e.g. DSR-2027-0012):")
+        reference = w.prompter.ask_text(w, _("Add to a case"), _("Reference of the case this message belongs to "
+                                                               "(e.g. DSR-2027-0012):"))
         if not reference:
             return
         try:
             reference = inbox.link(w.ws, item_id, reference)
         except MegaCaseError as exc:
-            w.prompter.error(w, "Add to a case", str(exc))
+            w.prompter.error(w, _("Add to a case"), str(exc))
             return
-        w.statusBar().showMessage(f"Message added to {reference}.", 8000)
+        w.statusBar().showMessage(_("Message added to {reference}.").format(reference=reference), 8000)
         self.refresh_inbox()
         w.refresh()
 
     def dismiss(self, item_id: int) -> None:
         w = self.w
-        reason = w.prompter.ask_text(w, "Not a request", "Why is this message not a request (e.g. a newsletter, "
-                                                         "an order question)?")
+        reason = w.prompter.ask_text(w, _("Not a request"), _("Why is this message not a request (e.g. a "
+                                                            "newsletter, an order question)?"))
         if not reason:
             return
         try:
             inbox.dismiss(w.ws, item_id, reason)
         except MegaCaseError as exc:
-            w.prompter.error(w, "Not a request", str(exc))
+            w.prompter.error(w, _("Not a request"), str(exc))
             return
         self.refresh_inbox()
 
@@ -179,7 +181,7 @@ class MailboxFeature:
         if self.w.prompter.run_dialog(dialog) and dialog.result_value is not None:
             self._schedule()
             box = dialog.result_value
-            self.w.statusBar().showMessage(f"Privacy mailbox: {box.kind or 'none'}.", 8000)
+            self.w.statusBar().showMessage(_("Privacy mailbox: {kind}.").format(kind=box.kind or _("none")), 8000)
 
 
 def install(window) -> None:

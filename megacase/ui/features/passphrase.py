@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.session import change_recovery_passphrase
 from megacase.store.keys import KeyStore
@@ -15,9 +16,9 @@ class PassphraseFeature:
 
     def __init__(self, window):
         self.w = window
-        self.action = QAction("Change recovery &passphrase…", window)
+        self.action = QAction(_("Change recovery &passphrase…"), window)
         self.action.setObjectName("changePassphrase")
-        self.action.setStatusTip("Choose a new recovery passphrase for this register (recovery.json is rewritten)")
+        self.action.setStatusTip(_("Choose a new recovery passphrase for this register (recovery.json is rewritten)"))
         self.action.triggered.connect(self.change)
         window.add_action(self.action, "tools", needs=roles.CHANGE_PASSPHRASE)
         self.action.setEnabled(roles.can(window.ws, roles.CHANGE_PASSPHRASE) and window.ws.data_dir is not None)
@@ -28,7 +29,7 @@ class PassphraseFeature:
         dialog = ChangePassphraseDialog(w.ws.data_dir,
                                         lambda new, old: change_recovery_passphrase(w.ws, keystore, new, old), w)
         if w.prompter.run_dialog(dialog):
-            w.statusBar().showMessage("Recovery passphrase changed: keep the new one somewhere safe.", 8000)
+            w.statusBar().showMessage(_("Recovery passphrase changed: keep the new one somewhere safe."), 8000)
 
 
 def install(window) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.domain.requests import RequestType
 from megacase.errors import MegaCaseError
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.privacy import restriction
 from megacase.services.records import CaseDetail
@@ -29,29 +30,31 @@ from megacase.ui.widgets.processing import ProcessingBlock
 class PrivacyFeature:
     def __init__(self, window):
         self.w = window
-        self.erasure = self._action("erasure", "Erasure and Art. &19 notices…", "Ctrl+Shift+X", self.open_erasure,
-                                    "Per processor: erased or kept under a ground, the Art. 19 notices; then erase "
-                                    "the subject")
-        self.restrict = self._action("restrict", "Restrict &processing…", None, self.start_restriction,
-                                     "Restrict the subject's data from today (Art. 18)")
-        self.lift = self._action("lift_restriction", "&Lift the restriction…", None, self.lift_restriction,
-                                 "Lift the restriction, once the Art. 18(3) notice was sent")
-        self.direct_marketing = self._action("direct_marketing", "Objection to direct &marketing", None,
+        self.erasure = self._action("erasure", _("Erasure and Art. &19 notices…"), "Ctrl+Shift+X", self.open_erasure,
+                                    _("Per processor: erased or kept under a ground, the Art. 19 notices; then "
+                                      "erase the subject"))
+        self.restrict = self._action("restrict", _("Restrict &processing…"), None, self.start_restriction,
+                                     _("Restrict the subject's data from today (Art. 18)"))
+        self.lift = self._action("lift_restriction", _("&Lift the restriction…"), None, self.lift_restriction,
+                                 _("Lift the restriction, once the Art. 18(3) notice was sent"))
+        self.direct_marketing = self._action("direct_marketing", _("Objection to direct &marketing"), None,
                                              self.mark_direct_marketing,
-                                             "The objection is about direct marketing: it is granted without "
-                                             "weighing (Art. 21(3))")
+                                             _("The objection is about direct marketing: it is granted without "
+                                               "weighing (Art. 21(3))"))
         window.menus["case"].addSeparator()
         for action in (self.erasure, self.restrict, self.lift, self.direct_marketing):
             window.add_action(action, "case", needs=roles.WORK_CASES)
-        self.retention = self._action("retention", "&Retention of case records…", None, self.open_retention,
-                                      "Reduce old closed cases to skeletons; purge ended invoice terms (dry run first)")
-        self.invoices = self._action("invoice_retention", "&Invoices kept after erasure…", None, self.open_invoices,
-                                     "The invoice data kept under Art. 17(3)(b) (manager only)")
+        self.retention = self._action("retention", _("&Retention of case records…"), None, self.open_retention,
+                                      _("Reduce old closed cases to skeletons; purge ended invoice terms (dry run "
+                                        "first)"))
+        self.invoices = self._action("invoice_retention", _("&Invoices kept after erasure…"), None,
+                                     self.open_invoices,
+                                     _("The invoice data kept under Art. 17(3)(b) (manager only)"))
         window.add_action(self.retention, "tools", needs=roles.WORK_CASES)
         window.add_action(self.invoices, "tools", needs=roles.SEE_KEPT_INVOICES)
 
         self.register = ProcessorRegisterView(window.ws, window.prompter)
-        window.add_view("processors", "&Processor register", self.register, "Ctrl+Shift+G")
+        window.add_view("processors", _("&Processor register"), self.register, "Ctrl+Shift+G")
         self.block = ProcessingBlock(window.ws)
         window.detail.overview.add_block(self.block)
         for action in (self.erasure, self.restrict, self.lift, self.direct_marketing):
@@ -99,9 +102,9 @@ class PrivacyFeature:
         dialog = ErasureDialog(self.w.ws, ref, self.w.prompter, self.w)
         self.w.prompter.run_dialog(dialog)
         if dialog.result_value is not None:
-            self._reload(ref, f"Subject {dialog.result_value.subject_reference} erased.")
+            self._reload(ref, _("Subject {reference} erased.").format(reference=dialog.result_value.subject_reference))
         elif dialog.changed:
-            self._reload(ref, "Processor steps recorded.")
+            self._reload(ref, _("Processor steps recorded."))
 
     def start_restriction(self) -> None:
         ref = self._reference()
@@ -109,25 +112,25 @@ class PrivacyFeature:
             return
         dialog = RestrictionDialog(self.w.ws, ref, self.w)
         if self.w.prompter.run_dialog(dialog) and dialog.result_value is not None:
-            self._reload(ref, "Processing restricted from today.")
+            self._reload(ref, _("Processing restricted from today."))
 
     def lift_restriction(self) -> None:
         ref = self._reference()
         if ref is None:
             return
-        reason = self.w.prompter.ask_text(self.w, "Lift the restriction", "Why is the restriction lifted?")
+        reason = self.w.prompter.ask_text(self.w, _("Lift the restriction"), _("Why is the restriction lifted?"))
         if not reason:
             return
-        self.w.case_actions.run("Lift the restriction", lambda: self._then_case(
-            ref, lambda: restriction.lift(self.w.ws, ref, reason)), "Restriction lifted.")
+        self.w.case_actions.run(_("Lift the restriction"), lambda: self._then_case(
+            ref, lambda: restriction.lift(self.w.ws, ref, reason)), _("Restriction lifted."))
 
     def mark_direct_marketing(self) -> None:
         ref = self._reference()
         if ref is None:
             return
-        self.w.case_actions.run("Objection to direct marketing", lambda: self._then_case(
+        self.w.case_actions.run(_("Objection to direct marketing"), lambda: self._then_case(
             ref, lambda: restriction.mark_direct_marketing(self.w.ws, ref)),
-            "Marked as an objection to direct marketing: it can only be granted.")
+            _("Marked as an objection to direct marketing: it can only be granted."))
 
     def _then_case(self, ref: str, call) -> CaseDetail:
         call()
@@ -143,7 +146,7 @@ class PrivacyFeature:
         try:
             dialog = InvoiceRetentionDialog(self.w.ws, self.w)
         except MegaCaseError as exc:
-            self.w.prompter.error(self.w, "Invoices kept after erasure", str(exc))
+            self.w.prompter.error(self.w, _("Invoices kept after erasure"), str(exc))
             return
         self.w.prompter.run_dialog(dialog)
 

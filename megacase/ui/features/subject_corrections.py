@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.cases import queries, subject_corrections
 
@@ -15,13 +16,13 @@ from megacase.services.cases import queries, subject_corrections
 class SubjectCorrectionsFeature:
     def __init__(self, window):
         self.w = window
-        self.details = QAction("Correct the subject's &name or address…", window)
+        self.details = QAction(_("Correct the subject's &name or address…"), window)
         self.details.setObjectName("correctSubject")
-        self.details.setStatusTip("Correct the subject's name or postal address (recorded with the old values)")
+        self.details.setStatusTip(_("Correct the subject's name or postal address (recorded with the old values)"))
         self.details.triggered.connect(self.correct_details)
-        self.email = QAction("Replace the known e-mail &address…", window)
+        self.email = QAction(_("Replace the known e-mail &address…"), window)
         self.email.setObjectName("replaceKnownEmail")
-        self.email.setStatusTip("On a rectification request with a verified identity; the old address is told")
+        self.email.setStatusTip(_("On a rectification request with a verified identity; the old address is told"))
         self.email.triggered.connect(self.replace_email)
         for action in (self.details, self.email):
             action.setEnabled(False)
@@ -38,28 +39,29 @@ class SubjectCorrectionsFeature:
         w, detail = self.w, self.w.current_detail()
         if detail is None:
             return
-        name = w.prompter.ask_text(w, "Correct the subject", "Name:", detail.subject.name or "")
+        name = w.prompter.ask_text(w, _("Correct the subject"), _("Name:"), detail.subject.name or "")
         if name is None:
             return
-        address = w.prompter.ask_text(w, "Correct the subject", "Postal address:", detail.subject.postal_address or "")
+        address = w.prompter.ask_text(w, _("Correct the subject"), _("Postal address:"),
+                                      detail.subject.postal_address or "")
         if address is None:
             return
         w.case_actions.run("correct subject", lambda: self._after(
             subject_corrections.correct_details(w.ws, detail.subject.id, name=name, postal_address=address),
-            detail.reference), "Subject corrected.")
+            detail.reference), _("Subject corrected."))
 
     def replace_email(self) -> None:
         w, detail = self.w, self.w.current_detail()
         if detail is None:
             return
-        new = w.prompter.ask_text(w, "Replace the known e-mail address",
-                                  f"New known address (now {detail.subject.email}); a letter to the old one "
-                                  "tells of the change:")
+        new = w.prompter.ask_text(w, _("Replace the known e-mail address"),
+                                  _("New known address (now {email}); a letter to the old one tells of the "
+                                    "change:").format(email=detail.subject.email))
         if not new:
             return
         w.case_actions.run("replace known e-mail", lambda: self._after(
             subject_corrections.change_known_email(w.ws, detail.reference, new), detail.reference),
-            "Known address replaced; a letter to the former address is in the outbox.")
+            _("Known address replaced; a letter to the former address is in the outbox."))
 
     def _after(self, _subject, reference: str):
         return queries.get_case(self.w.ws, reference)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QSplitter
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _
 from megacase.services import roles, systems
 from megacase.services.records import CaseDetail
 from megacase.services.systems import overview
@@ -41,9 +42,9 @@ class SystemsFeature:
         self.panel.nothing_requested.connect(self.nothing_held)
         self.panel.erase_requested.connect(self.erase)
         self.panel.evidence_requested.connect(self.show_evidence)
-        self.connectors = QAction("Systems and &connectors…", window)
+        self.connectors = QAction(_("Systems and &connectors…"), window)
         self.connectors.setObjectName("systems_connectors")
-        self.connectors.setStatusTip("Each system's API address, options, credential (keyring) and Test connection")
+        self.connectors.setStatusTip(_("Each system's API address, options, credential (keyring) and Test connection"))
         self.connectors.triggered.connect(self.open_connectors)
         self.connectors.setEnabled(roles.capabilities(window.ws).works_cases)
         window.add_action(self.connectors, "tools")
@@ -70,7 +71,7 @@ class SystemsFeature:
     def _failed(self, ref: str, exc: BaseException) -> None:
         self.busy = False
         if isinstance(exc, MegaCaseError):
-            self.w.prompter.error(self.w, "Systems", str(exc))
+            self.w.prompter.error(self.w, _("Systems"), str(exc))
         else:
             raise exc
         self.update(self.w.current_detail())
@@ -92,14 +93,14 @@ class SystemsFeature:
         if ref is None:
             return
         if path is None:
-            path = self.w.prompter.open_file(self.w, f"Export file from {system}",
-                                             "Exports (*.csv *.json *.xlsx *.pdf);;All files (*)")
+            path = self.w.prompter.open_file(self.w, _("Export file from {system}").format(system=system),
+                                             _("Exports") + " (*.csv *.json *.xlsx *.pdf);;" + _("All files") + " (*)")
             if path is None:
                 return
         try:
             f = systems.import_path(self.w.ws, ref, system, path)
         except MegaCaseError as exc:
-            self.w.prompter.error(self.w, "Import an export file", str(exc))
+            self.w.prompter.error(self.w, _("Import an export file"), str(exc))
             return
         self._done(ref, system, f"{system}: {f.summary}")
 
@@ -107,16 +108,16 @@ class SystemsFeature:
         ref = self._ref()
         if ref is None:
             return
-        how = self.w.prompter.ask_text(self.w, f"Nothing held at {system}",
-                                       "How was it searched? (e.g. customer search by e-mail address and name)")
+        how = self.w.prompter.ask_text(self.w, _("Nothing held at {system}").format(system=system),
+                                       _("How was it searched? (e.g. customer search by e-mail address and name)"))
         if not how:
             return
         try:
             systems.record_nothing_held(self.w.ws, ref, system, how)
         except MegaCaseError as exc:
-            self.w.prompter.error(self.w, "Nothing held", str(exc))
+            self.w.prompter.error(self.w, _("Nothing held"), str(exc))
             return
-        self._done(ref, system, f"{system}: searched, nothing held.")
+        self._done(ref, system, _("{system}: searched, nothing held.").format(system=system))
 
     def erase(self, system: str) -> None:
         ref = self._ref()
@@ -124,24 +125,26 @@ class SystemsFeature:
             return
         identifier = None
         if system == "Google Analytics":
-            identifier = self.w.prompter.ask_text(self.w, "Erase at Google Analytics",
-                                                  "The subject's client id (from the _ga cookie) or user id:")
+            identifier = self.w.prompter.ask_text(self.w, _("Erase at {system}").format(system=system),
+                                                  _("The subject's client id (from the _ga cookie) or user id:"))
             if not identifier:
                 return
         try:
             step = systems.dry_run(self.w.ws, ref, system, identifier)
         except MegaCaseError as exc:
-            self.w.prompter.error(self.w, f"Erase at {system}", str(exc))
+            self.w.prompter.error(self.w, _("Erase at {system}").format(system=system), str(exc))
             return
-        calls = "\n".join(f"• {a}" for a in step.plan.actions) or "(no call to the system)"
+        title = _("Erase at {system}").format(system=system)
+        calls = "\n".join(f"• {a}" for a in step.plan.actions) or _("(no call to the system)")
         if step.plan.outcome == "task" and not step.plan.actions:
-            self.w.prompter.info(self.w, f"Erase at {system}", f"{step.plan.summary}.")
+            self.w.prompter.info(self.w, title, f"{step.plan.summary}.")
             self.update(self.w.current_detail())
             return
-        if not self.w.prompter.confirm(self.w, f"Erase at {system}",
-                                       f"Dry run: {step.plan.summary}.\n\n{calls}\n\nThe system's answer is kept as "
-                                       "the receipt. This cannot be undone.",
-                                       "Keep" if step.plan.outcome == "kept" else "Erase now"):
+        if not self.w.prompter.confirm(self.w, title,
+                                       _("Dry run: {summary}.\n\n{calls}\n\nThe system's answer is kept as the "
+                                         "receipt. This cannot be undone.").format(summary=step.plan.summary,
+                                                                                   calls=calls),
+                                       _("Keep") if step.plan.outcome == "kept" else _("Erase now")):
             self.update(self.w.current_detail())
             return
         self._run(ref, system, lambda: systems.erase(self.w.ws, ref, system, identifier),
@@ -151,14 +154,14 @@ class SystemsFeature:
         try:
             f = overview.finding(self.w.ws, finding_id)
         except MegaCaseError as exc:
-            self.w.prompter.error(self.w, "Evidence", str(exc))
+            self.w.prompter.error(self.w, _("Evidence"), str(exc))
             return
         detail = self.w.current_detail()
         dialog = EvidenceDialog(self.w.ws, f, self.w.prompter, self.w, detail.reference if detail else None,
                                 bool(detail and detail.checklist_editable))
         self.w.prompter.run_dialog(dialog)
         if dialog.changed:
-            self.w.show_changed_case(self.w.load_case_now(detail.reference), "Withheld from the access package.")
+            self.w.show_changed_case(self.w.load_case_now(detail.reference), _("Withheld from the access package."))
 
     def open_connectors(self) -> None:
         self.w.prompter.run_dialog(ConnectorsDialog(self.w.ws, self.w.prompter, self.w))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from megacase.i18n import N_, _
 from megacase.services.integrity.audit import TimelineEntry
 from megacase.services.records import ChecklistInfo, LetterInfo
 from megacase.services.reports.audit_text import detail_lines
@@ -15,7 +16,7 @@ MUTED = QColor("#6b7280")
 
 
 def _done(i: ChecklistInfo) -> str:
-    return f"{i.done_by} · {moment(i.done_at)}" if i.done_at else "to do"
+    return f"{i.done_by} · {moment(i.done_at)}" if i.done_at else _("to do")
 
 
 class ChecklistModel(RecordTableModel):
@@ -24,10 +25,10 @@ class ChecklistModel(RecordTableModel):
 
     toggle_requested = Signal(int, bool)   # checklist item id, done
     columns = (
-        Column("Processor", lambda i: i.processor, lambda i: f"{i.processor}: {i.categories}"),
-        Column("Step", lambda i: i.action),
-        Column("Done", _done),
-        Column("Note", lambda i: i.note or ""),
+        Column(N_("Processor"), lambda i: i.processor, lambda i: f"{i.processor}: {i.categories}"),
+        Column(N_("Step"), lambda i: i.action),
+        Column(N_("Done"), _done),
+        Column(N_("Note"), lambda i: i.note or ""),
     )
 
     def __init__(self, parent=None):
@@ -64,11 +65,11 @@ class ChecklistModel(RecordTableModel):
 
 class LettersModel(RecordTableModel):
     columns = (
-        Column("Created", lambda l: moment(l.created_at)),
-        Column("Letter", lambda l: l.subject_line, lambda l: l.template_id),
-        Column("Lang.", lambda l: l.language.upper()),
-        Column("Status", lambda l: l.status + (f" {moment(l.sent_at)}" if l.sent_at else "")),
-        Column("To", lambda l: l.recipient),
+        Column(N_("Created"), lambda l: moment(l.created_at)),
+        Column(N_("Letter"), lambda l: l.subject_line, lambda l: l.template_id),
+        Column(N_("Lang."), lambda l: l.language.upper()),
+        Column(N_("Status"), lambda l: l.status + (f" {moment(l.sent_at)}" if l.sent_at else "")),
+        Column(N_("To"), lambda l: l.recipient),
     )
 
     def letter_at(self, row: int) -> LetterInfo:
@@ -83,9 +84,10 @@ def _event_text(e: TimelineEntry) -> str:
 
 class TimelineModel(RecordTableModel):
     columns = (
-        Column("When", lambda e: moment(e.at)),
-        Column("Who", lambda e: e.actor),
-        Column("Event", _event_text, lambda e: f"{_event_text(e)}\n\nAudit event #{e.seq} · hash {e.hash[:16]}…"),
+        Column(N_("When"), lambda e: moment(e.at)),
+        Column(N_("Who"), lambda e: e.actor),
+        Column(N_("Event"), _event_text, lambda e: _event_text(e) + "\n\n"
+               + _("Audit event #{seq} · hash {hash}…").format(seq=e.seq, hash=e.hash[:16])),
     )
 
     def entry_at(self, row: int) -> TimelineEntry:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
+from megacase.i18n import N_, _
 from megacase.services.privacy.invoice_retention import RetainedInvoices
 from megacase.services.privacy.processor_steps import ProcessorSteps, Step
 from megacase.services.privacy.processors import ProcessorInfo
+from megacase.ui.format import short_day
 from megacase.ui.models.records import Column, RecordTableModel
 
 MUTED = QColor("#6b7280")
@@ -21,9 +23,9 @@ def processing_flags(c) -> list[str]:
     """What the case list says about a subject whose processing is held (a CaseSummary)."""
     flags = []
     if c.restricted:
-        flags.append("Processing restricted (Art. 18): data only stored")
+        flags.append(_("Processing restricted (Art. 18): data only stored"))
     if c.processing_suspended:
-        flags.append("Processing suspended (Art. 21 objection)")
+        flags.append(_("Processing suspended (Art. 21 objection)"))
     return flags
 
 
@@ -47,18 +49,18 @@ def processing_icon() -> QIcon:
 
 class ProcessorTableModel(RecordTableModel):
     columns = (
-        Column("Processor", lambda p: p.name, lambda p: f"{p.name}: {p.role}"),
-        Column("Role", lambda p: p.role),
-        Column("Categories of personal data", lambda p: p.categories),
-        Column("Location and transfers", lambda p: p.location or "—"),
-        Column("Art. 19 notice", lambda p: p.notice_channel or "—"),
+        Column(N_("Processor"), lambda p: p.name, lambda p: f"{p.name}: {p.role}"),
+        Column(N_("Role"), lambda p: p.role),
+        Column(N_("Categories of personal data"), lambda p: p.categories),
+        Column(N_("Location and transfers"), lambda p: p.location or "—"),
+        Column(N_("Art. 19 notice"), lambda p: p.notice_channel or "—"),
     )
 
     def extra_data(self, record: ProcessorInfo, column: int, role):
         if role == Qt.ItemDataRole.ForegroundRole and not record.active:
             return QBrush(MUTED)
         if role == Qt.ItemDataRole.ToolTipRole and not record.active:
-            return f"{record.name} is no longer used: it is left out of new cases' checklists."
+            return _("{name} is no longer used: it is left out of new cases' checklists.").format(name=record.name)
         return None
 
 
@@ -81,10 +83,10 @@ class StepsModel(RecordTableModel):
     """One row per processor: what was done there, and the Art. 19 notice."""
 
     columns = (
-        Column("Processor", lambda r: r.processor, lambda r: f"{r.processor}: {r.categories}"),
-        Column("At the processor", lambda r: step_text(r.act)),
-        Column("Art. 19 notice", lambda r: step_text(r.notify)),
-        Column("How to reach them", lambda r: r.notice_channel or "not recorded in the register"),
+        Column(N_("Processor"), lambda r: r.processor, lambda r: f"{r.processor}: {r.categories}"),
+        Column(N_("At the processor"), lambda r: step_text(r.act)),
+        Column(N_("Art. 19 notice"), lambda r: step_text(r.notify)),
+        Column(N_("How to reach them"), lambda r: r.notice_channel or _("not recorded in the register")),
     )
 
     def extra_data(self, record: ProcessorSteps, column: int, role):
@@ -97,13 +99,13 @@ class StepsModel(RecordTableModel):
 
 class RetainedInvoicesModel(RecordTableModel):
     columns = (
-        Column("Kept until", lambda r: f"{r.retain_until:%d/%m/%Y}"),
-        Column("Case", lambda r: r.case_reference or "—"),
-        Column("Subject", lambda r: r.subject_reference),
-        Column("Holder", lambda r: "[purged]" if r.purged else (r.holder_name or "")),
-        Column("Address", lambda r: "" if r.purged else (r.holder_address or "")),
-        Column("Invoices", lambda r: r.invoice_refs),
-        Column("Legal ground", lambda r: r.legal_ground),
+        Column(N_("Kept until"), lambda r: short_day(r.retain_until)),
+        Column(N_("Case"), lambda r: r.case_reference or "—"),
+        Column(N_("Subject"), lambda r: r.subject_reference),
+        Column(N_("Holder"), lambda r: _("[purged]") if r.purged else (r.holder_name or "")),
+        Column(N_("Address"), lambda r: "" if r.purged else (r.holder_address or "")),
+        Column(N_("Invoices"), lambda r: r.invoice_refs),
+        Column(N_("Legal ground"), lambda r: r.legal_ground),
     )
 
     def extra_data(self, record: RetainedInvoices, column: int, role):

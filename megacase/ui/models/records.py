@@ -7,13 +7,15 @@ from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from megacase.i18n import _
+
 R = TypeVar("R")
 RecordRole = Qt.ItemDataRole.UserRole + 1
 
 
 @dataclass(frozen=True)
 class Column(Generic[R]):
-    title: str
+    title: str             # marked N_(): translated where the header is shown
     text: Callable[[Any], str]
     tooltip: Callable[[Any], str | None] | None = None
     align_right: bool = False
@@ -43,7 +45,7 @@ class RecordTableModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(self.columns)):
-            return self.columns[section].title
+            return _(self.columns[section].title)
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):

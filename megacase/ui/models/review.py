@@ -5,8 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from megacase.i18n import N_, _
 from megacase.services.review.approvals import ApprovalInfo
 from megacase.services.review.review import OVERDUE, ReviewItem
+from megacase.ui.format import moment, short_day
 
 OVERDUE_INK = QColor("#b3261e")
 DUE_SOON_INK = QColor("#8a5300")
@@ -14,7 +16,7 @@ RecordRole = Qt.ItemDataRole.UserRole + 1
 
 
 class _RecordModel(QAbstractTableModel):
-    COLUMNS: tuple[str, ...] = ()
+    COLUMNS: tuple[str, ...] = ()      # marked N_(): translated where the header is shown
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -40,7 +42,7 @@ class _RecordModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
                 and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
+            return _(self.COLUMNS[section])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -61,7 +63,8 @@ class _RecordModel(QAbstractTableModel):
 
 
 class ReviewTableModel(_RecordModel):
-    COLUMNS = ("Reference", "Subject", "Requests", "Owner", "Due", "How late", "Waiting on", "Extension")
+    COLUMNS = (N_("Reference"), N_("Subject"), N_("Requests"), N_("Owner"), N_("Due"), N_("How late"),
+               N_("Waiting on"), N_("Extension"))
     COL_LATE = 5
 
     def display(self, i: ReviewItem, col: int) -> str:
@@ -75,17 +78,17 @@ class ReviewTableModel(_RecordModel):
         if col == 3:
             return s.owner or "—"
         if col == 4:
-            return f"{s.due:%d/%m/%Y}"
+            return short_day(s.due)
         if col == 5:
             return i.lateness
         if col == 6:
             return "\n".join(i.waiting_on)
         if col == 7:
             if s.extended:
-                return "Extended"
+                return _("Extended")
             if s.extension_possible:
-                return f"Possible until {s.extension_last_day:%d/%m/%Y}"
-            return "No longer possible"
+                return _("Possible until {date}").format(date=short_day(s.extension_last_day))
+            return _("No longer possible")
         return ""
 
     def extra(self, i: ReviewItem, col: int, role):
@@ -96,12 +99,13 @@ class ReviewTableModel(_RecordModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and col == 7:
-            return "\n".join(f"{e.at:%d/%m/%Y} {e.what}" for e in i.extension_history) or None
+            return "\n".join(f"{short_day(e.at)} {e.what}" for e in i.extension_history) or None
         return None
 
 
 class ApprovalTableModel(_RecordModel):
-    COLUMNS = ("#", "Reference", "What", "Asked by", "Asked on", "Grounds / reason", "Due", "Officer's note")
+    COLUMNS = ("#", N_("Reference"), N_("What"), N_("Asked by"), N_("Asked on"), N_("Grounds / reason"), N_("Due"),
+               N_("Officer's note"))
 
     def display(self, a: ApprovalInfo, col: int) -> str:
         if col == 0:
@@ -113,13 +117,13 @@ class ApprovalTableModel(_RecordModel):
         if col == 3:
             return a.requested_by
         if col == 4:
-            return f"{a.requested_at:%d/%m/%Y %H:%M}"
+            return moment(a.requested_at)
         if col == 5:
             if a.kind == "extension":
-                return f"Extension notice possible until {a.extension_last_day:%d/%m/%Y}"
+                return _("Extension notice possible until {date}").format(date=short_day(a.extension_last_day))
             return a.legal_ground or "—"
         if col == 6:
-            return f"{a.due:%d/%m/%Y}"
+            return short_day(a.due)
         if col == 7:
             return a.note or ""
         return ""

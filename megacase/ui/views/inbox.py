@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeade
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from megacase.domain.requests import RequestType
+from megacase.i18n import N_, _
 from megacase.services.intake.inbox import NEW, InboxEntry
 from megacase.ui.format import moment
 from megacase.ui.models.records import Column, RecordTableModel
@@ -19,13 +20,13 @@ def _types(entry: InboxEntry) -> str:
 
 class InboxModel(RecordTableModel):
     columns = (
-        Column("Received", lambda e: moment(e.received_at), lambda _e: "Time the mail server received it"),
-        Column("Kind", lambda e: e.kind_label),
-        Column("From", lambda e: e.sender, lambda e: e.flag or None),
-        Column("Subject", lambda e: e.subject_line),
-        Column("Rights (guessed)", _types),
-        Column("Case", lambda e: e.case_reference or ""),
-        Column("Status", lambda e: e.status),
+        Column(N_("Received"), lambda e: moment(e.received_at), lambda _e: _("Time the mail server received it")),
+        Column(N_("Kind"), lambda e: e.kind_label),
+        Column(N_("From"), lambda e: e.sender, lambda e: e.flag or None),
+        Column(N_("Subject"), lambda e: e.subject_line),
+        Column(N_("Rights (guessed)"), _types),
+        Column(N_("Case"), lambda e: e.case_reference or ""),
+        Column(N_("Status"), lambda e: e.status),
     )
 
     def entry_at(self, row: int) -> InboxEntry:
@@ -51,20 +52,20 @@ class InboxView(QWidget):
         super().__init__(parent)
         self.setObjectName("inboxView")
         self.model = InboxModel(self)
-        title = QLabel("Inbox")
+        title = QLabel(_("Inbox"))
         title.setObjectName("caseReference")
         self.summary = QLabel()
         self.summary.setObjectName("muted")
-        self.show_done = QCheckBox("Show items dealt with")
+        self.show_done = QCheckBox(_("Show items dealt with"))
         self.show_done.setObjectName("inboxShowDone")
-        self.fetch_now = QPushButton("Fetch now")
+        self.fetch_now = QPushButton(_("Fetch now"))
         self.fetch_now.setObjectName("inboxFetch")
         self.fetch_now.clicked.connect(self.fetch_requested)
-        self.open_button = QPushButton("Open a case…")
+        self.open_button = QPushButton(_("Open a case…"))
         self.open_button.setObjectName("inboxOpen")
-        self.link_button = QPushButton("Add to a case…")
+        self.link_button = QPushButton(_("Add to a case…"))
         self.link_button.setObjectName("inboxLink")
-        self.dismiss_button = QPushButton("Not a request…")
+        self.dismiss_button = QPushButton(_("Not a request…"))
         self.dismiss_button.setObjectName("inboxDismiss")
         for button, signal in ((self.open_button, self.open_requested), (self.link_button, self.link_requested),
                                (self.dismiss_button, self.dismiss_requested)):
@@ -110,8 +111,8 @@ class InboxView(QWidget):
         current = self.current_entry()
         self.model.set_rows(entries)
         waiting = sum(1 for e in entries if e.status == NEW)
-        self.summary.setText(" · ".join(p for p in (f"{waiting} to act on" if entries else "Nothing to act on.",
-                                                    status) if p))
+        counts = _("{n} to act on").format(n=waiting) if entries else _("Nothing to act on.")
+        self.summary.setText(" · ".join(p for p in (counts, status) if p))
         if current is not None:
             for row, e in enumerate(entries):
                 if e.id == current.id:
@@ -132,7 +133,7 @@ class InboxView(QWidget):
         self.link_button.setEnabled(actionable and entry.kind != "unreadable")
         self.dismiss_button.setEnabled(actionable)
         if entry is None:
-            self.text.setPlainText("Select a message to read it.")
+            self.text.setPlainText(_("Select a message to read it."))
         else:
             self.item_selected.emit(entry.id)
 

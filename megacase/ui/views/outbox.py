@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
+from megacase.i18n import N_, _
 from megacase.services.letters import outbox, templates
 from megacase.services.letters.outbox import OutboxEntry
 from megacase.ui.format import moment
@@ -18,13 +19,13 @@ STATUS_COLOURS = {outbox.QUEUED: "#6e4200", outbox.FAILED: "#8c1d18", outbox.UNC
 
 class OutboxModel(RecordTableModel):
     columns = (
-        Column("Case", lambda e: e.reference),
-        Column("Letter", lambda e: templates.title_of(e.template_id), lambda e: e.subject_line),
-        Column("To", lambda e: e.recipient),
-        Column("Status", lambda e: e.status_label, lambda e: e.last_error or e.server_reply),
-        Column("Attempts", lambda e: str(e.attempts), align_right=True),
-        Column("Saved", lambda e: moment(e.created_at)),
-        Column("Sent", lambda e: moment(e.sent_at)),
+        Column(N_("Case"), lambda e: e.reference),
+        Column(N_("Letter"), lambda e: templates.title_of(e.template_id), lambda e: e.subject_line),
+        Column(N_("To"), lambda e: e.recipient),
+        Column(N_("Status"), lambda e: e.status_label, lambda e: e.last_error or e.server_reply),
+        Column(N_("Attempts"), lambda e: str(e.attempts), align_right=True),
+        Column(N_("Saved"), lambda e: moment(e.created_at)),
+        Column(N_("Sent"), lambda e: moment(e.sent_at)),
     )
 
     def entry_at(self, row: int) -> OutboxEntry:
@@ -47,18 +48,18 @@ class OutboxView(QWidget):
         super().__init__(parent)
         self.setObjectName("outboxView")
         self.model = OutboxModel(self)
-        title = QLabel("Outbox")
+        title = QLabel(_("Outbox"))
         title.setObjectName("caseReference")
         self.summary = QLabel()
         self.summary.setObjectName("muted")
-        self.show_sent = QCheckBox("Show sent letters")
+        self.show_sent = QCheckBox(_("Show sent letters"))
         self.show_sent.setObjectName("outboxShowSent")
-        self.send_now = QPushButton("Send waiting letters now")
+        self.send_now = QPushButton(_("Send waiting letters now"))
         self.send_now.setObjectName("outboxSendNow")
         self.send_now.clicked.connect(self.send_requested)
-        self.arrived = QPushButton("It arrived: mark sent")
+        self.arrived = QPushButton(_("It arrived: mark sent"))
         self.arrived.setObjectName("outboxArrived")
-        self.not_arrived = QPushButton("It did not arrive: send again")
+        self.not_arrived = QPushButton(_("It did not arrive: send again"))
         self.not_arrived.setObjectName("outboxNotArrived")
         self.arrived.clicked.connect(lambda: self._resolve(True))
         self.not_arrived.clicked.connect(lambda: self._resolve(False))
@@ -85,7 +86,7 @@ class OutboxView(QWidget):
         head.addWidget(self.show_sent)
         head.addWidget(self.send_now)
         resolve = QHBoxLayout()
-        resolve.addWidget(QLabel("Sending interrupted? Check the mailbox's sent items, then:"))
+        resolve.addWidget(QLabel(_("Sending interrupted? Check the mailbox's sent items, then:")))
         resolve.addWidget(self.arrived)
         resolve.addWidget(self.not_arrived)
         resolve.addStretch(1)
@@ -102,8 +103,8 @@ class OutboxView(QWidget):
         waiting = sum(1 for e in entries if e.status == outbox.QUEUED)
         attention = sum(1 for e in entries if e.status in (outbox.FAILED, outbox.UNCERTAIN, outbox.SENDING,
                                                            outbox.BOUNCED))
-        self.summary.setText(f"{waiting} waiting · {attention} needing attention" if entries
-                             else "Empty: every letter was sent.")
+        self.summary.setText(_("{waiting} waiting · {attention} needing attention").format(
+            waiting=waiting, attention=attention) if entries else _("Empty: every letter was sent."))
         self.send_now.setEnabled(waiting > 0)
         self._selected(self.table.currentIndex(), QModelIndex())
 
@@ -117,14 +118,14 @@ class OutboxView(QWidget):
         self.arrived.setEnabled(interrupted)
         self.not_arrived.setEnabled(interrupted)
         if entry is None:
-            self.detail.setPlainText("Select a letter to see what the mail server answered.")
+            self.detail.setPlainText(_("Select a letter to see what the mail server answered."))
             return
-        lines = [f"{entry.reference} · {entry.subject_line}", f"Status: {entry.status_label}",
+        lines = [f"{entry.reference} · {entry.subject_line}", _("Status: {status}").format(status=entry.status_label),
                  f"Message-ID: {entry.message_id or '—'}"]
         if entry.server_reply:
-            lines.append(f"Mail server: {entry.server_reply}")
+            lines.append(_("Mail server: {reply}").format(reply=entry.server_reply))
         if entry.last_error and entry.status != outbox.SENT:
-            lines.append(f"Last attempt: {entry.last_error}")
+            lines.append(_("Last attempt: {error}").format(error=entry.last_error))
         self.detail.setPlainText("\n".join(lines))
 
     def _resolve(self, arrived: bool) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLin
                                QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.privacy import processors
 from megacase.services.privacy.processors import FIELDS, ProcessorInfo
@@ -34,11 +35,12 @@ class ProcessorRegisterView(QWidget):
         self.table = make_table(self.model, "processorTable", stretch_column=2)
 
         self.setStyleSheet("QLabel#registerTitle { font-size: 15pt; font-weight: 700; color: #111827; }")
-        title = QLabel("Processor register")
+        title = QLabel(_("Processor register"))
         title.setObjectName("registerTitle")
-        sub = QLabel("Who holds which categories of the customers' data, for what, how long and where. The access "
-                     "reply names them (Art. 15(1)(c)); erasures, rectifications and restrictions are notified to "
-                     "them (Art. 19). A processor no longer used is made inactive: it leaves new checklists.")
+        sub = QLabel(_("Who holds which categories of the customers' data, for what, how long and where. The "
+                       "access reply names them (Art. 15(1)(c)); erasures, rectifications and restrictions are "
+                       "notified to them (Art. 19). A processor no longer used is made inactive: it leaves new "
+                       "checklists."))
         sub.setObjectName("muted")
         sub.setWordWrap(True)
 
@@ -53,20 +55,20 @@ class ProcessorRegisterView(QWidget):
             editor.setObjectName(f"processor_{field}")
             editor.setReadOnly(not self.can_edit)
             self.editors[field] = editor
-            form.addRow(label, editor)
-        self.active = QCheckBox("In use (part of the checklists of new cases)")
+            form.addRow(_(label), editor)   # the services mark their labels N_()
+        self.active = QCheckBox(_("In use (part of the checklists of new cases)"))
         self.active.setObjectName("processor_active")
         self.active.setEnabled(self.can_edit)
         form.addRow("", self.active)
-        self.save_button = QPushButton("Save changes")
+        self.save_button = QPushButton(_("Save changes"))
         self.save_button.setObjectName("saveProcessor")
         self.save_button.clicked.connect(self.save)
-        self.new_button = QPushButton("New processor")
+        self.new_button = QPushButton(_("New processor"))
         self.new_button.setObjectName("newProcessor")
         self.new_button.clicked.connect(self.start_new)
         for b in (self.save_button, self.new_button):
             b.setEnabled(self.can_edit)
-        self.status = QLabel("" if self.can_edit else "Read only: only an officer changes the register.")
+        self.status = QLabel("" if self.can_edit else _("Read only: only an officer changes the register."))
         self.status.setObjectName("muted")
         self.status.setWordWrap(True)
         buttons = QHBoxLayout()
@@ -141,11 +143,11 @@ class ProcessorRegisterView(QWidget):
                 if p.active != self.active.isChecked():
                     p = processors.set_active(self.ws, p.id, self.active.isChecked())
         except MegaCaseError as exc:
-            self.prompter.error(self, "Processor register", str(exc))
+            self.prompter.error(self, _("Processor register"), str(exc))
             return False
-        pending = " A new Art. 19 notice address waits for a manager's approval." \
+        pending = " " + _("A new Art. 19 notice address waits for a manager's approval.") \
             if values.get("notice_channel", "").strip() != (p.notice_channel or "") else ""
-        self.status.setText(f"Saved {p.name}.{pending}")
+        self.status.setText(_("Saved {name}.").format(name=p.name) + pending)
         self.reload(select=p.name)
         self.changed.emit()
         return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
+from megacase.i18n import N_, _
 from megacase.services.systems.overview import SystemRow
 from megacase.ui.models.records import Column, RecordTableModel
 from megacase.ui.widgets.blocks import Block
@@ -18,12 +19,13 @@ from megacase.ui.widgets.tables import make_table
 
 class SystemsModel(RecordTableModel):
     columns = (
-        Column("System", lambda r: r.system,
-               lambda r: "; ".join(t for t in ("connector ready" if r.connector_ready else "no connector ready",
-                                               r.legal_hold and f"legal hold: {r.legal_hold}") if t)),
-        Column("Searched", lambda r: r.searched or "—", lambda r: r.searched or None),
-        Column("Categories found", lambda r: r.categories, lambda r: r.categories or None),
-        Column("Erased or kept", lambda r: r.erasure or "—", lambda r: r.erasure or None),
+        Column(N_("System"), lambda r: r.system,
+               lambda r: "; ".join(t for t in (_("connector ready") if r.connector_ready else _("no connector ready"),
+                                               r.legal_hold and _("legal hold: {hold}").format(hold=r.legal_hold))
+                                   if t)),
+        Column(N_("Searched"), lambda r: r.searched or "—", lambda r: r.searched or None),
+        Column(N_("Categories found"), lambda r: r.categories, lambda r: r.categories or None),
+        Column(N_("Erased or kept"), lambda r: r.erasure or "—", lambda r: r.erasure or None),
     )
 
 
@@ -35,12 +37,12 @@ class SystemsPanel(Block):
     evidence_requested = Signal(int)
 
     def __init__(self, parent=None):
-        super().__init__("Systems: what each holds for the subject", parent)
+        super().__init__(_("Systems: what each holds for the subject"), parent)
         self.setObjectName("systemsPanel")
         self.setAcceptDrops(True)
-        self.intro = QLabel("Search each system through its connector, import the export file saved from its "
-                            "admin (or drop it here), or state that it holds nothing. What was found is kept "
-                            "encrypted under the subject's key and goes into the access package.")
+        self.intro = QLabel(_("Search each system through its connector, import the export file saved from "
+                              "its admin (or drop it here), or state that it holds nothing. What was found is kept "
+                              "encrypted under the subject's key and goes into the access package."))
         self.intro.setObjectName("muted")
         self.intro.setWordWrap(True)
         self.model = SystemsModel(self)
@@ -48,9 +50,9 @@ class SystemsPanel(Block):
         self.table.setMinimumHeight(4 * 28 + 30)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        for key, text in (("collect", "Collect through the connector"), ("import", "Import an export file…"),
-                          ("nothing", "Nothing held…"), ("erase", "Erase at this system…"),
-                          ("evidence", "Show the evidence")):
+        for key, text in (("collect", _("Collect through the connector")), ("import", _("Import an export file…")),
+                          ("nothing", _("Nothing held…")), ("erase", _("Erase at this system…")),
+                          ("evidence", _("Show the evidence"))):
             b = QPushButton(text)
             b.setObjectName(f"systems_{key}")
             b.clicked.connect(lambda _c=False, k=key: self._clicked(k))

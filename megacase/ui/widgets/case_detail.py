@@ -10,7 +10,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QToolButton, QVBoxLayout,
                                QWidget)
 
+from megacase.i18n import _
 from megacase.services.records import CaseDetail
+from megacase.ui.format import moment
 from megacase.ui.widgets.case_pages import ChecklistPage, LettersPage, NotesPage, TimelinePage
 from megacase.ui.widgets.deadline_banner import DeadlineBanner
 from megacase.ui.widgets.overview import OverviewPage
@@ -26,8 +28,8 @@ class CaseDetailWidget(QStackedWidget):
         self._today = today
         self.detail: CaseDetail | None = None
 
-        self.placeholder = QLabel("Select a case in the list to see it here.\n\n"
-                                  "Ctrl+N opens a new case · Ctrl+F searches · F1 lists the shortcuts")
+        self.placeholder = QLabel(_("Select a case in the list to see it here.") + "\n\n"
+                                  + _("Ctrl+N opens a new case · Ctrl+F searches · F1 lists the shortcuts"))
         self.placeholder.setObjectName("placeholder")
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -45,7 +47,7 @@ class CaseDetailWidget(QStackedWidget):
         self.headline.setWordWrap(True)
         self.banner = DeadlineBanner()
 
-        self.next_label = QLabel("Next steps")
+        self.next_label = QLabel(_("Next steps"))
         self.next_label.setObjectName("fieldLabel")
         self._next_row = QHBoxLayout()
         self._next_row.setSpacing(6)
@@ -62,9 +64,10 @@ class CaseDetailWidget(QStackedWidget):
         self.letters = LettersPage()
         self.notes = NotesPage()
         self.timeline = TimelinePage()
-        for key, page, title in (("overview", self.overview, "Overview"), ("checklist", self.checklist, "Systems"),
-                                 ("letters", self.letters, "Letters"), ("notes", self.notes, "Notes"),
-                                 ("timeline", self.timeline, "Timeline")):
+        for key, page, title in (("overview", self.overview, _("Overview")),
+                                 ("checklist", self.checklist, _("Systems")),
+                                 ("letters", self.letters, _("Letters")), ("notes", self.notes, _("Notes")),
+                                 ("timeline", self.timeline, _("Timeline"))):
             self.add_page(key, page, title)
 
         top = QHBoxLayout()
@@ -116,8 +119,9 @@ class CaseDetailWidget(QStackedWidget):
         self.reference.setText(s.reference)
         state = s.state_label + (f" · {s.outcome.label.lower()}" if s.outcome else "")
         self.state.setText(state)
-        self.headline.setText(f"{d.subject.display_name}  ·  {s.types_label}  ·  {s.channel.label.lower()}, "
-                              f"received {s.received_at:%d/%m/%Y %H:%M}")
+        received = _("{channel}, received {moment}").format(channel=s.channel.label.lower(),
+                                                             moment=moment(s.received_at))
+        self.headline.setText(f"{d.subject.display_name}  ·  {s.types_label}  ·  {received}")
         self.banner.show_case(d, self._today())
         for key, page in self.pages.items():
             page.show_case(d)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QScrollArea, QSplitter, QTextBrowser,
                                QVBoxLayout, QWidget)
 
+from megacase.i18n import _
 from megacase.services.records import CaseDetail
 from megacase.ui.format import html_text, moment
 from megacase.ui.models.case_parts import ChecklistModel, LettersModel, TimelineModel
@@ -35,11 +36,11 @@ class ChecklistPage(Page):
     toggle_requested = Signal(int, bool)
 
     def __init__(self, parent=None):
-        super().__init__("Steps at each processor", parent)
-        self.intro = QLabel("Generated from the request types and the processor register: for access and "
-                            "portability, search each system; for erasure, rectification and restriction, act "
-                            "at each one and notify it (Art. 19). A step is ticked by what the Systems block "
-                            "records, or by hand when it is done outside MegaCase.")
+        super().__init__(_("Steps at each processor"), parent)
+        self.intro = QLabel(_("Generated from the request types and the processor register: for access and "
+                              "portability, search each system; for erasure, rectification and restriction, act "
+                              "at each one and notify it (Art. 19). A step is ticked by what the Systems block "
+                              "records, or by hand when it is done outside MegaCase."))
         self.intro.setObjectName("muted")
         self.intro.setWordWrap(True)
         self.model = ChecklistModel(self)
@@ -53,17 +54,18 @@ class ChecklistPage(Page):
 
     def tab_title(self, d: CaseDetail) -> str:
         done = sum(1 for i in d.checklist if i.done_at)
-        return f"Systems {done}/{len(d.checklist)}" if d.checklist else "Systems"
+        return (_("Systems {done}/{total}").format(done=done, total=len(d.checklist)) if d.checklist
+                else _("Systems"))
 
 
 class LettersPage(Page):
     def __init__(self, parent=None):
-        super().__init__("Letters", parent)
+        super().__init__(_("Letters"), parent)
         self.model = LettersModel(self)
         self.table = make_table(self.model, "lettersTable", stretch_column=1)
         self.preview = QTextBrowser()
         self.preview.setObjectName("letterPreview")
-        self.empty = QLabel("No letters yet on this case.")
+        self.empty = QLabel(_("No letters yet on this case."))
         self.empty.setObjectName("muted")
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
@@ -79,7 +81,8 @@ class LettersPage(Page):
             self.preview.clear()
             return
         letter = self.model.letter_at(current.row())
-        self.preview.setHtml(f"<p><b>{html_text(letter.subject_line)}</b><br>To: {html_text(letter.recipient)}</p>"
+        to = _("To: {recipient}").format(recipient=html_text(letter.recipient))
+        self.preview.setHtml(f"<p><b>{html_text(letter.subject_line)}</b><br>{to}</p>"
                              f"<p>{html_text(letter.body)}</p>")
 
     def show_case(self, d: CaseDetail) -> None:
@@ -90,12 +93,12 @@ class LettersPage(Page):
             self.table.selectRow(len(d.letters) - 1)
 
     def tab_title(self, d: CaseDetail) -> str:
-        return f"Letters {len(d.letters)}" if d.letters else "Letters"
+        return _("Letters {n}").format(n=len(d.letters)) if d.letters else _("Letters")
 
 
 class NotesPage(Page):
     def __init__(self, parent=None):
-        super().__init__("Notes", parent)
+        super().__init__(_("Notes"), parent)
         self.text = QLabel()
         self.text.setObjectName("value")
         self.text.setWordWrap(True)
@@ -110,20 +113,21 @@ class NotesPage(Page):
 
     def show_case(self, d: CaseDetail) -> None:
         if not d.notes:
-            self.text.setText("<span style='color:#6b7280'>No notes yet. Notes are encrypted under the "
-                              "subject's key and erased with the subject.</span>")
+            self.text.setText("<span style='color:#6b7280'>" + _("No notes yet. Notes are encrypted under the "
+                                                                 "subject's key and erased with the subject.")
+                              + "</span>")
             return
         self.text.setText("<br>".join(
             f"<p><span style='color:#6b7280'>{moment(n.created_at)} · {html_text(n.author)}</span><br>"
             f"{html_text(n.text)}</p>" for n in reversed(d.notes)))
 
     def tab_title(self, d: CaseDetail) -> str:
-        return f"Notes {len(d.notes)}" if d.notes else "Notes"
+        return _("Notes {n}").format(n=len(d.notes)) if d.notes else _("Notes")
 
 
 class TimelinePage(Page):
     def __init__(self, parent=None):
-        super().__init__("Timeline from the audit trail", parent)
+        super().__init__(_("Timeline from the audit trail"), parent)
         self.model = TimelineModel(self)
         self.table = make_table(self.model, "timelineTable", stretch_column=2)
         self.table.setWordWrap(True)
@@ -139,4 +143,4 @@ class TimelinePage(Page):
         self.table.scrollToBottom()
 
     def tab_title(self, d: CaseDetail) -> str:
-        return f"Timeline {len(d.timeline)}"
+        return _("Timeline {n}").format(n=len(d.timeline))

@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from megacase.i18n import N_, _
 from megacase.services.review.dashboard import MonthStat
 
 INK = QColor("#1f2328")
@@ -19,7 +20,8 @@ RECEIVED = QColor("#4a6fa5")
 CLOSED = QColor("#a7b4c6")
 ONE_MONTH = QColor("#2f5d8a")
 THREE_MONTHS = QColor("#a7b4c6")
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"), N_("Sep"),
+          N_("Oct"), N_("Nov"), N_("Dec"))
 
 
 def _nice_max(value: int) -> int:
@@ -75,6 +77,7 @@ class _Chart(QWidget):
         # legend, on its own line under the subtitle
         x = 12.0
         for label, colour in self.series:
+            label = _(label)
             p.fillRect(QRectF(x, 52, 10, 10), colour)
             x += 15
             tw = p.fontMetrics().horizontalAdvance(label)
@@ -105,7 +108,7 @@ class _Chart(QWidget):
                 p.fillRect(QRectF(x0 + j * bar, bottom - height, bar - 1, height), self.series[j][1])
             p.setPen(MUTED)
             p.drawText(QRectF(left + slot * i, bottom + 3, slot, 14), Qt.AlignmentFlag.AlignHCenter,
-                       MONTHS[m.month.month - 1])
+                       _(MONTHS[m.month.month - 1]))
             if m.month.month == 1 or i == 0:     # the year under its first month
                 p.drawText(QRectF(left + slot * i - 10, bottom + 16, slot + 20, 14), Qt.AlignmentFlag.AlignHCenter,
                            str(m.month.year))
@@ -115,17 +118,17 @@ class _Chart(QWidget):
 
 
 class MonthlyChart(_Chart):
-    series = (("Received", RECEIVED), ("Closed", CLOSED))
+    series = ((N_("Received"), RECEIVED), (N_("Closed"), CLOSED))
 
     def __init__(self, parent=None):
-        super().__init__("Requests received and closed per month", parent)
+        super().__init__(_("Requests received and closed per month"), parent)
 
     def values(self, m: MonthStat):
         return [m.received, m.closed]
 
     def subtitle(self) -> str:
-        return (f"Last twelve months: {sum(m.received for m in self.months)} received, "
-                f"{sum(m.closed for m in self.months)} closed")
+        return _("Last twelve months: {received} received, {closed} closed").format(
+            received=sum(m.received for m in self.months), closed=sum(m.closed for m in self.months))
 
     def axis(self):
         top = _nice_max(max([1] + [max(m.received, m.closed) for m in self.months]))
@@ -134,10 +137,10 @@ class MonthlyChart(_Chart):
 
 
 class ShareChart(_Chart):
-    series = (("Within one month", ONE_MONTH), ("Within three months", THREE_MONTHS))
+    series = ((N_("Within one month"), ONE_MONTH), (N_("Within three months"), THREE_MONTHS))
 
     def __init__(self, parent=None):
-        super().__init__("Share answered in time, by month of reply", parent)
+        super().__init__(_("Share answered in time, by month of reply"), parent)
 
     def values(self, m: MonthStat):
         if not m.answered:
@@ -147,10 +150,11 @@ class ShareChart(_Chart):
     def subtitle(self) -> str:
         answered = sum(m.answered for m in self.months)
         if not answered:
-            return "No reply in the last twelve months"
+            return _("No reply in the last twelve months")
         one = 100.0 * sum(m.within_one_month for m in self.months) / answered
         three = 100.0 * sum(m.within_three_months for m in self.months) / answered
-        return f"{answered} replies: {one:.0f}% within one month, {three:.0f}% within three months"
+        return _("{answered} replies: {one}% within one month, {three}% within three months").format(
+            answered=answered, one=f"{one:.0f}", three=f"{three:.0f}")
 
     def axis(self):
         return 100.0, [(v, f"{v}%") for v in (0, 25, 50, 75, 100)]

@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 from html import escape
 
 from megacase.domain.grounds import ground_label
+from megacase.domain.answers import DECIDED_NOT_SENT
 from megacase.domain.requests import Language
+from megacase.i18n import N_, _
 from megacase.services.records import CaseDetail
 from megacase.services.workspace import to_local
 from megacase.ui.format import day, identity_step_html, moment
@@ -32,18 +34,18 @@ class OverviewPage(QScrollArea):
         self.setWidget(inner)
         self._extra: list[QWidget] = []
 
-        self.subject_block = Block("Data subject")
+        self.subject_block = Block(_("Data subject"))
         self.subject = FieldGrid()
         self.subject_flags = value_label()
         self.subject_flags.setObjectName("flag")
         self.subject_block.body.addWidget(self.subject)
         self.subject_block.body.addWidget(self.subject_flags)
 
-        self.request_block = Block("Request")
+        self.request_block = Block(_("Request"))
         self.request = FieldGrid()
         self.request_block.body.addWidget(self.request)
 
-        self.identity_block = Block("Identity verification")
+        self.identity_block = Block(_("Identity verification"))
         self.identity = QLabel()
         self.identity.setObjectName("value")
         self.identity.setWordWrap(True)
@@ -51,7 +53,7 @@ class OverviewPage(QScrollArea):
         self.identity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.identity_block.body.addWidget(self.identity)
 
-        self.decision_block = Block("Decision")
+        self.decision_block = Block(_("Decision"))
         self.decision = FieldGrid()
         self.decision_block.body.addWidget(self.decision)
         # Each right on its own: its outcome, ground, reasons to the subject, and whether its reply left.
@@ -78,46 +80,47 @@ class OverviewPage(QScrollArea):
         except ValueError:
             language = subj.language
         self.subject.set_rows([
-            ("Name", subj.display_name),
-            ("Known e-mail", subj.email or ("[erased]" if subj.anonymised else "")),
-            ("Language", language),
-            ("Customer number", subj.customer_number or ""),
-            ("Postal address", subj.postal_address or ""),
-            ("Subject record", subj.reference),
+            (_("Name"), subj.display_name),
+            (_("Known e-mail"), subj.email or (_("[erased]") if subj.anonymised else "")),
+            (_("Language"), language),
+            (_("Customer number"), subj.customer_number or ""),
+            (_("Postal address"), subj.postal_address or ""),
+            (_("Subject record"), subj.reference),
         ])
         flags = []
         if subj.processing_suspended:
-            flags.append("Processing suspended while an objection is pending (Art. 21).")
+            flags.append(_("Processing suspended while an objection is pending (Art. 21)."))
         if subj.restricted_since:
-            flags.append(f"Processing restricted since {day(subj.restricted_since)} (Art. 18).")
+            flags.append(_("Processing restricted since {date} (Art. 18).").format(date=day(subj.restricted_since)))
         if subj.anonymised:
-            flags.append("This subject was erased; only the anonymous record remains.")
+            flags.append(_("This subject was erased; only the anonymous record remains."))
         self.subject_flags.setText("\n".join(flags))
         self.subject_flags.setVisible(bool(flags))
 
         self.request.set_rows([
-            ("Rights", ", ".join(f"{t.label} ({t.article})" for t in s.request_types)),
-            ("Channel", s.channel.label),
-            ("Received", f"{day(s.received_at.date())}, {s.received_at:%H:%M}"),
-            ("Summary", d.summary_text or ""),
-            ("Linked to", d.linked_reference or ""),
-            ("Owner", s.owner or ""),
+            (_("Rights"), ", ".join(f"{t.label} ({t.article})" for t in s.request_types)),
+            (_("Channel"), s.channel.label),
+            (_("Received"), f"{day(s.received_at.date())}, {s.received_at:%H:%M}"),
+            (_("Summary"), d.summary_text or ""),
+            (_("Linked to"), d.linked_reference or ""),
+            (_("Owner"), s.owner or ""),
         ])
 
         steps = [identity_step_html(step) for step in d.identity_steps]
         if d.identified_by_known_address and not steps:
-            steps.append("Identified: the request came from the known e-mail address.")
+            steps.append(_("Identified: the request came from the known e-mail address."))
         self.identity.setText("<br><br>".join(steps) if steps else
-                              "<span style='color:#6b7280'>Nothing recorded yet. A request sent from the known "
-                              "e-mail address normally identifies the subject; ask only what is proportionate."
-                              "</span>")
+                              "<span style='color:#6b7280'>" + _("Nothing recorded yet. A request sent from the "
+                                                                "known e-mail address normally identifies the "
+                                                                "subject; ask only what is proportionate.")
+                              + "</span>")
 
         rows = []
         if s.outcome:
-            rows = [("Outcome", s.outcome.label), ("Internal note", d.decision_note or ""),
-                    ("Decided", moment(d.decided_at))]
+            rows = [(_("Outcome"), s.outcome.label), (_("Internal note"), d.decision_note or ""),
+                    (_("Decided"), moment(d.decided_at))]
         if d.closed_at:
-            rows.append(("Closed", moment(d.closed_at)))
+            rows.append((_("Closed"), moment(d.closed_at)))
         self.decision.set_rows(rows)
         self.answers.setText(right_answers_html(d))
         self.decision_block.setVisible(bool(rows) or any(r.outcome for r in d.rights))
@@ -132,6 +135,8 @@ class OverviewPage(QScrollArea):
 
 
 STATUS_COLOURS = {"answered": "#15803d", "withdrawn": "#6b7280", "undecided": "#6b7280"}
+STATUS_LABELS = {"answered": N_("Answered"), "withdrawn": N_("Withdrawn"), "undecided": N_("Undecided"),
+                 DECIDED_NOT_SENT: N_("Decided, reply not sent")}
 
 
 def right_answers_html(d: CaseDetail) -> str:
@@ -139,20 +144,23 @@ def right_answers_html(d: CaseDetail) -> str:
     out = []
     for r in d.rights:
         colour = STATUS_COLOURS.get(r.status, "#b45309")
-        head = f"<b>{escape(r.right.label)} ({r.right.article})</b>: {escape(r.outcome.label if r.outcome else 'undecided')}"
+        outcome = r.outcome.label if r.outcome else _("undecided")
+        head = f"<b>{escape(r.right.label)} ({r.right.article})</b>: {escape(outcome)}"
         if r.legal_ground:
             head += f" — {escape(ground_label(r.legal_ground))}"
         lines = [head]
         if r.reasons:
-            lines.append(f"Reasons to the subject: <i>{escape(r.reasons)}</i>")
+            lines.append(_("Reasons to the subject:") + f" <i>{escape(r.reasons)}</i>")
         if r.evidence_refs:
-            lines.append(f"Evidence (earlier requests): {escape(', '.join(r.evidence_refs))}")
+            lines.append(_("Evidence (earlier requests): {references}").format(
+                references=escape(", ".join(r.evidence_refs))))
         if r.no_data_reason:
-            lines.append(f"No data held: {escape(r.no_data_reason)}")
-        status = r.status
+            lines.append(_("No data held: {reason}").format(reason=escape(r.no_data_reason)))
+        status = _(STATUS_LABELS[r.status]) if r.status in STATUS_LABELS else r.status.capitalize()
         if r.answered and r.letter_id:
-            status = f"answered by letter #{r.letter_id}, {moment(to_local(r.answered_at))}"
-        lines.append(f"<span style='color:{colour}'>{escape(status.capitalize())}</span>")
+            status = _("Answered by letter #{id}, {moment}").format(id=r.letter_id,
+                                                                   moment=moment(to_local(r.answered_at)))
+        lines.append(f"<span style='color:{colour}'>{escape(status)}</span>")
         out.append("<br>".join(lines))
     return "<br><br>".join(out)
 

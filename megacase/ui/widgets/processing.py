@@ -5,19 +5,21 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from megacase.domain.requests import RequestType
+from megacase.i18n import _
 from megacase.services.privacy import erasure, restriction
 from megacase.services.records import CaseDetail
 from megacase.services.workspace import Workspace
+from megacase.ui.format import short_day
 from megacase.ui.widgets.blocks import Block, FieldGrid
 
 
 def _day(d) -> str:
-    return f"{d:%d/%m/%Y}"
+    return short_day(d)
 
 
 class ProcessingBlock(Block):
     def __init__(self, ws: Workspace, parent=None):
-        super().__init__("Processing and erasure", parent)
+        super().__init__(_("Processing and erasure"), parent)
         self.setObjectName("processingBlock")
         self.ws = ws
         self.flag = QLabel()
@@ -37,35 +39,38 @@ class ProcessingBlock(Block):
         types = set(d.summary.request_types)
         rows, flags = [], []
         if info.restricted:
-            notice = (f"; the Art. 18(3) notice of its lifting was sent on {_day(info.lifting_notice_sent_on)}"
-                      if info.lifting_notice_sent_on else "; before lifting it, send the 'restriction-lifting' "
-                                                          "letter (Art. 18(3))")
-            rows.append(("Restriction", f"In force since {_day(info.restricted_since)}: data only stored{notice}."))
-            flags.append("RESTRICTED (Art. 18)")
+            notice = (_("; the Art. 18(3) notice of its lifting was sent on {date}").format(
+                          date=_day(info.lifting_notice_sent_on))
+                      if info.lifting_notice_sent_on else _("; before lifting it, send the 'restriction-lifting' "
+                                                            "letter (Art. 18(3))"))
+            rows.append((_("Restriction"), _("In force since {date}: data only stored").format(
+                date=_day(info.restricted_since)) + f"{notice}."))
+            flags.append(_("RESTRICTED (Art. 18)"))
         elif RequestType.RESTRICTION in types:
-            rows.append(("Restriction", "Not in force."))
+            rows.append((_("Restriction"), _("Not in force.")))
         if info.processing_suspended:
             open_objection = RequestType.OBJECTION in types and d.summary.outcome is None
-            rows.append(("Objection", "Processing suspended until the decision (Art. 21)." if open_objection
-                         else "Processing of this subject's data is suspended or stopped (an objection, Art. 21)."))
-            flags.append("PROCESSING SUSPENDED (Art. 21)")
+            rows.append((_("Objection"), _("Processing suspended until the decision (Art. 21).") if open_objection
+                         else _("Processing of this subject's data is suspended or stopped (an objection, Art. 21).")))
+            flags.append(_("PROCESSING SUSPENDED (Art. 21)"))
         if info.direct_marketing:
-            rows.append(("Direct marketing", "Objection to direct marketing: granted without weighing "
-                                             "(Art. 21(2)-(3))."))
+            rows.append((_("Direct marketing"), _("Objection to direct marketing: granted without weighing "
+                                                  "(Art. 21(2)-(3)).")))
         self.readiness = None
         if RequestType.ERASURE in types:
             ready = self.readiness = erasure.readiness(self.ws, d.reference)
             if ready.already_erased:
-                text = "The subject was erased: only the anonymous skeleton remains."
+                text = _("The subject was erased: only the anonymous skeleton remains.")
             elif ready.ready:
-                text = "Ready: every processor step and notice is recorded and the confirmation was sent."
+                text = _("Ready: every processor step and notice is recorded and the confirmation was sent.")
             else:
-                text = f"{len(ready.blockers)} thing(s) to do before the subject can be erased (see Erasure…)."
-            rows.append(("Erasure", text))
+                text = _("{n} thing(s) to do before the subject can be erased (see Erasure…).").format(
+                    n=len(ready.blockers))
+            rows.append((_("Erasure"), text))
             kept = "; ".join(f"{p}: {g}" for p, _c, g in ready.kept)
-            rows.append(("Kept", kept))
+            rows.append((_("Kept"), kept))
         if d.subject.anonymised:
-            flags.append("ERASED")
+            flags.append(_("ERASED"))
         return " · ".join(flags), rows
 
     def show_case(self, d: CaseDetail) -> None:
