@@ -33,8 +33,8 @@ def _events(ws, kind):
 def test_a_managers_privacy_contact_is_refused_and_an_officers_waits_for_approval(ws, managed):
     officer, manager = managed
     with pytest.raises(PermissionDenied):
-        settings.set_value(manager, "letters.privacy_contact", "dpo@megasecurity.eu")
-    settings.set_value(officer, "letters.privacy_contact", "dpo@megasecurity.eu")
+        mail_routes.request_change(manager, {"letters.privacy_contact": "dpo@megasecurity.eu"})
+    mail_routes.request_change(officer, {"letters.privacy_contact": "dpo@megasecurity.eu"})
     assert settings.get(ws, "letters.privacy_contact") == "info@megasecurity.eu"     # nothing changed yet
     [pending] = mail_routes.list_changes(ws)
     with pytest.raises(PermissionDenied):
@@ -63,7 +63,7 @@ def test_security_none_only_on_loopback_and_addresses_only_in_the_company_domain
         mail.configure(ws, "mail.elsewhere.example", 25, "none")
     mail.configure(ws, "127.0.0.1", 2525, "none", sender="privacy@megasecurity.eu")     # loopback: allowed
     with pytest.raises(InputError, match="company's own domains"):
-        settings.set_value(ws, "letters.privacy_contact", "someone@evil.example")
+        mail_routes.request_change(ws, {"letters.privacy_contact": "someone@evil.example"})
     with pytest.raises(InputError, match="company's own domains"):
         mail.configure(ws, "127.0.0.1", 2525, "none", sender="letters@evil.example")
     with pytest.raises(RuleViolation, match="fixed when the register was created"):

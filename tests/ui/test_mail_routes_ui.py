@@ -11,7 +11,7 @@ def test_a_manager_approves_one_change_and_sends_another_back(qtbot, make_window
     users.add_user(ws, "sophie", "officer", "sophie long password")
     users.add_user(ws, "marc", "manager", "marc long password")
     officer = ws.as_actor(users.authenticate(ws, "sophie", "sophie long password"))
-    settings.set_value(officer, "letters.privacy_contact", "dpo@megasecurity.eu")
+    mail_routes.request_change(officer, {"letters.privacy_contact": "dpo@megasecurity.eu"})
     mail.request_configuration(officer, "smtp.megasecurity.eu", 465, "tls")
     manager = ws.as_actor(users.authenticate(ws, "marc", "marc long password"))
     w = make_window(manager)
