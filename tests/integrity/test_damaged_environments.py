@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import keyring
+import keyring.core
 import pytest
 from keyring.backend import KeyringBackend
 from sqlalchemy import event, text
@@ -113,7 +114,7 @@ class BrokenKeyring(KeyringBackend):
 
 
 def _broken_keyring_no_passphrase(ws, data_dir, monkeypatch):
-    keyring.set_keyring(BrokenKeyring())
+    monkeypatch.setattr(keyring.core, "_keyring_backend", BrokenKeyring())   # undone after the test
     monkeypatch.delenv("MEGACASE_PASSPHRASE")
     return ["case", "list"]
 
@@ -188,7 +189,7 @@ def test_one_line_and_exit_2(name, ws, data_dir, monkeypatch, capsys):
 
 
 def test_a_broken_keyring_falls_back_to_the_passphrase(ws, data_dir, monkeypatch, capsys):
-    keyring.set_keyring(BrokenKeyring())
+    monkeypatch.setattr(keyring.core, "_keyring_backend", BrokenKeyring())   # undone after the test
     monkeypatch.setenv("MEGACASE_PASSPHRASE", PASSPHRASE)
     assert cli.main(["audit", "verify", "--data-dir", str(data_dir)]) == 0
     assert "intact" in capsys.readouterr().out

@@ -31,14 +31,14 @@ def store(spec: SystemSpec, credential: str) -> None:
 def forget(spec: SystemSpec) -> None:
     try:
         keyring.delete_password(KEYRING_SERVICE, spec.key)
-    except keyring.errors.KeyringError:
+    except Exception:   # any keyring failure means no keyring (as for the register's key)
         pass
 
 
 def credential_for(spec: SystemSpec) -> str | None:
     try:
         stored = keyring.get_password(KEYRING_SERVICE, spec.key)
-    except keyring.errors.KeyringError:
+    except Exception:   # any keyring failure means no keyring (as for the register's key)
         stored = None
     return stored or os.environ.get(spec.env_var) or None
 
@@ -48,6 +48,6 @@ def where(spec: SystemSpec) -> str:
     try:
         if keyring.get_password(KEYRING_SERVICE, spec.key):
             return "keyring"
-    except keyring.errors.KeyringError:
+    except Exception:   # any keyring failure means no keyring (as for the register's key)
         pass
     return "environment" if os.environ.get(spec.env_var) else "missing"
