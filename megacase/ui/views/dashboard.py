@@ -76,9 +76,9 @@ class DashboardView(LazyView):
         grid = QGridLayout()
         grid.setSpacing(8)
         # widths in proportion to the labels (the tiles themselves never force the window wider)
-        for n, (key, stretch) in enumerate((("overdue", 4), ("due_today", 3), ("due_soon", 4),
-                                            ("decided_not_sent", 4), ("suspended", 5), ("extended", 3),
-                                            ("extension_window", 7))):
+        for n, (key, stretch) in enumerate((("overdue", 3), ("due_today", 3), ("due_soon", 5),
+                                            ("decided_not_sent", 5), ("suspended", 5), ("extended", 3),
+                                            ("extension_window", 6))):
             grid.addWidget(self._tile(key), 0, n)
             grid.setColumnStretch(n, stretch)
         self.type_row = QHBoxLayout()
