@@ -33,6 +33,19 @@ ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Mous
 LOCKING_STATES = {Qt.ApplicationState.ApplicationSuspended, Qt.ApplicationState.ApplicationHidden}
 
 
+def drop_view_data(view) -> None:
+    """Empty a whole-window view's tables (the dashboard's, the review's, the outbox's, the inbox's): once
+    locked, no decrypted row stays in the window; each view reloads from the register when it is shown again."""
+    for name in ("model", "cases_model", "queue_model"):
+        model = getattr(view, name, None)
+        for setter in ("set_cases", "set_rows", "set_entries"):
+            if model is not None and callable(getattr(model, setter, None)):
+                getattr(model, setter)([])
+                break
+    if hasattr(view, "board"):
+        view.board = None
+
+
 class LockedEngine:
     """Stands in for the engine while the window is locked: any use says so, nothing reaches the file."""
 
@@ -105,9 +118,7 @@ class AutoLock(QObject):
             view = page.widget() if isinstance(page, QScrollArea) else page     # each view scrolls in its page
             if hasattr(view, "mark_dirty"):
                 view._dirty = True
-            clear = getattr(view, "clear_data", None)
-            if clear is not None:
-                clear()
+            drop_view_data(view)
         w.views.hide()
         w.menuBar().setEnabled(False)
         w.toolbar.setEnabled(False)
