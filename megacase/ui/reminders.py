@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushB
                                QWidget)
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _, ngettext
 from megacase.services import roles, settings
 from megacase.services.review import reminders
 from megacase.services.review.reminders import Reminder
@@ -64,8 +65,9 @@ class ReminderCenter(QObject):
         fresh = [r for r in self.pending if (r.case_id, r.kind, r.situation) not in self._notified]
         self._notified.update((r.case_id, r.kind, r.situation) for r in fresh)
         if fresh and self.tray is not None:
-            title = f"MegaCase: {len(fresh)} reminder{'s' if len(fresh) != 1 else ''}"
-            lines = [r.message for r in fresh[:4]] + ([f"… and {len(fresh) - 4} more"] if len(fresh) > 4 else [])
+            title = ngettext("MegaCase: {n} reminder", "MegaCase: {n} reminders", len(fresh)).format(n=len(fresh))
+            lines = [r.message for r in fresh[:4]] + (
+                [_("… and {n} more").format(n=len(fresh) - 4)] if len(fresh) > 4 else [])
             self.tray.showMessage(title, "\n".join(lines), QSystemTrayIcon.MessageIcon.Warning
                                   if any(r.kind == reminders.OVERDUE for r in fresh)
                                   else QSystemTrayIcon.MessageIcon.Information, 15000)
@@ -106,14 +108,14 @@ class ReminderBanner(QFrame):
         self.text = QLabel()
         self.text.setObjectName("reminderText")
         self.text.setWordWrap(True)
-        self.show_button = QPushButton("Show")
+        self.show_button = QPushButton(_("Show"))
         self.show_button.setObjectName("reminderShow")
-        self.show_button.setToolTip("Open the dashboard")
+        self.show_button.setToolTip(_("Open the dashboard"))
         self.show_button.clicked.connect(self.show_requested)
-        self.ack_button = QPushButton("Seen — acknowledge")
+        self.ack_button = QPushButton(_("Seen — acknowledge"))
         self.ack_button.setObjectName("reminderAcknowledge")
-        self.ack_button.setToolTip("Record that you have seen these reminders; they come back when the "
-                                   "situation changes")
+        self.ack_button.setToolTip(_("Record that you have seen these reminders; they come back when the "
+                                     "situation changes"))
         self.ack_button.clicked.connect(self.acknowledge)
         words = QVBoxLayout()
         words.setSpacing(2)
@@ -129,7 +131,7 @@ class ReminderBanner(QFrame):
     def show_reminders(self, pending: list[Reminder]) -> None:
         """Fill the banner (whoever holds it shows it only while there are reminders)."""
         if not pending:
-            self.headline.setText("No reminders")
+            self.headline.setText(_("No reminders"))
             self.text.setText("")
             return
         overdue = [r for r in pending if r.kind == reminders.OVERDUE]
@@ -138,23 +140,24 @@ class ReminderBanner(QFrame):
         self.style().polish(self)
         parts = []
         if overdue:
-            parts.append(f"{len(overdue)} overdue")
+            parts.append(_("{n} overdue").format(n=len(overdue)))
         soon = sum(1 for r in pending if r.kind == reminders.DUE_SOON)
         if soon:
-            parts.append(f"{soon} due soon")
+            parts.append(_("{n} due soon").format(n=soon))
         window = sum(1 for r in pending if r.kind == reminders.EXTENSION_WINDOW)
         if window:
-            parts.append(f"{window} extension notice window{'s' if window != 1 else ''} closing")
+            parts.append(ngettext("{n} extension notice window closing", "{n} extension notice windows closing",
+                                  window).format(n=window))
         bounced = sum(1 for r in pending if r.kind == reminders.BOUNCED)
         if bounced:
-            parts.append(f"{bounced} letter{'s' if bounced != 1 else ''} bounced")
+            parts.append(ngettext("{n} letter bounced", "{n} letters bounced", bounced).format(n=bounced))
         answers = sum(1 for r in pending if r.kind == reminders.ANSWER_ARRIVED)
         if answers:
-            parts.append(f"{answers} answer{'s' if answers != 1 else ''} arrived")
-        self.headline.setText("Reminders: " + ", ".join(parts))
+            parts.append(ngettext("{n} answer arrived", "{n} answers arrived", answers).format(n=answers))
+        self.headline.setText(_("Reminders: {list}").format(list=", ".join(parts)))
         lines = [r.message for r in pending[:2]]
         if len(pending) > 2:
-            lines[-1] += f"  … and {len(pending) - 2} more (Show)."
+            lines[-1] += "  " + _("… and {n} more (Show).").format(n=len(pending) - 2)
         self.text.setText("\n".join(lines))
 
     def acknowledge(self) -> None:

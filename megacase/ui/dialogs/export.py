@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QVBoxLayout, QWidget)
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import N_, _
 from megacase.services.reports import case_file
 from megacase.services.reports.case_file import RenderedCaseFile
 from megacase.services.records import CaseSummary
@@ -32,14 +33,14 @@ PREVIEW_MAX_PAGES = 40
 class CaseFileDialog(ServiceDialog):
     """``result_value`` is the list of ExportResult written."""
 
-    ok_text = "Save…"
+    ok_text = N_("Save…")
 
     def __init__(self, ws: Workspace, cases: list[CaseSummary], current: str | None, prompter: Prompter,
                  parent=None, preview: bool | None = None):
-        super().__init__("Export case files",
-                         "A case file is the record the data protection authority may ask for: every step, letter "
-                         "and audit event of a case, with the hashes that let it be checked later. Each export is "
-                         "recorded in the audit trail.", parent)
+        super().__init__(_("Export case files"),
+                         _("A case file is the record the data protection authority may ask for: every step, letter "
+                           "and audit event of a case, with the hashes that let it be checked later. Each export is "
+                           "recorded in the audit trail."), parent)
         self.setObjectName("caseFileDialog")
         self.ws, self.prompter = ws, prompter
         self.preview_enabled = True if preview is None else preview
@@ -59,13 +60,13 @@ class CaseFileDialog(ServiceDialog):
                 self.list.setCurrentItem(item)
         self.list.currentItemChanged.connect(lambda item, _prev: self.show_preview(self._ref(item)))
         self.list.itemChanged.connect(lambda _item: self._update_ok())
-        all_ = QPushButton("Tick all shown")
+        all_ = QPushButton(_("Tick all shown"))
         all_.clicked.connect(lambda: self._tick_all(Qt.CheckState.Checked))
-        none = QPushButton("Untick all")
+        none = QPushButton(_("Untick all"))
         none.clicked.connect(lambda: self._tick_all(Qt.CheckState.Unchecked))
         left = QVBoxLayout()
-        left.addWidget(muted("Cases in the list (tick those to export; one file each, with an index when "
-                             "there are several):"))
+        left.addWidget(muted(_("Cases in the list (tick those to export; one file each, with an index when "
+                               "there are several):")))
         left.addWidget(self.list, 1)
         row = QHBoxLayout()
         row.addWidget(all_)
@@ -117,7 +118,7 @@ class CaseFileDialog(ServiceDialog):
     def _update_ok(self) -> None:
         n = len(self.checked())
         self.ok_button.setEnabled(n > 0)
-        self.ok_button.setText("Save…" if n <= 1 else f"Save {n} case files…")
+        self.ok_button.setText(_("Save…") if n <= 1 else _("Save {n} case files…").format(n=n))
 
     # --- preview -------------------------------------------------------------------------------------
     def _clear_pages(self) -> None:
@@ -130,9 +131,9 @@ class CaseFileDialog(ServiceDialog):
         self.previewed = reference
         self._clear_pages()
         if reference is None:
-            self.preview_title.setText("Choose a case to preview its case file.")
+            self.preview_title.setText(_("Choose a case to preview its case file."))
             return
-        self.preview_title.setText(f"Preparing the case file of {reference}…")
+        self.preview_title.setText(_("Preparing the case file of {reference}…").format(reference=reference))
         ws = self.ws
         run_task(lambda: self._render(ws, reference), lambda result: self._preview_ready(reference, result),
                  lambda exc: self._preview_failed(reference, exc))
@@ -148,13 +149,15 @@ class CaseFileDialog(ServiceDialog):
         if reference != self.previewed:
             return                      # the officer moved on to another case meanwhile
         if not self.preview_enabled:
-            self.preview_title.setText(f"{reference}: ready to save.")
+            self.preview_title.setText(_("{reference}: ready to save.").format(reference=reference))
             return
-        shown = f"first {len(images)} of {count}" if count > len(images) else f"{count}"
-        chain = "audit chain intact" if rendered.integrity.ok else "AUDIT CHAIN BROKEN"
+        shown = _("first {shown} of {count}").format(shown=len(images), count=count) if count > len(images) \
+            else f"{count}"
+        chain = _("audit chain intact") if rendered.integrity.ok else _("AUDIT CHAIN BROKEN")
         if not rendered.integrity.state_ok:
-            chain += ", CASE DIFFERS FROM ITS EVENTS"
-        self.preview_title.setText(f"Case file of {reference}: {shown} page(s), {chain}.")
+            chain += ", " + _("CASE DIFFERS FROM ITS EVENTS")
+        self.preview_title.setText(_("Case file of {reference}: {shown} page(s), {chain}.").format(
+            reference=reference, shown=shown, chain=chain))
         for image in images:
             page = QLabel()
             page.setObjectName("previewPage")
@@ -164,7 +167,7 @@ class CaseFileDialog(ServiceDialog):
 
     def _preview_failed(self, reference: str, exc: BaseException) -> None:
         if reference == self.previewed:
-            self.preview_title.setText(f"No preview of {reference}: {exc}")
+            self.preview_title.setText(_("No preview of {reference}: {error}").format(reference=reference, error=exc))
 
     def preview_page_count(self) -> int:
         return self.pages_layout.count()
@@ -186,7 +189,7 @@ class CaseFileDialog(ServiceDialog):
         refs = self.checked()
         if len(refs) == 1:
             ref = refs[0]
-            path = self.prompter.save_file(self, "Save the case file", f"{ref}.pdf", "PDF files (*.pdf)")
+            path = self.prompter.save_file(self, _("Save the case file"), f"{ref}.pdf", _("PDF files (*.pdf)"))
             if path is None:
                 return None
             path = path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
@@ -194,7 +197,7 @@ class CaseFileDialog(ServiceDialog):
             # Save exactly the file that was previewed, when it was.
             return [case_file.save_case_file(self.ws, rendered, path) if rendered
                     else case_file.export_case(self.ws, ref, path)]
-        folder = self.prompter.choose_folder(self, f"Folder for {len(refs)} case files")
+        folder = self.prompter.choose_folder(self, _("Folder for {n} case files").format(n=len(refs)))
         if folder is None:
             return None
         return case_file.export_cases(self.ws, refs, Path(folder))

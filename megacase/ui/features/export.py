@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _, ngettext
 from megacase.services.reports import register_report
 from megacase.ui.dialogs.export import CaseFileDialog
 
@@ -12,15 +13,15 @@ from megacase.ui.dialogs.export import CaseFileDialog
 class ExportFeature:
     def __init__(self, window):
         self.w = window
-        self.case_file = QAction("&Export case file…", window)
+        self.case_file = QAction(_("&Export case file…"), window)
         self.case_file.setObjectName("exportCaseFile")
         self.case_file.setShortcut(QKeySequence("Ctrl+E"))
-        self.case_file.setStatusTip("The regulator's case file (PDF) of this case or of several cases")
+        self.case_file.setStatusTip(_("The regulator's case file (PDF) of this case or of several cases"))
         self.case_file.triggered.connect(self.export_case_files)
         self.case_file.setEnabled(False)
-        self.register = QAction("&Register report…", window)
+        self.register = QAction(_("&Register report…"), window)
         self.register.setObjectName("exportRegister")
-        self.register.setStatusTip("A year's requests: counts, reply times, extensions, refusals (PDF and CSV)")
+        self.register.setStatusTip(_("A year's requests: counts, reply times, extensions, refusals (PDF and CSV)"))
         self.register.triggered.connect(self.export_register)
         window.add_action(self.case_file, "file")
         window.add_action(self.register, "tools")
@@ -36,26 +37,26 @@ class ExportFeature:
             results = dialog.result_value
             where = results[0].path if len(results) == 1 else results[0].path.parent
             broken = [r.reference for r in results if not r.chain_ok]
-            text = f"Saved {len(results)} case file(s) to {where}."
+            text = _("Saved {n} case file(s) to {where}.").format(n=len(results), where=where)
             if len(results) > 1:
-                text += " The folder's index.csv lists them with each file's SHA-256."
+                text += " " + _("The folder's index.csv lists them with each file's SHA-256.")
             if broken:
-                text += " WARNING: the audit chain is broken; the case files say where."
-            w.prompter.info(w, "Case file exported", text)
+                text += " " + _("WARNING: the audit chain is broken; the case files say where.")
+            w.prompter.info(w, _("Case file exported"), text)
             if current:
                 w.show_changed_case(w.load_case_now(current))   # the export is now in the case's timeline
 
     def export_register(self) -> None:
         w = self.w
-        answer = w.prompter.ask_text(w, "Register report", "Year of receipt of the requests:", str(w.ws.today().year))
+        answer = w.prompter.ask_text(w, _("Register report"), _("Year of receipt of the requests:"), str(w.ws.today().year))
         if not answer:
             return
         try:
             year = int(answer.strip())
         except ValueError:
-            w.prompter.error(w, "Register report", f"'{answer}' is not a year.")
+            w.prompter.error(w, _("Register report"), _("'{answer}' is not a year.").format(answer=answer))
             return
-        pdf = w.prompter.save_file(w, "Save the register report", f"register-{year}.pdf", "PDF files (*.pdf)")
+        pdf = w.prompter.save_file(w, _("Save the register report"), f"register-{year}.pdf", _("PDF files (*.pdf)"))
         if pdf is None:
             return
         pdf = pdf if pdf.suffix.lower() == ".pdf" else pdf.with_suffix(".pdf")
@@ -63,10 +64,12 @@ class ExportFeature:
         try:
             stats = register_report.export_register(w.ws, year, pdf, csv_path)
         except MegaCaseError as exc:
-            w.prompter.error(w, "Register report", str(exc))
+            w.prompter.error(w, _("Register report"), str(exc))
             return
-        w.prompter.info(w, "Register report", f"{stats.total} requests received in {year}: the report is in "
-                                              f"{pdf.name}, the figures for a spreadsheet in {csv_path.name}.")
+        w.prompter.info(w, _("Register report"), ngettext(
+            "{n} request received in {year}: the report is in {pdf}, the figures for a spreadsheet in {csv}.",
+            "{n} requests received in {year}: the report is in {pdf}, the figures for a spreadsheet in {csv}.",
+            stats.total).format(n=stats.total, year=year, pdf=pdf.name, csv=csv_path.name))
 
 
 def install(window) -> None:

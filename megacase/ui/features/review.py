@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _
 from megacase.services import roles, settings
 from megacase.services.review import approvals
 from megacase.ui.dialogs.review_settings import ReviewSettingsDialog
@@ -32,17 +33,17 @@ class ReviewFeature:
 
         self.dashboard = DashboardView(ws)
         self.review = ReviewView(ws, window.prompter)
-        window.add_view("dashboard", "&Dashboard", self.dashboard, "Ctrl+Shift+H")
-        window.add_view("review", "Manager's &review", self.review, "Ctrl+Shift+M")
+        window.add_view("dashboard", _("&Dashboard"), self.dashboard, "Ctrl+Shift+H")
+        window.add_view("review", _("Manager's &review"), self.review, "Ctrl+Shift+M")
         self.dashboard.open_case.connect(self.open_case)
         self.review.open_case.connect(self.open_case)
         self.review.changed.connect(window.refresh)
 
         self.center = ReminderCenter(ws, window, self.tray_factory)
         self.center.tray_clicked = self._show_dashboard
-        self.banner = ReminderBanner(self.center, lambda text: window.prompter.error(window, "Reminders", text))
+        self.banner = ReminderBanner(self.center, lambda text: window.prompter.error(window, _("Reminders"), text))
         self.banner.show_requested.connect(self._show_dashboard)
-        self.banner_bar = QToolBar("Reminders")
+        self.banner_bar = QToolBar(_("Reminders"))
         self.banner_bar.setObjectName("reminderBar")
         self.banner_bar.setMovable(False)
         self.banner_bar.setFloatable(False)
@@ -54,28 +55,28 @@ class ReviewFeature:
         self.center.changed.connect(lambda pending: self.banner_bar.setVisible(bool(pending)))
         self.banner_bar.setVisible(False)
 
-        self.ask_approval = QAction("Ask for &approval…", window)
+        self.ask_approval = QAction(_("Ask for &approval…"), window)
         self.ask_approval.setObjectName("askApproval")
         self.ask_approval.setShortcut(QKeySequence("Ctrl+Shift+P"))
-        self.ask_approval.setStatusTip("Ask a manager to approve this case's refusal, fee request or extension "
-                                       "(four-eyes review)")
+        self.ask_approval.setStatusTip(_("Ask a manager to approve this case's refusal, fee request or extension "
+                                         "(four-eyes review)"))
         self.ask_approval.triggered.connect(self.request_approval)
-        self.comment = QAction("Co&mment…", window)
+        self.comment = QAction(_("Co&mment…"), window)
         self.comment.setObjectName("reviewComment")
         self.comment.setShortcut(QKeySequence("Ctrl+Shift+K"))
-        self.comment.setStatusTip("A reviewer's comment on this case, kept with its notes")
+        self.comment.setStatusTip(_("A reviewer's comment on this case, kept with its notes"))
         self.comment.triggered.connect(self.comment_case)
         window.add_action(self.ask_approval, "case", needs=roles.WORK_CASES)
         # The reviewer's comment; an officer writes a note instead (services.approvals accepts both).
         window.add_action(self.comment, "case", toolbar="review", needs=roles.REVIEW)
-        self.settings_action = QAction("Reminders and &review…", window)
+        self.settings_action = QAction(_("Reminders and &review…"), window)
         self.settings_action.setObjectName("reviewSettings")
-        self.settings_action.setStatusTip("Reminder lead times, four-eyes review and the daily digest")
+        self.settings_action.setStatusTip(_("Reminder lead times, four-eyes review and the daily digest"))
         self.settings_action.triggered.connect(self.edit_settings)
         window.add_action(self.settings_action, "tools", needs=roles.ADMINISTER)
-        self.users_action = QAction("&Users…", window)
+        self.users_action = QAction(_("&Users…"), window)
         self.users_action.setObjectName("users")
-        self.users_action.setStatusTip("Who may sign in to this register, as officer or manager")
+        self.users_action.setStatusTip(_("Who may sign in to this register, as officer or manager"))
         self.users_action.triggered.connect(self.edit_users)
         window.add_action(self.users_action, "tools", needs=roles.ADMINISTER)
 
@@ -114,35 +115,38 @@ class ReviewFeature:
             return
         outcome = d.summary.outcome.value if d.summary.outcome else ""
         kind = approvals.KIND_FOR_OUTCOME.get(outcome, approvals.EXTENSION)
-        what = {approvals.EXTENSION: "the extension of the deadline", approvals.REFUSAL: "the refusal",
-                approvals.FEE: "the fee request"}[kind]
-        label = (f"Ask a manager to approve {what} on {d.reference}."
-                 + ("\nThe reason for the extension (the subject will be told it):" if kind == approvals.EXTENSION
-                    else "\nA note for the manager (optional):"))
-        note = w.prompter.ask_text(w, "Ask for approval", label, d.extension_reason or "")
+        label = {approvals.EXTENSION: _("Ask a manager to approve the extension of the deadline on {reference}."),
+                 approvals.REFUSAL: _("Ask a manager to approve the refusal on {reference}."),
+                 approvals.FEE: _("Ask a manager to approve the fee request on {reference}.")}[kind].format(
+            reference=d.reference)
+        label += "\n" + (_("The reason for the extension (the subject will be told it):")
+                         if kind == approvals.EXTENSION else _("A note for the manager (optional):"))
+        note = w.prompter.ask_text(w, _("Ask for approval"), label, d.extension_reason or "")
         if note is None:
             return
         try:
             request = approvals.request_approval(w.ws, d.reference, kind, note)
         except MegaCaseError as exc:
-            w.prompter.error(w, "Ask for approval", str(exc))
+            w.prompter.error(w, _("Ask for approval"), str(exc))
             return
         w.show_changed_case(w.load_case_now(d.reference),
-                            f"{d.reference}: {request.kind_label.lower()} awaits a manager's approval")
+                            _("{reference}: {kind} awaits a manager's approval").format(
+                                reference=d.reference, kind=_(request.kind_label).lower()))
 
     def comment_case(self) -> None:
         w, d = self.w, self.w.current_detail()
         if d is None:
             return
-        text = w.prompter.ask_text(w, "Comment", f"Your comment on {d.reference} (kept with its notes):")
+        text = w.prompter.ask_text(w, _("Comment"), _("Your comment on {reference} (kept with its notes):").format(
+            reference=d.reference))
         if text is None:
             return
         try:
             approvals.add_comment(w.ws, d.reference, text)
         except MegaCaseError as exc:
-            w.prompter.error(w, "Comment", str(exc))
+            w.prompter.error(w, _("Comment"), str(exc))
             return
-        w.show_changed_case(w.load_case_now(d.reference), f"{d.reference}: comment added")
+        w.show_changed_case(w.load_case_now(d.reference), _("{reference}: comment added").format(reference=d.reference))
 
     def edit_settings(self) -> None:
         w = self.w
@@ -152,7 +156,7 @@ class ReviewFeature:
             if settings.REMINDER_INTERVAL_MINUTES.key in dialog.result_value and self.center.enabled:
                 self.center.timer.start(settings.get(w.ws, settings.REMINDER_INTERVAL_MINUTES.key) * 60_000)
             self._register_changed()
-            w.statusBar().showMessage("Reminder and review settings saved", 6000)
+            w.statusBar().showMessage(_("Reminder and review settings saved"), 6000)
 
 
     def edit_users(self) -> None:
@@ -162,8 +166,9 @@ class ReviewFeature:
         dialog = UsersDialog(users.list_users(w.ws), lambda n, r, p: users.add_user(w.ws, n, r, p), w)
         if w.prompter.run_dialog(dialog) and dialog.result_value is not None:
             u = dialog.result_value
-            w.prompter.info(w, "Users", f"{u.name} ({u.role}) can now sign in. From the next start, MegaCase asks "
-                                        "who is working after the register is unlocked.")
+            w.prompter.info(w, _("Users"), _("{name} ({role}) can now sign in. From the next start, MegaCase asks "
+                                             "who is working after the register is unlocked.").format(
+                name=u.name, role=u.role))
 
 
 def start_view(window) -> str:

@@ -6,10 +6,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from megacase.domain.references import reference_sort_key
+from megacase.i18n import N_, _, format_date, ngettext
 from megacase.services.records import CaseSummary
 from megacase.ui.models.privacy import PROCESSING, processing_flags, processing_icon
 
-COLUMNS = ("Reference", "Subject", "Requests", "State", "Received", "Due", "Days left")
+# marked N_(): the English titles are also the keys of the hidden-columns setting
+COLUMNS = (N_("Reference"), N_("Subject"), N_("Requests"), N_("State"), N_("Received"), N_("Due"),
+           N_("Days left"))
 COL_REF, COL_SUBJECT, COL_TYPES, COL_STATE, COL_RECEIVED, COL_DUE, COL_LEFT = range(len(COLUMNS))
 
 OVERDUE = QColor("#b3261e")
@@ -47,7 +50,7 @@ class CaseTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
+            return _(COLUMNS[section])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -92,18 +95,18 @@ class CaseTableModel(QAbstractTableModel):
             if c.outcome:
                 label += f" · {c.outcome.label.lower()}"
             if c.extended and c.is_open:
-                label += " · extended"
+                label += " · " + _("extended")
             return label
         if col == COL_RECEIVED:
-            return c.received_at.strftime("%d/%m/%Y")
+            return format_date(c.received_at, "short")
         if col == COL_DUE:
-            return c.due.strftime("%d/%m/%Y")
+            return format_date(c.due, "short")
         if col == COL_LEFT:
             if not c.is_open or (c.state.value == "decided" and not c.decided_not_sent):
                 return "—"
             if c.overdue:
-                return f"{-c.days_left} late"
-            return "paused" if c.suspended else str(c.days_left)
+                return _("{n} late").format(n=-c.days_left)
+            return _("paused") if c.suspended else str(c.days_left)
         return ""
 
     @staticmethod
@@ -114,13 +117,14 @@ class CaseTableModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(c: CaseSummary) -> str:
-        parts = [f"{c.reference}: {c.types_label}", f"Due {c.due:%d/%m/%Y}"]
+        parts = [f"{c.reference}: {c.types_label}", _("Due {date}").format(date=format_date(c.due, "short"))]
         if c.overdue:
-            parts.append(f"Overdue by {-c.days_left} days")
+            parts.append(ngettext("Overdue by {n} day", "Overdue by {n} days", -c.days_left).format(n=-c.days_left))
         if c.suspended:
-            parts.append("Clock suspended: waiting for the subject")
+            parts.append(_("Clock suspended: waiting for the subject"))
         if c.extension_possible:
-            parts.append(f"Extension notice possible until {c.extension_last_day:%d/%m/%Y}")
+            parts.append(_("Extension notice possible until {date}").format(
+                date=format_date(c.extension_last_day, "short")))
         parts.extend(processing_flags(c))
         return "\n".join(parts)
 

@@ -49,13 +49,13 @@ class CaseListView(QWidget):
 
         self.type_filter = QComboBox()
         self.type_filter.setObjectName("typeFilter")
-        self.type_filter.addItem("All request types", "")
+        self.type_filter.addItem(_("All request types"), "")
         for t in RequestType:
-            self.type_filter.addItem(f"{t.label} ({t.article})", t.value)
+            self.type_filter.addItem(f"{_(t.label)} ({t.article})", t.value)
         self.type_filter.currentIndexChanged.connect(self._type_changed)
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search reference, name or e-mail   (Ctrl+F)")
+        self.search.setPlaceholderText(_("Search reference, name or e-mail   (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._text_changed)
         tools = QHBoxLayout()
@@ -98,7 +98,7 @@ class CaseListView(QWidget):
         for col, title in enumerate(COLUMNS):
             if col in (COL_REF, COL_SUBJECT):
                 continue
-            action = menu.addAction(title)
+            action = menu.addAction(_(title))   # the English title stays the settings key
             action.setCheckable(True)
             action.setChecked(not self.table.isColumnHidden(col))
             action.toggled.connect(lambda on, c=col: self.table.setColumnHidden(c, not on))

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
+from megacase.i18n import _, format_date, ngettext
 from megacase.services.review import dashboard
 from megacase.services.workspace import Workspace
 from megacase.ui.models.cases import COL_DUE, COL_REF, COL_SUBJECT, CaseFilterProxy, CaseTableModel
@@ -48,9 +49,11 @@ class Tile(QToolButton):
     def show_count(self, count: dashboard.Count) -> None:
         self.count = count.count
         ink, background = TONES[count.tone if count.count else "normal"]
-        self.setText(f"{count.count}\n{count.label}")
-        self.setAccessibleName(f"{count.label}: {count.count}")
-        self.setToolTip(f"Show the {count.count} case{'s' if count.count != 1 else ''}: {count.label.lower()}")
+        label = _(count.label)
+        self.setText(f"{count.count}\n{label}")
+        self.setAccessibleName(f"{label}: {count.count}")
+        self.setToolTip(ngettext("Show the {n} case: {what}", "Show the {n} cases: {what}", count.count).format(
+            n=count.count, what=label.lower()))
         self.setStyleSheet(f"QToolButton#tile {{ color: {ink}; background: {background}; font-size: 10pt; }}")
 
 
@@ -65,7 +68,7 @@ class DashboardView(LazyView):
         self.board: dashboard.Dashboard | None = None
         self.selected = "overdue"
 
-        self.title = QLabel("Dashboard")
+        self.title = QLabel(_("Dashboard"))
         self.title.setObjectName("dashTitle")
         self.subtitle = QLabel()
         self.subtitle.setObjectName("dashSubtitle")
@@ -95,7 +98,7 @@ class DashboardView(LazyView):
         self.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
-        hint = QLabel("Double-click or press Enter to open a case.")
+        hint = QLabel(_("Double-click or press Enter to open a case."))
         hint.setObjectName("dashSubtitle")
 
         lists = QWidget()
@@ -126,7 +129,7 @@ class DashboardView(LazyView):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([780, 600])
 
-        section = QLabel("Open cases by request type")
+        section = QLabel(_("Open cases by request type"))
         section.setObjectName("dashSection")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 12, 14, 12)
@@ -150,8 +153,9 @@ class DashboardView(LazyView):
         self._dirty = False
         self.board = dashboard.build(self.ws)
         b = self.board
-        self.subtitle.setText(f"{b.today:%A %d %B %Y}  ·  {b.count('open').count} open cases  ·  "
-                              f"acting as {self.ws.actor.name} ({self.ws.actor.role})")
+        self.subtitle.setText(_("{date}  ·  {n} open cases  ·  acting as {name} ({role})").format(
+            date=format_date(b.today, "full"), n=b.count("open").count, name=self.ws.actor.name,
+            role=self.ws.actor.role))
         for c in b.counts:
             if c.key in self.tiles:
                 self.tiles[c.key].show_count(c)
@@ -173,8 +177,10 @@ class DashboardView(LazyView):
             return
         count = self.board.count(key)
         self.tiles[key].setChecked(True)
-        label = count.label if not key.startswith("type:") else f"Open {count.label.lower()} requests"
-        self.list_title.setText(f"{label} — {count.count} case{'s' if count.count != 1 else ''}")
+        label = _(count.label) if not key.startswith("type:") else \
+            _("Open {type} requests").format(type=_(count.label).lower())
+        self.list_title.setText(ngettext("{what} — {n} case", "{what} — {n} cases", count.count).format(
+            what=label, n=count.count))
         self.model.set_cases(self.board.cases(key))
 
     def shown_references(self) -> list[str]:

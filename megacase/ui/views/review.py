@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableView, QVBoxLayout, QWidget)
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _, format_date
 from megacase.services import roles
 from megacase.services.reports import overdue_report
 from megacase.services.review import approvals, review
@@ -54,7 +55,7 @@ class ReviewView(LazyView):
         self.setObjectName("reviewView")
         self.setStyleSheet(STYLE)
 
-        self.title = QLabel("Manager's review")
+        self.title = QLabel(_("Manager's review"))
         self.title.setObjectName("reviewTitle")
         self.subtitle = QLabel()
         self.subtitle.setObjectName("reviewSubtitle")
@@ -62,15 +63,15 @@ class ReviewView(LazyView):
         self.at_risk_days = QSpinBox()
         self.at_risk_days.setObjectName("atRiskDays")
         self.at_risk_days.setRange(0, 40)
-        self.at_risk_days.setSuffix(" working days")
+        self.at_risk_days.setSuffix(_(" working days"))
         self.at_risk_days.setValue(review.default_filter(ws).at_risk_working_days)
         self.at_risk_days.valueChanged.connect(lambda _v: self.reload())
-        self.report_button = QPushButton("Overdue report…")
+        self.report_button = QPushButton(_("Overdue report…"))
         self.report_button.setObjectName("overdueReport")
-        self.report_button.setToolTip("Save these cases as a PDF for a meeting and a CSV for a spreadsheet")
+        self.report_button.setToolTip(_("Save these cases as a PDF for a meeting and a CSV for a spreadsheet"))
         self.report_button.clicked.connect(self.export_report)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("At risk: due within"))
+        bar.addWidget(QLabel(_("At risk: due within")))
         bar.addWidget(self.at_risk_days)
         bar.addStretch(1)
         bar.addWidget(self.report_button)
@@ -84,11 +85,11 @@ class ReviewView(LazyView):
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.cases_table.doubleClicked.connect(self._open_case_row)
         self.cases_table.activated.connect(self._open_case_row)
-        self.comment_button = QPushButton("Comment…")
+        self.comment_button = QPushButton(_("Comment…"))
         self.comment_button.setObjectName("reviewComment")
-        self.comment_button.setToolTip("A reviewer's comment on the selected case (kept with its notes)")
+        self.comment_button.setToolTip(_("A reviewer's comment on the selected case (kept with its notes)"))
         self.comment_button.clicked.connect(self.comment)
-        self.open_button = QPushButton("Open case")
+        self.open_button = QPushButton(_("Open case"))
         self.open_button.clicked.connect(lambda: self._open_case_row(self.cases_table.currentIndex()))
         case_bar = QHBoxLayout()
         case_bar.addWidget(self.cases_title)
@@ -105,10 +106,10 @@ class ReviewView(LazyView):
         qh.setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
         self.queue_table.doubleClicked.connect(lambda index: self._open_reference(
             self.queue_model.row_at(index.row()).reference if index.isValid() else None))
-        self.approve_button = QPushButton("Approve…")
+        self.approve_button = QPushButton(_("Approve…"))
         self.approve_button.setObjectName("approve")
         self.approve_button.clicked.connect(self.approve)
-        self.send_back_button = QPushButton("Send back…")
+        self.send_back_button = QPushButton(_("Send back…"))
         self.send_back_button.setObjectName("sendBack")
         self.send_back_button.clicked.connect(self.send_back)
         for button in (self.approve_button, self.send_back_button):
@@ -161,18 +162,20 @@ class ReviewView(LazyView):
         items = review.items(self.ws, f)
         queue = approvals.pending(self.ws)
         overdue = sum(1 for i in items if i.status == review.OVERDUE)
-        self.subtitle.setText(f"{self.ws.today():%A %d %B %Y}  ·  {f.describe()}  ·  acting as "
-                              f"{self.ws.actor.name} ({roles.ROLE_LABELS.get(self.ws.actor.role, self.ws.actor.role)})")
-        self.cases_title.setText(f"{overdue} overdue, {len(items) - overdue} at risk")
+        self.subtitle.setText(_("{date}  ·  {filter}  ·  acting as {name} ({role})").format(
+            date=format_date(self.ws.today(), "full"), filter=f.describe(), name=self.ws.actor.name,
+            role=_(roles.ROLE_LABELS.get(self.ws.actor.role, self.ws.actor.role))))
+        self.cases_title.setText(_("{overdue} overdue, {at_risk} at risk").format(overdue=overdue,
+                                                                                  at_risk=len(items) - overdue))
         self.cases_model.set_rows(items)
-        self.queue_title.setText(f"Approvals waiting — {len(queue)}")
+        self.queue_title.setText(_("Approvals waiting — {n}").format(n=len(queue)))
         self.queue_model.set_rows(queue)
         if self.can.reviews:
-            self.queue_hint.setText("Approve lets the officer send the letter or record the extension; send back "
-                                    "holds it with your comment. Every review is in the case's audit trail.")
+            self.queue_hint.setText(_("Approve lets the officer send the letter or record the extension; send back "
+                                      "holds it with your comment. Every review is in the case's audit trail."))
         else:
-            self.queue_hint.setText("Only a manager approves or sends back. With four-eyes review on, these "
-                                    "refusals, fees and extensions wait here before they can go out.")
+            self.queue_hint.setText(_("Only a manager approves or sends back. With four-eyes review on, these "
+                                      "refusals, fees and extensions wait here before they can go out."))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -220,35 +223,38 @@ class ReviewView(LazyView):
         a = self.selected_request()
         if a is None:
             return
-        text = (f"Approve the {a.kind_label.lower()} on {a.reference}?\n\n"
-                + (f"Ground: {a.legal_ground}\n" if a.legal_ground else "")
-                + (f"Officer's note: {a.note}\n" if a.note else "")
-                + "\nA comment for the officer (optional):")
-        comment = self.prompter.ask_text(self, "Approve", text)
+        text = (_("Approve the {kind} on {reference}?").format(kind=_(a.kind_label).lower(), reference=a.reference)
+                + "\n\n"
+                + (_("Ground: {ground}").format(ground=a.legal_ground) + "\n" if a.legal_ground else "")
+                + (_("Officer's note: {note}").format(note=a.note) + "\n" if a.note else "")
+                + "\n" + _("A comment for the officer (optional):"))
+        comment = self.prompter.ask_text(self, _("Approve"), text)
         if comment is not None:
-            self._run("Approve", lambda: approvals.approve(self.ws, a.id, comment))
+            self._run(_("Approve"), lambda: approvals.approve(self.ws, a.id, comment))
 
     def send_back(self) -> None:
         a = self.selected_request()
         if a is None:
             return
-        comment = self.prompter.ask_text(self, "Send back", f"Send the {a.kind_label.lower()} on {a.reference} back "
-                                                            "to the officer. What should be reconsidered?")
+        comment = self.prompter.ask_text(self, _("Send back"), _(
+            "Send the {kind} on {reference} back to the officer. What should be reconsidered?").format(
+            kind=_(a.kind_label).lower(), reference=a.reference))
         if comment is not None:
-            self._run("Send back", lambda: approvals.send_back(self.ws, a.id, comment))
+            self._run(_("Send back"), lambda: approvals.send_back(self.ws, a.id, comment))
 
     def comment(self) -> None:
         reference = self.selected_case()
         if reference is None:
             return
-        text = self.prompter.ask_text(self, "Comment", f"Your comment on {reference} (kept with its notes):")
+        text = self.prompter.ask_text(self, _("Comment"), _("Your comment on {reference} (kept with its notes):").format(
+            reference=reference))
         if text is not None:
-            self._run("Comment", lambda: approvals.add_comment(self.ws, reference, text))
+            self._run(_("Comment"), lambda: approvals.add_comment(self.ws, reference, text))
 
     def export_report(self) -> None:
         f = self.current_filter()
         suggested = f"overdue-{self.ws.today().isoformat()}.pdf"
-        pdf = self.prompter.save_file(self, "Save the overdue report", suggested, "PDF files (*.pdf)")
+        pdf = self.prompter.save_file(self, _("Save the overdue report"), suggested, _("PDF files (*.pdf)"))
         if pdf is None:
             return
         pdf = pdf if pdf.suffix.lower() == ".pdf" else pdf.with_suffix(".pdf")
@@ -256,11 +262,12 @@ class ReviewView(LazyView):
         try:
             report = overdue_report.export(self.ws, pdf, csv_path, f)
         except MegaCaseError as exc:
-            self.prompter.error(self, "Overdue report", str(exc))
+            self.prompter.error(self, _("Overdue report"), str(exc))
             return
-        self.prompter.info(self, "Overdue report", f"{len(report.overdue)} overdue and {len(report.at_risk)} at-risk "
-                                                   f"cases: the report is in {pdf.name}, the same rows for a "
-                                                   f"spreadsheet in {csv_path.name}.")
+        self.prompter.info(self, _("Overdue report"), _(
+            "{overdue} overdue and {at_risk} at-risk cases: the report is in {pdf}, the same rows for a "
+            "spreadsheet in {csv}.").format(overdue=len(report.overdue), at_risk=len(report.at_risk), pdf=pdf.name,
+                                           csv=csv_path.name))
 
     def _open_case_row(self, index) -> None:
         if index.isValid():
