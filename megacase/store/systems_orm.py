@@ -1,4 +1,4 @@
-"""What each external system held for a subject, as the officer collected it (migration 0003_i14_findings).
+"""What each external system held for a subject, as the officer collected it (migration 0005_system_findings).
 
 A *finding* is one record per collection or erasure at one system for one case:
 where it came from (a connector, an export file, or a statement that nothing is

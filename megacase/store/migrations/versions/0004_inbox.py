@@ -1,15 +1,15 @@
 """privacy mailbox: fetched messages (inbox items) and where fetching stopped
 
-Revision ID: 0003_i15_inbox
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_i15_inbox'
-down_revision = '0003_i11_drop_letter_approved'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """systems: what each external system held for a case's subject, and the Art. 15(4) withholdings
 
-Revision ID: 0003_i14_findings
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_i14_findings'
-down_revision = '0003_i15_inbox'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

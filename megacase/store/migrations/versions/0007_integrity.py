@@ -1,16 +1,16 @@
 """integrity: signed events (each user's or the workstation's Ed25519 key, each event's signature), and
 changes of where mail goes awaiting a manager's approval
 
-Revision ID: 0003_i13_integrity
-Revises: 0002
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_i13_integrity'
-down_revision = '0003_i12_answers'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

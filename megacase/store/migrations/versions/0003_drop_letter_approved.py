@@ -1,6 +1,6 @@
 """letters: drop approved_by / approved_at, never written (four-eyes approvals live in the approvals table)
 
-Revision ID: 0003_i11_drop_letter_approved
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-29
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_i11_drop_letter_approved'
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None

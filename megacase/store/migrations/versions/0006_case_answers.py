@@ -1,16 +1,16 @@
 """per-right answers: outcome, legal ground, reasons to the subject, Art. 12(5) evidence, "no data held";
 the language of a recipient's Art. 19 notices
 
-Revision ID: 0003_i12_answers
-Revises: 0002_erasure_objection
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-29
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_i12_answers'
-down_revision = '0003_i14_findings'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
