@@ -32,10 +32,6 @@ class Actor:
     signing_key: bytes | None = field(default=None, compare=False, repr=False)
     signing_key_id: int | None = field(default=None, compare=False, repr=False)
 
-    @property
-    def is_manager(self) -> bool:
-        return self.role == "manager"
-
 
 def system_clock() -> datetime:
     return datetime.now(timezone.utc)

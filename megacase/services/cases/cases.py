@@ -274,7 +274,7 @@ def close(ws: Workspace, reference: str) -> CaseDetail:
         letter_guards.check_close(session, case)   # every right answered, the identity conclusion recorded
         case.closed_at = ws.now_naive()
 
-    with decisions.audited_refusal(ws, reference, "close"):
+    with audit.audited_refusal(ws, reference, "close"):
         return _act(ws, reference, Action.CLOSE, "case.closed", apply)
 
 

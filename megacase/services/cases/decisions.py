@@ -228,6 +228,3 @@ def record_no_data(ws: Workspace, reference: str, reason: str) -> None:
         audit.record(session, ws, "case.no_data_recorded", case_id=case.id, subject_id=case.subject_id,
                      details={"reference": case.reference, "right": "access"}, personal={"reason": reason})
 
-
-# A refused action leaves one event in the audit trail (services.integrity.audit); kept here for its callers.
-record_refusal, audited_refusal = audit.record_refusal, audit.audited_refusal

@@ -30,7 +30,8 @@ from megacase.services.intake import inbox
 from megacase.services.mail.config import (DEFAULT_TIMEOUT, MAILBOX_PASSWORD_ENV, MailboxSettings, load_mailbox,
                                            load_settings, mailbox_password_for)
 from megacase.services.mail.errors import DeliveryError, network_failure, scrub
-from megacase.services.mail.smtp import _is_loopback, xoauth2_string
+from megacase.domain.validation import is_loopback
+from megacase.services.mail.smtp import xoauth2_string
 from megacase.services.workspace import Workspace
 from megacase.store.orm import InboxItem, MailboxState
 
@@ -93,7 +94,7 @@ class ImapSource:
 
     def _login(self, conn: imaplib.IMAP4) -> None:
         b = self.box
-        if b.security == "none" and not _is_loopback(b.host):
+        if b.security == "none" and not is_loopback(b.host):
             raise MailboxError("Refusing to send the mailbox password over an unencrypted connection: "
                                "use starttls or tls.")
         try:

@@ -308,7 +308,7 @@ def queue_letter(ws: Workspace, reference: str, template_id: str, *, options: Le
         raise InputError("A letter by post is not e-mailed: record it as posted instead.")
     if override is not None:
         recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
-    with decisions.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
+    with audit.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
         case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id, options,
                                                                subject_line, body, override, attachments)
         smtp = load_settings_in(session)
@@ -343,7 +343,7 @@ def post_letter(ws: Workspace, reference: str, template_id: str, override: Addre
     if not override.postal:
         raise InputError("Give the postal address the letter is posted to.")
     recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
-    with decisions.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
+    with audit.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
         case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id,
                                                                options or LetterOptions(), subject_line, body,
                                                                override, enclosures)
@@ -379,7 +379,7 @@ def hand_over(ws: Workspace, reference: str, template_id: str, note: str, *, opt
     (a completed verification on this case: seen in person, an identity document or additional information)."""
     roles.require_officer(ws)
     note = require_text(note, "Where, when and to whom the letter was handed")
-    with decisions.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
+    with audit.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
         case = load_case(session, reference)
         if recipients.verified_identity(session, case) is None:
             raise RuleViolation("A letter is handed over only to a subject identified on this case (seen in person, "

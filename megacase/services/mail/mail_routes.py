@@ -24,6 +24,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from megacase.domain.validation import is_loopback
 from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
 from megacase.services import roles, settings
 from megacase.services.integrity import audit
@@ -80,16 +81,11 @@ def _domains(session: Session) -> list[str]:
     return [d.strip().lower() for d in str(settings.get_in(session, COMPANY_DOMAINS.key)).split(",") if d.strip()]
 
 
-def _is_loopback(host: str) -> bool:
-    from megacase.domain.validation import is_loopback as loopback
-    return loopback(host)
-
-
 def _check(session: Session, new: dict) -> None:
     """The rules on the values as they would be after the change."""
     effective = {k: settings.get_in(session, k) for k in ROUTE_KEYS}
     effective.update(new)
-    if effective["smtp.security"] == "none" and not _is_loopback(str(effective["smtp.host"])):
+    if effective["smtp.security"] == "none" and not is_loopback(str(effective["smtp.host"])):
         raise InputError("Connection security 'none' sends letters in clear: it is allowed only for a mail server "
                          "on this computer (127.0.0.1, ::1 or localhost). Use starttls or tls.")
     domains = _domains(session)

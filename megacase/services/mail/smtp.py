@@ -6,7 +6,6 @@ envelope is the letter's sender and its one recipient.
 
 from __future__ import annotations
 
-import ipaddress
 import smtplib
 import socket
 import ssl
@@ -20,7 +19,6 @@ from megacase.services.mail.errors import DeliveryError, network_failure, refusa
 TokenSource = Callable[[], tuple[str, str]]
 
 
-_is_loopback = is_loopback     # the rule lives in domain.validation (also used by mail routes and the mailbox)
 
 
 def xoauth2_string(user: str, token: str) -> str:
@@ -80,7 +78,7 @@ class SmtpTransport:
                                         "Check the connection security setting.", kind="tls")
                 conn.starttls(context=self._ssl())
                 conn.ehlo()
-            if (s.user or self.oauth) and s.security == "none" and not _is_loopback(s.host):
+            if (s.user or self.oauth) and s.security == "none" and not is_loopback(s.host):
                 raise DeliveryError("Refusing to send the mail password or token over an unencrypted connection: "
                                     "use starttls or tls.", kind="tls")
             self._login(conn, credentials)
