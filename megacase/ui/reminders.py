@@ -10,6 +10,7 @@ manager has the review).
 
 from __future__ import annotations
 
+import sys
 from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -23,6 +24,7 @@ from megacase.services import roles, settings
 from megacase.services.review import reminders
 from megacase.services.review.reminders import Reminder
 from megacase.services.workspace import Workspace
+from megacase.ui.workers import run_task
 
 
 def system_tray(parent: QObject) -> QSystemTrayIcon | None:
@@ -38,6 +40,7 @@ def system_tray(parent: QObject) -> QSystemTrayIcon | None:
 
 class ReminderCenter(QObject):
     changed = Signal(list)            # the reminders pending now (not acknowledged)
+    busy_changed = Signal(bool)       # a check in a worker started (True) or ended (False)
 
     def __init__(self, ws: Workspace, parent: QObject | None = None,
                  tray_factory: Callable[[QObject], object | None] = system_tray):
@@ -52,7 +55,9 @@ class ReminderCenter(QObject):
         self.tray_clicked = None       # set by the window: what a click on the notification does
         self.timer = QTimer(self)
         self.timer.setObjectName("reminderTimer")
-        self.timer.timeout.connect(self.check)
+        self.timer.timeout.connect(self.check_later)
+        self.loading = False
+        self._again = False
         if self.enabled:
             minutes = settings.get(ws, settings.REMINDER_INTERVAL_MINUTES.key)
             self.timer.start(minutes * 60_000)
@@ -61,7 +66,39 @@ class ReminderCenter(QObject):
         """Ask the services what to show now; notify the tray of what it has not shown yet."""
         if not self.enabled:
             return []
-        self.pending = reminders.pending(self.ws)
+        return self._show(reminders.pending(self.ws))
+
+    def check_later(self) -> None:
+        """``check`` with the register read in a worker (at start, after each reload, periodically):
+        the live cases of a large register take longer than the window may stand still."""
+        if not self.enabled:
+            return
+        if self.loading:                 # one check at a time; the latest change is checked after it
+            self._again = True
+            return
+        self.loading = True
+        self.busy_changed.emit(True)
+        ws = self.ws
+        run_task(lambda: reminders.pending(ws), self._arrived, self._failed, context=self)
+
+    def _arrived(self, pending: list[Reminder]) -> None:
+        self._done()
+        self._show(pending)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._done()
+        if not isinstance(exc, MegaCaseError):     # a locked register says so itself; anything else is a bug
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    def _done(self) -> None:
+        self.loading = False
+        self.busy_changed.emit(False)
+        if self._again:
+            self._again = False
+            self.check_later()
+
+    def _show(self, pending: list[Reminder]) -> list[Reminder]:
+        self.pending = pending
         fresh = [r for r in self.pending if (r.case_id, r.kind, r.situation) not in self._notified]
         self._notified.update((r.case_id, r.kind, r.situation) for r in fresh)
         if fresh and self.tray is not None:

@@ -1,25 +1,31 @@
-"""The home view's figures: the counts that matter, each with the cases behind it, and a year of history."""
+"""The home view's figures: the counts that matter, each with the cases behind it, and a year of history.
+
+Built from the case list the window has just read (or reads it once), and for the history only
+the cases received or closed in the last twelve months, as plain rows: no ORM objects, no
+second pass over the register. The rules are those of ``domain.case_status`` and ``domain.answers``
+(the list's summaries carry them).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from megacase.domain import case_status
 from megacase.domain.references import reference_sort_key
 from megacase.domain.deadlines import add_months, working_days_between
 from megacase.domain.answers import DECIDED_NOT_SENT
 from megacase.domain.requests import RequestType
-from megacase.services import settings
-from megacase.services.cases.queries import answer_loads, deadline_of, due_soon_lead, summary_of
+from megacase.services.cases.queries import cached_deadline, case_spans, due_soon_lead, list_cases, streamed
 from megacase.services.records import CaseSummary
 from megacase.services.workspace import Workspace, local_date
 from megacase.store.orm import Case
 
 EXTENSION_WINDOW_WORKING_DAYS = 5
+_working_days = lru_cache(maxsize=4096)(working_days_between)   # few distinct dates: count each once
 
 
 @dataclass(frozen=True)
@@ -71,25 +77,41 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def build(ws: Workspace) -> Dashboard:
-    today = ws.today()
-    with ws.reading() as session:
-        rows = session.execute(select(Case).options(selectinload(Case.types), selectinload(Case.suspensions),
-                                                    selectinload(Case.subject), *answer_loads())
-                               .order_by(Case.received_at)).scalars().all()
-        lead, promise_days = due_soon_lead(session), settings.get_in(session, settings.PROMISE_DAYS.key)
-        summaries = {c.reference: summary_of(c, today, lead, promise_days) for c in rows}
-        # "Answered" is the day the last reply left, not the day of the decision (domain.answers).
-        history = [(c.received_on, local_date(c.closed_at) if c.closed_at else None,
-                    summaries[c.reference].answered_at.date() if summaries[c.reference].answered_at else None,
-                    c.outcome, c) for c in rows]
-        decided = {}
-        for received_on, _closed, decided_on, outcome, case in history:
-            if decided_on is not None and outcome != "withdrawn":
-                d = deadline_of(case, decided_on)
-                decided[case.reference] = (decided_on, decided_on <= d.one_month_due, decided_on <= d.three_month_due)
+def _history(session, first: date, answered: dict[int, date]) -> tuple[list[date], list[date], dict]:
+    """Since ``first``: the receipt dates, the closing dates, and for the cases answered since then
+    (id -> day the last reply left) whether that day was within one month and within three."""
+    c = Case.__table__.c
+    received = [day for (day,) in streamed(session, select(c.received_on).where(c.received_on >= first))]
+    since = datetime.combine(first - timedelta(days=1), time())     # UTC; Brussels days are 1-2 h ahead
+    closed = [local_date(at) for (at,) in streamed(session, select(c.closed_at).where(c.closed_at >= since))]
+    within = {}
+    if answered:
+        _types, spans = case_spans(session)
+        for cid, received_on, extended in streamed(session, select(c.id, c.received_on, c.extended)):
+            day = answered.get(cid)     # the deadline as it stood that day (a running suspension counts until then)
+            if day is None:
+                continue
+            d = cached_deadline(received_on, spans.get(cid, ()), extended, day)
+            within[cid] = (day, day <= d.one_month_due, day <= d.three_month_due)
+    return received, closed, within
 
-    by_due = sorted(summaries.values(), key=lambda c: (c.due, reference_sort_key(c.reference)))
+
+def build(ws: Workspace, summaries: list[CaseSummary] | None = None) -> Dashboard:
+    """The figures of today; ``summaries`` are the case list when the caller has just read it."""
+    today = ws.today()
+    if summaries is None:
+        summaries = list_cases(ws)
+    first = add_months(_month_start(today), -11)
+    # "Answered" is the day the last reply left, not the day of the decision (domain.answers).
+    answered = {c.id: c.answered_at.date() for c in summaries
+                if c.answered_at is not None and c.answered_at.date() >= first
+                and (c.outcome is None or c.outcome.value != "withdrawn")}
+    with ws.reading() as session:
+        lead = due_soon_lead(session)
+        received, closed, decided = _history(session, first, answered)
+    # every count below is of open cases (a live case is open): only those are kept and sorted
+    by_due = sorted((c for c in summaries if c.is_open), key=lambda c: (c.due, reference_sort_key(c.reference)))
+    summaries = {c.reference: c for c in by_due}
 
     def refs(pred) -> tuple[str, ...]:
         return tuple(c.reference for c in by_due if pred(c))
@@ -105,7 +127,7 @@ def build(ws: Workspace) -> Dashboard:
         Count("extended", "Extended", refs(lambda c: c.extended and c.is_open)),
         Count("extension_window", f"Extension notice ≤ {EXTENSION_WINDOW_WORKING_DAYS} working days",
               refs(lambda c: c.extension_possible and not c.suspended
-                   and working_days_between(today, c.extension_last_day) <= EXTENSION_WINDOW_WORKING_DAYS),
+                   and _working_days(today, c.extension_last_day) <= EXTENSION_WINDOW_WORKING_DAYS),
               "due_soon"),
         Count("open", "Open", refs(lambda c: c.is_open)),
     )
@@ -124,8 +146,8 @@ def build(ws: Workspace) -> Dashboard:
         answered = [v for v in decided.values() if within(v[0])]
         months.append(MonthStat(
             month=start,
-            received=sum(1 for h in history if within(h[0])),
-            closed=sum(1 for h in history if within(h[1])),
+            received=sum(1 for day in received if within(day)),
+            closed=sum(1 for day in closed if within(day)),
             answered=len(answered),
             within_one_month=sum(1 for v in answered if v[1]),
             within_three_months=sum(1 for v in answered if v[2])))

@@ -44,6 +44,8 @@ def drop_view_data(view) -> None:
                 break
     if hasattr(view, "board"):
         view.board = None
+    if hasattr(view, "list_rows"):      # the dashboard's copy of the case list
+        view.list_rows = None
 
 
 class LockedEngine:

@@ -32,6 +32,8 @@ class ReviewFeature:
         self.can = roles.capabilities(ws)
 
         self.dashboard = DashboardView(ws)
+        self.dashboard.busy_changed.connect(self._background_busy)
+        self.dashboard.follows_list = True       # the window reads the list once; the figures come from it
         self.review = ReviewView(ws, window.prompter)
         window.add_view("dashboard", _("&Dashboard"), self.dashboard, "Ctrl+Shift+H")
         window.add_view("review", _("Manager's &review"), self.review, "Ctrl+Shift+M")
@@ -40,6 +42,7 @@ class ReviewFeature:
         self.review.changed.connect(window.refresh)
 
         self.center = ReminderCenter(ws, window, self.tray_factory)
+        self.center.busy_changed.connect(self._background_busy)
         self.center.tray_clicked = self._show_dashboard
         self.banner = ReminderBanner(self.center, lambda text: window.prompter.error(window, _("Reminders"), text))
         self.banner.show_requested.connect(self._show_dashboard)
@@ -83,17 +86,20 @@ class ReviewFeature:
         window.case_shown.connect(self._case_shown)
         window.cases_loaded.connect(self._register_changed)
         self._case_shown(None)
-        QTimer.singleShot(0, self.center.check)              # reminders at start
+        QTimer.singleShot(0, self.center.check_later)        # reminders at start
 
     # --- following the window ---------------------------------------------------------------------
     def _case_shown(self, detail) -> None:
         self.ask_approval.setEnabled(detail is not None and self.can.works_cases)
         self.comment.setEnabled(detail is not None and self.can.comments)
 
-    def _register_changed(self, _rows=None) -> None:
-        self.dashboard.mark_dirty()
+    def _background_busy(self, on: bool) -> None:
+        self.w.pending += 1 if on else -1     # the window's background loads include the dashboard and reminders
+
+    def _register_changed(self, rows=None) -> None:
+        self.dashboard.set_cases(rows)
         self.review.mark_dirty()
-        self.center.check()
+        self.center.check_later()
 
     def _show_dashboard(self) -> None:
         self.w.show_view("dashboard")
@@ -155,7 +161,7 @@ class ReviewFeature:
         if w.prompter.run_dialog(dialog) and dialog.result_value:
             if settings.REMINDER_INTERVAL_MINUTES.key in dialog.result_value and self.center.enabled:
                 self.center.timer.start(settings.get(w.ws, settings.REMINDER_INTERVAL_MINUTES.key) * 60_000)
-            self._register_changed()
+            self.w.refresh()      # the list, then the figures and reminders from it
             w.statusBar().showMessage(_("Reminder and review settings saved"), 6000)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
@@ -13,6 +15,7 @@ from megacase.ui.models.cases import COL_DUE, COL_REF, COL_SUBJECT, CaseFilterPr
 from megacase.ui.views.lazy import LazyView
 from megacase.ui.widgets.charts import MonthlyChart, ShareChart
 from megacase.ui.widgets.tables import make_table
+from megacase.ui.workers import run_task
 
 TONES = {"overdue": ("#b3261e", "#fdecea"), "due_soon": ("#8a5300", "#fff4e0"),
          "suspended": ("#2f5d8a", "#e8f0fa"), "normal": ("#1f2328", "#ffffff")}
@@ -59,6 +62,7 @@ class Tile(QToolButton):
 
 class DashboardView(LazyView):
     open_case = Signal(str)          # a reference the user wants to open in the cases view
+    busy_changed = Signal(bool)      # a build started (True) or ended (False)
 
     def __init__(self, ws: Workspace, parent=None):
         super().__init__(parent)
@@ -67,6 +71,10 @@ class DashboardView(LazyView):
         self.setStyleSheet(STYLE)
         self.board: dashboard.Dashboard | None = None
         self.selected = "overdue"
+        self.list_rows: list | None = None   # the window's latest case list, when it has handed one over
+        self.follows_list = False        # True: wait for the window's list rather than read the register
+        self.loading = False
+        self._again = False
 
         self.title = QLabel(_("Dashboard"))
         self.title.setObjectName("dashTitle")
@@ -149,9 +157,49 @@ class DashboardView(LazyView):
         return tile
 
     # --- loading ----------------------------------------------------------------------------------
+    def set_cases(self, rows: list | None) -> None:
+        """The window's case list has just been read: the figures follow it (now if shown, else when shown)."""
+        if rows is not None:
+            self.list_rows = rows
+        self.mark_dirty()
+
     def reload(self) -> None:
+        """Build the figures in a worker (from the window's list when it handed one over)."""
         self._dirty = False
-        self.board = dashboard.build(self.ws)
+        if self.list_rows is None and self.follows_list:    # the window is reading the list: build from it
+            self._dirty = True
+            self.subtitle.setText(_("Loading the figures…"))
+            return
+        if self.loading:                   # one build at a time; the latest change is built after it
+            self._again = True
+            return
+        self._set_loading(True)
+        ws, rows = self.ws, self.list_rows
+        run_task(lambda: dashboard.build(ws, rows), self._arrived, self._failed, context=self)
+
+    def _set_loading(self, on: bool) -> None:
+        self.loading = on
+        if on:
+            self.subtitle.setText(_("Loading the figures…"))
+        self.busy_changed.emit(on)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_loading(False)
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    def _arrived(self, board: dashboard.Dashboard) -> None:
+        self._set_loading(False)
+        if self._again:
+            self._again = False
+            self.reload()
+            if self.board is not None:
+                return
+        if self.list_rows is None and self.follows_list:    # locked meanwhile: nothing decrypted stays shown
+            return
+        self.show_board(board)
+
+    def show_board(self, board: dashboard.Dashboard) -> None:
+        self.board = board
         b = self.board
         self.subtitle.setText(_("{date}  ·  {n} open cases  ·  acting as {name} ({role})").format(
             date=format_date(b.today, "full"), n=b.count("open").count, name=self.ws.actor.name,
