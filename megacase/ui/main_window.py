@@ -44,6 +44,18 @@ def _load_list(ws: Workspace, warm: bool) -> CaseRows:
     return rows
 
 
+def _read_case(ws: Workspace, reference: str, loaders: dict) -> tuple[CaseDetail, dict]:
+    """The case, and what the features' loaders read about it (in the worker, not on the window's thread)."""
+    detail = queries.get_case(ws, reference)
+    extras = {}
+    for name, load in loaders.items():
+        try:
+            extras[name] = load(ws, detail)
+        except Exception:  # noqa: BLE001 - the feature reads it itself when the case is shown
+            log.debug("preloading %s failed; read when shown", name)
+    return detail, extras
+
+
 MENUS = (("file", N_("&File")), ("case", N_("&Case")), ("view", N_("&View")), ("tools", N_("&Tools")),
          ("help", N_("&Help")))
 
@@ -64,6 +76,9 @@ class MainWindow(QMainWindow):
         self._select_after_refresh: str | None = None
         self._reloading_list = False
         self._list_loads = 0             # list loads in flight (the garbage collector waits for them)
+        # name -> fn(ws, detail): what a feature shows beside a case, read in the worker with the case
+        self.detail_loaders: dict[str, Callable[[Workspace, CaseDetail], object]] = {}
+        self._preloaded: tuple[str, dict] | None = None
         self.setWindowTitle(_("MegaCase — data subject requests"))
         self.setObjectName("mainWindow")
 
@@ -315,14 +330,25 @@ class MainWindow(QMainWindow):
                 self._show_detail(None)
             return
         self.pending += 1
-        ws = self.ws
-        run_task(lambda: queries.get_case(ws, reference), lambda d: self._detail_arrived(generation, d),
+        ws, loaders = self.ws, dict(self.detail_loaders)
+        run_task(lambda: _read_case(ws, reference, loaders), lambda got: self._detail_arrived(generation, *got),
                  lambda exc: self._load_failed(exc), context=self)
 
-    def _detail_arrived(self, generation: int, detail: CaseDetail) -> None:
+    def _detail_arrived(self, generation: int, detail: CaseDetail, extras: dict) -> None:
         self.pending -= 1
         if generation == self._detail_generation:
-            self._show_detail(detail)
+            self._preloaded = (detail.reference, extras)
+            try:
+                self._show_detail(detail)
+            finally:
+                self._preloaded = None
+
+    def preloaded(self, name: str, reference: str, read: Callable[[], object]):
+        """What the loader ``name`` read in the worker with the case now being shown; else ``read()`` now
+        (a case shown straight after an action)."""
+        if self._preloaded is not None and self._preloaded[0] == reference and name in self._preloaded[1]:
+            return self._preloaded[1][name]
+        return read()
 
     def _load_failed(self, exc: BaseException) -> None:
         self.pending -= 1

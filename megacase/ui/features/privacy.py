@@ -27,6 +27,14 @@ from megacase.ui.views.processors import ProcessorRegisterView
 from megacase.ui.widgets.processing import ProcessingBlock
 
 
+def _erasure_readiness(ws, detail: CaseDetail):
+    """The erasure block's dry run, for an erasure request only (read in the window's worker)."""
+    from megacase.services.privacy import erasure
+    if RequestType.ERASURE not in detail.summary.request_types:
+        return None                     # the block shows no erasure row
+    return erasure.readiness(ws, detail.reference)
+
+
 class PrivacyFeature:
     def __init__(self, window):
         self.w = window
@@ -56,6 +64,9 @@ class PrivacyFeature:
         self.register = ProcessorRegisterView(window.ws, window.prompter)
         window.add_view("processors", _("&Processor register"), self.register, "Ctrl+Shift+G")
         self.block = ProcessingBlock(window.ws)
+        self.block.preloaded = window.preloaded
+        window.detail_loaders["restriction"] = lambda ws, detail: restriction.status(ws, detail.reference)
+        window.detail_loaders["erasure"] = _erasure_readiness
         window.detail.overview.add_block(self.block)
         for action in (self.erasure, self.restrict, self.lift, self.direct_marketing):
             button = self.block.add_header_action(action)   # shown only while it can be used: the block stays narrow

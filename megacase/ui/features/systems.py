@@ -49,6 +49,7 @@ class SystemsFeature:
         self.connectors.setEnabled(roles.capabilities(window.ws).works_cases)
         window.add_action(self.connectors, "tools")
         self.busy = False
+        window.detail_loaders["systems"] = lambda ws, detail: overview.case_systems(ws, detail.reference)
         window.case_shown.connect(self.update)
         self.update(window.current_detail())
 
@@ -56,7 +57,8 @@ class SystemsFeature:
         if detail is None:
             self.panel.show_rows([], False)
             return
-        rows = overview.case_systems(self.w.ws, detail.reference)
+        ws = self.w.ws
+        rows = self.w.preloaded("systems", detail.reference, lambda: overview.case_systems(ws, detail.reference))
         self.panel.show_rows(rows, bool(detail.checklist_editable) and not self.busy)
 
     def _ref(self) -> str | None:

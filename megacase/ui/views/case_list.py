@@ -158,10 +158,10 @@ class CaseListView(QWidget):
         self._sync_current()
 
     def _fit_columns(self) -> None:
-        """Each column as wide as its header and its widest text among the first and last 200 cases
+        """Each column as wide as its header and its widest text among the first and last 60 cases
         and the longest reference (so a reference is never cut)."""
         rows = self.model.rows
-        sample = rows.cases[:200] + rows.cases[-200:] + ([rows.longest_reference] if rows.cases else [])
+        sample = rows.cases[:60] + rows.cases[-60:] + ([rows.longest_reference] if rows.cases else [])
         text, head = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
         for col, title in enumerate(COLUMNS):
             if col == COL_SUBJECT:

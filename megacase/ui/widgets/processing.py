@@ -32,9 +32,12 @@ class ProcessingBlock(Block):
         self.info: restriction.RestrictionInfo | None = None
         self.for_reference: str | None = None      # the case ``info`` was read for
         self.readiness: erasure.ErasureReadiness | None = None
+        # (name, reference, read): what the window read in its worker with the case (window.preloaded)
+        self.preloaded = lambda _name, _reference, read: read()
 
     def rows_for(self, d: CaseDetail) -> tuple[str, list[tuple[str, str]]]:
-        info = self.info = restriction.status(self.ws, d.reference)
+        ws = self.ws
+        info = self.info = self.preloaded("restriction", d.reference, lambda: restriction.status(ws, d.reference))
         self.for_reference = d.reference
         types = set(d.summary.request_types)
         rows, flags = [], []
@@ -58,7 +61,7 @@ class ProcessingBlock(Block):
                                                   "(Art. 21(2)-(3)).")))
         self.readiness = None
         if RequestType.ERASURE in types:
-            ready = self.readiness = erasure.readiness(self.ws, d.reference)
+            ready = self.readiness = self.preloaded("erasure", d.reference, lambda: erasure.readiness(ws, d.reference))
             if ready.already_erased:
                 text = _("The subject was erased: only the anonymous skeleton remains.")
             elif ready.ready:
