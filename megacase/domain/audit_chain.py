@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -21,6 +22,26 @@ def canonical_json(event: Mapping[str, Any]) -> bytes:
 
 def chain_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(event)).hexdigest()
+
+
+_string = encode_basestring    # one JSON string as canonical_json writes it (ensure_ascii=False), in C
+_compact = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
+
+
+def _opt(value) -> str:
+    return "null" if value is None else str(value)
+
+
+def event_bytes(seq: int, at: str, actor: str, kind: str, case_id: int | None, subject_id: int | None,
+                details: Any, secret_b64: str | None) -> bytes:
+    """``canonical_json`` of an audit event body, written out directly (the same bytes, about 4x faster).
+
+    The body's keys in sorted order are actor, at, case_id, details, kind, secret, seq, subject_id;
+    a test checks that the bytes equal ``canonical_json`` of the same body.
+    """
+    return (f'{{"actor":{_string(actor)},"at":{_string(at)},"case_id":{_opt(case_id)},"details":{_compact(details)},'
+            f'"kind":{_string(kind)},"secret":{"null" if secret_b64 is None else _string(secret_b64)},'
+            f'"seq":{seq},"subject_id":{_opt(subject_id)}}}').encode("utf-8")
 
 
 @dataclass(frozen=True)
