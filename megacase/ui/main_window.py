@@ -75,7 +75,6 @@ class MainWindow(QMainWindow):
         self._detail_generation = 0
         self._select_after_refresh: str | None = None
         self._reloading_list = False
-        self._list_loads = 0             # list loads in flight (the garbage collector waits for them)
         # name -> fn(ws, detail): what a feature shows beside a case, read in the worker with the case
         self.detail_loaders: dict[str, Callable[[Workspace, CaseDetail], object]] = {}
         self._preloaded: tuple[str, dict] | None = None
@@ -127,7 +126,7 @@ class MainWindow(QMainWindow):
         if install_features:
             from megacase.ui.features import install_all
             install_all(self)
-        gc.freeze()           # the modules and widgets just built live as long as the window (see _list_landed)
+        gc.freeze()           # the modules and widgets just built live as long as the window (workers._quiet_gc)
         self.refresh()
 
     # --- actions, menus, toolbar --------------------------------------------------------------
@@ -279,26 +278,13 @@ class MainWindow(QMainWindow):
         self._list_generation += 1
         generation = self._list_generation
         self.pending += 1
-        self._list_loads += 1
-        gc.disable()   # no full garbage collection while the worker builds the list (see _list_landed)
         ws = self.ws
         # the rows' filter and sort keys are computed in the worker too: the GUI thread only shows them
         run_task(lambda: _load_list(ws, warm=generation == 1), lambda rows: self._cases_arrived(generation, rows),
-                 lambda exc: (self._list_landed(), self._load_failed(exc)), context=self)
-
-    def _list_landed(self) -> None:
-        """What is alive now (the list just loaded, the widgets) is set aside from the cyclic garbage
-        collector (gc.freeze), which stays off while a list loads: a full collection walks every object,
-        0.3 s at 10,000 cases and 0.6 s at 100,000, holding the interpreter, so the window froze whenever
-        one ran. Objects no longer used are still freed at once (reference counting)."""
-        self._list_loads -= 1
-        gc.freeze()
-        if self._list_loads == 0:
-            gc.enable()
+                 lambda exc: self._load_failed(exc), context=self, quiet_gc=True)
 
     def _cases_arrived(self, generation: int, prepared: CaseRows) -> None:
         self.pending -= 1
-        self._list_landed()
         if generation != self._list_generation:
             return
         before = self.case_list.current_reference()
@@ -332,7 +318,7 @@ class MainWindow(QMainWindow):
         self.pending += 1
         ws, loaders = self.ws, dict(self.detail_loaders)
         run_task(lambda: _read_case(ws, reference, loaders), lambda got: self._detail_arrived(generation, *got),
-                 lambda exc: self._load_failed(exc), context=self)
+                 lambda exc: self._load_failed(exc), context=self, quiet_gc=True)
 
     def _detail_arrived(self, generation: int, detail: CaseDetail, extras: dict) -> None:
         self.pending -= 1
@@ -438,6 +424,5 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
-        gc.enable()                       # a list load still in flight will never land
         self.save_state()
         super().closeEvent(event)

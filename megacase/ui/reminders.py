@@ -79,7 +79,7 @@ class ReminderCenter(QObject):
         self.loading = True
         self.busy_changed.emit(True)
         ws = self.ws
-        run_task(lambda: reminders.pending(ws), self._arrived, self._failed, context=self)
+        run_task(lambda: reminders.pending(ws), self._arrived, self._failed, context=self, quiet_gc=True)
 
     def _arrived(self, pending: list[Reminder]) -> None:
         self._done()

@@ -22,7 +22,7 @@ class IntegrityCheck:
         self.w = window
         self.report = None          # the IntegrityReport once the check has run
         ws = window.ws
-        run_task(lambda: audit.verify(ws), self._done, self._failed, context=window)
+        run_task(lambda: audit.verify(ws), self._done, self._failed, context=window, quiet_gc=True)
 
     def _done(self, report) -> None:
         self.report = report

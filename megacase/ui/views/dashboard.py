@@ -175,7 +175,7 @@ class DashboardView(LazyView):
             return
         self._set_loading(True)
         ws, rows = self.ws, self.list_rows
-        run_task(lambda: dashboard.build(ws, rows), self._arrived, self._failed, context=self)
+        run_task(lambda: dashboard.build(ws, rows), self._arrived, self._failed, context=self, quiet_gc=True)
 
     def _set_loading(self, on: bool) -> None:
         self.loading = on
