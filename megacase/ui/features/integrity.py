@@ -1,7 +1,8 @@
 """At start, the register is verified in the background: chain, anchors and current state.
 
 A clean register shows one line in the status bar; a problem opens a message naming
-every finding (the same lines as ``megacase audit verify``).
+every finding (the same lines as ``megacase audit verify``). The check starts once the case
+list has been read: on a large register it takes a while, and the officer's list comes first.
 """
 
 from __future__ import annotations
@@ -21,8 +22,15 @@ class IntegrityCheck:
     def __init__(self, window):
         self.w = window
         self.report = None          # the IntegrityReport once the check has run
-        ws = window.ws
-        run_task(lambda: audit.verify(ws), self._done, self._failed, context=window, quiet_gc=True)
+        self.started = False
+        window.cases_loaded.connect(self.start)
+
+    def start(self, _rows=None) -> None:
+        if self.started:
+            return
+        self.started = True
+        ws = self.w.ws
+        run_task(lambda: audit.verify(ws), self._done, self._failed, context=self.w, quiet_gc=True)
 
     def _done(self, report) -> None:
         self.report = report
