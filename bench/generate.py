@@ -37,6 +37,7 @@ from sqlalchemy import insert, select  # noqa: E402
 from megacase.domain.audit_chain import chain_hash  # noqa: E402
 from megacase.domain.deadlines import Suspension  # noqa: E402
 from megacase.domain.grounds import ground_label  # noqa: E402
+from megacase.domain.letter_types import required_letters  # noqa: E402
 from megacase.services.integrity import anchors, signing, state  # noqa: E402
 from megacase.services.integrity.events import _body  # noqa: E402
 from megacase.services.workspace import TZ, Actor, Workspace  # noqa: E402
@@ -63,9 +64,6 @@ CHANNELS = ("email", "email", "email", "web_form", "web_form", "post", "phone")
 ACTIONS_FOR = {"access": ("search",), "portability": ("search",), "rectification": ("act", "notify"),
                "erasure": ("act", "notify"), "restriction": ("act", "notify"), "objection": ("act",),
                "automated_decision": ()}
-REPLY_FOR = {"access": "access-reply", "portability": "portability-reply", "rectification":
-             "rectification-confirmation", "erasure": "erasure-confirmation", "restriction":
-             "restriction-confirmation", "objection": "objection-outcome"}
 GROUND_LABEL = ground_label("art12_2_identity")   # the case's one-line ground, as the decision service writes it
 REFUSAL_REASONS = "Nous n'avons pas pu établir votre identité avec les éléments fournis."
 BODY = ("Madame, Monsieur,\n\nNous accusons réception de votre demande du {day}. Conformément à l'article 12 du "
@@ -293,8 +291,10 @@ def _one_case(b: _Batch, chain: _Chain, rng: random.Random, ids: dict, processor
         event("case.decided", {"reference": ref, "state": "decided", "outcome": outcome, "rights": list(types),
                                "all_rights_decided": True}, {"note": "Replied with the copy."})
         chain.attach([_snapshot("case_answers", a, key, sid) for a in answers])
-        if outcome != "withdrawn":
-            letter(REPLY_FOR.get(types[0], "access-reply") if outcome == "granted" else "refusal")
+        # the letters that answer every right (domain.letter_types): one of each required group, once
+        replies = dict.fromkeys(group[0] for rt in types for group in required_letters(rt, outcome))
+        for template in replies:
+            letter(template)
         if plan != "decided":
             closed_at = step(1, 48)
             state = "closed"

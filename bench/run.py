@@ -189,7 +189,7 @@ def service_figures(t: Table, ws: Workspace, big_ref: str, tmp: Path) -> None:
     rounds = [(workload(small, f"c{n}"), workload(plain, f"p{n}")) for n in range(3)]   # interleaved: same load
     cipher_s, plain_s = min(c for c, _p in rounds), min(p for _c, p in rounds)
     ratio = cipher_s / plain_s
-    t.add(f"the same service workload ({WORKLOAD_CASES} cases opened to closed, {WORKLOAD_REGISTER:,}-case "
+    t.add(f"the same service workload ({WORKLOAD_CASES} cases opened to decided, {WORKLOAD_REGISTER:,}-case "
           "registers): SQLCipher", f"{ms(cipher_s)} ({ratio:.2f}x)", f"plain SQLite: {ms(plain_s)}", "under 1.3x",
           ratio < 1.3)
 

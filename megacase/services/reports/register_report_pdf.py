@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from megacase import __version__
 from megacase.services import pdf_style as ps
@@ -45,14 +45,14 @@ def render_pdf(s, summary: list[tuple[str, str]]) -> bytes:
         *ps.h1("5. Refusals and their grounds"),
         ps.table(["Outcome", "Legal ground", "Requests"], [[o, g, str(n)] for o, g, n in s.refusal_grounds],
                  [0.2, 0.65, 0.15], empty="No request was refused, partly refused or charged a fee."),
+        *([PageBreak()] if len(s.rows) > 60 else []),    # the listing starts on its own page, one table a page
         *ps.h1("6. The requests"),
-        ps.table(["Reference", "Received", "Rights", "Outcome", "Decided", "Days", "Due date"],
-                 [[r.reference, r.received_on.isoformat(), r.types,
-                   "Open" if r.decided_on is None else r.outcome,
-                   r.decided_on.isoformat() if r.decided_on else "—",
-                   "—" if r.days_to_reply is None else str(r.days_to_reply), _due(r)] for r in s.rows],
-                 [0.16, 0.12, 0.19, 0.16, 0.12, 0.07, 0.18], dense=True,
-                 empty="No request was received in this year."),
+        *ps.listing(["Reference", "Received", "Rights", "Outcome", "Decided", "Days", "Due date"],
+                    [[r.reference, r.received_on.isoformat(), r.types,
+                      "Open" if r.decided_on is None else r.outcome,
+                      r.decided_on.isoformat() if r.decided_on else "—",
+                      "—" if r.days_to_reply is None else str(r.days_to_reply), _due(r)] for r in s.rows],
+                    [0.16, 0.12, 0.19, 0.16, 0.12, 0.07, 0.18], empty="No request was received in this year."),
     ]
     info = ps.DocInfo(
         title=f"Register of data subject requests {s.year}",
