@@ -129,3 +129,12 @@ def test_an_empty_year_and_bad_input(ws, tmp_path):
         register_report.export_register(ws, 2027)
     with pytest.raises(InputError):
         register_report.compute(ws, 27)
+
+
+def test_a_cancelled_register_report_writes_nothing(ws, year_2027, tmp_path):
+    pdf, csv_path = tmp_path / "register.pdf", tmp_path / "register.csv"
+    with pytest.raises(register_report.ExportCancelled):
+        register_report.export_register(ws, 2027, pdf, csv_path, cancelled=lambda: True)
+    assert not pdf.exists() and not csv_path.exists()
+    with ws.reading() as session:
+        assert session.scalar(select(AuditEvent.seq).where(AuditEvent.kind == "register.exported")) is None

@@ -20,12 +20,13 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from megacase.domain.requests import Channel, Outcome, RequestType
-from megacase.errors import InputError
+from megacase.errors import InputError, MegaCaseError
 from megacase.services.reports.report_files import check_targets, write_report
 from megacase.domain import answers as answer_rules
 from megacase.services.cases import decisions
@@ -233,15 +234,30 @@ def render_csv(s: RegisterStats, delimiter: str = ",") -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+class ExportCancelled(MegaCaseError):
+    """The officer cancelled the export before anything was written."""
+
+
 def export_register(ws: Workspace, year: int, pdf: str | os.PathLike | None = None,
-                    csv_path: str | os.PathLike | None = None, delimiter: str = ",") -> RegisterStats:
-    """Write the year's report as PDF and/or CSV; one audit event records the export."""
+                    csv_path: str | os.PathLike | None = None, delimiter: str = ",",
+                    cancelled: Callable[[], bool] | None = None) -> RegisterStats:
+    """Write the year's report as PDF and/or CSV; one audit event records the export.
+
+    ``cancelled`` is asked between the steps (count, lay out, write): when it says so, nothing is written.
+    """
     check_targets(pdf, csv_path, delimiter)
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled("The register report was cancelled: nothing was written.")
     stats = compute(ws, year)
+    check()
 
     def make_pdf() -> bytes:
         from megacase.services.reports.register_report_pdf import render_pdf
-        return render_pdf(stats, summary_pairs(stats))
+        data = render_pdf(stats, summary_pairs(stats))
+        check()
+        return data
 
     formats = write_report(pdf, csv_path, make_pdf, lambda: render_csv(stats, delimiter))
     with ws.transaction() as session:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QProgressDialog
 
 from megacase.errors import MegaCaseError
 from megacase.i18n import _, ngettext
 from megacase.services.reports import register_report
 from megacase.ui.dialogs.export import CaseFileDialog
+from megacase.ui.workers import run_task
 
 
 class ExportFeature:
@@ -61,15 +67,37 @@ class ExportFeature:
             return
         pdf = pdf if pdf.suffix.lower() == ".pdf" else pdf.with_suffix(".pdf")
         csv_path = pdf.with_suffix(".csv")
-        try:
-            stats = register_report.export_register(w.ws, year, pdf, csv_path)
-        except MegaCaseError as exc:
-            w.prompter.error(w, _("Register report"), str(exc))
-            return
-        w.prompter.info(w, _("Register report"), ngettext(
-            "{n} request received in {year}: the report is in {pdf}, the figures for a spreadsheet in {csv}.",
-            "{n} requests received in {year}: the report is in {pdf}, the figures for a spreadsheet in {csv}.",
-            stats.total).format(n=stats.total, year=year, pdf=pdf.name, csv=csv_path.name))
+        # A year of 10,000 requests takes seconds to count and lay out: in a worker, with a busy bar and Cancel.
+        progress = QProgressDialog(_("Counting and laying out the requests of {year}…").format(year=year),
+                                   _("Cancel"), 0, 0, w)
+        progress.setObjectName("registerProgress")
+        progress.setWindowTitle(_("Register report"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(500)
+        stop = threading.Event()
+        progress.canceled.connect(stop.set)
+        w.pending += 1
+        ws = w.ws
+
+        def done(stats) -> None:
+            w.pending -= 1
+            progress.reset()
+            w.prompter.info(w, _("Register report"), ngettext(
+                "{n} request received in {year}: the report is in {pdf}, the figures for a spreadsheet in {csv}.",
+                "{n} requests received in {year}: the report is in {pdf}, the figures for a spreadsheet in {csv}.",
+                stats.total).format(n=stats.total, year=year, pdf=pdf.name, csv=csv_path.name))
+
+        def failed(exc: BaseException) -> None:
+            w.pending -= 1
+            progress.reset()
+            if isinstance(exc, register_report.ExportCancelled):
+                w.statusBar().showMessage(_("The register report was cancelled: nothing was written."), 8000)
+            elif isinstance(exc, MegaCaseError):
+                w.prompter.error(w, _("Register report"), str(exc))
+            else:
+                sys.excepthook(type(exc), exc, exc.__traceback__)
+        run_task(lambda: register_report.export_register(ws, year, pdf, csv_path, cancelled=stop.is_set),
+                 done, failed, context=w)
 
 
 def install(window) -> None:
