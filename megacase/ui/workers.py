@@ -9,9 +9,13 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+import threading
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from megacase.i18n import _
 
 log = logging.getLogger(__name__)
 _alive: set[_Relay] = set()   # relays waiting for their worker; dropped once delivered
@@ -108,3 +112,44 @@ def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None],
         relay.destroyed.connect(lambda *_: (_alive.discard(relay), relay.release()))
     _alive.add(relay)
     (pool or QThreadPool.globalInstance()).start(_Task(fn, relay))
+
+
+class _Progress(QObject):
+    """Lives on the GUI thread; the worker's progress reports are queued to it."""
+
+    moved = Signal(int, int)
+
+
+def run_with_progress(parent: QWidget, title: str, label: str, fn: Callable[[Callable[[int, int], bool]], Any],
+                      minimum_ms: int = 400) -> Any:
+    """Run ``fn(report)`` in a worker behind a progress bar with Cancel, and return its result (or raise).
+
+    For work over a second that the caller waits for (a dialog's Save): the window keeps repainting
+    and answering meanwhile (a local event loop runs until the worker is done). ``report(done, total)``
+    moves the bar from the worker and returns False once the officer has pressed Cancel: ``fn``
+    then stops at its next step. The bar shows only when the work lasts more than ``minimum_ms``.
+    """
+    dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
+    dialog.setObjectName("workProgress")
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(minimum_ms)
+    stop = threading.Event()
+    dialog.canceled.connect(stop.set)
+    bridge = _Progress()
+    bridge.moved.connect(lambda done, total: (dialog.setMaximum(total), dialog.setValue(done)))
+
+    def report(done: int, total: int) -> bool:
+        bridge.moved.emit(done, total)
+        return not stop.is_set()
+
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+    run_task(lambda: fn(report), lambda value: (outcome.setdefault("value", value), loop.quit()),
+             lambda exc: (outcome.setdefault("error", exc), loop.quit()))
+    loop.exec()          # the result is queued to this thread, so it cannot arrive before exec() runs
+    dialog.reset()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

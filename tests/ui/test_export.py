@@ -91,8 +91,39 @@ def test_register_report_from_the_tools_menu(qtbot, make_window, prompter, ws, t
     prompter.text_answers.append("2027")
     prompter.path_answers.append(tmp_path / "register-2027.pdf")
     window.export_feature.register.trigger()
+    wait_idle(qtbot, window)         # counted and laid out in a worker
     assert (tmp_path / "register-2027.pdf").exists() and (tmp_path / "register-2027.csv").exists()
     assert "2 requests received in 2027" in prompter.kinds("info")[-1].text
     prompter.text_answers.append("next year")
     window.export_feature.register.trigger()
     assert "is not a year" in prompter.errors[-1].text
+
+
+def test_saving_several_case_files_stops_between_files_when_cancelled(ws, two_cases, tmp_path):
+    from megacase.services.reports import case_file
+    a, b = two_cases
+    told = []
+
+    def progress(done: int, total: int) -> bool:       # the progress bar's Cancel pressed after the first file
+        told.append((done, total))
+        return done < 1
+
+    results = case_file.export_cases(ws, [a, b], tmp_path / "bundle", progress=progress)
+    assert [r.reference for r in results] == [a] and told == [(0, 2), (1, 2)]
+    assert sorted(p.name for p in (tmp_path / "bundle").iterdir()) == [f"{a}.pdf", "index.csv"]
+
+
+def test_the_case_chooser_is_a_model_of_ticks(qtbot, ws, two_cases, prompter):
+    from megacase.services.cases import queries
+    from PySide6.QtCore import Qt
+    a, b = two_cases
+    dialog = CaseFileDialog(ws, queries.list_cases(ws), a, prompter)
+    qtbot.addWidget(dialog)
+    dialog.preview_enabled = False
+    model = dialog.cases
+    assert model.rowCount() == 2 and dialog.checked() == [a]
+    row_b = model.row_of(b)
+    assert model.setData(model.index(row_b), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert sorted(dialog.checked()) == sorted([a, b]) and dialog.ok_button.text() == "Save 2 case files…"
+    dialog._tick_all(Qt.CheckState.Unchecked)
+    assert dialog.checked() == [] and not dialog.ok_button.isEnabled()

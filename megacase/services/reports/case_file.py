@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import func, select
 
@@ -225,15 +226,22 @@ def export_case(ws: Workspace, reference: str, out: str | os.PathLike) -> Export
 INDEX_NAME = "index.csv"
 
 
-def export_cases(ws: Workspace, references: list[str], folder: str | os.PathLike) -> list[ExportResult]:
-    """Several case files into one folder, with an index (CSV, UTF-8 with BOM; no personal data)."""
+def export_cases(ws: Workspace, references: list[str], folder: str | os.PathLike,
+                 progress: Callable[[int, int], bool] | None = None) -> list[ExportResult]:
+    """Several case files into one folder, with an index (CSV, UTF-8 with BOM; no personal data).
+
+    ``progress(done, total)`` is told before each file; when it returns False the export stops there:
+    the files saved so far stay, each with its audit event, and the index lists them.
+    """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder} is not a folder.")
     if not references:
         raise InputError("Choose at least one case to export.")
     results, rows = [], []
-    for ref in references:
+    for n, ref in enumerate(references):
+        if progress is not None and not progress(n, len(references)):
+            break
         detail_rendered = render_case_file(ws, ref)
         result = save_case_file(ws, detail_rendered, folder / f"{detail_rendered.reference}.pdf")
         s = queries.get_case(ws, ref).summary

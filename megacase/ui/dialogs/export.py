@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from megacase.errors import MegaCaseError
 from megacase.i18n import N_, _
@@ -24,10 +23,71 @@ from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import ServiceDialog, muted
 from megacase.ui.pdf_pages import page_images
 from megacase.ui.prompter import Prompter
-from megacase.ui.workers import run_task
+from megacase.ui.workers import run_task, run_with_progress
 
 PREVIEW_DPI = 60
 PREVIEW_MAX_PAGES = 40
+
+
+class CheckableCases(QAbstractListModel):
+    """The cases to choose from, each with a tick box; the ticks are a set of references."""
+
+    def __init__(self, cases: list[CaseSummary], checked: set[str], parent=None):
+        super().__init__(parent)
+        self._cases = cases
+        self._checked = set(checked)
+        self._rows: dict[str, int] | None = None
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._cases)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        c = self._cases[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{c.reference}   {c.subject_name} · {c.types_label} · {c.state.label}"
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if c.reference in self._checked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.UserRole:
+            return c.reference
+        return None
+
+    def flags(self, index):
+        return super().flags(index) | Qt.ItemFlag.ItemIsUserCheckable
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
+            return False
+        reference = self._cases[index.row()].reference
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self._checked.add(reference)
+        else:
+            self._checked.discard(reference)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        return True
+
+    def reference_at(self, row: int) -> str:
+        return self._cases[row].reference
+
+    def references(self) -> list[str]:
+        return [c.reference for c in self._cases]
+
+    def row_of(self, reference: str) -> int:
+        if self._rows is None:
+            self._rows = {c.reference: i for i, c in enumerate(self._cases)}
+        return self._rows.get(reference, -1)
+
+    def checked(self) -> list[str]:
+        return [c.reference for c in self._cases if c.reference in self._checked]
+
+    def checked_count(self) -> int:
+        return len(self._checked)
+
+    def set_checked(self, references) -> None:
+        self.beginResetModel()
+        self._checked = set(references) & set(self.references())
+        self.endResetModel()
 
 
 class CaseFileDialog(ServiceDialog):
@@ -48,18 +108,21 @@ class CaseFileDialog(ServiceDialog):
         self.previewed: str | None = None
         self.resize(980, 720)
 
-        self.list = QListWidget()
+        # A model over the cases, not one widget item per case: the list of 100,000 opens at once
+        self.cases = CheckableCases(cases, {current} if current else set(), self)
+        self.list = QListView()
         self.list.setObjectName("exportCases")
-        for c in cases:
-            item = QListWidgetItem(f"{c.reference}   {c.subject_name} · {c.types_label} · {c.state.label}")
-            item.setData(Qt.ItemDataRole.UserRole, c.reference)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if c.reference == current else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-            if c.reference == current:
-                self.list.setCurrentItem(item)
-        self.list.currentItemChanged.connect(lambda item, _prev: self.show_preview(self._ref(item)))
-        self.list.itemChanged.connect(lambda _item: self._update_ok())
+        self.list.setUniformItemSizes(True)
+        self.list.setModel(self.cases)
+        if current:
+            row = self.cases.row_of(current)
+            if row >= 0:
+                self.list.setCurrentIndex(self.cases.index(row))
+                self.list.scrollTo(self.cases.index(row))
+        self.list.selectionModel().currentChanged.connect(
+            lambda index, _prev: self.show_preview(self.cases.reference_at(index.row()) if index.isValid() else None))
+        self.cases.dataChanged.connect(lambda *_: self._update_ok())
+        self.cases.modelReset.connect(self._update_ok)
         all_ = QPushButton(_("Tick all shown"))
         all_.clicked.connect(lambda: self._tick_all(Qt.CheckState.Checked))
         none = QPushButton(_("Untick all"))
@@ -98,25 +161,17 @@ class CaseFileDialog(ServiceDialog):
         self.show_preview(current)
 
     # --- which cases -------------------------------------------------------------------------------
-    @staticmethod
-    def _ref(item: QListWidgetItem | None) -> str | None:
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
     def checked(self) -> list[str]:
-        return [self._ref(self.list.item(i)) for i in range(self.list.count())
-                if self.list.item(i).checkState() == Qt.CheckState.Checked]
+        return self.cases.checked()
 
     def set_checked(self, references: list[str]) -> None:
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            item.setCheckState(Qt.CheckState.Checked if self._ref(item) in references else Qt.CheckState.Unchecked)
+        self.cases.set_checked(references)
 
     def _tick_all(self, state) -> None:
-        for i in range(self.list.count()):
-            self.list.item(i).setCheckState(state)
+        self.cases.set_checked(self.cases.references() if state == Qt.CheckState.Checked else [])
 
     def _update_ok(self) -> None:
-        n = len(self.checked())
+        n = self.cases.checked_count()
         self.ok_button.setEnabled(n > 0)
         self.ok_button.setText(_("Save…") if n <= 1 else _("Save {n} case files…").format(n=n))
 
@@ -194,10 +249,15 @@ class CaseFileDialog(ServiceDialog):
                 return None
             path = path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
             rendered = self.rendered.get(ref)
-            # Save exactly the file that was previewed, when it was.
-            return [case_file.save_case_file(self.ws, rendered, path) if rendered
-                    else case_file.export_case(self.ws, ref, path)]
+            if rendered:                  # save exactly the file that was previewed
+                return [case_file.save_case_file(self.ws, rendered, path)]
+            ws = self.ws                  # verifying the register takes seconds in a large one
+            return [run_with_progress(self, _("Export case file"),
+                                      _("Verifying the register and laying out {reference}…").format(reference=ref),
+                                      lambda _report: case_file.export_case(ws, ref, path))]
         folder = self.prompter.choose_folder(self, _("Folder for {n} case files").format(n=len(refs)))
         if folder is None:
             return None
-        return case_file.export_cases(self.ws, refs, Path(folder))
+        ws = self.ws
+        return run_with_progress(self, _("Export case files"), _("Saving {n} case files…").format(n=len(refs)),
+                                 lambda report: case_file.export_cases(ws, refs, Path(folder), progress=report))
