@@ -35,6 +35,7 @@ class ReviewFeature:
         self.dashboard.busy_changed.connect(self._background_busy)
         self.dashboard.follows_list = True       # the window reads the list once; the figures come from it
         self.review = ReviewView(ws, window.prompter)
+        self.review.busy_changed.connect(self._background_busy)
         window.add_view("dashboard", _("&Dashboard"), self.dashboard, "Ctrl+Shift+H")
         window.add_view("review", _("Manager's &review"), self.review, "Ctrl+Shift+M")
         self.dashboard.open_case.connect(self.open_case)

@@ -6,6 +6,8 @@ What a user may do here comes from ``roles.capabilities``; the services enforce 
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
@@ -19,6 +21,7 @@ from megacase.services.workspace import Workspace
 from megacase.ui.models.review import ApprovalTableModel, RecordRole, ReviewTableModel
 from megacase.ui.prompter import Prompter
 from megacase.ui.views.lazy import LazyView
+from megacase.ui.workers import run_task
 
 STYLE = """
 QWidget#reviewView { background: #f5f6f8; }
@@ -46,12 +49,15 @@ def _table(name: str, model) -> QTableView:
 class ReviewView(LazyView):
     open_case = Signal(str)
     changed = Signal()               # an approval or a comment changed the register
+    busy_changed = Signal(bool)      # a background read started (True) or ended (False)
 
     def __init__(self, ws: Workspace, prompter: Prompter, parent=None):
         super().__init__(parent)
         self.ws = ws
         self.prompter = prompter
         self.can = roles.capabilities(ws)
+        self.loading = False
+        self._again = False
         self.setObjectName("reviewView")
         self.setStyleSheet(STYLE)
 
@@ -157,10 +163,39 @@ class ReviewView(LazyView):
         return review.ReviewFilter(self.at_risk_days.value())
 
     def reload(self) -> None:
+        """Read the review in a worker (a second at 100,000 cases); the view says it is loading meanwhile."""
+        self._dirty = False
+        if self.loading:                 # one read at a time; the latest change is read after it
+            self._again = True
+            return
+        self.loading = True
+        self.busy_changed.emit(True)
+        self.subtitle.setText(_("Loading the review…"))
+        f, ws = self.current_filter(), self.ws
+
+        def arrived(result) -> None:
+            self.loading = False
+            self.busy_changed.emit(False)
+            if self._again:
+                self._again = False
+                self.reload()
+            self._show(f, *result)
+
+        def failed(exc: BaseException) -> None:
+            self.loading = False
+            self.busy_changed.emit(False)
+            if not isinstance(exc, MegaCaseError):      # a locked register says so itself
+                sys.excepthook(type(exc), exc, exc.__traceback__)
+        run_task(lambda: (review.items(ws, f), approvals.pending(ws)), arrived, failed, context=self,
+                 quiet_gc=True)
+
+    def reload_now(self) -> None:
+        """The same, at once (after the manager's own action, whose result is shown straight away)."""
         self._dirty = False
         f = self.current_filter()
-        items = review.items(self.ws, f)
-        queue = approvals.pending(self.ws)
+        self._show(f, review.items(self.ws, f), approvals.pending(self.ws))
+
+    def _show(self, f, items, queue) -> None:
         overdue = sum(1 for i in items if i.status == review.OVERDUE)
         self.subtitle.setText(_("{date}  ·  {filter}  ·  acting as {name} ({role})").format(
             date=format_date(self.ws.today(), "full"), filter=f.describe(), name=self.ws.actor.name,
@@ -215,7 +250,7 @@ class ReviewView(LazyView):
         except MegaCaseError as exc:
             self.prompter.error(self, title, str(exc))
             return False
-        self.reload()
+        self.reload_now()
         self.changed.emit()
         return True
 
