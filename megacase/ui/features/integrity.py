@@ -2,12 +2,16 @@
 
 A clean register shows one line in the status bar; a problem opens a message naming
 every finding (the same lines as ``megacase audit verify``). The check starts once the case
-list has been read: on a large register it takes a while, and the officer's list comes first.
+list has been read and the window's first loads (dashboard, reminders) have landed: on a large
+register it takes a while (each event's signature is checked), and what the officer sees first
+comes first.
 """
 
 from __future__ import annotations
 
 import logging
+
+from PySide6.QtCore import QTimer
 
 from megacase.i18n import _
 from megacase.services.integrity import audit
@@ -16,6 +20,7 @@ from megacase.ui.workers import run_task
 log = logging.getLogger(__name__)
 
 MAX_SHOWN = 12
+IDLE_POLL_MS = 200
 
 
 class IntegrityCheck:
@@ -23,9 +28,17 @@ class IntegrityCheck:
         self.w = window
         self.report = None          # the IntegrityReport once the check has run
         self.started = False
-        window.cases_loaded.connect(self.start)
+        self.waiting = QTimer(window)
+        self.waiting.setInterval(IDLE_POLL_MS)
+        self.waiting.timeout.connect(self._start_when_idle)
+        window.cases_loaded.connect(lambda _rows: self.waiting.start() if not self.started else None)
 
-    def start(self, _rows=None) -> None:
+    def _start_when_idle(self) -> None:
+        if self.w.pending == 0:
+            self.waiting.stop()
+            self.start()
+
+    def start(self) -> None:
         if self.started:
             return
         self.started = True
