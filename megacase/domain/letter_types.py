@@ -37,6 +37,7 @@ class LetterType:
     approval: str | None = None                        # four-eyes kind it completes (approvals)
     to_recipient: bool = False                         # addressed to a recipient (processor), not the subject
     fact_sentences: dict = field(default_factory=dict)  # sentence -> the fact that must be recorded for it
+    internal: bool = False                             # queued only by the service that needs it, never offered
 
 
 LETTER_TYPES: tuple[LetterType, ...] = (
@@ -76,6 +77,9 @@ LETTER_TYPES: tuple[LetterType, ...] = (
     LetterType("art19-notice", "Art. 19 notice to a recipient",
                for_types=(RequestType.RECTIFICATION, RequestType.ERASURE, RequestType.RESTRICTION),
                options=("processor",), to_recipient=True, preconditions=(RECIPIENT_CONTACT,)),
+    # Tells the former known address that a rectification replaced it; answers nothing, goes only with the change.
+    LetterType("address-change-notice", "Notice to the former e-mail address (Art. 16)",
+               for_types=(RequestType.RECTIFICATION,), internal=True),
 )
 
 BY_ID: dict[str, LetterType] = {t.id: t for t in LETTER_TYPES}
@@ -93,7 +97,7 @@ def title_of(letter_id: str) -> str:
 def letters_for(types) -> list[str]:
     """Letter ids that fit a case of these rights, in the registry's order."""
     wanted = {RequestType(t) for t in types}
-    return [t.id for t in LETTER_TYPES if wanted & set(t.for_types)]
+    return [t.id for t in LETTER_TYPES if wanted & set(t.for_types) and not t.internal]
 
 
 def answers(letter_id: str, right: RequestType, outcome: Outcome) -> bool:
