@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
-                               QListWidget, QPushButton, QSpinBox, QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QSpinBox,
+                               QVBoxLayout)
 
 from megacase.errors import MegaCaseError
 from megacase.i18n import _, ngettext
@@ -13,6 +13,7 @@ from megacase.services.privacy.retention import RetentionPlan
 from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import RetainedInvoicesModel
 from megacase.ui.prompter import Prompter
+from megacase.ui.widgets.tables import make_table
 
 
 def years_suffix(n: int) -> str:
@@ -136,14 +137,7 @@ class InvoiceRetentionDialog(QDialog):
         intro.setWordWrap(True)
         self.model = RetainedInvoicesModel(self)
         self.model.set_rows(self.rows)
-        self.table = QTableView()
-        self.table.setObjectName("invoiceRetentionTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = make_table(self.model, "invoiceRetentionTable")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
