@@ -302,8 +302,8 @@ def _processors(cf, t: Translator) -> list[Flowable]:
 
 
 def _size(t: Translator, n: int) -> str:
-    """Exact, so that the file kept can be matched byte for byte: '12 345 octets' · '12.345 bytes'."""
-    return t.ngettext("{n} byte", "{n} bytes", n).format(n=t.format_number(n))
+    """Exact bytes, so that the file kept can be matched byte for byte: '12 345' · '12.345' · '12,345'."""
+    return t.format_number(n)
 
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -337,7 +337,7 @@ def _letters(cf, t: Translator) -> list[Flowable]:
                           (t._("Message-ID"), l.message_id or "—")], label_width=0.16, compact=True)
         files = [a for a in cf.attachments if a.letter_id == l.id]
         if files:   # what went with the letter, so the file can be matched to the copy kept
-            head = KeepTogether([head, ps.table([t._("Attachment"), t._("Size"), "SHA-256"],
+            head = KeepTogether([head, ps.table([t._("Attachment"), t._("Size (bytes)"), "SHA-256"],
                                                 [[a.filename, _size(t, a.size), ps.markup(a.sha256, ps.CELL)]
                                                  for a in files], [0.34, 0.14, 0.52])])
         else:

@@ -27,7 +27,7 @@ STATES = {
     CaseState.AWAITING_IDENTITY: N_("Awaiting subject"),
     CaseState.IN_PROGRESS: N_("In progress"),
     CaseState.DECIDED: N_("Decided"),
-    CaseState.CLOSED: N_("Closed"),
+    CaseState.CLOSED: N_("Case closed"),      # not "Closed": the window uses that word for a list of cases
 }
 
 OUTCOMES = {
