@@ -76,6 +76,21 @@ LABELS = {
     "year": N_("Year"),
     "requests": N_("Requests"),
     "sha256": N_("SHA-256"),
+    "rights": N_("Rights"),
+    "all_rights_decided": N_("Every right decided"),
+    "evidence": N_("Art. 12(5) evidence"),
+    "evidence_attachment": N_("Evidence attached"),
+    "extension_notice_on": N_("Extension notice sent on"),
+    "notice_in_time": N_("Notice within the first month"),
+    "on": N_("On"),
+    "source": N_("Source"),
+    "finding": N_("Finding"),
+    "systems": N_("Systems"),
+    "categories": N_("Categories"),
+    "rows": N_("Rows"),
+    "withheld": N_("Withheld"),
+    "protected": N_("Protected"),
+    "attachments": N_("Attachments"),
 }
 
 # Keys that repeat what the case file already says or are internal row ids.
@@ -85,7 +100,10 @@ SKIP = {"reference", "step", "letter", "note_id", "approval", "attachment", "ide
 # Sealed personal data (readable until the subject is erased).
 PERSONAL_LABELS = {"summary": N_("Request (officer's summary)"), "text": N_("Note"), "name": N_("Name"),
                    "email": N_("E-mail"), "recipient": N_("Sent to"), "address": N_("Address"),
-                   "reason": N_("Reason"), "comment": N_("Comment"), "note": N_("Note")}
+                   "reason": N_("Reason"), "comment": N_("Comment"), "note": N_("Note"),
+                   "subject_line": N_("Subject line"), "attachments": N_("Attachments"), "asked": N_("Asked"),
+                   "answer": N_("Answer"), "ground": N_("Ground"), "legal_ground": N_("Legal ground"),
+                   "reasons": N_("Reasons given to the subject"), "how": N_("How the system was searched")}
 
 
 # Every event a case's timeline may hold, in words (the window's ``audit.EVENT_LABELS`` names most of them in
@@ -181,7 +199,8 @@ def format_value(key: str, value, t: Translator | None = None) -> str:
     if isinstance(value, bool):
         return w.yes_no(words, value)
     if isinstance(value, list):
-        fmt = (lambda v: _choice(w.right, words, v)) if key == "request_types" else (lambda v: format_value(key, v, t))
+        fmt = (lambda v: _choice(w.right, words, v)) if key in ("request_types", "rights") \
+            else (lambda v: format_value(key, v, t))
         return ", ".join(fmt(v) for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{label_of(k, t)}: {format_value(k, v, t)}" for k, v in value.items() if v is not None)
@@ -190,7 +209,13 @@ def format_value(key: str, value, t: Translator | None = None) -> str:
     if key == "state":
         return _choice(w.state, words, value)
     if key == "outcome":
+        if value in w.FINDINGS:                       # what a system held (systems.findings)
+            return words._(w.FINDINGS[value])
         return _choice(w.outcome, words, value)
+    if key == "source" and value in w.FINDING_SOURCES:
+        return words._(w.FINDING_SOURCES[value])
+    if key in ("kind", "recipient_kind") and value in w.KINDS:
+        return words._(w.KINDS[value])
     if key in ("method", "identity_method"):
         return w.method(words, str(value))
     if key in ("template", "template_id"):

@@ -152,8 +152,7 @@ def _cover(cf, t: Translator) -> list[Flowable]:
                       "Regulation, kept to demonstrate compliance (Art. 5(2) and 24 GDPR).")),
         ps.fields(pairs),
         ps.spacer(8),
-        ps.p(t._("Contents"), ps.H2),
-        contents,
+        KeepTogether([ps.p(t._("Contents"), ps.H2), contents]),
         ps.spacer(6),
         ps.p(t._("All times are Brussels local time. Identity documents are never kept: where one was shown, the "
                  "record says only that it was checked and deleted, when and by whom. Section 6 gives the hashes "

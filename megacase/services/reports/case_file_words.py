@@ -7,7 +7,7 @@ English words are those of the window, marked ``N_`` so that the catalogues carr
 
 from __future__ import annotations
 
-from megacase.domain.grounds import ground_text
+from megacase.domain.grounds import GROUNDS, ground_text
 from megacase.domain.requests import CaseState, Channel, Outcome, RequestType
 from megacase.i18n import N_
 from megacase.services.letter_texts import register_text
@@ -104,6 +104,10 @@ FINDINGS = {"found": N_("Found"), "nothing_held": N_("Nothing held"), "erased": 
             "task": N_("Officer's task"), "dry_run": N_("Dry run")}
 FINDING_SOURCES = {"connector": N_("connector"), "file": N_("export file"), "statement": N_("statement")}
 FINDING_KINDS = {"search": N_("Search"), "erasure": N_("Erasure")}
+# The kind of a review (four eyes), of a finding, or of a letter's recipient, as the timeline records it.
+KINDS = {"refusal": N_("Refusal"), "extension": N_("Extension"), "fee": N_("Fee"), "search": N_("Search"),
+         "erasure": N_("Erasure"), "known_address": N_("The subject's known address"),
+         "processor": N_("A recipient in the register"), "other_address": N_("Another address (identity verified)")}
 
 
 def _word(t, table: dict, key, fallback: str | None = None) -> str:
@@ -179,8 +183,10 @@ def finding_kind(t, kind: str) -> str:
 
 
 def ground(t, value: str | None) -> str | None:
-    """A legal ground in the document's words (grounds.py has the three languages the letters use)."""
-    return ground_text(value, t.language)
+    """A legal ground in the document's words (grounds.py has the three languages the letters use); a case's
+    summary ground is the officer's label of a known ground; older free text is printed as recorded."""
+    by_label = next((g.code for g in GROUNDS if g.label == value), None)
+    return ground_text(by_label or value, t.language)
 
 
 def register(t, value: str | None) -> str | None:
