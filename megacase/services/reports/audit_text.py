@@ -234,6 +234,8 @@ def format_value(key: str, value, t: Translator | None = None) -> str:
         return format_utc_stamp(value, t)
     if t and isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return t.format_date(date.fromisoformat(value))
+    if t and isinstance(value, str):
+        return w.register(t, value)       # a fixed reason or register wording, in the file's language
     return str(value)
 
 
@@ -261,7 +263,7 @@ def detail_lines(entry: TimelineEntry, t: Translator | None = None) -> list[tupl
         out.append((label_of(key, t), format_value(key, value, t)))
     if entry.personal:
         for key, value in entry.personal.items():
-            if value not in (None, ""):
+            if value not in (None, "", []):
                 label = PERSONAL_LABELS.get(key)
                 out.append(((t or _ENGLISH)._(label) if label else label_of(key, t), format_value(key, value, t)))
     return out

@@ -262,13 +262,15 @@ def _processors(cf, t: Translator) -> list[Flowable]:
         row = by_processor.setdefault(i.processor, {"categories": w.register(t, i.categories), "notes": []})
         row[i.action] = i
         if i.note:
-            row["notes"].append(f"{w.step(t, i.action)}: {i.note}")
-        if i.keep_ground:
+            row["notes"].append(t._("{step}: {note}").format(step=w.step(t, i.action), note=i.note))
+        if i.keep_ground and w.STEP_BY_LABEL.get(i.action) == "notify":     # why no Art. 19 notice was sent
+            row["notes"].append(t._("Not notified: {reason}").format(reason=w.register(t, i.keep_ground)))
+        elif i.keep_ground:
             row["notes"].append(t._("Kept under: {ground}").format(ground=w.register(t, i.keep_ground)))
     muted, good = ps.MUTED.hexval()[2:], ps.GOOD.hexval()[2:]
     rows = []
     for name, row in by_processor.items():
-        cells = [ps.markup(f"<b>{escape(name)}</b><br/><font size='7' color='#{muted}'>"
+        cells = [ps.markup(f"<b>{escape(w.register(t, name))}</b><br/><font size='7' color='#{muted}'>"
                            f"{escape(row['categories'] or '')}</font>", ps.CELL)]
         for step in steps:
             item = row.get(step)
@@ -290,10 +292,11 @@ def _processors(cf, t: Translator) -> list[Flowable]:
         parts.append(t._(w.STEPS_DONE[code]).format(done=done, total=total) if code in w.STEPS_DONE
                      else f"{step}: {done}/{total}")
     open_ = sum(1 for i in items if not i.done_at)
-    summary = "; ".join([t.ngettext("{n} processor concerned", "{n} processors concerned", len(by_processor)).format(
+    summary = " · ".join([t.ngettext("{n} processor concerned", "{n} processors concerned", len(by_processor)).format(
         n=len(by_processor)), *parts, t.ngettext("{n} step still open at export", "{n} steps still open at export",
                                                  open_).format(n=open_)])
-    out.append(ps.p(summary + ". " + t._("A tick gives when the step was done and by whom.")))
+    out.append(ps.p(summary + "."))
+    out.append(ps.p(t._("A tick gives when the step was done and by whom."), ps.NOTE))
     step_width = 0.46 / len(steps)
     out.append(ps.table([t._("Processor and categories of data"), *(w.step(t, s) for s in steps), t._("Notes")], rows,
                         [0.26, *([step_width] * len(steps)), 0.28]))
@@ -353,8 +356,8 @@ def _timeline(cf, t: Translator) -> list[Flowable]:
     muted, bad = ps.MUTED.hexval()[2:], ps.BAD.hexval()[2:]
     rows = []
     for e in cf.detail.timeline:
-        lines = [f'<font color="#{muted}">{escape(k)}:</font> {escape(v)}'.replace("\n", "<br/>")
-                 for k, v in audit_text.detail_lines(e, t)]
+        lines = [f'<font color="#{muted}">{escape(t._("{label}:").format(label=k))}</font> {escape(v)}'
+                 .replace("\n", "<br/>") for k, v in audit_text.detail_lines(e, t)]
         event = f"<b>{escape(audit_text.event_label(e, t))}</b>"
         if not i.ok and i.broken_seq is not None and e.seq >= i.broken_seq:
             event += f'<br/><font color="#{bad}">{escape(t._("at or after the break: not verified"))}</font>'

@@ -97,6 +97,13 @@ LETTER_TITLES = {
     "recipients-list": N_("List of recipients (Art. 19)"),
 }
 
+# The reasons an Art. 19 notice is not sent, as processor_steps.NOTICE_EXEMPTIONS records them (in English).
+NOTICE_EXEMPTIONS = {
+    "The processor held none of the subject's data": N_("The processor held none of the subject's data"),
+    "Impossible or involving disproportionate effort (Art. 19 GDPR)":
+        N_("Impossible or involving disproportionate effort (Art. 19 GDPR)"),
+}
+
 ROLES = {"officer": N_("officer"), "manager": N_("manager")}
 
 # What a system held (systems.findings: outcome and source codes).
@@ -190,7 +197,10 @@ def ground(t, value: str | None) -> str | None:
 
 
 def register(t, value: str | None) -> str | None:
-    """A value of the processor register (seeded in English) in the document's language where it is known."""
+    """A value of the processor register or a fixed reason the services record (both in English), in the
+    document's language where it is known; anything else as recorded."""
+    if value in NOTICE_EXEMPTIONS:
+        return t._(NOTICE_EXEMPTIONS[value])
     return register_text(value, t.language)
 
 
