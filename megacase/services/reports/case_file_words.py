@@ -8,6 +8,7 @@ English words are those of the window, marked ``N_`` so that the catalogues carr
 from __future__ import annotations
 
 from megacase.domain.grounds import GROUNDS, ground_text
+from megacase.domain.letter_types import title_of
 from megacase.domain.requests import CaseState, Channel, Outcome, RequestType
 from megacase.i18n import N_
 from megacase.services.letter_texts import register_text
@@ -79,23 +80,6 @@ LETTER_STATUSES = {"draft": N_("draft"), "queued": N_("queued"), "sending": N_("
                    "failed": N_("delivery failed"), "uncertain": N_("delivery uncertain"),
                    "pending_approval": N_("waiting for approval")}
 
-LETTER_TITLES = {
-    "acknowledgement": N_("Acknowledgement of receipt"),
-    "identity-request": N_("Request for identity information (Art. 12(6))"),
-    "clarification-request": N_("Request for clarification of the request (Art. 12(3))"),
-    "extension": N_("Extension notice (Art. 12(3))"),
-    "access-reply": N_("Access reply (Art. 15)"),
-    "portability-reply": N_("Portability reply (Art. 20)"),
-    "refusal": N_("Refusal or partial refusal (Art. 12(4))"),
-    "fee-notice": N_("Fee notice (Art. 12(5), 15(3))"),
-    "rectification-confirmation": N_("Rectification confirmation (Art. 16)"),
-    "erasure-confirmation": N_("Erasure confirmation (Art. 17)"),
-    "restriction-confirmation": N_("Restriction confirmation (Art. 18)"),
-    "restriction-lifting": N_("Notice before lifting a restriction (Art. 18(3))"),
-    "objection-outcome": N_("Objection outcome (Art. 21)"),
-    "art19-notice": N_("Art. 19 notice to a recipient"),
-    "recipients-list": N_("List of recipients (Art. 19)"),
-}
 
 # The reasons an Art. 19 notice is not sent, as processor_steps.NOTICE_EXEMPTIONS records them (in English).
 NOTICE_EXEMPTIONS = {
@@ -174,8 +158,8 @@ def letter_status(t, value: str) -> str:
 
 
 def letter_title(t, template_id: str) -> str:
-    from megacase.domain.letter_types import title_of
-    return _word(t, LETTER_TITLES, template_id, title_of(template_id))
+    """The letter-type registry's title (marked for the catalogues there), in the document's language."""
+    return t._(title_of(template_id))
 
 
 def finding(t, outcome_code: str, source: str, kind: str) -> str:
