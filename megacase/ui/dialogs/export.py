@@ -12,11 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QScrollArea, QVBoxLayout, QWidget)
 
 from megacase.errors import MegaCaseError
-from megacase.i18n import N_, _
+from megacase.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _
 from megacase.services.reports import case_file
 from megacase.services.reports.case_file import RenderedCaseFile
 from megacase.services.records import CaseSummary
@@ -45,6 +45,7 @@ class CaseFileDialog(ServiceDialog):
         self.ws, self.prompter = ws, prompter
         self.preview_enabled = True if preview is None else preview
         self.rendered: dict[str, RenderedCaseFile] = {}
+        self.rendered_choice: dict[str, str | None] = {}     # the language choice each preview was made with
         self.previewed: str | None = None
         self.resize(980, 720)
 
@@ -73,6 +74,17 @@ class CaseFileDialog(ServiceDialog):
         row.addWidget(none)
         row.addStretch(1)
         left.addLayout(row)
+        # The document's language, not the window's: the case's own unless the officer picks another.
+        self.language = QComboBox()
+        self.language.setObjectName("caseFileLanguage")
+        self.language.addItem(_("The case's language"), None)
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code], code)
+        self.language.currentIndexChanged.connect(lambda _i: self.show_preview(self.previewed))
+        language_row = QHBoxLayout()
+        language_row.addWidget(QLabel(_("Language of the case file:")))
+        language_row.addWidget(self.language, 1)
+        left.addLayout(language_row)
 
         self.preview_title = QLabel()
         self.preview_title.setObjectName("previewTitle")
@@ -134,18 +146,26 @@ class CaseFileDialog(ServiceDialog):
             self.preview_title.setText(_("Choose a case to preview its case file."))
             return
         self.preview_title.setText(_("Preparing the case file of {reference}…").format(reference=reference))
-        ws = self.ws
-        run_task(lambda: self._render(ws, reference), lambda result: self._preview_ready(reference, result),
+        ws, language = self.ws, self.chosen_language()
+        run_task(lambda: self._render(ws, reference, language), lambda result: self._preview_ready(reference, result),
                  lambda exc: self._preview_failed(reference, exc))
 
-    def _render(self, ws: Workspace, reference: str):
-        rendered = case_file.render_case_file(ws, reference)
+    def chosen_language(self) -> str | None:
+        """fr, nl or en; None for each case's own language."""
+        return self.language.currentData()
+
+    def set_language(self, code: str | None) -> None:
+        self.language.setCurrentIndex(max(self.language.findData(code), 0))
+
+    def _render(self, ws: Workspace, reference: str, language: str | None = None):
+        rendered = case_file.render_case_file(ws, reference, language)
         images, count = page_images(rendered.pdf, PREVIEW_DPI, max_pages=PREVIEW_MAX_PAGES) if self.preview_enabled else ([], 0)
-        return rendered, images, count
+        return rendered, images, count, language
 
     def _preview_ready(self, reference: str, result) -> None:
-        rendered, images, count = result
+        rendered, images, count, language = result
         self.rendered[reference] = rendered
+        self.rendered_choice[reference] = language
         if reference != self.previewed:
             return                      # the officer moved on to another case meanwhile
         if not self.preview_enabled:
@@ -193,11 +213,12 @@ class CaseFileDialog(ServiceDialog):
             if path is None:
                 return None
             path = path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
-            rendered = self.rendered.get(ref)
+            # Previewed in another language than the one now chosen: render again.
+            rendered = self.rendered.get(ref) if self.rendered_choice.get(ref) == self.chosen_language() else None
             # Save exactly the file that was previewed, when it was.
             return [case_file.save_case_file(self.ws, rendered, path) if rendered
-                    else case_file.export_case(self.ws, ref, path)]
+                    else case_file.export_case(self.ws, ref, path, self.chosen_language())]
         folder = self.prompter.choose_folder(self, _("Folder for {n} case files").format(n=len(refs)))
         if folder is None:
             return None
-        return case_file.export_cases(self.ws, refs, Path(folder))
+        return case_file.export_cases(self.ws, refs, Path(folder), self.chosen_language())
