@@ -85,7 +85,7 @@ LETTER_TYPES: tuple[LetterType, ...] = (
                for_types=(RequestType.RECTIFICATION, RequestType.ERASURE, RequestType.RESTRICTION),
                options=("processor",), to_recipient=True, preconditions=(RECIPIENT_CONTACT,)),
     # Tells the former known address that a rectification replaced it; answers nothing, goes only with the change.
-    LetterType("address-change-notice", "Notice to the former e-mail address (Art. 16)",
+    LetterType("address-change-notice", N_("Notice to the former e-mail address (Art. 16)"),
                for_types=(RequestType.RECTIFICATION,), internal=True),
 )
 
