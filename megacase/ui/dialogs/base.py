@@ -15,8 +15,27 @@ from megacase.i18n import N_, _
 WRAP_MIN_WIDTH = 500
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label whose preferred height is that of its text at its actual width.
+
+    A plain wrapped QLabel prefers the height its text takes at its minimum width: in a wide form row a
+    one-line sentence then sits in a two-line box, with a gap above and below it.
+    """
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.width() > 0 and self.wordWrap():
+            hint.setHeight(self.heightForWidth(max(self.width(), self.minimumWidth())))
+        return hint
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()        # a new width may take fewer (or more) lines
+
+
 def wrapped(text: str, name: str = "") -> QLabel:
-    label = QLabel(text)
+    label = WrappedLabel(text)
     if name:
         label.setObjectName(name)
     label.setWordWrap(True)
