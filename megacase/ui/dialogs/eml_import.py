@@ -18,13 +18,13 @@ from megacase.services.intake.eml_import import ParsedEmail
 from megacase.services.records import SubjectInfo
 from megacase.services.cases.subjects import NewSubject
 from megacase.services.workspace import TZ, Workspace
-from megacase.ui.dialogs.base import ServiceDialog, muted
+from megacase.ui.dialogs.base import ServiceDialog, WrappedLabel, muted
 from megacase.ui.format import moment
 
 
 def plain(text: str) -> QLabel:
     """Text from the message is never interpreted as markup."""
-    label = QLabel(text)
+    label = WrappedLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label

@@ -23,7 +23,7 @@ from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import StepsModel
 from megacase.ui.prompter import Prompter
 from megacase.ui.widgets.tables import make_table
-from megacase.ui.dialogs.base import FittingDialog
+from megacase.ui.dialogs.base import FittingDialog, WrappedLabel
 
 
 def _qdate(day: date) -> QDate:
@@ -80,6 +80,7 @@ class ErasureDialog(FittingDialog):
         for combo in (self.ground, self.reason):   # long texts must not squeeze the labels out of the form
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(24)
+            combo.lineEdit().setCursorPosition(0)   # a long ground shows its beginning, not its end
         self.no_notice_button = QPushButton(_("No notice, because"))
         self.no_notice_button.setObjectName("markNoNotice")
         self.erased_button.clicked.connect(lambda: self._record("erased"))
@@ -112,7 +113,7 @@ class ErasureDialog(FittingDialog):
         self.last_invoice.setObjectName("lastInvoice")
         self.last_invoice.setCalendarPopup(True)
         self.last_invoice.setDisplayFormat("dd/MM/yyyy")
-        self.until = QLabel()
+        self.until = WrappedLabel()          # one line at the form's width, not two at the label's smallest
         self.until.setObjectName("muted")
         self.until.setWordWrap(True)
         self.last_invoice.dateChanged.connect(self._show_until)
