@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import keyring
 import pytest
-from PySide6.QtCore import QLibraryInfo, QLocale, QSize, QThreadPool, QTranslator, Qt
+from PySide6.QtCore import QLibraryInfo, QLocale, QSize, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
 import megacase.ui.dialogs as dialogs_package
@@ -163,8 +163,8 @@ def _extend(reg, w):
 def _decide(reg, w):
     from megacase.services.cases import cases, decisions
     from megacase.ui.dialogs.case_actions import DecideDialog
-    d = reg.detail(lambda c: c.is_open and c.state.value == "in_progress" and len(c.request_types) > 1
-                   or c.state.value == "in_progress" and c.extended)
+    # several rights (the choice of right shows), else an extended case
+    d = reg.detail(lambda c: c.state.value == "in_progress" and (len(c.request_types) > 1 or c.extended))
     return DecideDialog(d, lambda o, g, n, **more: cases.decide(reg.ws, d.reference, o, g, n, **more), w,
                         earlier=decisions.earlier_requests(reg.ws, d.reference))
 
@@ -562,4 +562,3 @@ def test_the_dialog_fits_in_every_language(qtbot, qapp, register, entry, languag
         # the error line sits inside the dialog, wholly visible
         top_left = error.mapTo(dialog, error.rect().topLeft())
         assert top_left.y() >= 0 and top_left.y() + error.height() <= dialog.height()
-        assert error.textFormat() != Qt.TextFormat.RichText or error.wordWrap()
