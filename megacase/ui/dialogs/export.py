@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
@@ -34,6 +34,7 @@ class CaseFileDialog(ServiceDialog):
     """``result_value`` is the list of ExportResult written."""
 
     ok_text = N_("Save…")
+    preferred = QSize(980, 700)
 
     def __init__(self, ws: Workspace, cases: list[CaseSummary], current: str | None, prompter: Prompter,
                  parent=None, preview: bool | None = None):
@@ -47,7 +48,6 @@ class CaseFileDialog(ServiceDialog):
         self.rendered: dict[str, RenderedCaseFile] = {}
         self.rendered_choice: dict[str, str | None] = {}     # the language choice each preview was made with
         self.previewed: str | None = None
-        self.resize(980, 720)
 
         self.list = QListWidget()
         self.list.setObjectName("exportCases")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QSpinBox,
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QSpinBox,
                                QVBoxLayout)
 
 from megacase.errors import MegaCaseError
@@ -13,6 +13,7 @@ from megacase.services.privacy.retention import RetentionPlan
 from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import RetainedInvoicesModel
 from megacase.ui.prompter import Prompter
+from megacase.ui.dialogs.base import FittingDialog, error_line
 from megacase.ui.widgets.tables import make_table
 
 
@@ -20,15 +21,16 @@ def years_suffix(n: int) -> str:
     return ngettext(" year after closure", " years after closure", n)
 
 
-class RetentionDialog(QDialog):
+class RetentionDialog(FittingDialog):
     """Shows the dry run; Apply asks first and then carries out exactly the plan that was shown."""
+
+    preferred = QSize(820, 520)
 
     def __init__(self, ws: Workspace, prompter: Prompter, parent=None):
         super().__init__(parent)
         self.ws, self.prompter = ws, prompter
         self.result_value: RetentionPlan | None = None
         self.setWindowTitle(_("Retention of case records"))
-        self.setMinimumSize(820, 520)
         intro = QLabel(_("Closed cases are kept whole for the period below (accountability, Art. 5(2) GDPR), then "
                        "reduced to their anonymous skeleton: reference, request types, dates and outcome stay; the "
                        "notes, letter texts, attachments and the person's words go, and a subject none of whose "
@@ -57,10 +59,7 @@ class RetentionDialog(QDialog):
         self.items.setWordWrap(True)
         self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.items.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
         self.apply_button = QPushButton(_("Apply…"))
         self.apply_button.setObjectName("applyRetention")
         self.apply_button.clicked.connect(self.apply)
@@ -100,8 +99,7 @@ class RetentionDialog(QDialog):
         return True
 
     def _fail(self, exc: MegaCaseError) -> None:
-        self.error.setText(str(exc))
-        self.error.show()
+        self.show_error_line(self.error, str(exc))
 
     def apply(self) -> bool:
         plan = self.plan
@@ -122,13 +120,14 @@ class RetentionDialog(QDialog):
         return True
 
 
-class InvoiceRetentionDialog(QDialog):
+class InvoiceRetentionDialog(FittingDialog):
     """Manager only: the invoice data kept after erasures, with their end date. Opening it is audited."""
+
+    preferred = QSize(900, 420)
 
     def __init__(self, ws: Workspace, parent=None):
         super().__init__(parent)
         self.setWindowTitle(_("Invoice data kept after erasure (Art. 17(3)(b))"))
-        self.setMinimumSize(900, 420)
         self.rows = invoice_retention.list_retained(ws, include_purged=True)   # refused for anyone but a manager
         intro = QLabel(_("Kept only because Belgian tax and VAT law requires invoices for 10 years. Not for any other "
                        "use; every look at this list is recorded in the audit trail. Each row is purged by the "
