@@ -51,9 +51,13 @@ test-newer:
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py docs/screenshots
-	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py --lang=fr docs/screenshots/fr main-window dashboard intake-dialog compose
-	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py --lang=nl docs/screenshots/nl main-window dashboard intake-dialog compose
+	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py --lang=fr docs/screenshots/fr main-window dashboard intake-dialog compose \
+		decide-per-right ask-subject-dialog
+	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py --lang=nl docs/screenshots/nl main-window dashboard intake-dialog compose \
+		decide-per-right ask-subject-dialog
 	QT_QPA_PLATFORM=offscreen $(PY) tools/privacy_screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) tools/privacy_screenshots.py --lang=fr docs/screenshots/fr erasure-dialog
+	QT_QPA_PLATFORM=offscreen $(PY) tools/privacy_screenshots.py --lang=nl docs/screenshots/nl erasure-dialog
 	QT_QPA_PLATFORM=offscreen $(PY) tools/mail_screenshots.py docs/screenshots
 	QT_QPA_PLATFORM=offscreen $(PY) tools/backup_screenshots.py docs/screenshots
 

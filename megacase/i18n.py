@@ -9,7 +9,9 @@ catalogues compiles them in memory at start, so nothing breaks before a build.
 
 The interface follows the *officer's* language (``--lang``, ``MEGACASE_LANG``, the
 window's preference, else the system locale); letters and case files follow the
-*subject's* language and never use this module's current language.
+*subject's* language and never use this module's current language: they get their own
+``Translator`` from ``for_language`` (the same catalogues, bound to that language), so a
+French officer can export a Dutch case file without the window changing language.
 
 Dates and numbers go through Babel's locale data (fr_BE, nl_BE, en_GB): one date
 format per language everywhere in the window.
@@ -20,7 +22,9 @@ from __future__ import annotations
 import gettext
 import locale
 import os
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -126,3 +130,46 @@ def format_datetime(value: datetime, length: str = "medium") -> str:
 
 def format_number(value: int | float) -> str:
     return babel_numbers.format_decimal(value, locale=LOCALES[_language])
+
+
+# --- documents in a language of their own (case files: the subject's language, not the officer's) ---------
+@dataclass(frozen=True)
+class Translator:
+    """The catalogue and the date and number formats of one language, whatever the interface speaks.
+
+    Write document strings as ``t._("…")`` / ``t.ngettext("…", "…", n)``: Babel extracts them like ``_()``.
+    """
+
+    language: str
+    translation: gettext.NullTranslations
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.language]
+
+    def _(self, message: str) -> str:
+        return self.translation.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translation.ngettext(singular, plural, n)
+
+    def format_date(self, value: date | datetime, length: str = "long") -> str:
+        """1 avril 2027 · 1 april 2027 · 1 April 2027 (``long``)."""
+        if isinstance(value, datetime):
+            value = value.date()
+        return babel_dates.format_date(value, format=length, locale=self.locale)
+
+    def format_datetime(self, value: datetime, length: str = "long") -> str:
+        """The date as ``format_date`` gives it, then the time on the 24-hour clock: 1 avril 2027 09:30."""
+        return f"{self.format_date(value, length)} {value:%H:%M}"
+
+    def format_number(self, value: int | float) -> str:
+        return babel_numbers.format_decimal(value, locale=self.locale)
+
+
+@lru_cache(maxsize=None)
+def for_language(language: str) -> Translator:
+    """A translator bound to ``language`` (fr, nl or en), loaded once; the interface language is untouched."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+    return Translator(language, _load(language))

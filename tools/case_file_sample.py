@@ -25,14 +25,15 @@ import keyring  # noqa: E402
 from megacase.store.memory_keyring import MemoryKeyring  # noqa: E402
 
 from megacase.services.cases import cases, checklist, queries  # noqa: E402
-from megacase.services.demo import demo
-from megacase.services.reports import case_file, register_report
+from megacase.services.demo import demo, demo_letters  # noqa: E402
+from megacase.services.reports import case_file, register_report  # noqa: E402
 from megacase.services.session import create_profile  # noqa: E402
 from megacase.services.cases.subjects import NewSubject  # noqa: E402
 from megacase.services.workspace import Actor  # noqa: E402
 from megacase.store.keys import KeyStore  # noqa: E402
 
 TZ = ZoneInfo("Europe/Brussels")
+TYPES = ("access", "erasure")
 
 
 class _Clock:
@@ -55,7 +56,7 @@ def build(out: Path) -> tuple[Path, str]:
         demo.populate(ws, 12)
         clock.set("2027-04-01 09:30")
         d = cases.open_case(ws, cases.NewCase(
-            ("access", "erasure"), "email", datetime(2027, 4, 1, 9, 30, tzinfo=TZ),
+            TYPES, "email", datetime(2027, 4, 1, 9, 30, tzinfo=TZ),
             new_subject=NewSubject("Zoë Lemaître", "zoe.lemaitre@telenet.be", "fr", "Rue de l'Église 1, 5000 Namur",
                                    "C-107700"),
             summary="Asks for a copy of all her data, then that her account and newsletter subscription be deleted."))
@@ -66,18 +67,22 @@ def build(out: Path) -> tuple[Path, str]:
         clock.set("2027-04-06 15:00")
         cases.record_answer(ws, ref, "Order 100234 given; it matches the customer account.", "verified")
         for item in queries.get_case(ws, ref).checklist:
-            clock.now += timedelta(hours=2)
-            checklist.mark_item(ws, item.id, True, "Searched by customer number and e-mail address."
-                                if item.action == "Search" else "Done; the processor confirmed.")
+            if item.action == "Search":
+                clock.now += timedelta(hours=2)
+                checklist.mark_item(ws, item.id, True, "Searched by customer number and e-mail address.")
+        clock.set("2027-04-20 10:00")
+        # What was done at each recipient, then the Art. 19 notices (letters through the outbox), as the demo does.
+        demo._carry_out(ws, ref, TYPES)
         clock.set("2027-04-23 16:00")
-        cases.decide(ws, ref, "partly_granted", "Art. 17(3)(b) GDPR: invoices kept 10 years (Belgian VAT law)",
-                     "Copy sent; account and newsletter deleted; invoices kept for the legal term.")
+        demo._decide_each(ws, ref, TYPES, ["granted", "partly_granted"], "fr")
+        clock.set("2027-04-23 16:30")
+        demo_letters.send_decision_reply(ws, ref, "fr")     # the access copy and the erasure confirmation
         clock.set("2027-04-26 09:00")
         cases.close(ws, ref)
         clock.set("2027-06-20 11:00")
         out.mkdir(parents=True, exist_ok=True)
         pdf = out / "case-file.pdf"
-        case_file.export_case(ws, ref, pdf)
+        case_file.export_case(ws, ref, pdf, language="en")    # the README shows the English file beside the French
         register_report.export_register(ws, 2027, out / "register-2027.pdf", out / "register-2027.csv")
         ws.engine.dispose()
     return pdf, ref

@@ -1,6 +1,6 @@
 """Screenshots of the erasure, restriction, processor register and retention parts of the window.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/privacy_screenshots.py docs/screenshots
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/privacy_screenshots.py [--lang=fr|nl|en] docs/screenshots [shot-name ...]
 
 Uses the demo register and helpers of ``tools/screenshots.py``; a few steps are added through the
 real services (a restriction, an objection to direct marketing, an erasure case's processor steps).
@@ -41,8 +41,10 @@ def _prepare(demo: Demo) -> dict:
     for name in ("Lightspeed", "MailChimp", "Office 365", "PayPal"):
         processor_steps.record_done(ws, ref, name)
     processor_steps.record_kept(ws, ref, "Silvasoft", processor_steps.INVOICE_GROUND)
-    for name in ("Lightspeed", "MailChimp", "Silvasoft"):
-        processor_steps.record_notice(ws, ref, name, ws.today() - timedelta(days=1))
+    from megacase.services.demo import demo_letters
+    from megacase.services.letters.letters import LetterOptions
+    for name in ("Lightspeed", "MailChimp", "Silvasoft"):   # a notice is recorded by its letter leaving
+        demo_letters.send(ws, ref, "art19-notice", LetterOptions(processor=name))
     processor_steps.record_no_notice(ws, ref, "Google Analytics", processor_steps.NOTICE_EXEMPTIONS[0])
     out["erasure"] = ref
     restricted = next(c for c in rows if any(t.value == "restriction" for t in c.request_types) and c.is_open)
@@ -54,12 +56,23 @@ def _prepare(demo: Demo) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    language = "en"
+    if argv[:1] and argv[0].startswith("--lang="):       # the interface language: --lang=fr|nl|en
+        language, argv = argv[0].split("=", 1)[1], argv[1:]
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    wanted = set(argv[1:])
     out.mkdir(parents=True, exist_ok=True)
     QCoreApplication.setOrganizationName("MegaSecurity-screenshots")
     app = QApplication.instance() or QApplication(["megacase-screenshots"])
+    from megacase.ui.app import install_language
+    install_language(app, language)
     from megacase.ui.style import apply_style
     apply_style(app)
+
+    def shoot(target, name: str) -> None:
+        if not wanted or name in wanted:
+            render(target, out / f"{name}.png")
+
     with tempfile.TemporaryDirectory(prefix="megacase-shots-") as tmp:
         demo = Demo(app, build_demo(Path(tmp)), Path(tmp))
         refs = _prepare(demo)
@@ -67,7 +80,7 @@ def main(argv: list[str]) -> int:
         w = demo.window()
         w.case_list.set_quick("all")
         demo.select(w, refs["restricted"])
-        render(w, out / "processing-flags.png")
+        shoot(w, "processing-flags")
 
         w = demo.window(size=(1600, 1000))
         w.splitter.setSizes([700, 900])
@@ -75,23 +88,22 @@ def main(argv: list[str]) -> int:
         demo.select(w, refs["erasure"])
         w.detail.overview.ensureWidgetVisible(w.privacy_feature.block)
         demo.settle(w)
-        render(w.detail, out / "processing-block.png")
+        shoot(w.detail, "processing-block")
 
         w = demo.window(size=(1400, 860))
         w.show_view("processors")
         w.privacy_feature.register.table.selectRow(1)
         demo.settle(w)
-        render(w, out / "processor-register.png")
+        shoot(w, "processor-register")
 
         from megacase.ui.dialogs.erasure import ErasureDialog
         w = demo.window()
         dialog = ErasureDialog(demo.ws, refs["erasure"], w.prompter, w)
         dialog.select_processor("Carriers")
         dialog.invoices.setText("F-2025-1187, F-2026-0042")
-        dialog.resize(1100, 760)
-        dialog.show()
+        dialog.show()                   # at the size it opens with: what a laptop shows
         demo.settle()
-        render(dialog, out / "erasure-dialog.png")
+        shoot(dialog, "erasure-dialog")
 
         from megacase.services.privacy import retention
         from megacase.services.workspace import Workspace
@@ -102,12 +114,13 @@ def main(argv: list[str]) -> int:
         dialog.resize(1000, 560)
         dialog.show()
         demo.settle()
-        render(dialog, out / "retention-dialog.png")
+        shoot(dialog, "retention-dialog")
         for window in demo.windows:
             window.close()
         demo.settle()
     for name in ("processing-flags", "processing-block", "processor-register", "erasure-dialog", "retention-dialog"):
-        print(out / f"{name}.png")
+        if not wanted or name in wanted:
+            print(out / f"{name}.png")
     return 0
 
 

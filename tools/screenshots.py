@@ -367,7 +367,9 @@ def render(target: QWidget | QPixmap, path: Path) -> None:
 
 def build_demo(folder: Path) -> Workspace:
     keyring.set_keyring(MemoryKeyring())
-    ws = create_profile(folder / "profile", "demo recovery passphrase", KeyStore(), Actor("sophie", "officer"),
+    # Set up under a name of its own: what is recorded in sophie's name once she has a key must carry her
+    # signature (audit verify checks it), and the demo adds her at this very moment.
+    ws = create_profile(folder / "profile", "demo recovery passphrase", KeyStore(), Actor("setup", "officer"),
                         clock=lambda: NOW, scrypt_n=2**12)
     demo_data.populate(ws, 40)
     from megacase.services import users

@@ -11,6 +11,9 @@ def register(subparsers, common) -> None:
     case = exs.add_parser("case", parents=[common], help="the regulator's case file of one case (PDF)")
     case.add_argument("reference")
     case.add_argument("--out", required=True, help="the PDF file to write")
+    # Not --lang: that is the interface's language; this is the document's (the case's own by default).
+    case.add_argument("--language", choices=("fr", "nl", "en"), default=None,
+                      help="write the case file in French, Dutch or English (default: the case's language)")
     case.set_defaults(func=cmd_export_case)
     reg = exs.add_parser("register", parents=[common], help="the register report of one year (PDF and/or CSV)")
     reg.add_argument("--year", type=int, required=True)
@@ -25,10 +28,10 @@ def cmd_export_case(args) -> int:
     from megacase.app import open_workspace
     from megacase.services.reports.case_file import export_case
     ws = open_workspace(args)
-    result = export_case(ws, args.reference, args.out)
+    result = export_case(ws, args.reference, args.out, args.language)
     chain = "audit chain intact" if result.chain_ok else "audit chain BROKEN (the file says where)"
-    print(f"{result.reference}: case file written to {result.path} ({result.events} events, {chain}); "
-          f"SHA-256 {result.sha256}")
+    print(f"{result.reference}: case file ({result.language.upper()}) written to {result.path} "
+          f"({result.events} events, {chain}); SHA-256 {result.sha256}")
     return EXIT_OK if result.chain_ok else EXIT_CHECK_FAILED
 
 

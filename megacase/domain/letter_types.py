@@ -12,6 +12,13 @@ from dataclasses import dataclass, field
 
 from megacase.domain.requests import Outcome, RequestType
 
+
+
+def N_(message: str) -> str:
+    """Marks a title for the catalogues (Babel extracts ``N_``); documents translate it where they print it."""
+    return message
+
+
 G, P, R, F = Outcome.GRANTED, Outcome.PARTLY_GRANTED, Outcome.REFUSED, Outcome.FEE_REQUESTED
 ALL_RIGHTS = tuple(RequestType)
 
@@ -37,45 +44,49 @@ class LetterType:
     approval: str | None = None                        # four-eyes kind it completes (approvals)
     to_recipient: bool = False                         # addressed to a recipient (processor), not the subject
     fact_sentences: dict = field(default_factory=dict)  # sentence -> the fact that must be recorded for it
+    internal: bool = False                             # queued only by the service that needs it, never offered
 
 
 LETTER_TYPES: tuple[LetterType, ...] = (
-    LetterType("acknowledgement", "Acknowledgement of receipt"),
-    LetterType("identity-request", "Request for identity information (Art. 12(6))",
+    LetterType("acknowledgement", N_("Acknowledgement of receipt")),
+    LetterType("identity-request", N_("Request for identity information (Art. 12(6))"),
                options=("identity_requested",), preconditions=(IDENTITY_ASKED,)),
-    LetterType("clarification-request", "Request for clarification of the request (Art. 12(3))",
+    LetterType("clarification-request", N_("Request for clarification of the request (Art. 12(3))"),
                options=("identity_requested",), preconditions=(CLARIFICATION_ASKED,)),
-    LetterType("extension", "Extension notice (Art. 12(3))", approval="extension"),
-    LetterType("access-reply", "Access reply (Art. 15)",
+    LetterType("extension", N_("Extension notice (Art. 12(3))"), approval="extension"),
+    LetterType("access-reply", N_("Access reply (Art. 15)"),
                answers={RequestType.ACCESS: (G, P), RequestType.AUTOMATED_DECISION: (G, P)},
                for_types=(RequestType.ACCESS, RequestType.AUTOMATED_DECISION),
                preconditions=(DECIDED, SUBJECT_DATA), attachments=("access_copy",)),
-    LetterType("portability-reply", "Portability reply (Art. 20)", answers={RequestType.PORTABILITY: (G, P)},
+    LetterType("portability-reply", N_("Portability reply (Art. 20)"), answers={RequestType.PORTABILITY: (G, P)},
                for_types=(RequestType.PORTABILITY,), preconditions=(DECIDED, MACHINE_READABLE),
                attachments=("portability",)),
-    LetterType("refusal", "Refusal or partial refusal (Art. 12(4))",
+    LetterType("refusal", N_("Refusal or partial refusal (Art. 12(4))"),
                answers={t: (R, P) for t in ALL_RIGHTS}, preconditions=(DECIDED,), approval="refusal"),
-    LetterType("fee-notice", "Fee notice (Art. 12(5), 15(3))", answers={t: (F,) for t in ALL_RIGHTS},
+    LetterType("fee-notice", N_("Fee notice (Art. 12(5), 15(3))"), answers={t: (F,) for t in ALL_RIGHTS},
                preconditions=(DECIDED,), options=("fee_amount", "fee_reason"), approval="fee"),
-    LetterType("rectification-confirmation", "Rectification confirmation (Art. 16)",
+    LetterType("rectification-confirmation", N_("Rectification confirmation (Art. 16)"),
                answers={RequestType.RECTIFICATION: (G, P)}, for_types=(RequestType.RECTIFICATION,),
                preconditions=(DECIDED, STEPS_DONE),
                fact_sentences={"art19": "an Art. 19 notice left, or its reason was recorded, for a recipient"}),
-    LetterType("erasure-confirmation", "Erasure confirmation (Art. 17)", answers={RequestType.ERASURE: (G, P)},
+    LetterType("erasure-confirmation", N_("Erasure confirmation (Art. 17)"), answers={RequestType.ERASURE: (G, P)},
                for_types=(RequestType.ERASURE,), preconditions=(DECIDED, STEPS_DONE),
                fact_sentences={"art19": "an Art. 19 notice left, or its reason was recorded, for a recipient",
                                "kept": "data kept under a legal ground on a recipient's step"}),
-    LetterType("restriction-confirmation", "Restriction confirmation (Art. 18)",
+    LetterType("restriction-confirmation", N_("Restriction confirmation (Art. 18)"),
                answers={RequestType.RESTRICTION: (G, P)}, for_types=(RequestType.RESTRICTION,),
                preconditions=(DECIDED, STEPS_DONE), options=("restriction_lift_on", "restriction_reason"),
                fact_sentences={"art19": "an Art. 19 notice left, or its reason was recorded, for a recipient"}),
-    LetterType("restriction-lifting", "Notice before lifting a restriction (Art. 18(3))",
+    LetterType("restriction-lifting", N_("Notice before lifting a restriction (Art. 18(3))"),
                for_types=(RequestType.RESTRICTION,), options=("restriction_lift_on", "restriction_reason")),
-    LetterType("objection-outcome", "Objection outcome (Art. 21)", answers={RequestType.OBJECTION: (G, P, R)},
+    LetterType("objection-outcome", N_("Objection outcome (Art. 21)"), answers={RequestType.OBJECTION: (G, P, R)},
                for_types=(RequestType.OBJECTION,), preconditions=(DECIDED,)),
-    LetterType("art19-notice", "Art. 19 notice to a recipient",
+    LetterType("art19-notice", N_("Art. 19 notice to a recipient"),
                for_types=(RequestType.RECTIFICATION, RequestType.ERASURE, RequestType.RESTRICTION),
                options=("processor",), to_recipient=True, preconditions=(RECIPIENT_CONTACT,)),
+    # Tells the former known address that a rectification replaced it; answers nothing, goes only with the change.
+    LetterType("address-change-notice", N_("Notice to the former e-mail address (Art. 16)"),
+               for_types=(RequestType.RECTIFICATION,), internal=True),
 )
 
 BY_ID: dict[str, LetterType] = {t.id: t for t in LETTER_TYPES}
@@ -93,7 +104,7 @@ def title_of(letter_id: str) -> str:
 def letters_for(types) -> list[str]:
     """Letter ids that fit a case of these rights, in the registry's order."""
     wanted = {RequestType(t) for t in types}
-    return [t.id for t in LETTER_TYPES if wanted & set(t.for_types)]
+    return [t.id for t in LETTER_TYPES if wanted & set(t.for_types) and not t.internal]
 
 
 def answers(letter_id: str, right: RequestType, outcome: Outcome) -> bool:

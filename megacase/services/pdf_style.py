@@ -36,7 +36,15 @@ from megacase.config import resources_dir
 CONTROLLER_NAME = "Mega Security"
 CONTROLLER_LEGAL = "Securco BV"
 CONTROLLER_ADDRESS = "Seringenstraat 34, B-8850 Ardooie, Belgium"
+COUNTRY = {"fr": "Belgique", "nl": "België", "en": "Belgium"}
 CONTROLLER_EMAIL = "info@megasecurity.eu"
+
+
+
+def controller_address(language: str = "en") -> str:
+    """The controller's address with the country named in the document's language."""
+    return CONTROLLER_ADDRESS.replace("Belgium", COUNTRY.get(language, "Belgium"))
+
 
 SANS, SANS_BOLD, SANS_ITALIC, MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSansMono"
 
@@ -296,6 +304,8 @@ class DocInfo:
     header_right: str = f"{CONTROLLER_NAME} ({CONTROLLER_LEGAL}) · confidential"
     footer_left: str = ""       # e.g. "Exported 2027-05-10 14:03 (Brussels) by alice"
     keywords: str = ""
+    page_label: str = "page {page} of {total}"   # in the document's language
+    lang: str = "en"            # the document's language, as the PDF's /Lang (BCP 47: fr-BE, nl-BE, en-GB)
 
 
 def _numbered_canvas(info: DocInfo):
@@ -336,7 +346,8 @@ def _numbered_canvas(info: DocInfo):
             bottom = MARGIN_BOTTOM - 10 * mm
             self.line(MARGIN_LEFT, bottom + 3.6 * mm, width - MARGIN_RIGHT, bottom + 3.6 * mm)
             self.drawString(MARGIN_LEFT, bottom, info.footer_left)
-            self.drawRightString(width - MARGIN_RIGHT, bottom, f"page {self._pageNumber} of {total}")
+            self.drawRightString(width - MARGIN_RIGHT, bottom,
+                                 info.page_label.format(page=self._pageNumber, total=total))
             self.restoreState()
 
     return NumberedCanvas
@@ -348,6 +359,6 @@ def build_pdf(story: list[Flowable], info: DocInfo) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
                             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=info.title, author=info.author,
-                            subject=info.subject, creator="MegaCase", keywords=info.keywords, lang="en")
+                            subject=info.subject, creator="MegaCase", keywords=info.keywords, lang=info.lang)
     doc.build(story, canvasmaker=_numbered_canvas(info))
     return buffer.getvalue()

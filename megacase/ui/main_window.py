@@ -392,11 +392,13 @@ class MainWindow(QMainWindow):
         from megacase.ui.dialogs.shortcuts import ShortcutsDialog
         self.prompter.run_dialog(ShortcutsDialog(self.shortcut_list(), self))
 
-    def show_about(self) -> None:
+    def about_text(self) -> tuple[str, str]:
         from megacase import __version__
-        self.prompter.info(self, _("About MegaCase"),
-                           _("MegaCase {version}\nData subject requests for Mega Security's privacy officer.")
-                           .format(version=__version__))
+        return _("About MegaCase"), _("MegaCase {version}\nData subject requests for Mega Security's privacy "
+                                      "officer.").format(version=__version__)
+
+    def show_about(self) -> None:
+        self.prompter.info(self, *self.about_text())
 
     # --- window state -----------------------------------------------------------------------------
     def _restore(self) -> None:

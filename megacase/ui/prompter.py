@@ -22,11 +22,16 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 from megacase.i18n import _
 
 
+def information_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """The box ``Prompter.info`` shows (built apart so that a test can look at it without blocking)."""
+    return QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+
+
 class Prompter:
     """Modal message boxes, confirmations, inputs and dialogs (the real, blocking ones)."""
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
-        QMessageBox.information(parent, title, text)
+        information_box(parent, title, text).exec()
 
     def error(self, parent: QWidget | None, title: str, text: str, details: str | None = None) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)

@@ -84,3 +84,24 @@ def test_export_the_register(capsys, tmp_path, profile):
     assert ["Summary", "Requests received", "1", ""] in rows
     code, _, err = run(capsys, "export", "register", "--year", "2026", "--data-dir", d)
     assert code == 2 and "PDF file, a CSV file, or both" in err
+
+
+def test_the_case_file_language_is_the_cases_or_the_one_chosen(capsys, tmp_path, profile):
+    from tests.services.case_file_support import flat, pdf_pages
+    d, ref = profile                               # the subject writes French (case open's default)
+    files = {}
+    for choice, argv in ((None, ()), ("nl", ("--language", "nl")), ("en", ("--lang", "fr", "--language", "en"))):
+        files[choice] = tmp_path / f"{choice}.pdf"
+        code, out, err = run(capsys, "export", "case", ref, "--out", str(files[choice]), *argv, "--data-dir", d)
+        assert code == 0, err
+        assert f"case file ({(choice or 'fr').upper()})" in out
+    assert "1. Délai" in flat("\n".join(pdf_pages(files[None])))
+    assert "1. Termijn" in flat("\n".join(pdf_pages(files["nl"])))
+    english = flat("\n".join(pdf_pages(files["en"])))     # --lang is the interface's language, not the file's
+    assert "1. Deadline" in english and "1. Délai" not in english
+    for path in files.values():
+        code, out, err = run(capsys, "audit", "verify", "--case", ref, "--pdf", str(path), "--data-dir", d)
+        assert code == 0 and "case file matches the register" in out, out + err
+    code, _, err = run(capsys, "export", "case", ref, "--out", str(tmp_path / "de.pdf"), "--language", "de",
+                       "--data-dir", d)
+    assert code == 2 and "--language" in err and not (tmp_path / "de.pdf").exists()

@@ -41,7 +41,7 @@ def test_templates_one_id_at_the_start_of_each_line(capsys):
     code, out, _ = run(capsys, "letter", "templates")
     ids = [line.split()[0] for line in out.splitlines()]
     assert code == 0 and ids[:4] == ["acknowledgement", "identity-request", "clarification-request", "extension"]
-    assert "refusal" in ids and len(ids) == 14
+    assert "refusal" in ids and "address-change-notice" in ids and len(ids) == 15
 
 
 def test_preview_send_outbox_and_retry(capsys, profile, monkeypatch):

@@ -103,6 +103,17 @@ def pdfium_pages(path) -> list[str]:
         document.close()
 
 
+def en_day(value) -> str:
+    """A date as an English case file prints it (Babel, en_GB, long): '1 April 2027'."""
+    from babel.dates import format_date
+    return format_date(value.date() if isinstance(value, datetime) else value, "long", locale="en_GB")
+
+
+def en_moment(value: datetime) -> str:
+    """A Brussels time as an English case file prints it: '1 April 2027 09:30'."""
+    return f"{en_day(value)} {value:%H:%M}"
+
+
 def flat(text: str) -> str:
     """Text with every run of whitespace made one space (table cells wrap anywhere)."""
     return re.sub(r"\s+", " ", text)

@@ -252,10 +252,10 @@ def test_the_case_file_shows_each_answer_its_evidence_and_the_attachments_under_
     cases.close(ws, ref)
     from pypdf import PdfReader
     import io
-    pdf = case_file.render_case_file(ws, ref).pdf
+    pdf = case_file.render_case_file(ws, ref, "en").pdf
     text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     assert "Answers, right by right" in text
-    assert "Portability (Art. 20): Refused" in text and "Uw vierde identieke aanvraag in drie maanden." in text
+    assert "Portability (Art. 20 GDPR): Refused" in text and "Uw vierde identieke aanvraag in drie maanden." in text
     assert f"Art. 12(5) evidence, earlier requests in the register: {first}" in text
     (copy,) = ATTACH["access-reply"]
     assert copy.filename in text and hashlib.sha256(copy.data).hexdigest() in text.replace(" ", "")

@@ -16,7 +16,7 @@ def test_known_keys_are_labelled_and_values_translated():
                               "linked_to": None, "processing_suspended": False}, {"summary": "Copie de tout, Zoë"})
     assert detail_lines(e) == [("Subject record", "S-00001"), ("Channel", "Web form"),
                                ("Received", "2027-04-01 09:30"),
-                               ("Rights invoked", "Access (Art. 15), Erasure (Art. 17)"),
+                               ("Rights invoked", "Access (Art. 15 GDPR), Erasure (Art. 17 GDPR)"),
                                ("Request (officer's summary)", "Copie de tout, Zoë")]
 
 

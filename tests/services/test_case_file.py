@@ -16,7 +16,7 @@ from megacase.services.cases import cases, queries
 from megacase.services.integrity import audit
 from megacase.services.reports import audit_text, case_file, case_file_check
 from megacase.store.orm import AuditEvent
-from tests.services.case_file_support import add_letter, flat, pdf_pages, pdfium_pages, rich_case
+from tests.services.case_file_support import add_letter, en_day, en_moment, flat, pdf_pages, pdfium_pages, rich_case
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def exported(ws, clock, open_access_case, tmp_path):
     detail = queries.get_case(ws, ref)
     head = audit.verify(ws)
     out = tmp_path / "case.pdf"
-    result = case_file.export_case(ws, ref, out)
+    result = case_file.export_case(ws, ref, out, language="en")    # the subject writes French: English chosen
     return ref, detail, head, out, result
 
 
@@ -36,7 +36,7 @@ def test_every_letter_step_and_event_is_in_the_pdf(exported):
     text_ = flat(whole)
     assert len(detail.letters) == 5
     for letter in detail.letters:
-        assert f"Sent {letter.sent_at:%Y-%m-%d %H:%M}" in text_
+        assert f"Sent {en_moment(letter.sent_at)}" in text_
         assert letter.subject_line in text_
         assert letter.recipient in text_
         for paragraph in letter.body.split("\n\n"):
@@ -44,7 +44,7 @@ def test_every_letter_step_and_event_is_in_the_pdf(exported):
     steps = detail.identity_steps
     assert len(steps) == 2
     for step in steps:
-        assert f"{step.asked_at:%Y-%m-%d %H:%M}" in text_
+        assert en_moment(step.asked_at) in text_
         assert flat(step.answer) in text_
         assert step.result.capitalize() in text_
     # The ID card was shown but is never described: only that it was checked and deleted.
@@ -52,27 +52,27 @@ def test_every_letter_step_and_event_is_in_the_pdf(exported):
     assert "Carte d'identité" not in text_
     assert len(detail.timeline) >= 15
     for e in detail.timeline:
-        assert re.search(rf"(?m)^{e.seq}\s+{e.at:%Y-%m-%d}\s+{e.at:%H:%M}\s+{e.actor}\s+", whole), e
+        assert re.search(rf"(?m)^{e.seq}\s+{en_day(e.at)}\s+{e.at:%H:%M}\s+{e.actor}\s+", whole), e
         assert flat(audit_text.event_label(e)) in text_
     # Accents and human-readable details.
-    for phrase in ("Hélène Dubois", "Zoë (sa fille)", "Complexité : six années", "Rights invoked: Access (Art. 15), "
-                   "Erasure (Art. 17)", "Clock suspended from: 2027-04-02", "Clock resumed on: 2027-04-09"):
+    for phrase in ("Hélène Dubois", "Zoë (sa fille)", "Complexité : six années", "Rights invoked: Access (Art. 15 GDPR), "
+                   "Erasure (Art. 17 GDPR)", "Clock suspended from: 2 April 2027", "Clock resumed on: 9 April 2027"):
         assert phrase in text_, phrase
     assert '{"' not in whole   # no raw JSON
     # Cover and deadline summary.
     assert "Mega Security (Securco BV)" in text_ and "Seringenstraat 34, B-8850 Ardooie" in text_
     assert "info@megasecurity.eu" in text_
-    assert "Received 2027-04-01 09:30 (Brussels time), by e-mail" in text_
-    assert "Legal ground: Art. 17(3)(b) RGPD : factures conservées dix ans" in text_
-    assert "Date of the final reply 2027-05-20" in text_
-    assert "Generated 2027-06-01 14:03 (Brussels time) by alice (officer)" in text_
-    assert "2027-04-02 2027-04-09 7 days" in text_          # the suspension: from, to, days
-    assert "Extension notice to the subject 2027-04-14 (within the first month" in text_
-    assert "Extended due date 2027-07-08" in text_
-    assert "On time: reply letter sent on 2027-05-20, 49 days before the due date." in text_
+    assert "Received 1 April 2027 09:30 (Brussels time), by e-mail" in text_
+    assert "Legal ground: Art. 17(3)(b) RGPD : factures conservées dix ans" in text_     # free text, as recorded
+    assert "Date of the final reply 20 May 2027" in text_
+    assert "Generated 1 June 2027 14:03 (Brussels time) by alice (officer)" in text_
+    assert "2 April 2027 9 April 2027 7 days" in text_          # the suspension: from, to, days
+    assert "Extension notice to the subject 14 April 2027 (within the first month" in text_
+    assert "Extended due date 8 July 2027" in text_
+    assert "On time: reply letter sent on 20 May 2027, 49 days before the due date." in text_
     # Processors with dates.
     done = [i for i in detail.checklist if i.done_at]
-    assert len(done) == 6 and all(f"{i.done_at:%Y-%m-%d %H:%M}" in text_ for i in done)
+    assert len(done) == 6 and all(en_moment(i.done_at) in text_ for i in done)
     assert "Lightspeed" in text_ and "Notify (Art. 19)" in text_
 
 
@@ -100,7 +100,7 @@ def test_page_frame_metadata_and_embedded_fonts(exported):
     assert n >= 5
     for i, page in enumerate(reader.pages, 1):
         t = page.extract_text()
-        assert f"Case file {ref}" in t and f"page {i} of {n}" in t and "Exported 2027-06-01 14:03" in t
+        assert f"Case file {ref}" in t and f"page {i} of {n}" in t and "Exported 1 June 2027 14:03" in t
         assert page.mediabox.width == pytest.approx(595.28, abs=0.5)    # A4
     meta = reader.metadata
     assert meta.title == f"Case file {ref}"
@@ -131,13 +131,13 @@ def test_late_reply_and_open_case_wording(ws, clock, open_access_case, tmp_path)
     d = open_access_case("2027-04-01 09:30")
     clock.set("2027-04-02 09:00")
     cases.start_work(ws, d.reference)
-    render = case_file.render_case_file(ws, d.reference)
-    assert "Not yet answered; 31 days left at export (due 2027-05-03)." in flat(_text(render.pdf))
+    render = case_file.render_case_file(ws, d.reference, "en")
+    assert "Not yet answered; 31 days left at export (due 3 May 2027)." in flat(_text(render.pdf))
     clock.set("2027-05-06 12:00")          # due Monday 3 May 2027
     cases.decide(ws, d.reference, "granted", None, "Copie envoyée.")
-    t = flat(_text(case_file.render_case_file(ws, d.reference).pdf))
+    t = flat(_text(case_file.render_case_file(ws, d.reference, "en").pdf))
     # the decision alone answers nothing: the clock runs until the reply leaves
-    assert "Decided, reply not sent and overdue by 3 days at export (due 2027-05-03)." in t
+    assert "Decided, reply not sent and overdue by 3 days at export (due 3 May 2027)." in t
     assert "No letter is recorded for this case." in t
     assert "The clock was never suspended." in t
 
@@ -152,7 +152,7 @@ def test_a_changed_audit_row_makes_the_next_export_say_where_the_chain_broke(exp
     with ws.engine.begin() as conn:
         conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = :s"), {"s": victim})
     after = tmp_path / "after.pdf"
-    result = case_file.export_case(ws, ref, after)
+    result = case_file.export_case(ws, ref, after, "en")
     assert not result.chain_ok
     t = flat("\n".join(pdf_pages(after)))
     assert f"Audit chain BROKEN at event {victim}: event {victim} was changed after it was recorded" in t
@@ -194,7 +194,7 @@ def test_500_events_and_long_letters_split_with_repeated_headers(ws, open_access
     add_letter(ws, d, "refusal", "Lettre avec une adresse interminable",
                ("Paragraphe.\n\n" * 200) + unbroken + "\n\nFin de la lettre, Zoë.", "2027-04-21 10:00")
     out = tmp_path / "big.pdf"
-    result = case_file.export_case(ws, d.reference, out)
+    result = case_file.export_case(ws, d.reference, out, "en")
     assert result.events == 501
     pages = pdfium_pages(out)
     assert len(pages) == len(PdfReader(str(out)).pages)

@@ -94,7 +94,7 @@ def test_every_template_renders_for_every_request_type_in_every_language(ws, dem
             assert draft.language == language
             _check(draft, (template_id, language, rtype))
             rendered += 1
-    assert rendered == (13 * len(RequestType) - 4) * 3
+    assert rendered == (14 * len(RequestType) - 4) * 3
     # The other decisions, once per language: a full refusal and a fee.
     for outcome, template_ids in (("refused", ("refusal", "objection-outcome")), ("fee_requested", ("fee-notice",))):
         for language, rtype, ref in demo_cases:

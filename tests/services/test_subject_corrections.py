@@ -76,3 +76,33 @@ def _text(data: bytes) -> str:
     from email.policy import default
     msg = message_from_bytes(data, policy=default)
     return str(msg["Subject"]) + "\n" + msg.get_body(("plain",)).get_content()
+
+
+def test_the_change_notice_is_its_own_letter_queued_with_the_change_and_never_offered(ws, open_access_case, sink):
+    ref = open_access_case(types=("rectification",)).reference
+    cases.start_work(ws, ref)
+    cases.ask_subject(ws, ref, "additional_info", "The number of your last order")
+    cases.record_answer(ws, ref, "Order 2026-118", "verified")
+    assert "address-change-notice" not in dict(letters.compose_info(ws, ref).templates)
+    with pytest.raises(RuleViolation, match="only with the change"):
+        letters.queue_letter(ws, ref, "address-change-notice")
+    subject_corrections.change_known_email(ws, ref, "helene.new@proximus.be")
+    [notice] = outbox.list_outbox(ws, reference=ref)
+    assert notice.template_id == "address-change-notice"
+    kinds = [e.kind for e in queries.get_case(ws, ref).timeline]
+    # one transaction: the change and its notice are recorded together, the notice right after the change
+    assert kinds[kinds.index("subject.email_changed") + 1] == "letter.queued"
+
+
+def test_no_change_without_its_notice(ws, open_access_case):
+    """Without a mail server the notice cannot be queued: the address stays as it was."""
+    ref = open_access_case(types=("rectification",)).reference
+    cases.start_work(ws, ref)
+    cases.ask_subject(ws, ref, "additional_info", "The number of your last order")
+    cases.record_answer(ws, ref, "Order 2026-118", "verified")
+    from megacase.errors import InputError
+    with pytest.raises(InputError, match="mail server"):
+        subject_corrections.change_known_email(ws, ref, "helene.new@proximus.be")
+    detail = queries.get_case(ws, ref)
+    assert detail.subject.email == "helene.dubois@skynet.be"
+    assert "subject.email_changed" not in [e.kind for e in detail.timeline]

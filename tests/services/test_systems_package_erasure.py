@@ -235,7 +235,7 @@ def test_the_case_file_lists_the_findings_the_withholdings_and_the_packages_hash
     office = next(f for f in systems.case_findings(ws, collected) if f.processor == "Office 365")
     systems.withhold(ws, collected, office.id, "correspondence", 1, None, "Internal reply naming a colleague")
     package = systems.build_package(ws, collected, portability=True)
-    result = case_file.export_case(ws, collected, tmp_path / "case.pdf")
+    result = case_file.export_case(ws, collected, tmp_path / "case.pdf", "en")
     reader = PdfReader(str(result.path))
     text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
     assert "What each system held" in text and "Withheld from the access package (Art. 15(4))" in text

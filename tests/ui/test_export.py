@@ -127,3 +127,37 @@ def test_the_case_chooser_is_a_model_of_ticks(qtbot, ws, two_cases, prompter):
     assert sorted(dialog.checked()) == sorted([a, b]) and dialog.ok_button.text() == "Save 2 case files…"
     dialog._tick_all(Qt.CheckState.Unchecked)
     assert dialog.checked() == [] and not dialog.ok_button.isEnabled()
+
+
+def test_a_french_officer_saves_a_dutch_case_file_and_the_window_stays_french(qtbot, make_window, prompter, ws,
+                                                                              two_cases, tmp_path):
+    from megacase import i18n
+    from tests.services.case_file_support import flat, pdf_pages
+    a, _b = two_cases                      # Hélène Dubois writes French: French by default
+    i18n.install("fr")
+    try:
+        window = make_window()
+        window.select_reference(a)
+        wait_idle(qtbot, window)
+        out = tmp_path / "nl.pdf"
+        prompter.path_answers.append(out)
+        seen = {}
+
+        def handle(dialog: CaseFileDialog) -> bool:
+            dialog.preview_enabled = False
+            assert dialog.chosen_language() is None
+            assert dialog.language.currentText() == "La langue du dossier"    # the choice, in the officer's words
+            dialog.set_language("nl")
+            seen["choice"] = dialog.chosen_language()
+            return dialog.attempt()
+
+        prompter.on_dialog("CaseFileDialog", handle)
+        window.export_feature.case_file.trigger()
+        assert seen["choice"] == "nl" and i18n.current() == "fr"
+        text_ = flat("\n".join(pdf_pages(out)))
+        assert "1. Termijn" in text_ and "1. Délai" not in text_ and "1. Deadline" not in text_
+        assert case_file_check.check_case(ws, a, out).ok
+        assert '"language": "nl"' in last_event(ws).details
+        assert [a_.text() for a_ in window.menuBar().actions()][0] == "&Fichier"
+    finally:
+        i18n.install("en")

@@ -23,26 +23,10 @@ from megacase.services.cases.subjects import subject_info
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Subject
 
-# The notice answers no right (a rectification confirmation would count as the reply to the rectification, and
-# needs it decided and every recipient's step done): it goes as a letter that answers nothing, with its own text.
-NOTICE_TEMPLATE = "acknowledgement"
+# The notice has its own letter type (resources/templates/*/address-change-notice.txt.j2): it answers no right,
+# and is queued in the same transaction as the change, so the change never lands without it.
+NOTICE_TEMPLATE = "address-change-notice"
 NOTICE_REASON = "Telling the former known address that it was replaced (rectification of the e-mail address)."
-NOTICE_TEXT = {
-    "fr": ("Changement de votre adresse électronique – réf. {ref}",
-           "Madame, Monsieur,\n\nÀ la suite de votre demande {ref}, l'adresse électronique que nous utilisons pour "
-           "vous écrire a été remplacée le {day}. Nous vous écrivons une dernière fois à cette adresse-ci pour vous "
-           "en informer.\n\nSi vous n'êtes pas à l'origine de ce changement, répondez à ce message sans tarder.\n\n"
-           "Le responsable de la protection de la vie privée\nMega Security (Securco BV)"),
-    "nl": ("Wijziging van uw e-mailadres – ref. {ref}",
-           "Geachte heer, mevrouw,\n\nNaar aanleiding van uw verzoek {ref} werd het e-mailadres waarop wij u "
-           "schrijven op {day} vervangen. Wij schrijven u een laatste keer op dit adres om u dat te melden.\n\n"
-           "Hebt u deze wijziging niet gevraagd, antwoord dan meteen op dit bericht.\n\n"
-           "De verantwoordelijke voor de bescherming van de persoonlijke levenssfeer\nMega Security (Securco BV)"),
-    "en": ("Change of your e-mail address – ref. {ref}",
-           "Dear Sir or Madam,\n\nFollowing your request {ref}, the e-mail address we write to you at was replaced "
-           "on {day}. We write to this address one last time to let you know.\n\nIf you did not ask for this "
-           "change, reply to this message at once.\n\nThe privacy officer\nMega Security (Securco BV)"),
-}
 
 
 def correct_details(ws: Workspace, subject_id: int, *, name: str | None = None,
@@ -103,12 +87,8 @@ def change_known_email(ws: Workspace, reference: str, new_email: str) -> Subject
                      details={"reference": case.reference, "subject": subject.reference, "identity_step": step.id,
                               "identity_method": step.method},
                      personal={"old": old, "new": new_email})
-        language = subject.language if subject.language in NOTICE_TEXT else "en"
-    if old:
-        title, text = NOTICE_TEXT[language]
-        day = ws.today().strftime("%d/%m/%Y")
-        letters.queue_letter(ws, reference, NOTICE_TEMPLATE, subject_line=title.format(ref=reference),
-                             body=text.format(ref=reference, day=day),
-                             override=recipients.AddressOverride(old, NOTICE_REASON))
-    with ws.reading() as session:
-        return subject_info(session.get(Subject, subject.id))
+        session.flush()
+        if old:      # the former address is told, through the outbox like any letter
+            letters.queue_in(session, ws, reference, NOTICE_TEMPLATE, options=letters.LetterOptions(),
+                             override=recipients.AddressOverride(old, NOTICE_REASON), internal=True)
+        return subject_info(subject)

@@ -27,6 +27,7 @@ import keyring.errors
 from sqlalchemy import Engine
 
 from megacase.store import keys
+from megacase.store.private import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +127,11 @@ def _append(path: Path, line: bytes, what: str) -> None:
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 line = b"\n" + CUT_MARK + line
             os.write(fd, line)
+            os.fsync(fd)          # the anchor must outlive a power cut that the committed register survives
         finally:
             os.close(fd)
+        if not size:
+            fsync_dir(path.parent)   # a new file's name is durable too
     except OSError as exc:
         log.warning("%s not written: %s", what, exc.strerror)
 

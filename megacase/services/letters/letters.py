@@ -23,7 +23,6 @@ from megacase.domain.requests import Outcome, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, RuleViolation
 from megacase.services import roles, settings, subject_keys
-from megacase.services.cases import decisions
 from megacase.services.integrity import audit
 from megacase.services.letters import letter_guards, outbox, recipients
 from megacase.services.review import approvals
@@ -40,8 +39,6 @@ from megacase.services.workspace import Workspace
 from megacase.store.orm import Case, IdentityStep, Letter, Processor
 
 # Derived from the letter-type registry (domain.letter_types); kept under their old names for callers.
-COMMON = tuple(t.id for t in lt.LETTER_TYPES if set(t.for_types) == set(RequestType))
-FOR_TYPE = {r: tuple(t.id for t in lt.LETTER_TYPES if r in t.for_types and t.id not in COMMON) for r in RequestType}
 # A letter that announces a decision must match the decision recorded on a right of the case.
 NEEDS_OUTCOME = {t.id: tuple(dict.fromkeys(o.value for outs in t.answers.values() for o in outs))
                  for t in lt.LETTER_TYPES if t.answers}
@@ -286,11 +283,19 @@ class QueuedLetter:
 
 
 def _prepared(session: Session, ws: Workspace, reference: str, template_id: str, options: LetterOptions,
-              subject_line: str | None, body: str | None, override: AddressOverride | None, attachments=()):
+              subject_line: str | None, body: str | None, override: AddressOverride | None, attachments=(),
+              internal: bool = False):
     """The case, the draft, the resolved recipient and the final text, every rule checked."""
     case = load_case(session, reference)
     approvals.require_letter_approval(session, case, template_id, ws.today())   # four-eyes review
-    if template_id not in templates_for(t.request_type for t in case.types):
+    fits = template_id in templates_for(t.request_type for t in case.types)
+    kind = lt.letter_type(template_id)
+    if kind is not None and kind.internal:      # a service's own letter: fits the rights it names, goes with it
+        if not internal:
+            raise RuleViolation(f"A '{tpl.title_of(template_id)}' letter is queued only with the change it tells "
+                                "of, never on its own.")
+        fits = bool({RequestType(t.request_type) for t in case.types} & set(kind.for_types))
+    if not fits:
         raise RuleViolation(f"A '{tpl.title_of(template_id)}' letter does not fit a case of these request types.")
     letter_guards.check_letter(session, case, template_id, attachments)         # the registry's preconditions
     draft, recipient = _draft_in(session, ws, case, template_id, options, override)
@@ -309,27 +314,38 @@ def queue_letter(ws: Workspace, reference: str, template_id: str, *, options: Le
     if override is not None:
         recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
     with audit.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
-        case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id, options,
-                                                               subject_line, body, override, attachments)
-        smtp = load_settings_in(session)
-        if not smtp.sender:
-            raise InputError("Set up the mail server and the sender address first "
-                             "(megacase config smtp, or Settings in the window).")
-        letter = enqueue(session, ws, case, template_id=template_id, language=draft.language, recipient=recipient,
-                         sender=smtp.sender, reply_to=settings.get_in(session, PRIVACY_CONTACT.key),
-                         subject_line=subject_line, body=body, attachments=attachments)
-        edited = subject_line != draft.subject_line or body != draft.body
-        audit.record(session, ws, "letter.queued", case_id=case.id, subject_id=case.subject_id, details={
-            "reference": case.reference, "letter": letter.id, "template": template_id, "language": draft.language,
-            "template_version": draft.template_version, "template_edited": draft.template_edited,
-            "text_edited": edited, "recipient_kind": recipient.kind, "processor": recipient.processor,
-            "message_id": letter.message_id, "sha256": letter.eml_sha256,
-            "attachments": [{"mime_type": f.mime_type, "size": len(f.data)} for f in attachments],
-        }, personal={"recipient": recipient.address, "subject_line": subject_line,
-                     "attachments": [f.filename for f in attachments]})
-        if recipient.kind == recipients.OVERRIDE:
-            recipients.record_override(session, ws, case, recipient, letter.id, template_id)
-        return QueuedLetter(letter.id, case.reference, letter.message_id, letter.eml_sha256, recipient.kind)
+        return queue_in(session, ws, reference, template_id, options=options, subject_line=subject_line,
+                        body=body, attachments=attachments, override=override)
+
+
+def queue_in(session: Session, ws: Workspace, reference: str, template_id: str, *, options: LetterOptions,
+             subject_line: str | None = None, body: str | None = None, attachments: tuple[OutgoingFile, ...] = (),
+             override: AddressOverride | None = None, internal: bool = False) -> QueuedLetter:
+    """Queue a letter inside the caller's transaction: with the change that calls for it, or not at all.
+
+    ``internal``: a service's own letter (the registry marks it so), never offered in the compose window.
+    """
+    case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id, options,
+                                                           subject_line, body, override, attachments, internal)
+    smtp = load_settings_in(session)
+    if not smtp.sender:
+        raise InputError("Set up the mail server and the sender address first "
+                         "(megacase config smtp, or Settings in the window).")
+    letter = enqueue(session, ws, case, template_id=template_id, language=draft.language, recipient=recipient,
+                     sender=smtp.sender, reply_to=settings.get_in(session, PRIVACY_CONTACT.key),
+                     subject_line=subject_line, body=body, attachments=attachments)
+    edited = subject_line != draft.subject_line or body != draft.body
+    audit.record(session, ws, "letter.queued", case_id=case.id, subject_id=case.subject_id, details={
+        "reference": case.reference, "letter": letter.id, "template": template_id, "language": draft.language,
+        "template_version": draft.template_version, "template_edited": draft.template_edited,
+        "text_edited": edited, "recipient_kind": recipient.kind, "processor": recipient.processor,
+        "message_id": letter.message_id, "sha256": letter.eml_sha256,
+        "attachments": [{"mime_type": f.mime_type, "size": len(f.data)} for f in attachments],
+    }, personal={"recipient": recipient.address, "subject_line": subject_line,
+                 "attachments": [f.filename for f in attachments]})
+    if recipient.kind == recipients.OVERRIDE:
+        recipients.record_override(session, ws, case, recipient, letter.id, template_id)
+    return QueuedLetter(letter.id, case.reference, letter.message_id, letter.eml_sha256, recipient.kind)
 
 
 def post_letter(ws: Workspace, reference: str, template_id: str, override: AddressOverride, *,

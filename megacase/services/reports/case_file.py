@@ -7,6 +7,9 @@ event; ``case_file_check`` reads them back and compares them with the register.
 Saving a case file is itself an audit event (``case.exported``), in its own
 transaction, holding no personal data. The layout lives in ``case_file_pdf``;
 the shared house style in ``pdf_style``.
+
+The file is written in the case's language (the subject's correspondence language)
+unless the officer chooses French, Dutch or English at export (``language``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sqlalchemy import func, select
 
 from megacase.domain.letter_types import LETTER_TYPES, outcome_letter_ids, title_of
 from megacase.errors import InputError
+from megacase.i18n import LANGUAGES
 from megacase.services.cases import queries
 from megacase.services.integrity import audit
 from megacase.services.records import CaseDetail, LetterInfo
@@ -96,6 +100,7 @@ class CaseFile:
     exported_role: str
     systems: object = None         # reports.case_file_systems.SystemsRecord: findings, receipts, packages
     attachments: tuple = ()        # attachments.AttachmentInfo, listed under the letter they went with
+    language: str = "en"           # the language the file is written in (fr, nl, en)
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class RenderedCaseFile:
     pdf: bytes
     integrity: Integrity
     exported_at: datetime
+    language: str = "en"
 
     @property
     def sha256(self) -> str:
@@ -119,6 +125,7 @@ class ExportResult:
     sha256: str
     chain_ok: bool
     events: int
+    language: str = "en"
 
 
 def _sent_letters(detail: CaseDetail) -> list[LetterInfo]:
@@ -162,23 +169,36 @@ def _integrity(ws: Workspace, detail: CaseDetail) -> Integrity:
                      not state_findings, state_findings, len(report.state_differences))
 
 
-def collect(ws: Workspace, reference: str) -> CaseFile:
+def file_language(detail: CaseDetail, language: str | None = None) -> str:
+    """The language chosen at export, else the case's (the subject's correspondence language)."""
+    if language:
+        code = language.strip().lower()
+        if code not in LANGUAGES:
+            raise InputError(f"Unknown case file language '{language}': use one of {', '.join(LANGUAGES)}.")
+        return code
+    return detail.subject.language if detail.subject.language in LANGUAGES else "en"
+
+
+def collect(ws: Workspace, reference: str, language: str | None = None) -> CaseFile:
     detail = queries.get_case(ws, reference)
+    language = file_language(detail, language)
     # Verify after reading the case: every event the file prints is covered by the verification.
     integrity = _integrity(ws, detail)
     from megacase.services.letters.attachments import list_attachments
     from megacase.services.reports.case_file_systems import systems_record
     return CaseFile(detail, integrity, reply_timing(detail, ws.today()), extension_notice_date(detail),
                     ws.now().astimezone(TZ), ws.actor.name, ws.actor.role, systems=systems_record(ws, reference),
-                    attachments=tuple(list_attachments(ws, reference)))
+                    attachments=tuple(list_attachments(ws, reference)), language=language)
 
 
-def render_case_file(ws: Workspace, reference: str) -> RenderedCaseFile:
-    """The case file's PDF, in memory; nothing is written or recorded (e.g. for a preview)."""
+def render_case_file(ws: Workspace, reference: str, language: str | None = None) -> RenderedCaseFile:
+    """The case file's PDF, in memory; nothing is written or recorded (e.g. for a preview).
+
+    ``language``: fr, nl or en; None writes it in the case's language."""
     from megacase.services.reports.case_file_pdf import render
-    cf = collect(ws, reference)
+    cf = collect(ws, reference, language)
     d = cf.detail
-    return RenderedCaseFile(d.reference, d.id, d.subject.id, render(cf), cf.integrity, cf.exported_at)
+    return RenderedCaseFile(d.reference, d.id, d.subject.id, render(cf), cf.integrity, cf.exported_at, cf.language)
 
 
 def _write_atomically(path: Path, data: bytes) -> Path:
@@ -210,28 +230,30 @@ def save_case_file(ws: Workspace, rendered: RenderedCaseFile, out: str | os.Path
                                   "chain_ok": rendered.integrity.ok,
                                   "chain_head_seq": rendered.integrity.chain_head.seq
                                   if rendered.integrity.chain_head else None,
-                                  "sha256": rendered.sha256})
+                                  "language": rendered.language, "sha256": rendered.sha256})
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return ExportResult(rendered.reference, path, rendered.sha256, rendered.integrity.ok,
-                        rendered.integrity.case_events)
+                        rendered.integrity.case_events, rendered.language)
 
 
-def export_case(ws: Workspace, reference: str, out: str | os.PathLike) -> ExportResult:
-    return save_case_file(ws, render_case_file(ws, reference), out)
+def export_case(ws: Workspace, reference: str, out: str | os.PathLike, language: str | None = None) -> ExportResult:
+    return save_case_file(ws, render_case_file(ws, reference, language), out)
 
 
 INDEX_NAME = "index.csv"
 
 
 def export_cases(ws: Workspace, references: list[str], folder: str | os.PathLike,
-                 progress: Callable[[int, int], bool] | None = None) -> list[ExportResult]:
+                 language: str | None = None, progress: Callable[[int, int], bool] | None = None
+                 ) -> list[ExportResult]:
     """Several case files into one folder, with an index (CSV, UTF-8 with BOM; no personal data).
 
-    ``progress(done, total)`` is told before each file; when it returns False the export stops there:
-    the files saved so far stay, each with its audit event, and the index lists them.
+    Each file in ``language``, or each in its own case's language when None. ``progress(done, total)``
+    is told before each file; when it returns False the export stops there: the files saved so far
+    stay, each with its audit event, and the index lists them.
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -242,7 +264,7 @@ def export_cases(ws: Workspace, references: list[str], folder: str | os.PathLike
     for n, ref in enumerate(references):
         if progress is not None and not progress(n, len(references)):
             break
-        detail_rendered = render_case_file(ws, ref)
+        detail_rendered = render_case_file(ws, ref, language)
         result = save_case_file(ws, detail_rendered, folder / f"{detail_rendered.reference}.pdf")
         s = queries.get_case(ws, ref).summary
         results.append(result)

@@ -21,7 +21,9 @@ from megacase.services.integrity.verify import IntegrityReport
 from megacase.errors import InputError
 from megacase.services.cases import queries
 from megacase.services.integrity import audit
-from megacase.services.reports.case_file_pdf import CASE_LAST_LABEL, CHAIN_HEAD_LABEL, RESULT_LABEL, SECTIONS
+from megacase.i18n import LANGUAGES, for_language
+from megacase.services.reports.case_file_pdf import (BROKEN, CASE_LAST_LABEL, CHAIN_HEAD_LABEL, INTACT, RESULT_LABEL,
+                                                     SECTIONS, TITLE)
 from megacase.services.workspace import Workspace
 from megacase.store.orm import AuditEvent
 
@@ -48,17 +50,27 @@ class CaseFileCheck:
         return self.chain.ok and not self.findings
 
 
+def _phrase(message: str) -> str:
+    """A pattern matching ``message`` in any of the case file's languages, wherever the text wraps."""
+    words = sorted({for_language(code)._(message) for code in LANGUAGES}, key=len, reverse=True)
+    return "(?:" + "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words) + ")"
+
+
 def _event_after(label: str, text: str) -> tuple[int, str] | None:
-    m = re.search(re.escape(label) + r"\s*event\s*#\s*(\d+)\s*([0-9a-f]{64})", text)
+    # 'event #12' / 'événement #12' / 'gebeurtenis #12', then the hash on its own line
+    m = re.search(_phrase(label) + r"\s*[^\W\d_]*\s*#\s*(\d+)\s*([0-9a-f]{64})", text)
     return (int(m.group(1)), m.group(2)) if m else None
 
 
 def parse_printed(text: str) -> PrintedIntegrity:
-    """The integrity values printed in a case file's text (as extracted from the PDF)."""
-    ref = re.search(r"Case file (DSR-\d{4}-\d+)", text)
-    result = re.search(re.escape(RESULT_LABEL) + r"\s*(INTACT|BROKEN)", text)
+    """The integrity values printed in a case file's text (as extracted from the PDF), in any of its languages."""
+    titles = {for_language(code)._(TITLE).split("{reference}")[0].strip() for code in LANGUAGES}
+    ref = re.search("(?:" + "|".join(r"\s+".join(map(re.escape, x.split())) for x in titles) + r")\s*(DSR-\d{4}-\d+)",
+                    text)
+    intact, broken = _phrase(INTACT), _phrase(BROKEN)
+    result = re.search(_phrase(RESULT_LABEL) + rf"\s*(?:(?P<intact>{intact})|{broken})(?!\w)", text)
     return PrintedIntegrity(ref.group(1) if ref else None,
-                            None if result is None else result.group(1) == "INTACT",
+                            None if result is None else result.group("intact") is not None,
                             _event_after(CHAIN_HEAD_LABEL, text), _event_after(CASE_LAST_LABEL, text))
 
 
@@ -70,9 +82,10 @@ def read_pdf_text(path: str | os.PathLike) -> str:
         reader = PdfReader(str(path))
         pages = reader.pages
         collected: list[str] = []
+        last_section = re.compile(_phrase(SECTIONS[-1]))
         for page in reversed(pages):
             collected.insert(0, page.extract_text() or "")
-            if SECTIONS[-1] in collected[0]:
+            if last_section.search(collected[0]):
                 break
     except FileNotFoundError:
         raise InputError(f"No file {path}.") from None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout
 
@@ -15,8 +15,27 @@ from megacase.i18n import N_, _
 WRAP_MIN_WIDTH = 500
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label whose preferred height is that of its text at its actual width.
+
+    A plain wrapped QLabel prefers the height its text takes at its minimum width: in a wide form row a
+    one-line sentence then sits in a two-line box, with a gap above and below it.
+    """
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.width() > 0 and self.wordWrap():
+            hint.setHeight(self.heightForWidth(max(self.width(), self.minimumWidth())))
+        return hint
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()        # a new width may take fewer (or more) lines
+
+
 def wrapped(text: str, name: str = "") -> QLabel:
-    label = QLabel(text)
+    label = WrappedLabel(text)
     if name:
         label.setObjectName(name)
     label.setWordWrap(True)
@@ -36,7 +55,75 @@ def text_box(placeholder: str = "", lines: int = 3) -> QPlainTextEdit:
     return box
 
 
-class ServiceDialog(QDialog):
+# What a window's title bar takes from the screen: a dialog is never taller than the screen minus this.
+TITLE_BAR = 32
+
+
+class FittingDialog(QDialog):
+    """A dialog sized by its content, in any language, on a laptop's screen.
+
+    No fixed or minimum sizes on the dialog itself: an explicit minimum width overrides the minimum its layout
+    computes from the (translated) texts, and Qt then squeezes labels and buttons below their text. Instead,
+    ``preferred`` is the size it opens at when the screen allows (0: what the content needs), and on showing
+    and after each error line it grows to the height its wrapped texts need at its width.
+    """
+
+    preferred = QSize(560, 0)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.preferred.width()), max(hint.height(), self.preferred.height()))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.open_at_preferred_size()
+
+    def open_at_preferred_size(self) -> None:
+        """Qt opens a window at most 2/3 of the screen; take the preferred size where the screen has room."""
+        room = self._room()
+        width = min(max(self.width(), self.preferred.width()), room.width())
+        height = min(max(self.height(), self.preferred.height()), room.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        self.grow_to_content()
+
+    def _room(self) -> QSize:
+        screen = self.screen()
+        if screen is None:
+            return QSize(1 << 16, 1 << 16)
+        area = screen.availableGeometry()
+        return QSize(area.width(), area.height() - TITLE_BAR)
+
+    def grow_to_content(self) -> None:
+        """Grow (never shrink) to what the content now needs, up to the screen: an error line never covers
+        the form, and a wrapped sentence is never cut."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        need = self.heightForWidth(self.width()) if self.hasHeightForWidth() else self.sizeHint().height()
+        need = min(max(need, self.minimumSizeHint().height(), layout.minimumSize().height()), self._room().height())
+        if need > self.height():
+            self.resize(self.width(), need)
+
+    def show_error_line(self, label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.show()
+        self.grow_to_content()
+
+
+def error_line() -> QLabel:
+    """The hidden line where a dialog says why an action was refused."""
+    label = QLabel()
+    label.setObjectName("error")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+class ServiceDialog(FittingDialog):
     """Subclasses build their form in ``self.form`` and implement ``submit()``, which calls the service.
 
     On OK, ``attempt()`` runs ``submit()``: its return value lands in ``result_value`` and the dialog
@@ -48,7 +135,6 @@ class ServiceDialog(QDialog):
     def __init__(self, title: str, intro: str = "", parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(560)
         self.result_value = None
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(20, 16, 20, 16)
@@ -62,11 +148,7 @@ class ServiceDialog(QDialog):
         self.form.setVerticalSpacing(10)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.layout_.addLayout(self.form)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.hide()
+        self.error = error_line()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(_(self.ok_text))
@@ -95,17 +177,7 @@ class ServiceDialog(QDialog):
         return True
 
     def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
-        self.grow_to_content()
-
-    def grow_to_content(self) -> None:
-        """Grow (never shrink) to what the content now needs: an error line never covers the form."""
-        self.layout_.activate()
-        need = self.heightForWidth(self.width()) if self.hasHeightForWidth() else self.sizeHint().height()
-        need = max(need, self.minimumSizeHint().height())
-        if need > self.height():
-            self.resize(self.width(), need)
+        self.show_error_line(self.error, text)
 
     def error_text(self) -> str:
         return self.error.text() if not self.error.isHidden() else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QLabel, QRadioButton, QVBoxLayout
 
 from megacase.domain.grounds import grounds_for
@@ -41,6 +42,7 @@ class DecideDialog(ServiceDialog):
     the letter's language, and the officer's internal note, kept apart (it is never sent)."""
 
     ok_text = N_("Record the decision")
+    preferred = QSize(700, 0)
     ALL_RIGHTS = ""
 
     def __init__(self, detail: CaseDetail, decide: Callable[..., CaseDetail], parent=None,
@@ -101,7 +103,6 @@ class DecideDialog(ServiceDialog):
         if detail.allowed_outcomes:
             self.outcome_buttons[detail.allowed_outcomes[0].value].setChecked(True)
         self.ground.setMinimumContentsLength(44)
-        self.setMinimumWidth(700)
         self.finish_layout()
 
     def _offer_grounds(self, *_args) -> None:

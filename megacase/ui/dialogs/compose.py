@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QSize, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
@@ -40,6 +40,7 @@ class ComposeResult:
 
 class ComposeDialog(ServiceDialog):
     ok_text = N_("Send")
+    preferred = QSize(1000, 700)   # room for the letter; a laptop's screen is 768 high
 
     def __init__(self, ws: Workspace, reference: str, prompter, parent=None, template_id: str | None = None):
         self.ws, self.prompter = ws, prompter
@@ -48,7 +49,7 @@ class ComposeDialog(ServiceDialog):
                          _("The letter goes to the subject's <b>known e-mail address</b> only. Read it, complete "
                            "any <b>[[…]]</b> gap, then send: it is saved in the outbox first."), parent)
         self.setObjectName("composeDialog")
-        self.resize(1000, 860)
+        self.form.setVerticalSpacing(6)
         self._rendered: tuple[str, str] | None = None
         self._files: list[Path] = []
         self._render_timer = QTimer(self, singleShot=True, interval=350, timeout=self.render)
@@ -86,14 +87,13 @@ class ComposeDialog(ServiceDialog):
         self.body = QPlainTextEdit()
         self.body.setObjectName("composeBody")
         self.body.setTabChangesFocus(True)
-        self.body.setMinimumHeight(300)
+        self.body.setMinimumHeight(160)    # it takes every pixel the screen gives; it scrolls beyond
         self.gaps = QLabel()
         self.gaps.setObjectName("guidance")
         self.gaps.setTextFormat(Qt.TextFormat.PlainText)
         self.gaps.setWordWrap(True)
         self.gaps.hide()
-        self.layout_.addWidget(QLabel(_("<b>Subject line</b>")))
-        self.layout_.addWidget(self.subject_line)
+        self.form.addRow(QLabel(_("<b>Subject line</b>")), self.subject_line)
         self.layout_.addWidget(QLabel(_("<b>Letter</b> (you may edit the text)")))
         self.layout_.addWidget(self.body, 1)
         self.layout_.addWidget(self.gaps)
@@ -176,8 +176,10 @@ class ComposeDialog(ServiceDialog):
         self.other_reason.setObjectName("composeOtherReason")
         self.other_reason.setPlaceholderText(_("Why (recorded in the audit trail; no personal data)"))
         box.addWidget(self.by_post)
-        box.addWidget(self.other_address)
-        box.addWidget(self.other_reason)
+        where = QHBoxLayout()       # side by side: the letter keeps its height on a laptop's screen
+        where.addWidget(self.other_address, 1)
+        where.addWidget(self.other_reason, 1)
+        box.addLayout(where)
         self.override_box.hide()
         self.override.toggled.connect(self._override_toggled)
         self.form.addRow("", self.override)
@@ -212,13 +214,17 @@ class ComposeDialog(ServiceDialog):
         self.remove_file = QPushButton(_("Remove the selected file"))
         self.remove_file.clicked.connect(self._remove_file)
         self.remove_file.hide()
-        buttons = QHBoxLayout()
+        v.setSpacing(4)
+        for w in (self.access_copy, self.portability):
+            v.addWidget(w)
+        buttons = QHBoxLayout()     # the password choice and the file buttons share a line
+        buttons.addWidget(self.protect)
+        buttons.addStretch(1)
         buttons.addWidget(add)
         buttons.addWidget(self.remove_file)
-        buttons.addStretch(1)
-        for w in (self.access_copy, self.protect, self.portability, self.package_contents, self.file_list):
-            v.addWidget(w)
         v.addLayout(buttons)
+        for w in (self.package_contents, self.file_list):
+            v.addWidget(w)
         self.form.addRow(_("Attachments"), panel)
 
     # --- behaviour --------------------------------------------------------------------------------

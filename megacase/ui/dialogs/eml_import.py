@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QRadioButton, QVBoxLayout, QWidget)
 
@@ -18,13 +18,13 @@ from megacase.services.intake.eml_import import ParsedEmail
 from megacase.services.records import SubjectInfo
 from megacase.services.cases.subjects import NewSubject
 from megacase.services.workspace import TZ, Workspace
-from megacase.ui.dialogs.base import ServiceDialog, muted
+from megacase.ui.dialogs.base import ServiceDialog, WrappedLabel, muted
 from megacase.ui.format import moment
 
 
 def plain(text: str) -> QLabel:
     """Text from the message is never interpreted as markup."""
-    label = QLabel(text)
+    label = WrappedLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
@@ -32,6 +32,7 @@ def plain(text: str) -> QLabel:
 
 class EmlImportDialog(ServiceDialog):
     ok_text = N_("Open the case")
+    preferred = QSize(760, 0)
 
     def __init__(self, ws: Workspace, data: bytes, parsed: ParsedEmail, matched: SubjectInfo | None, parent=None,
                  delivered_at: datetime | None = None):
@@ -42,7 +43,6 @@ class EmlImportDialog(ServiceDialog):
                          "of import), never the sender's own Date; the original message and its attachments "
                          "are kept in the case, encrypted."), parent)
         self.setObjectName("emlImportDialog")
-        self.resize(760, 700)
         p = parsed
         self.form.addRow(_("From"), plain(f"{p.sender_name + ' ' if p.sender_name else ''}<{p.sender}>"))
         self.form.addRow(_("Received"), plain(moment(p.received_at.astimezone(TZ))))

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
@@ -23,6 +23,7 @@ from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import StepsModel
 from megacase.ui.prompter import Prompter
 from megacase.ui.widgets.tables import make_table
+from megacase.ui.dialogs.base import FittingDialog, WrappedLabel
 
 
 def _qdate(day: date) -> QDate:
@@ -33,14 +34,15 @@ def _day(d: QDate) -> date:
     return date(d.year(), d.month(), d.day())
 
 
-class ErasureDialog(QDialog):
+class ErasureDialog(FittingDialog):
+    preferred = QSize(900, 640)
+
     def __init__(self, ws: Workspace, reference: str, prompter: Prompter, parent=None):
         super().__init__(parent)
         self.ws, self.reference, self.prompter = ws, reference, prompter
         self.result_value: ErasureResult | None = None
         self.changed = False             # a step was recorded: the window reloads the case
         self.setWindowTitle(_("Erasure — {reference}").format(reference=reference))
-        self.setMinimumSize(900, 700)
 
         self.intro = QLabel()
         self.intro.setObjectName("dialogIntro")
@@ -78,6 +80,7 @@ class ErasureDialog(QDialog):
         for combo in (self.ground, self.reason):   # long texts must not squeeze the labels out of the form
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(24)
+            combo.lineEdit().setCursorPosition(0)   # a long ground shows its beginning, not its end
         self.no_notice_button = QPushButton(_("No notice, because"))
         self.no_notice_button.setObjectName("markNoNotice")
         self.erased_button.clicked.connect(lambda: self._record("erased"))
@@ -110,7 +113,7 @@ class ErasureDialog(QDialog):
         self.last_invoice.setObjectName("lastInvoice")
         self.last_invoice.setCalendarPopup(True)
         self.last_invoice.setDisplayFormat("dd/MM/yyyy")
-        self.until = QLabel()
+        self.until = WrappedLabel()          # one line at the form's width, not two at the label's smallest
         self.until.setObjectName("muted")
         self.until.setWordWrap(True)
         self.last_invoice.dateChanged.connect(self._show_until)

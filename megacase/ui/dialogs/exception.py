@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
 
 from megacase.i18n import _
+from megacase.ui.dialogs.base import FittingDialog
 
 
-class ExceptionDialog(QDialog):
+class ExceptionDialog(FittingDialog):
+    preferred = QSize(640, 420)
+
     def __init__(self, details: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(_("MegaCase: unexpected error"))
-        self.setMinimumSize(640, 420)
         intro = QLabel(_("<b>Something went wrong.</b> The action that failed was not saved; everything saved "
                        "before it is safe. Copy the details below and send them to the developers: they name "
                        "the code that failed, not the people in your cases."))

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QPushButton, QScrollArea, QVBoxLayout,
+                               QWidget)
 
 from megacase.errors import MegaCaseError
-from megacase.i18n import N_, _
+from megacase.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _
 from megacase.services.reports import case_file
 from megacase.services.reports.case_file import RenderedCaseFile
 from megacase.services.records import CaseSummary
@@ -94,6 +95,7 @@ class CaseFileDialog(ServiceDialog):
     """``result_value`` is the list of ExportResult written."""
 
     ok_text = N_("Save…")
+    preferred = QSize(980, 700)
 
     def __init__(self, ws: Workspace, cases: list[CaseSummary], current: str | None, prompter: Prompter,
                  parent=None, preview: bool | None = None):
@@ -105,8 +107,8 @@ class CaseFileDialog(ServiceDialog):
         self.ws, self.prompter = ws, prompter
         self.preview_enabled = True if preview is None else preview
         self.rendered: dict[str, RenderedCaseFile] = {}
+        self.rendered_choice: dict[str, str | None] = {}     # the language choice each preview was made with
         self.previewed: str | None = None
-        self.resize(980, 720)
 
         # A model over the cases, not one widget item per case: the list of 100,000 opens at once
         self.cases = CheckableCases(cases, {current} if current else set(), self)
@@ -136,6 +138,17 @@ class CaseFileDialog(ServiceDialog):
         row.addWidget(none)
         row.addStretch(1)
         left.addLayout(row)
+        # The document's language, not the window's: the case's own unless the officer picks another.
+        self.language = QComboBox()
+        self.language.setObjectName("caseFileLanguage")
+        self.language.addItem(_("The case's language"), None)
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code], code)
+        self.language.currentIndexChanged.connect(lambda _i: self.show_preview(self.previewed))
+        language_row = QHBoxLayout()
+        language_row.addWidget(QLabel(_("Language of the case file:")))
+        language_row.addWidget(self.language, 1)
+        left.addLayout(language_row)
 
         self.preview_title = QLabel()
         self.preview_title.setObjectName("previewTitle")
@@ -189,18 +202,26 @@ class CaseFileDialog(ServiceDialog):
             self.preview_title.setText(_("Choose a case to preview its case file."))
             return
         self.preview_title.setText(_("Preparing the case file of {reference}…").format(reference=reference))
-        ws = self.ws
-        run_task(lambda: self._render(ws, reference), lambda result: self._preview_ready(reference, result),
+        ws, language = self.ws, self.chosen_language()
+        run_task(lambda: self._render(ws, reference, language), lambda result: self._preview_ready(reference, result),
                  lambda exc: self._preview_failed(reference, exc))
 
-    def _render(self, ws: Workspace, reference: str):
-        rendered = case_file.render_case_file(ws, reference)
+    def chosen_language(self) -> str | None:
+        """fr, nl or en; None for each case's own language."""
+        return self.language.currentData()
+
+    def set_language(self, code: str | None) -> None:
+        self.language.setCurrentIndex(max(self.language.findData(code), 0))
+
+    def _render(self, ws: Workspace, reference: str, language: str | None = None):
+        rendered = case_file.render_case_file(ws, reference, language)
         images, count = page_images(rendered.pdf, PREVIEW_DPI, max_pages=PREVIEW_MAX_PAGES) if self.preview_enabled else ([], 0)
-        return rendered, images, count
+        return rendered, images, count, language
 
     def _preview_ready(self, reference: str, result) -> None:
-        rendered, images, count = result
+        rendered, images, count, language = result
         self.rendered[reference] = rendered
+        self.rendered_choice[reference] = language
         if reference != self.previewed:
             return                      # the officer moved on to another case meanwhile
         if not self.preview_enabled:
@@ -248,16 +269,18 @@ class CaseFileDialog(ServiceDialog):
             if path is None:
                 return None
             path = path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
-            rendered = self.rendered.get(ref)
+            # Previewed in another language than the one now chosen: render again.
+            rendered = self.rendered.get(ref) if self.rendered_choice.get(ref) == self.chosen_language() else None
             if rendered:                  # save exactly the file that was previewed
                 return [case_file.save_case_file(self.ws, rendered, path)]
-            ws = self.ws                  # verifying the register takes seconds in a large one
+            ws, language = self.ws, self.chosen_language()   # verifying the register takes seconds in a large one
             return [run_with_progress(self, _("Export case file"),
                                       _("Verifying the register and laying out {reference}…").format(reference=ref),
-                                      lambda _report: case_file.export_case(ws, ref, path))]
+                                      lambda _report: case_file.export_case(ws, ref, path, language))]
         folder = self.prompter.choose_folder(self, _("Folder for {n} case files").format(n=len(refs)))
         if folder is None:
             return None
-        ws = self.ws
+        ws, language = self.ws, self.chosen_language()
         return run_with_progress(self, _("Export case files"), _("Saving {n} case files…").format(n=len(refs)),
-                                 lambda report: case_file.export_cases(ws, refs, Path(folder), progress=report))
+                                 lambda report: case_file.export_cases(ws, refs, Path(folder), language,
+                                                                       progress=report))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QRadioButton,
                                QVBoxLayout)
 
@@ -33,6 +34,7 @@ ID_COPY_GUIDANCE = N_(
 
 class AskSubjectDialog(ServiceDialog):
     ok_text = N_("Ask and suspend the clock")
+    preferred = QSize(640, 0)
 
     def __init__(self, detail: CaseDetail, ask: Callable[[str, str, str | None], CaseDetail], today, parent=None):
         super().__init__(
@@ -70,7 +72,6 @@ class AskSubjectDialog(ServiceDialog):
         self.queue_letter.setChecked(True)
         self.form.addRow(_("Letter"), self.queue_letter)
         self.layout_.addWidget(self.guidance)   # (a form row would not wrap it to the right height)
-        self.setMinimumWidth(640)
         self.finish_layout()
         self._suggested = ""
         self.method.currentIndexChanged.connect(self._method_changed)

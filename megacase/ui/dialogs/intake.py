@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from PySide6.QtCore import QDateTime, QEvent, Qt
+from PySide6.QtCore import QDateTime, QEvent, QSize, Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QFormLayout, QFrame, QGridLayout,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QRadioButton,
                                QStackedWidget, QVBoxLayout, QWidget)
@@ -36,10 +36,10 @@ def subject_line(s: SubjectInfo) -> str:
 
 class IntakeDialog(ServiceDialog):
     ok_text = N_("Open case")
+    preferred = QSize(680, 0)
 
     def __init__(self, services: IntakeServices, now: datetime, parent=None):
         super().__init__(_("New case"), "", parent)
-        self.setMinimumWidth(680)
         self.services = services
         self.chosen: SubjectInfo | None = None
         self._duplicates: list[str] = []

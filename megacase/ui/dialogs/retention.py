@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
-                               QListWidget, QPushButton, QSpinBox, QTableView, QVBoxLayout)
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QSpinBox,
+                               QVBoxLayout)
 
 from megacase.errors import MegaCaseError
 from megacase.i18n import _, ngettext
@@ -13,21 +13,24 @@ from megacase.services.privacy.retention import RetentionPlan
 from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import RetainedInvoicesModel
 from megacase.ui.prompter import Prompter
+from megacase.ui.dialogs.base import FittingDialog, error_line
+from megacase.ui.widgets.tables import make_table
 
 
 def years_suffix(n: int) -> str:
     return ngettext(" year after closure", " years after closure", n)
 
 
-class RetentionDialog(QDialog):
+class RetentionDialog(FittingDialog):
     """Shows the dry run; Apply asks first and then carries out exactly the plan that was shown."""
+
+    preferred = QSize(820, 520)
 
     def __init__(self, ws: Workspace, prompter: Prompter, parent=None):
         super().__init__(parent)
         self.ws, self.prompter = ws, prompter
         self.result_value: RetentionPlan | None = None
         self.setWindowTitle(_("Retention of case records"))
-        self.setMinimumSize(820, 520)
         intro = QLabel(_("Closed cases are kept whole for the period below (accountability, Art. 5(2) GDPR), then "
                        "reduced to their anonymous skeleton: reference, request types, dates and outcome stay; the "
                        "notes, letter texts, attachments and the person's words go, and a subject none of whose "
@@ -56,10 +59,7 @@ class RetentionDialog(QDialog):
         self.items.setWordWrap(True)
         self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.items.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
         self.apply_button = QPushButton(_("Apply…"))
         self.apply_button.setObjectName("applyRetention")
         self.apply_button.clicked.connect(self.apply)
@@ -99,8 +99,7 @@ class RetentionDialog(QDialog):
         return True
 
     def _fail(self, exc: MegaCaseError) -> None:
-        self.error.setText(str(exc))
-        self.error.show()
+        self.show_error_line(self.error, str(exc))
 
     def apply(self) -> bool:
         plan = self.plan
@@ -121,13 +120,14 @@ class RetentionDialog(QDialog):
         return True
 
 
-class InvoiceRetentionDialog(QDialog):
+class InvoiceRetentionDialog(FittingDialog):
     """Manager only: the invoice data kept after erasures, with their end date. Opening it is audited."""
+
+    preferred = QSize(900, 420)
 
     def __init__(self, ws: Workspace, parent=None):
         super().__init__(parent)
         self.setWindowTitle(_("Invoice data kept after erasure (Art. 17(3)(b))"))
-        self.setMinimumSize(900, 420)
         self.rows = invoice_retention.list_retained(ws, include_purged=True)   # refused for anyone but a manager
         intro = QLabel(_("Kept only because Belgian tax and VAT law requires invoices for 10 years. Not for any other "
                        "use; every look at this list is recorded in the audit trail. Each row is purged by the "
@@ -136,14 +136,7 @@ class InvoiceRetentionDialog(QDialog):
         intro.setWordWrap(True)
         self.model = RetainedInvoicesModel(self)
         self.model.set_rows(self.rows)
-        self.table = QTableView()
-        self.table.setObjectName("invoiceRetentionTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = make_table(self.model, "invoiceRetentionTable")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -8,20 +8,23 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import (QCheckBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
                                QVBoxLayout)
 
 from megacase.errors import MegaCaseError
 from megacase.i18n import _
 from megacase.services import settings as st
+from megacase.ui.dialogs.base import FittingDialog, error_line
 
 
-class ReviewSettingsDialog(QDialog):
+class ReviewSettingsDialog(FittingDialog):
+    preferred = QSize(520, 0)
+
     def __init__(self, values: dict[str, Any], may_switch_four_eyes: bool,
                  save: Callable[[str, Any], object], parent=None):
         super().__init__(parent)
         self.setWindowTitle(_("Reminders and review"))
-        self.setMinimumWidth(520)
         self._values = dict(values)
         self._save = save
         self.result_value: list[str] | None = None
@@ -49,10 +52,7 @@ class ReviewSettingsDialog(QDialog):
         self.digest_address = QLineEdit(values[st.DIGEST_ADDRESS.key])
         self.digest_address.setPlaceholderText("privacy-team@megasecurity.eu")
         self.digest_address.setToolTip(_("An internal address: references and deadlines only, never to a subject"))
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
 
         form = QFormLayout()
         form.addRow(QLabel(_("<b>Reminders</b>")))
@@ -89,8 +89,7 @@ class ReviewSettingsDialog(QDialog):
             try:
                 self._save(key, value)
             except MegaCaseError as exc:
-                self.error.setText(str(exc))
-                self.error.show()
+                self.show_error_line(self.error, str(exc))
                 return
             self._values[key] = value
             changed.append(key)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QTableWidget,
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import (QAbstractItemView, QDialogButtonBox, QHeaderView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
 from megacase.i18n import _
+from megacase.ui.dialogs.base import FittingDialog
 
 
-class ShortcutsDialog(QDialog):
+class ShortcutsDialog(FittingDialog):
+    preferred = QSize(460, 520)
+
     def __init__(self, shortcuts: list[tuple[str, str]], parent=None):
         super().__init__(parent)
         self.setWindowTitle(_("Keyboard shortcuts"))
-        self.setMinimumSize(460, 520)
         self.table = QTableWidget(len(shortcuts), 2)
         self.table.setObjectName("shortcutsTable")
         self.table.setHorizontalHeaderLabels([_("Action"), _("Keys")])

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QTextBrowser, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
@@ -14,7 +15,7 @@ from megacase.services import systems
 from megacase.services.systems.connections import parse_options
 from megacase.services.systems.findings import SOURCE_LABELS, Finding
 from megacase.services.workspace import Workspace
-from megacase.ui.dialogs.base import ServiceDialog, muted
+from megacase.ui.dialogs.base import FittingDialog, ServiceDialog, muted
 from megacase.ui.models.records import Column, RecordTableModel
 from megacase.ui.widgets.tables import make_table
 
@@ -50,8 +51,10 @@ def finding_html(f: Finding) -> str:
     return "".join(parts)
 
 
-class EvidenceDialog(QDialog):
+class EvidenceDialog(FittingDialog):
     """The finding as received; for a search, a row or a field can be withheld from the package (Art. 15(4))."""
+
+    preferred = QSize(900, 600)
 
     def __init__(self, ws: Workspace, finding: Finding, prompter, parent=None, reference: str | None = None,
                  may_withhold: bool = False):
@@ -60,7 +63,6 @@ class EvidenceDialog(QDialog):
         self.changed = False
         self.setObjectName("evidenceDialog")
         self.setWindowTitle(_("Evidence — {system}").format(system=finding.processor))
-        self.resize(900, 600)
         self.browser = QTextBrowser()
         self.browser.setObjectName("evidenceText")
         self.browser.setHtml(finding_html(finding))
@@ -145,6 +147,7 @@ class ConnectorModel(RecordTableModel):
 class ConnectorsDialog(ServiceDialog):
     """Tools › Systems and connectors: base URL, options, credential (to the keyring), Test connection."""
     ok_text = N_("Save")
+    preferred = QSize(820, 560)
 
     def __init__(self, ws: Workspace, prompter, parent=None):
         super().__init__(_("Systems and connectors"),
@@ -152,7 +155,6 @@ class ConnectorsDialog(ServiceDialog):
                            "credential, which goes to the system keyring and never to the register or a file."), parent)
         self.ws, self.prompter = ws, prompter
         self.setObjectName("connectorsDialog")
-        self.resize(820, 560)
         self.model = ConnectorModel(self)
         self.table = make_table(self.model, "connectorsTable", stretch_column=3)
         self.layout_.insertWidget(1, self.table, 1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget,
+from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
                                QWidget)
 
@@ -15,22 +15,23 @@ from megacase.i18n import _
 from megacase.services.letters import templates
 from megacase.services.letter_texts import LANGUAGES
 from megacase.services.workspace import Workspace
-from megacase.ui.dialogs.base import muted
+from megacase.ui.dialogs.base import FittingDialog, muted
 from megacase.ui.format import moment
 from megacase.ui.workers import run_task
 
 LANGUAGE_LABELS = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
 
-class TemplateEditorDialog(QDialog):
+class TemplateEditorDialog(FittingDialog):
     """Choose a template and a language; edit, check, save as a new version, or reset to the shipped file."""
+
+    preferred = QSize(1100, 700)
 
     def __init__(self, ws: Workspace, prompter, parent=None):
         super().__init__(parent)
         self.ws, self.prompter = ws, prompter
         self.setWindowTitle(_("Letter templates"))
         self.setObjectName("templateEditor")
-        self.resize(1100, 760)
         self._loaded = ""
         self.pending = 0
 
@@ -140,6 +141,8 @@ class TemplateEditorDialog(QDialog):
         self.message.style().unpolish(self.message)     # the style sheet matches on the object name
         self.message.style().polish(self.message)
         self.message.setText(text)
+        if bad:
+            self.grow_to_content()
 
     # Checking and saving render the template: off the GUI thread (a render is also time-limited), so a
     # template that loops for long never freezes the window. ``pending`` counts the renders in flight.

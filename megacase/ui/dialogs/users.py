@@ -8,20 +8,23 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
                                QVBoxLayout)
 
 from megacase.errors import InputError, MegaCaseError
 from megacase.i18n import _
 from megacase.services.users import UserInfo
 from megacase.ui.format import ROLE_LABELS
+from megacase.ui.dialogs.base import FittingDialog, error_line
 
 
-class UsersDialog(QDialog):
+class UsersDialog(FittingDialog):
+    preferred = QSize(460, 0)
+
     def __init__(self, current: list[UserInfo], add_user: Callable[[str, str, str], UserInfo], parent=None):
         super().__init__(parent)
         self.setWindowTitle(_("Users"))
-        self.setMinimumWidth(460)
         self._add = add_user
         self.result_value: UserInfo | None = None
         self.list = QListWidget()
@@ -39,10 +42,7 @@ class UsersDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat = QLineEdit()
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
         form = QFormLayout()
         form.addRow(_("Name"), self.name)
         form.addRow(_("Role"), self.role)
@@ -71,7 +71,6 @@ class UsersDialog(QDialog):
                 raise InputError(_("The two passwords differ."))
             self.result_value = self._add(self.name.text(), self.role.currentData(), self.password.text())
         except MegaCaseError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
+            self.show_error_line(self.error, str(exc))
             return
         self.accept()

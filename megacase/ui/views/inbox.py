@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from megacase.domain.requests import RequestType
 from megacase.i18n import N_, _
 from megacase.services.intake.inbox import NEW, InboxEntry
 from megacase.ui.format import moment
 from megacase.ui.models.records import Column, RecordTableModel
+from megacase.ui.widgets.tables import make_table
 
 
 def _types(entry: InboxEntry) -> str:
@@ -70,16 +70,7 @@ class InboxView(QWidget):
         for button, signal in ((self.open_button, self.open_requested), (self.link_button, self.link_requested),
                                (self.dismiss_button, self.dismiss_requested)):
             button.clicked.connect(lambda _c=False, s=signal: self._emit(s))
-        self.table = QTableView()
-        self.table.setObjectName("inboxTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table(self.model, "inboxTable", stretch_column=3)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.table.doubleClicked.connect(self._double_clicked)
         # The message as plain text only: HTML was reduced to text, nothing remote is loaded, nothing opened.

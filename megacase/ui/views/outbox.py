@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTableView, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from megacase.i18n import N_, _
 from megacase.services.letters import outbox, templates
 from megacase.services.letters.outbox import OutboxEntry
 from megacase.ui.format import moment
 from megacase.ui.models.records import Column, RecordTableModel
+from megacase.ui.widgets.tables import make_table
 
 STATUS_COLOURS = {outbox.QUEUED: "#6e4200", outbox.FAILED: "#8c1d18", outbox.UNCERTAIN: "#8c1d18",
                   outbox.SENDING: "#1f4a75"}
@@ -63,16 +63,7 @@ class OutboxView(QWidget):
         self.not_arrived.setObjectName("outboxNotArrived")
         self.arrived.clicked.connect(lambda: self._resolve(True))
         self.not_arrived.clicked.connect(lambda: self._resolve(False))
-        self.table = QTableView()
-        self.table.setObjectName("outboxTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table(self.model, "outboxTable", stretch_column=1)
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.table.doubleClicked.connect(self._open_case)
         self.detail = QTextBrowser()

@@ -87,7 +87,7 @@ def test_the_case_file_states_both_the_chain_and_the_cases_state(demo_ws):
     clean = case_file.collect(demo_ws, row.reference).integrity
     assert clean.ok and clean.state_ok and not clean.state_findings
     _raw(demo_ws, "UPDATE cases SET state = 'closed', outcome = 'granted' WHERE reference = :r", r=row.reference)
-    rendered = case_file.render_case_file(demo_ws, row.reference)
+    rendered = case_file.render_case_file(demo_ws, row.reference, "en")
     assert rendered.integrity.ok and not rendered.integrity.state_ok
     import tempfile
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
