@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QStackedWidget, QTabWidget, 
 from megacase.i18n import _
 from megacase.services.records import CaseDetail
 from megacase.ui.format import moment
+from megacase.ui.widgets.blocks import WrappingLabel
 from megacase.ui.widgets.case_pages import ChecklistPage, LettersPage, NotesPage, TimelinePage
 from megacase.ui.widgets.deadline_banner import DeadlineBanner
 from megacase.ui.widgets.overview import OverviewPage
@@ -42,9 +43,8 @@ class CaseDetailWidget(QStackedWidget):
         self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.state = QLabel()
         self.state.setObjectName("statePill")
-        self.headline = QLabel()
+        self.headline = WrappingLabel()
         self.headline.setObjectName("caseHeadline")
-        self.headline.setWordWrap(True)
         self.banner = DeadlineBanner()
 
         self.next_label = QLabel(_("Next steps"))
