@@ -33,6 +33,9 @@ DOMAIN = "megacase"
 LANGUAGES = ("fr", "nl", "en")
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
+# Babel's fr_BE "short" pattern has a two-digit year (5/03/27): a register of legal deadlines spells the year
+# out, as Belgians write it by hand (05/03/2027 · 5/03/2027, CLDR's nl_BE · 05/03/2027, en_GB's own).
+SHORT_DATE_PATTERNS = {"fr": "dd/MM/y", "nl": "d/MM/y", "en": "dd/MM/y"}
 
 _language = "en"
 _translation: gettext.NullTranslations = gettext.NullTranslations()
@@ -113,9 +116,12 @@ def N_(message: str) -> str:
 
 # --- dates and numbers, in the interface language ---------------------------------------------------
 def format_date(value: date | datetime, length: str = "medium") -> str:
-    """One date format per language: 5 mars 2027 · 5 mrt. 2027 · 5 Mar 2027 (``medium``)."""
+    """One date format per language: 5 mars 2027 · 5 mrt 2027 · 5 Mar 2027 (``medium``);
+    05/03/2027 · 5/03/2027 · 05/03/2027 (``short``, always a four-digit year)."""
     if isinstance(value, datetime):
         value = value.date()
+    if length == "short":
+        length = SHORT_DATE_PATTERNS[_language]
     return babel_dates.format_date(value, format=length, locale=LOCALES[_language])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from megacase.domain.requests import Outcome, RequestType
+from megacase.i18n import N_
 
 G, P, R, F = Outcome.GRANTED, Outcome.PARTLY_GRANTED, Outcome.REFUSED, Outcome.FEE_REQUESTED
 ALL_RIGHTS = tuple(RequestType)
@@ -40,40 +41,40 @@ class LetterType:
 
 
 LETTER_TYPES: tuple[LetterType, ...] = (
-    LetterType("acknowledgement", "Acknowledgement of receipt"),
-    LetterType("identity-request", "Request for identity information (Art. 12(6))",
+    LetterType("acknowledgement", N_("Acknowledgement of receipt")),
+    LetterType("identity-request", N_("Request for identity information (Art. 12(6))"),
                options=("identity_requested",), preconditions=(IDENTITY_ASKED,)),
-    LetterType("clarification-request", "Request for clarification of the request (Art. 12(3))",
+    LetterType("clarification-request", N_("Request for clarification of the request (Art. 12(3))"),
                options=("identity_requested",), preconditions=(CLARIFICATION_ASKED,)),
-    LetterType("extension", "Extension notice (Art. 12(3))", approval="extension"),
-    LetterType("access-reply", "Access reply (Art. 15)",
+    LetterType("extension", N_("Extension notice (Art. 12(3))"), approval="extension"),
+    LetterType("access-reply", N_("Access reply (Art. 15)"),
                answers={RequestType.ACCESS: (G, P), RequestType.AUTOMATED_DECISION: (G, P)},
                for_types=(RequestType.ACCESS, RequestType.AUTOMATED_DECISION),
                preconditions=(DECIDED, SUBJECT_DATA), attachments=("access_copy",)),
-    LetterType("portability-reply", "Portability reply (Art. 20)", answers={RequestType.PORTABILITY: (G, P)},
+    LetterType("portability-reply", N_("Portability reply (Art. 20)"), answers={RequestType.PORTABILITY: (G, P)},
                for_types=(RequestType.PORTABILITY,), preconditions=(DECIDED, MACHINE_READABLE),
                attachments=("portability",)),
-    LetterType("refusal", "Refusal or partial refusal (Art. 12(4))",
+    LetterType("refusal", N_("Refusal or partial refusal (Art. 12(4))"),
                answers={t: (R, P) for t in ALL_RIGHTS}, preconditions=(DECIDED,), approval="refusal"),
-    LetterType("fee-notice", "Fee notice (Art. 12(5), 15(3))", answers={t: (F,) for t in ALL_RIGHTS},
+    LetterType("fee-notice", N_("Fee notice (Art. 12(5), 15(3))"), answers={t: (F,) for t in ALL_RIGHTS},
                preconditions=(DECIDED,), options=("fee_amount", "fee_reason"), approval="fee"),
-    LetterType("rectification-confirmation", "Rectification confirmation (Art. 16)",
+    LetterType("rectification-confirmation", N_("Rectification confirmation (Art. 16)"),
                answers={RequestType.RECTIFICATION: (G, P)}, for_types=(RequestType.RECTIFICATION,),
                preconditions=(DECIDED, STEPS_DONE),
                fact_sentences={"art19": "an Art. 19 notice left, or its reason was recorded, for a recipient"}),
-    LetterType("erasure-confirmation", "Erasure confirmation (Art. 17)", answers={RequestType.ERASURE: (G, P)},
+    LetterType("erasure-confirmation", N_("Erasure confirmation (Art. 17)"), answers={RequestType.ERASURE: (G, P)},
                for_types=(RequestType.ERASURE,), preconditions=(DECIDED, STEPS_DONE),
                fact_sentences={"art19": "an Art. 19 notice left, or its reason was recorded, for a recipient",
                                "kept": "data kept under a legal ground on a recipient's step"}),
-    LetterType("restriction-confirmation", "Restriction confirmation (Art. 18)",
+    LetterType("restriction-confirmation", N_("Restriction confirmation (Art. 18)"),
                answers={RequestType.RESTRICTION: (G, P)}, for_types=(RequestType.RESTRICTION,),
                preconditions=(DECIDED, STEPS_DONE), options=("restriction_lift_on", "restriction_reason"),
                fact_sentences={"art19": "an Art. 19 notice left, or its reason was recorded, for a recipient"}),
-    LetterType("restriction-lifting", "Notice before lifting a restriction (Art. 18(3))",
+    LetterType("restriction-lifting", N_("Notice before lifting a restriction (Art. 18(3))"),
                for_types=(RequestType.RESTRICTION,), options=("restriction_lift_on", "restriction_reason")),
-    LetterType("objection-outcome", "Objection outcome (Art. 21)", answers={RequestType.OBJECTION: (G, P, R)},
+    LetterType("objection-outcome", N_("Objection outcome (Art. 21)"), answers={RequestType.OBJECTION: (G, P, R)},
                for_types=(RequestType.OBJECTION,), preconditions=(DECIDED,)),
-    LetterType("art19-notice", "Art. 19 notice to a recipient",
+    LetterType("art19-notice", N_("Art. 19 notice to a recipient"),
                for_types=(RequestType.RECTIFICATION, RequestType.ERASURE, RequestType.RESTRICTION),
                options=("processor",), to_recipient=True, preconditions=(RECIPIENT_CONTACT,)),
 )

@@ -74,7 +74,7 @@ class ReviewTableModel(_RecordModel):
         if col == 1:
             return s.subject_name
         if col == 2:
-            return s.types_label
+            return s.types_text
         if col == 3:
             return s.owner or "—"
         if col == 4:
