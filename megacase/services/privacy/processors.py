@@ -16,22 +16,23 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound
+from megacase.i18n import N_
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Processor
 
-# Editable fields, their labels, and whether they may be left empty.
+# Editable fields, their labels (translated where shown), and whether they may be left empty.
 FIELDS: dict[str, tuple[str, bool]] = {
-    "name": ("Name", False),
-    "role": ("Role (what they do for Mega Security)", False),
-    "purposes": ("Purposes of the processing", True),
-    "categories": ("Categories of personal data (comma-separated)", False),
-    "retention": ("Retention period or its criteria", True),
-    "location": ("Location and transfers outside the EEA (with their safeguards)", True),
-    "contact": ("Contact (privacy or DPO contact)", True),
-    "notice_channel": ("How to reach them for an Art. 19 notice", True),
-    "notice_language": ("Language of their Art. 19 notices (fr, nl or en)", True),
+    "name": (N_("Name"), False),
+    "role": (N_("Role (what they do for Mega Security)"), False),
+    "purposes": (N_("Purposes of the processing"), True),
+    "categories": (N_("Categories of personal data (comma-separated)"), False),
+    "retention": (N_("Retention period or its criteria"), True),
+    "location": (N_("Location and transfers outside the EEA (with their safeguards)"), True),
+    "contact": (N_("Contact (privacy or DPO contact)"), True),
+    "notice_channel": (N_("How to reach them for an Art. 19 notice"), True),
+    "notice_language": (N_("Language of their Art. 19 notices (fr, nl or en)"), True),
 }
 # Contact details may name a person at the processor: the audit trail says they changed, not to what.
 _NOT_IN_AUDIT = {"contact", "notice_channel"}
