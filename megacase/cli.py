@@ -184,7 +184,8 @@ def cmd_demo(args) -> int:
 
 
 def _print_table(rows) -> None:
-    print(f"{_('REFERENCE'):<15} {_('STATE'):<23} {_('DUE'):<10} {_('LEFT'):>5}  {_('TYPES'):<28} {_('SUBJECT')}")
+    print("{:<15} {:<23} {:<10} {:>5}  {:<28} {}".format(_("REFERENCE"), _("STATE"), _("DUE"), _("LEFT"), _("TYPES"),
+                                                         _("SUBJECT")))
     for c in rows:
         left = f"{c.days_left:+d}" if c.is_open else ""
         flag = " " + _("OVERDUE") if c.overdue else (" " + _("suspended") if c.suspended else "")

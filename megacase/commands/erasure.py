@@ -134,7 +134,7 @@ def cmd_retention(args) -> int:
 def cmd_invoices(args) -> int:
     from megacase.services.privacy import invoice_retention
     rows = invoice_retention.list_retained(_ws(args), include_purged=args.all)
-    print(f"{'#':>3}  {_('UNTIL'):<10}  {_('CASE'):<14} {_('SUBJECT'):<8} {_('HOLDER / INVOICES')}")
+    print("{:>3}  {:<10}  {:<14} {:<8} {}".format("#", _("UNTIL"), _("CASE"), _("SUBJECT"), _("HOLDER / INVOICES")))
     for r in rows:
         holder = "[purged]" if r.purged else f"{r.holder_name or ''}, {r.holder_address or ''}"
         print(f"{r.id:>3}  {r.retain_until.isoformat():<10}  {r.case_reference or '':<14} {r.subject_reference:<8} "

@@ -231,8 +231,8 @@ def cmd_inbox_list(args) -> int:
     if args.json:
         print(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{_('ITEM'):>5}  {_('RECEIVED'):<16}  {_('KIND'):<10} {_('STATUS'):<9} {_('CASE'):<14} "
-          f"{_('SENDER / SUBJECT')}")
+    print("{:>5}  {:<16}  {:<10} {:<9} {:<14} {}".format(_("ITEM"), _("RECEIVED"), _("KIND"), _("STATUS"), _("CASE"),
+                                                        _("SENDER / SUBJECT")))
     for i in items:
         flag = f"  [{i.flag}]" if i.flag else ""
         print(f"{i.id:>5}  {i.received_at:%Y-%m-%d %H:%M}  {i.kind:<10} {i.status:<9} {i.case_reference or '':<14} "

@@ -93,16 +93,17 @@ def cmd_list(args) -> int:
     if args.json:
         print(json.dumps([p.as_json() for p in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{_('PROCESSOR'):<18} {_('ACTIVE'):<6}  {_('ROLE'):<44} {_('CATEGORIES')}")
+    print("{:<18} {:<6}  {:<44} {}".format(_("PROCESSOR"), _("ACTIVE"), _("ROLE"), _("CATEGORIES")))
     for p in rows:
         gaps = f"  [{'; '.join(p.notice_gaps)}]" if p.notice_gaps else ""   # what the register still lacks
-        print(f"{p.name:<18} {_('yes') if p.active else _('no'):<6}  {p.role[:44]:<44} {p.categories}{gaps}")
+        active = _("yes") if p.active else _("no")
+        print(f"{p.name:<18} {active:<6}  {p.role[:44]:<44} {p.categories}{gaps}")
     return EXIT_OK
 
 
 def _print_processor(p) -> None:
     from megacase.services.privacy.processors import FIELDS
-    print(f"{p.name}{'' if p.active else '  ' + _('(inactive)')}")
+    print(p.name + ("" if p.active else "  " + _("(inactive)")))
     for field, (label, _optional) in FIELDS.items():
         if field != "name":
             print(f"  {_(label)}: {getattr(p, field) or '—'}")
@@ -141,7 +142,7 @@ def cmd_add(args) -> int:
 def cmd_set_active(args) -> int:
     from megacase.services.privacy import processors
     p = processors.set_active(_ws(args), args.name, args.active)
-    print(f"{p.name}: {_('active') if p.active else _('inactive')}")
+    print(f"{p.name}: " + (_("active") if p.active else _("inactive")))
     return EXIT_OK
 
 
@@ -173,7 +174,7 @@ def cmd_steps_list(args) -> int:
         print(json.dumps([{"processor": r.processor, "categories": r.categories, "act": step(r.act),
                            "notify": step(r.notify)} for r in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{_('PROCESSOR'):<18} {_('ACTION'):<34} {_('ART. 19 NOTICE')}")
+    print("{:<18} {:<34} {}".format(_("PROCESSOR"), _("ACTION"), _("ART. 19 NOTICE")))
     for r in rows:
         print(f"{r.processor:<18} {_step_text(r.act)[:34]:<34} {_step_text(r.notify)}")
     return EXIT_OK

@@ -91,10 +91,12 @@ def cmd_list(args) -> int:
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{_('SYSTEM'):<18} {_('CONNECTOR'):<11} {_('CREDENTIAL'):<12} {_('BASE URL'):<44} {_('LEGAL HOLD')}")
+    print("{:<18} {:<11} {:<12} {:<44} {}".format(_("SYSTEM"), _("CONNECTOR"), _("CREDENTIAL"), _("BASE URL"),
+                                                  _("LEGAL HOLD")))
+    files_only, yes = _("files only"), _("yes")
     for r in rows:
-        print(f"{r.processor:<18} {r.connector or _('files only'):<11} {r.credential:<12} {(r.base_url or '—')[:44]:<44} "
-              f"{_('yes') if r.hold_ground else ''}")
+        print(f"{r.processor:<18} {r.connector or files_only:<11} {r.credential:<12} {(r.base_url or '—')[:44]:<44} "
+              f"{yes if r.hold_ground else ''}")
     return EXIT_OK
 
 
@@ -135,7 +137,7 @@ def cmd_configure(args) -> int:
     credential = _read_credential(spec.processor, spec.env_var) if args.credential else None
     state = systems.configure(_ws(args), args.name, base_url=args.base_url, options=options or None,
                               credential=credential)
-    print(f"{state.processor}: {state.base_url or _('export files only')}; "
+    print(f"{state.processor}: " + (state.base_url or _("export files only")) + "; "
           + _("credential {state}").format(state=state.credential)
           + ("; " + _("options {options}").format(options=state.options) if state.options else ""))
     return EXIT_OK
