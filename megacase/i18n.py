@@ -100,13 +100,38 @@ def current() -> str:
     return _language
 
 
+class Message(str):
+    """A message in the interface language that remembers its English source (``english``).
+
+    The officer reads the translation; a record that must not change with the interface language (the rule
+    an audited refusal quotes) keeps the English. ``format`` keeps both, each with its own arguments.
+    """
+
+    def __new__(cls, text: str, english: str):
+        message = super().__new__(cls, text)
+        message.english = english
+        return message
+
+    def format(self, *args, **kwargs) -> "Message":
+        source_args = [getattr(a, "english", a) for a in args]
+        source_kwargs = {k: getattr(v, "english", v) for k, v in kwargs.items()}
+        return Message(str.format(self, *args, **kwargs), str.format(self.english, *source_args, **source_kwargs))
+
+
+def english(text: str) -> str:
+    """The English source of a message (or of an error carrying one), for records that must stay stable."""
+    if isinstance(text, BaseException):
+        text = text.args[0] if len(text.args) == 1 and isinstance(text.args[0], str) else str(text)
+    return getattr(text, "english", text)
+
+
 def _(message: str) -> str:
     """The message in the interface language."""
-    return _translation.gettext(message)
+    return Message(_translation.gettext(message), message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return Message(_translation.ngettext(singular, plural, n), singular if n == 1 else plural)
 
 
 def N_(message: str) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound
-from megacase.i18n import N_
+from megacase.i18n import N_, _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
@@ -99,22 +99,24 @@ def find_in(session: Session, name_or_id: str | int) -> Processor:
         row = session.scalar(select(Processor).where(func.lower(Processor.name) == str(name_or_id).strip().lower()))
     if row is None:
         known = ", ".join(session.scalars(select(Processor.name).order_by(Processor.id)))
-        raise NotFound(f"No processor '{name_or_id}'. Known: {known}.")
+        raise NotFound(_("No processor '{name_or_id}'. Known: {known}.").format(
+                           name_or_id=name_or_id, known=known))
     return row
 
 
 def _clean(field: str, value) -> str | None:
     if field not in FIELDS:
-        raise InputError(f"Unknown processor field '{field}'. Known: {', '.join(FIELDS)}.")
+        raise InputError(_("Unknown processor field '{field}'. Known: {fields}.").format(
+                             field=field, fields=', '.join(FIELDS)))
     label, optional = FIELDS[field]
     text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
     if not text:
         if optional:
             return None
-        raise InputError(f"{label}: this cannot be empty.")
+        raise InputError(_("{label}: this cannot be empty.").format(label=_(label)))
     if field == "notice_language":
         if text.lower() not in ("fr", "nl", "en"):
-            raise InputError(f"{label}: use fr, nl or en.")
+            raise InputError(_("{label}: use fr, nl or en.").format(label=_(label)))
         return text.lower()
     if field == "categories":
         parts = [c.strip() for c in text.split(",") if c.strip()]
@@ -135,7 +137,8 @@ def update_processor(ws: Workspace, name_or_id: str | int, **changes) -> Process
         p = find_in(session, name_or_id)
         if "name" in cleaned and cleaned["name"].lower() != p.name.lower():
             if session.scalar(select(Processor).where(func.lower(Processor.name) == cleaned["name"].lower())):
-                raise InputError(f"There is already a processor named '{cleaned['name']}'.")
+                raise InputError(_("There is already a processor named '{name}'.").format(
+                                     name=cleaned['name']))
         changed = {k: v for k, v in cleaned.items() if getattr(p, k) != v}
         # Where Art. 19 notices go: an officer asks, a manager approves (audited with old and new address).
         route = changed.pop("notice_channel", _UNCHANGED)
@@ -158,7 +161,7 @@ def add_processor(ws: Workspace, name: str, role: str, categories: str, **other)
     route = values.pop("notice_channel", None)
     with ws.transaction() as session:
         if session.scalar(select(Processor).where(func.lower(Processor.name) == values["name"].lower())):
-            raise InputError(f"There is already a processor named '{values['name']}'.")
+            raise InputError(_("There is already a processor named '{name}'.").format(name=values['name']))
         p = Processor(active=True, **values)
         session.add(p)
         session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from megacase.i18n import _
 from megacase.services.case_lookup import load_case
 from megacase.services.privacy.processor_steps import steps_in
 import megacase.services.systems.findings as fs
@@ -87,7 +88,7 @@ def finding(ws: Workspace, finding_id: int) -> fs.Finding:
     with ws.reading() as session:
         row = session.get(SystemFinding, finding_id)
         if row is None:
-            raise NotFound(f"No finding {finding_id}.")
+            raise NotFound(_("No finding {finding_id}.").format(finding_id=finding_id))
         return fs.view(session, row)
 
 
