@@ -117,6 +117,30 @@ class Message(str):
         source_kwargs = {k: getattr(v, "english", v) for k, v in kwargs.items()}
         return Message(str.format(self, *args, **kwargs), str.format(self.english, *source_args, **source_kwargs))
 
+    def __add__(self, other: str) -> "Message":
+        return Message(str.__add__(self, other), self.english + english(other))
+
+    def __radd__(self, other: str) -> "Message":
+        return Message(str.__add__(other, self), english(other) + self.english)
+
+    def lower(self) -> "Message":
+        return Message(str.lower(self), self.english.lower())
+
+    def upper(self) -> "Message":
+        return Message(str.upper(self), self.english.upper())
+
+    def capitalize(self) -> "Message":
+        return Message(str.capitalize(self), self.english.capitalize())
+
+    def __getnewargs__(self):
+        return str(self), self.english
+
+
+def join(separator: str, parts) -> Message:
+    """``separator.join(parts)``, keeping the English of translated parts."""
+    parts = list(parts)
+    return Message(separator.join(parts), english(separator).join(english(p) for p in parts))
+
 
 def english(text: str) -> str:
     """The English source of a message (or of an error carrying one), for records that must stay stable."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 
 from megacase.errors import IllegalTransition, InputError
-from megacase.i18n import N_, _
+from megacase.i18n import N_, _, join
 
 
 class RequestType(str, Enum):
@@ -185,7 +185,7 @@ def next_state(state: CaseState, action: Action, outcome: Outcome | None = None)
         raise IllegalTransition(
             _("A case that is '{state}' cannot be given the action '{action}'. Allowed now: {allowed}.").format(
                 state=_(state.label), action=_(action.label),
-                allowed=", ".join(_(a.label) for a in allowed_actions(state)) or _("none")))
+                allowed=join(", ", (_(a.label) for a in allowed_actions(state))) or _("none")))
     if action is Action.DECIDE and state is not CaseState.IN_PROGRESS and outcome is not Outcome.WITHDRAWN:
         raise IllegalTransition(
             _("Only a withdrawal can be recorded before work on the case has started; start work first."))

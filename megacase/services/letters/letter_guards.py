@@ -14,7 +14,7 @@ from megacase.domain import letter_types as lt
 from megacase.domain.answers import DECIDED_NOT_SENT
 from megacase.domain.requests import Outcome, RequestType
 from megacase.errors import RuleViolation
-from megacase.i18n import _
+from megacase.i18n import _, join
 from megacase.services.cases import decisions
 from megacase.store.orm import Attachment, Case, ChecklistItem, IdentityStep
 
@@ -29,8 +29,8 @@ def _outcomes_text(t: lt.LetterType, case_rights) -> str:
     for right in case_rights:
         outs = t.answers.get(right)
         if outs:
-            parts.append(f"{right.value} " + either.join(_(o.label).lower() for o in outs))
-    return "; ".join(parts)
+            parts.append(f"{right.value} " + join(either, (_(o.label).lower() for o in outs)))
+    return join("; ", parts)
 
 
 def check_decided(case: Case, t: lt.LetterType) -> None:
@@ -39,8 +39,8 @@ def check_decided(case: Case, t: lt.LetterType) -> None:
     if any(d.outcome in t.answers.get(r, ()) for r, d in decided.items() if r in rights):
         return
     undecided = _("undecided")
-    now = ", ".join(f"{r.value} " + (_(decided[r].outcome.label).lower() if r in decided else undecided)
-                    for r in rights)
+    now = join(", ", (f"{r.value} " + (_(decided[r].outcome.label).lower() if r in decided else undecided)
+                      for r in rights))
     raise RuleViolation(_("A '{title}' answers {outcomes}: no right of {reference} is decided that way "
                           "(now: {now}). Decide first.").format(
                             title=_(t.title), outcomes=_outcomes_text(t, rights) or _("no right of this case"),

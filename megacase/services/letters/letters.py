@@ -274,8 +274,8 @@ def _final_text(draft: Draft, subject_line: str | None, body: str | None) -> tup
         if tpl.MARKER in text:
             raise InputError(_("The letter still has a gap to fill (marked [[…]]): complete it before sending."))
         if "{{" in text or "{%" in text:
-            raise InputError(_("The letter still contains template code ({{ or {%): edit the text before "
-                               "sending."))
+            raise InputError(_("The letter still contains template code ({expression} or {statement}): edit the text "
+                               "before sending.").format(expression="{{", statement="{%"))
     return subject_line, body
 
 
