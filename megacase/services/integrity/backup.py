@@ -52,8 +52,9 @@ class BackupReport:
 
     def summary(self) -> str:
         if self.ok:
-            return f"Backup sound: {self.path} (schema {self.revision}, audit trail intact: {self.events} events)."
-        return f"Backup NOT sound: {self.path}: " + "; ".join(self.problems)
+            return _("Backup sound: {path} (schema {revision}, audit trail intact: {events} events).").format(
+                path=self.path, revision=self.revision, events=self.events)
+        return _("Backup NOT sound: {path}: {problems}").format(path=self.path, problems="; ".join(self.problems))
 
 
 @dataclass(frozen=True)
