@@ -158,7 +158,7 @@ def _day(text: str | None) -> date | None:
 def _step_text(step) -> str:
     if step is None:
         return "—"
-    text = step.label
+    text = step.label_text
     if step.ground:
         text += f" ({step.ground})"
     return text

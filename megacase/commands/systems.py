@@ -145,7 +145,7 @@ def cmd_configure(args) -> int:
 
 def _finding_line(f) -> str:
     cats = ", ".join(f.category_names) or "—"
-    return (f"#{f.id:<4} {f.processor:<17} {f.kind:<8} {f.label:<28} {f.row_count:>4} rows  {cats}  "
+    return (f"#{f.id:<4} {f.processor:<17} {f.kind:<8} {f.label_text:<28} {f.row_count:>4} rows  {cats}  "
             f"{f.at:%Y-%m-%d %H:%M} {f.by}  sha256 {f.sha256[:16]}…")
 
 
@@ -230,6 +230,6 @@ def cmd_erase_at(args) -> int:
         return EXIT_OK
     step = systems.erase(ws, args.reference, args.system, args.identifier)
     f = step.finding
-    print(f"{step.system}: {f.label.lower()}{' — ' + f.ground if f.ground else ''}: {f.summary}")
+    print(f"{step.system}: {f.label_text.lower()}{' — ' + f.ground if f.ground else ''}: {f.summary}")
     print("  " + _("receipt sha256 {sha256}").format(sha256=f.sha256))
     return EXIT_OK if f.outcome != "task" else EXIT_FAILED

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from megacase.domain.requests import CaseState, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, RuleViolation
-from megacase.i18n import N_, _
+from megacase.i18n import N_, _, format_date
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.case_lookup import load_case
@@ -45,8 +45,8 @@ NOTICE_EXEMPTIONS = (
 )
 
 PENDING, ERASED, KEPT, DONE, NOTIFIED, NOT_NOTIFIED = "pending", "erased", "kept", "done", "notified", "not_notified"
-STATUS_LABELS = {PENDING: "To do", ERASED: "Erased", KEPT: "Kept", DONE: "Done", NOTIFIED: "Notified",
-                 NOT_NOTIFIED: "No notice"}
+STATUS_LABELS = {PENDING: N_("To do"), ERASED: N_("Erased"), KEPT: N_("Kept"), DONE: N_("Done"),
+                 NOTIFIED: N_("Notified"), NOT_NOTIFIED: N_("No notice")}
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,17 @@ class Step:
 
     @property
     def label(self) -> str:
+        """English, as records and case files keep it; ``label_text`` is what the officer reads."""
         text = STATUS_LABELS[self.status]
         if self.status in (NOTIFIED, ERASED, DONE, KEPT) and self.on:
             text += f" {self.on:%d/%m/%Y}"
+        return text
+
+    @property
+    def label_text(self) -> str:
+        text = _(STATUS_LABELS[self.status])
+        if self.status in (NOTIFIED, ERASED, DONE, KEPT) and self.on:
+            text += f" {format_date(self.on, 'short')}"
         return text
 
 
