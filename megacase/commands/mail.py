@@ -132,7 +132,8 @@ def cmd_mail_setup(args) -> int:
                            transport=transport, tenant=args.tenant, client_id=args.client_id,
                            authority_host=args.authority_host, graph_url=args.graph_url)
     if args.password:
-        mail.store_password(saved, _secret(mail.PASSWORD_ENV, _("Password of {user} on {host}: ").format(user=saved.user, host=saved.host)))
+        prompt = _("Password of {user} on {host}: ").format(user=saved.user, host=saved.host)
+        mail.store_password(saved, _secret(mail.PASSWORD_ENV, prompt))
     print(describe(saved))
     if saved.transport == "smtp-password":
         print(_("Password: set") if mail.password_for(saved) else _("Password: not set"))
@@ -147,7 +148,8 @@ def cmd_mail_test(args) -> int:
     from megacase.services import mail
     ws = open_workspace(args)
     result = mail.send_test_message(ws)
-    print((_("Test message sent: {line}") if result.ok else _("Test message NOT sent: {line}")).format(line=result.line))
+    said = _("Test message sent: {line}") if result.ok else _("Test message NOT sent: {line}")
+    print(said.format(line=result.line))
     return EXIT_OK if result.ok else EXIT_CHECK_FAILED
 
 
@@ -206,8 +208,8 @@ def cmd_mailbox_setup(args) -> int:
                                  security=args.security, user=args.mailbox_user, folder=args.folder, auth=args.auth,
                                  poll_minutes=args.poll_minutes, since=args.since)
     if args.password:
-        mail.store_mailbox_password(box, _secret(mail.config.MAILBOX_PASSWORD_ENV,
-                                                 _("Password of {user} on {host}: ").format(user=box.user, host=box.host)))
+        prompt = _("Password of {user} on {host}: ").format(user=box.user, host=box.host)
+        mail.store_mailbox_password(box, _secret(mail.config.MAILBOX_PASSWORD_ENV, prompt))
     if not box.kind:
         print(_("No privacy mailbox is fetched."))
         return EXIT_OK
