@@ -43,6 +43,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+# A right's status (services.cases.decisions) as `case show` prints it; "decided, reply not sent" is the domain's.
+RIGHT_STATUS = {"answered": N_("answered"), "withdrawn": N_("withdrawn"), "undecided": N_("undecided")}
+
 CASE_HELP = {
     "list": N_("the cases: state, due date, days left, rights, subject"),
     "show": N_("one case in full"),
@@ -274,7 +277,8 @@ def _print_detail(d) -> None:
         outcome = _(r.outcome.label) if r.outcome else _("undecided")
         ground = f" ({_(ground_label(r.legal_ground))})" if r.legal_ground else ""
         letter = ", " + _("letter {letter}").format(letter=r.letter_id) if r.letter_id else ""
-        rows.append((_("Right:"), f"{_(r.right.label)}: {outcome}{ground} – {r.status}{letter}"))
+        status = _(RIGHT_STATUS.get(r.status, r.status))
+        rows.append((_("Right:"), f"{_(r.right.label)}: {outcome}{ground} – {status}{letter}"))
     rows.append((_("Events:"), str(len(d.timeline))))
     width = max([10] + [len(head) for head, _value in rows]) + 1     # "Subject:   " in English
     for head, value in rows:
