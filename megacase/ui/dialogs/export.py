@@ -52,7 +52,7 @@ class CaseFileDialog(ServiceDialog):
         self.list = QListWidget()
         self.list.setObjectName("exportCases")
         for c in cases:
-            item = QListWidgetItem(f"{c.reference}   {c.subject_name} · {c.types_label} · {c.state.label}")
+            item = QListWidgetItem(f"{c.reference}   {c.subject_name} · {c.types_text} · {_(c.state.label)}")
             item.setData(Qt.ItemDataRole.UserRole, c.reference)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if c.reference == current else Qt.CheckState.Unchecked)

@@ -87,13 +87,13 @@ class CaseTableModel(QAbstractTableModel):
         if col == COL_SUBJECT:
             return c.subject_name
         if col == COL_TYPES:
-            return c.types_label
+            return c.types_text
         if col == COL_STATE:
             if c.decided_not_sent:
-                return c.state_label
-            label = c.state.label
+                return c.state_text
+            label = _(c.state.label)
             if c.outcome:
-                label += f" · {c.outcome.label.lower()}"
+                label += f" · {_(c.outcome.label).lower()}"
             if c.extended and c.is_open:
                 label += " · " + _("extended")
             return label
@@ -111,13 +111,13 @@ class CaseTableModel(QAbstractTableModel):
 
     @staticmethod
     def _sort_key(c: CaseSummary, col: int):
-        return {COL_REF: reference_sort_key(c.reference), COL_SUBJECT: c.subject_name.lower(), COL_TYPES: c.types_label,
+        return {COL_REF: reference_sort_key(c.reference), COL_SUBJECT: c.subject_name.lower(), COL_TYPES: c.types_text,
                 COL_STATE: c.state.value, COL_RECEIVED: c.received_at.isoformat(), COL_DUE: c.due.isoformat(),
                 COL_LEFT: c.days_left if c.is_open and c.state.value != "decided" else 10**6}.get(col, "")
 
     @staticmethod
     def _tooltip(c: CaseSummary) -> str:
-        parts = [f"{c.reference}: {c.types_label}", _("Due {date}").format(date=format_date(c.due, "short"))]
+        parts = [f"{c.reference}: {c.types_text}", _("Due {date}").format(date=format_date(c.due, "short"))]
         if c.overdue:
             parts.append(ngettext("Overdue by {n} day", "Overdue by {n} days", -c.days_left).format(n=-c.days_left))
         if c.suspended:

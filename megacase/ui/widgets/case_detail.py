@@ -117,11 +117,11 @@ class CaseDetailWidget(QStackedWidget):
         self.detail = d
         s = d.summary
         self.reference.setText(s.reference)
-        state = s.state_label + (f" · {s.outcome.label.lower()}" if s.outcome else "")
+        state = s.state_text + (f" · {_(s.outcome.label).lower()}" if s.outcome else "")
         self.state.setText(state)
-        received = _("{channel}, received {moment}").format(channel=s.channel.label.lower(),
+        received = _("{channel}, received {moment}").format(channel=_(s.channel.label).lower(),
                                                              moment=moment(s.received_at))
-        self.headline.setText(f"{d.subject.display_name}  ·  {s.types_label}  ·  {received}")
+        self.headline.setText(f"{d.subject.display_name}  ·  {s.types_text}  ·  {received}")
         self.banner.show_case(d, self._today())
         for key, page in self.pages.items():
             page.show_case(d)
