@@ -27,6 +27,7 @@ from typing import Callable
 
 from megacase.config import resolve_data_dir
 from megacase.errors import InputError, NeedPassphrase
+from megacase.i18n import N_, _
 from megacase.services import mail, roles, settings, users
 from megacase.services.session import create_profile, default_actor, open_profile
 from megacase.services.user_files import MAX_SECRET_FILE, read_bounded
@@ -110,14 +111,14 @@ def read_passphrase(args, confirm: bool = False, env: str = PASSPHRASE_ENV,
         try:
             return raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
-            raise InputError("The passphrase file is not UTF-8 text.") from None
+            raise InputError(_("The passphrase file is not UTF-8 text.")) from None
     value = os.environ.get(env)
     if value:
         return value
     if _tty():
         first = getpass.getpass(prompt)
         if confirm and getpass.getpass("Repeat the passphrase: ") != first:
-            raise InputError("The two passphrases differ.")
+            raise InputError(_("The two passphrases differ."))
         return first
     return None
 
@@ -130,17 +131,18 @@ def read_new_passphrase() -> str:
     if _tty():
         first = getpass.getpass("New recovery passphrase: ")
         if getpass.getpass("Repeat the new passphrase: ") != first:
-            raise InputError("The two passphrases differ.")
+            raise InputError(_("The two passphrases differ."))
         return first
-    raise InputError(f"Give the new recovery passphrase in {NEW_PASSPHRASE_ENV} or at the prompt.")
+    raise InputError(_("Give the new recovery passphrase in {new_passphrase_env} or at the prompt.").format(
+                         new_passphrase_env=NEW_PASSPHRASE_ENV))
 
 
 def _ask_on_command_line(args) -> AskPassphrase:
     def ask(try_passphrase):
         passphrase = read_passphrase(args)
         if passphrase is None:
-            raise InputError("The key is not in the keyring: give the recovery passphrase with --passphrase-file "
-                             "or MEGACASE_PASSPHRASE.")
+            raise InputError(_("The key is not in the keyring: give the recovery passphrase with "
+                               "--passphrase-file or MEGACASE_PASSPHRASE."))
         return try_passphrase(passphrase)
     return ask
 
@@ -184,7 +186,7 @@ def open_workspace(args) -> Workspace:
     ws = identify_cli(unlock_for_command(args), args)
     needs = getattr(args, "needs", None)
     if needs:
-        roles.require(ws, needs, "This command")
+        roles.require(ws, needs, N_("This command"))
     return ws
 
 
@@ -195,7 +197,7 @@ def new_profile(args, fill=None) -> tuple[Workspace, Path]:
     profile.refuse_existing(data_dir)    # before asking for a passphrase that would not be used
     passphrase = read_passphrase(args, confirm=True)
     if not passphrase:
-        raise InputError("Choose a recovery passphrase: --passphrase-file FILE or MEGACASE_PASSPHRASE.")
+        raise InputError(_("Choose a recovery passphrase: --passphrase-file FILE or MEGACASE_PASSPHRASE."))
     ws = create(data_dir, passphrase, KeyStore(), acting_user(getattr(args, "user", None)),
                 getattr(args, "clock", None) or system_clock, fill=fill)
     return ws, data_dir

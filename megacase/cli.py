@@ -1,6 +1,8 @@
 """The command line: a scriptable face of the same services as the window.
 
 Exit codes: 0 success, 1 a check failed, 2 a usage or input error (one line on stderr).
+Help and messages speak the officer's language (``--lang``, read before the parser is built);
+machine-readable output (``--json``, CSV, the anchor line) and exit codes never change with it.
 """
 
 from __future__ import annotations
@@ -16,8 +18,20 @@ from pathlib import Path
 from megacase import desktop_check, i18n
 from megacase.app import new_profile, open_workspace
 from megacase.errors import InputError, MegaCaseError
+from megacase.domain.grounds import ground_label
+from megacase.i18n import N_, _
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+
+# argparse's own words (usage, section titles, -h, its errors) in the officer's language: argparse looks up
+# its module-level ``_``/``ngettext`` when it formats, so they are pointed at the catalogue (English unchanged).
+ARGPARSE_MESSAGES = (N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+                     N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+                     N_("argument %(argument_name)s: %(message)s"),
+                     N_("invalid choice: %(value)r (choose from %(choices)s)"),
+                     N_("invalid %(type)s value: %(value)r"), N_("expected one argument"),
+                     N_("one of the arguments %s is required"), N_("not allowed with argument %s"),
+                     N_("ambiguous option: %(option)s could match %(matches)s"))
 
 
 class UsageError(MegaCaseError):
@@ -29,49 +43,75 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+# A right's status (services.cases.decisions) as `case show` prints it; "decided, reply not sent" is the domain's.
+RIGHT_STATUS = {"answered": N_("answered"), "withdrawn": N_("withdrawn"), "undecided": N_("undecided")}
+
+CASE_HELP = {
+    "list": N_("the cases: state, due date, days left, rights, subject"),
+    "show": N_("one case in full"),
+    "start": N_("start work on a received case"),
+    "close": N_("close a decided case once every reply has left"),
+    "extend": N_("extend the deadline by two months (Art. 12(3)), with the reason"),
+    "reopen": N_("reopen a decided or closed case, with the reason"),
+    "decide": N_("record the decision on a right: outcome, legal ground, reasons"),
+    "ask": N_("ask the subject for identity or clarification (the deadline is suspended)"),
+    "answer": N_("record the subject's answer (the deadline runs again)"),
+    "note": N_("add a note to the case"),
+    "no-data": N_("record that no data is held on the subject, with the reason"),
+}
+
+
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     d = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--data-dir", default=d, help="profile folder (default: the platform's data folder)")
-    parser.add_argument("--passphrase-file", default=d, help="file holding the recovery passphrase")
-    parser.add_argument("--user", default=d, help="acting user name recorded in the audit trail")
+    parser.add_argument("--data-dir", default=d, help=_("profile folder (default: the platform's data folder)"))
+    parser.add_argument("--passphrase-file", default=d, help=_("file holding the recovery passphrase"))
+    parser.add_argument("--user", default=d, help=_("acting user name recorded in the audit trail"))
     parser.add_argument("--lang", default=d, choices=("fr", "nl", "en"),
-                        help="language of the interface and messages (default: MEGACASE_LANG, else the system's)")
+                        help=_("language of the interface and messages (default: MEGACASE_LANG, else the "
+                               "system's)"))
     if not suppress:
         parser.add_argument("--self-test", action="store_true",
-                            help="check this installation end to end on a throw-away register, then exit")
+                            help=_("check this installation end to end on a throw-away register, then exit"))
+
+
+def _translate_argparse() -> None:
+    argparse._ = _
+    argparse.ngettext = i18n.ngettext
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser, its help in the language installed now (``main`` installs it from ``--lang`` first)."""
+    _translate_argparse()
     common = _Parser(add_help=False)
     _global_options(common, suppress=True)
-    p = _Parser(prog="megacase", description="Data subject request case management (Mega Security).")
+    p = _Parser(prog="megacase", description=_("Data subject request case management (Mega Security)."))
     _global_options(p, suppress=False)
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
-    sub.add_parser("gui", parents=[common], help="start the desktop application (the default)")
-    sub.add_parser("init", parents=[common], help="create a new encrypted profile")
-    demo = sub.add_parser("demo", parents=[common], help="create a new profile filled with demo data")
+    sub.add_parser("gui", parents=[common], help=_("start the desktop application (the default)"))
+    sub.add_parser("init", parents=[common], help=_("create a new encrypted profile"))
+    demo = sub.add_parser("demo", parents=[common], help=_("create a new profile filled with demo data"))
     demo.add_argument("--cases", type=int, default=40)
 
-    case = sub.add_parser("case", parents=[common], help="list, show, open and work cases")
+    case = sub.add_parser("case", parents=[common], help=_("list, show, open and work cases"))
     cs = case.add_subparsers(dest="case_command", required=True, parser_class=_Parser)
     # Each subcommand names the capability it needs (services.roles): checked once the user is known.
-    ls = cs.add_parser("list", parents=[common])
+    ls = cs.add_parser("list", parents=[common], help=_(CASE_HELP["list"]))
     ls.set_defaults(needs="read")
-    ls.add_argument("--overdue", action="store_true")
-    ls.add_argument("--open", action="store_true")
-    ls.add_argument("--json", action="store_true")
-    show = cs.add_parser("show", parents=[common])
+    ls.add_argument("--overdue", action="store_true", help=_("only the overdue cases"))
+    ls.add_argument("--open", action="store_true", help=_("only the open cases"))
+    ls.add_argument("--json", action="store_true", help=_("machine-readable output (JSON, never translated)"))
+    show = cs.add_parser("show", parents=[common], help=_(CASE_HELP["show"]))
     show.set_defaults(needs="read")
     show.add_argument("reference")
-    show.add_argument("--json", action="store_true")
-    op = cs.add_parser("open", parents=[common], help="open a case for a new or existing subject")
+    show.add_argument("--json", action="store_true", help=_("machine-readable output (JSON, never translated)"))
+    op = cs.add_parser("open", parents=[common], help=_("open a case for a new or existing subject"))
     op.set_defaults(needs="work_cases")
     op.add_argument("--type", dest="types", action="append", required=True,
-                    help="request type (repeatable): access, rectification, erasure, restriction, portability, "
-                         "objection, automated_decision")
+                    help=_("request type (repeatable): access, rectification, erasure, restriction, "
+                           "portability, objection, automated_decision"))
     op.add_argument("--channel", default="email")
-    op.add_argument("--received", help="time of receipt, ISO 8601 (default: now)")
+    op.add_argument("--received", help=_("time of receipt, ISO 8601 (default: now)"))
     op.add_argument("--subject-id", type=int)
     op.add_argument("--name")
     op.add_argument("--email")
@@ -83,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
                         ("decide", ["--outcome", "--ground", "--note", "--right", "--reasons"]),
                         ("ask", ["--method", "--asked", "--reason", "--queue-letter"]),
                         ("answer", ["--answer", "--result"]), ("note", ["--text"]), ("no-data", ["--reason"])):
-        c = cs.add_parser(name, parents=[common])
+        c = cs.add_parser(name, parents=[common], help=_(CASE_HELP[name]))
         c.set_defaults(needs="work_cases")
         c.add_argument("reference")
         for opt in extra:
@@ -94,22 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
                                                  "--text", "--method") and not (name == "ask" and opt == "--reason"))
         if name == "decide":   # Art. 12(5): the earlier requests relied on, or a document of the case
             c.add_argument("--evidence", action="append", default=[], metavar="REF",
-                           help="an earlier request of the same subject this decision relies on (repeatable)")
+                           help=_("an earlier request of the same subject this decision relies on (repeatable)"))
             c.add_argument("--evidence-attachment", type=int, metavar="ID",
-                           help="an attachment of the case that demonstrates the ground")
-    dl = sub.add_parser("deadline", parents=[common], help="print the due date of a request received on a date")
-    dl.add_argument("received", help="date of receipt, YYYY-MM-DD")
+                           help=_("an attachment of the case that demonstrates the ground"))
+    dl = sub.add_parser("deadline", parents=[common], help=_("print the due date of a request received on a date"))
+    dl.add_argument("received", help=_("date of receipt, YYYY-MM-DD"))
     dl.add_argument("--extended", action="store_true")
     dl.add_argument("--suspended-days", type=int, default=0)
 
-    au = sub.add_parser("audit", parents=[common], help="check the audit trail")
+    au = sub.add_parser("audit", parents=[common], help=_("check the audit trail"))
     aus = au.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
-    verify = aus.add_parser("verify", parents=[common])
-    verify.add_argument("--case", dest="case_ref", help="also report on this case (see megacase/commands/export.py)")
-    verify.add_argument("--pdf", help="with --case: check this case file's printed hashes against the register")
+    verify = aus.add_parser("verify", parents=[common], help=_("check the hash chain, the signatures and the "
+                                                               "register against its events"))
+    verify.add_argument("--case", dest="case_ref", help=_("also report on this case"))
+    verify.add_argument("--pdf", help=_("with --case: check this case file's printed hashes against the register"))
     verify.add_argument("--anchor-file", action="append", default=[],
-                        help="also compare with the anchors in this file (a copy kept elsewhere); repeatable")
-    aus.add_parser("anchor", parents=[common], help="print the chain's head, to note or send elsewhere")
+                        help=_("also compare with the anchors in this file (a copy kept elsewhere); repeatable"))
+    aus.add_parser("anchor", parents=[common], help=_("print the chain's head, to note or send elsewhere"))
     for module in _command_modules():
         module.register(sub, common)
     return p
@@ -130,8 +171,8 @@ def _command_modules():
 
 def cmd_init(args) -> int:
     ws, data_dir = new_profile(args)
-    print(f"Created an encrypted MegaCase profile in {data_dir}.")
-    print("Keep the recovery passphrase safe: it is the only way in if this computer's keyring is lost.")
+    print(_("Created an encrypted MegaCase profile in {folder}.").format(folder=data_dir))
+    print(_("Keep the recovery passphrase safe: it is the only way in if this computer's keyring is lost."))
     return EXIT_OK
 
 
@@ -139,18 +180,20 @@ def cmd_demo(args) -> int:
     from megacase.services.demo import demo
     refs: list[str] = []
     ws, data_dir = new_profile(args, fill=lambda staged: refs.extend(demo.populate(staged, count=args.cases)))
-    print(f"Created a demo profile with {len(refs)} cases in {data_dir}.")
-    print("Sign in as sophie (officer, password 'sophie demo password') or marc (manager, 'marc demo password').")
+    print(_("Created a demo profile with {count} cases in {folder}.").format(count=len(refs), folder=data_dir))
+    print(_("Sign in as sophie (officer, password 'sophie demo password') or marc (manager, 'marc demo "
+            "password')."))
     return EXIT_OK
 
 
 def _print_table(rows) -> None:
-    print(f"{'REFERENCE':<15} {'STATE':<23} {'DUE':<10} {'LEFT':>5}  {'TYPES':<28} SUBJECT")
+    print("{:<15} {:<23} {:<10} {:>5}  {:<28} {}".format(_("REFERENCE"), _("STATE"), _("DUE"), _("LEFT"), _("TYPES"),
+                                                         _("SUBJECT")))
     for c in rows:
         left = f"{c.days_left:+d}" if c.is_open else ""
-        flag = " OVERDUE" if c.overdue else (" suspended" if c.suspended else "")
-        print(f"{c.reference:<15} {c.state_label:<23} {c.due.isoformat():<10} {left:>5}  "
-              f"{c.types_label[:28]:<28} {c.subject_name} <{c.subject_email}>{flag}")
+        flag = " " + _("OVERDUE") if c.overdue else (" " + _("suspended") if c.suspended else "")
+        print(f"{c.reference:<15} {c.state_text[:23]:<23} {c.due.isoformat():<10} {left:>5}  "
+              f"{c.types_text[:28]:<28} {c.subject_name} <{c.subject_email}>{flag}")
 
 
 def cmd_case(args) -> int:
@@ -177,7 +220,7 @@ def cmd_case(args) -> int:
         new_subject = None
         if args.subject_id is None:
             if not (args.name and args.email):
-                raise InputError("Give --subject-id, or --name and --email for a new subject.")
+                raise InputError(_("Give --subject-id, or --name and --email for a new subject."))
             new_subject = NewSubject(args.name, args.email, args.language, args.address, args.customer_number)
         detail = cases.open_case(ws, cases.NewCase(tuple(args.types), args.channel, received, args.subject_id,
                                                    new_subject, args.summary))
@@ -193,7 +236,8 @@ def cmd_case(args) -> int:
             template = "clarification-request" if args.method == "clarification" else "identity-request"
             queued = letters.queue_letter(ws, ref, template,
                                           options=letters.LetterOptions(identity_requested=args.asked))
-            print(f"{ref.upper()}: {template} queued as letter {queued.letter_id} (megacase outbox retry sends it)")
+            print(_("{reference}: {template} queued as letter {letter} (megacase outbox retry sends it)").format(
+                reference=ref.upper(), template=template, letter=queued.letter_id))
     elif sub == "answer":
         detail = cases.record_answer(ws, ref, args.answer, args.result)
     elif sub == "extend":
@@ -211,35 +255,42 @@ def cmd_case(args) -> int:
         detail = cases.reopen(ws, ref, args.reason)
     else:
         detail = cases.add_note(ws, ref, args.text)
-    print(f"{detail.reference}: {detail.summary.state_label}, due {detail.summary.due.isoformat()}")
+    print(_("{reference}: {state}, due {due}").format(reference=detail.reference, state=detail.summary.state_text,
+                                                       due=detail.summary.due.isoformat()))
     return EXIT_OK
 
 
 def _print_detail(d) -> None:
     s = d.summary
-    print(f"{s.reference}  {s.state.label}{' (' + s.outcome.label + ')' if s.outcome else ''}")
-    print(f"Subject:   {d.subject.display_name} <{d.subject.email or ''}>  [{d.subject.reference}, {d.subject.language}]")
-    print(f"Requests:  {s.types_label}")
-    print(f"Received:  {s.received_at:%Y-%m-%d %H:%M} by {s.channel.label}")
-    print(f"Due:       {s.due.isoformat()} ({s.days_left:+d} days){' extended' if s.extended else ''}"
-          f"{' suspended' if s.suspended else ''}")
+    print(f"{s.reference}  {_(s.state.label)}{' (' + _(s.outcome.label) + ')' if s.outcome else ''}")
+    rows = [(_("Subject:"), f"{d.subject.display_name} <{d.subject.email or ''}>  [{d.subject.reference}, "
+                            f"{d.subject.language}]"),
+            (_("Requests:"), s.types_text),
+            (_("Received:"), _("{moment} by {channel}").format(moment=f"{s.received_at:%Y-%m-%d %H:%M}",
+                                                               channel=_(s.channel.label))),
+            (_("Due:"), _("{due} ({days:+d} days)").format(due=s.due.isoformat(), days=s.days_left)
+             + (" " + _("extended") if s.extended else "") + (" " + _("suspended") if s.suspended else ""))]
     if s.extension_possible:
-        print(f"Extension: possible until {s.extension_last_day.isoformat()}")
-    for step in d.identity_steps:
-        print(f"Identity:  {step.method}: {step.asked} -> {step.result}")
+        rows.append((_("Extension:"), _("possible until {date}").format(date=s.extension_last_day.isoformat())))
+    rows += [(_("Identity:"), f"{step.method}: {step.asked} -> {step.result}") for step in d.identity_steps]
     for r in d.rights:
-        outcome = r.outcome.label if r.outcome else "undecided"
-        letter = f", letter {r.letter_id}" if r.letter_id else ""
-        print(f"Right:     {r.right.label}: {outcome}{' (' + r.legal_ground + ')' if r.legal_ground else ''}"
-              f" – {r.status}{letter}")
-    print(f"Events:    {len(d.timeline)}")
+        outcome = _(r.outcome.label) if r.outcome else _("undecided")
+        ground = f" ({_(ground_label(r.legal_ground))})" if r.legal_ground else ""
+        letter = ", " + _("letter {letter}").format(letter=r.letter_id) if r.letter_id else ""
+        status = _(RIGHT_STATUS.get(r.status, r.status))
+        rows.append((_("Right:"), f"{_(r.right.label)}: {outcome}{ground} – {status}{letter}"))
+    rows.append((_("Events:"), str(len(d.timeline))))
+    width = max([10] + [len(head) for head, _value in rows]) + 1     # "Subject:   " in English
+    for head, value in rows:
+        print(f"{head:<{width}}{value}")
 
 
 def _parse_datetime(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise InputError(f"'{text}' is not a date and time in ISO 8601 form (e.g. 2026-11-26T09:30).") from None
+        raise InputError(_("'{text}' is not a date and time in ISO 8601 form (e.g. 2026-11-26T09:30).").format(
+                             text=text)) from None
 
 
 def cmd_deadline(args) -> int:
@@ -247,9 +298,9 @@ def cmd_deadline(args) -> int:
     try:
         received = date.fromisoformat(args.received)
     except ValueError:
-        raise InputError(f"'{args.received}' is not a date in YYYY-MM-DD form.") from None
+        raise InputError(_("'{received}' is not a date in YYYY-MM-DD form.").format(received=args.received)) from None
     if args.suspended_days < 0:
-        raise InputError("--suspended-days cannot be negative.")
+        raise InputError(_("--suspended-days cannot be negative."))
     from datetime import timedelta
     susp = [Suspension(received, received + timedelta(days=args.suspended_days))] if args.suspended_days else []
     print(compute_deadline(received, susp, args.extended, today=received).due.isoformat())
@@ -263,7 +314,7 @@ def cmd_audit(args) -> int:
         from megacase.services.integrity.verify import head
         current = head(ws)
         if current is None:
-            print("The register holds no event yet.")
+            print(_("The register holds no event yet."))
             return EXIT_OK
         seq, digest, at = current
         print(f"event {seq} {digest} {at}")
@@ -273,17 +324,17 @@ def cmd_audit(args) -> int:
         report = verify_with_files(ws, [Path(f) for f in args.anchor_file])
         print(report.summary_line())
         for finding in report.findings[1:]:
-            print(f"  also: {finding}")
+            print("  " + _("also: {finding}").format(finding=finding))
         return EXIT_OK if report.ok else EXIT_CHECK_FAILED
     if getattr(args, "case_ref", None) or getattr(args, "pdf", None):
         if not args.case_ref:
-            raise InputError("--pdf needs --case REF: the case the file belongs to.")
+            raise InputError(_("--pdf needs --case REF: the case the file belongs to."))
         from megacase.commands.export import verify_case
         return verify_case(ws, args.case_ref, args.pdf)
     report = audit.verify(ws)
     print(report.summary_line())
     for finding in report.findings[1:]:
-        print(f"  also: {finding}")
+        print("  " + _("also: {finding}").format(finding=finding))
     return EXIT_OK if report.ok else EXIT_CHECK_FAILED
 
 
@@ -300,9 +351,23 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "case": cmd_case, "deadline": cm
             "gui": cmd_gui, None: cmd_gui}
 
 
+def _language_asked(argv: list[str]) -> str | None:
+    """``--lang X`` (or ``--lang=X``) wherever it stands, read before the parser exists: its help is in X."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: list[str] | None = None, clock=None) -> int:
     """Run one command. ``clock`` replaces the system clock (tests walking a register through time)."""
     logging.basicConfig(level=os.environ.get("MEGACASE_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    i18n.install(i18n.choose(_language_asked(argv)))
     try:
         args = build_parser().parse_args(argv)
         args.clock = clock
@@ -317,11 +382,11 @@ def main(argv: list[str] | None = None, clock=None) -> int:
         return EXIT_USAGE
     except OSError as exc:       # the computer's side: a folder that cannot be made, a full or read-only disk
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"megacase: {exc.strerror or exc}{where}: check the folder, its permissions and the free space.",
-              file=sys.stderr)
+        print("megacase: " + _("{problem}{where}: check the folder, its permissions and the free space.").format(
+            problem=exc.strerror or exc, where=where), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("megacase: interrupted", file=sys.stderr)
+        print("megacase: " + _("interrupted"), file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # the reader (e.g. `| head`) stopped listening: not an error of ours; keep Python quiet at exit

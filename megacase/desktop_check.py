@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from megacase.i18n import _
+
 # so-name -> (Debian/Ubuntu package, Fedora package)
 LIBRARY_PACKAGES = {
     "libxcb-cursor.so.0": ("libxcb-cursor0", "xcb-util-cursor"),
@@ -86,23 +88,25 @@ def display_problem() -> str | None:
     if platform.startswith(("offscreen", "minimal", "vnc")) or not sys.platform.startswith("linux"):
         return None
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and not platform:
-        return ("no display: the MegaCase window needs a desktop session (DISPLAY or WAYLAND_DISPLAY is not set). "
-                "Every task also has a command: see `megacase --help`.")
+        return _("no display: the MegaCase window needs a desktop session (DISPLAY or WAYLAND_DISPLAY is not "
+                 "set). Every task also has a command: see `megacase --help`.")
     display = os.environ.get("DISPLAY", "")
     if display.startswith(":") and not platform and not os.environ.get("WAYLAND_DISPLAY"):
         number = display[1:].split(".")[0]
         if number.isdigit() and not Path(f"/tmp/.X11-unix/X{number}").exists():
-            return (f"no display: the X server of DISPLAY={display} is not running. "
-                    "Every task also has a command: see `megacase --help`.")
+            return _("no display: the X server of DISPLAY={display} is not running. Every task also has a "
+                     "command: see `megacase --help`.").format(display=display)
     missing = missing_libraries()
     if missing and not platform.startswith("wayland"):
-        return (f"the desktop libraries Qt needs are missing ({', '.join(missing)}); install them with: "
-                f"{install_command(missing)}")
+        return _("the desktop libraries Qt needs are missing ({libraries}); install them with: {command}").format(
+            libraries=", ".join(missing), command=install_command(missing))
     return None
 
 
 def main() -> int:
     """`python -m megacase.desktop_check`: used by `make run`; prints the install command and exits 2 when needed."""
+    from megacase import i18n
+    i18n.install(i18n.choose())
     problem = display_problem()
     if problem:
         print(f"megacase: {problem}", file=sys.stderr)

@@ -37,6 +37,9 @@ DOMAIN = "megacase"
 LANGUAGES = ("fr", "nl", "en")
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
+# Babel's fr_BE "short" pattern has a two-digit year (5/03/27): a register of legal deadlines spells the year
+# out, as Belgians write it by hand (05/03/2027 · 5/03/2027, CLDR's nl_BE · 05/03/2027, en_GB's own).
+SHORT_DATE_PATTERNS = {"fr": "dd/MM/y", "nl": "d/MM/y", "en": "dd/MM/y"}
 
 _language = "en"
 _translation: gettext.NullTranslations = gettext.NullTranslations()
@@ -101,13 +104,62 @@ def current() -> str:
     return _language
 
 
+class Message(str):
+    """A message in the interface language that remembers its English source (``english``).
+
+    The officer reads the translation; a record that must not change with the interface language (the rule
+    an audited refusal quotes) keeps the English. ``format`` keeps both, each with its own arguments.
+    """
+
+    def __new__(cls, text: str, english: str):
+        message = super().__new__(cls, text)
+        message.english = english
+        return message
+
+    def format(self, *args, **kwargs) -> "Message":
+        source_args = [getattr(a, "english", a) for a in args]
+        source_kwargs = {k: getattr(v, "english", v) for k, v in kwargs.items()}
+        return Message(str.format(self, *args, **kwargs), str.format(self.english, *source_args, **source_kwargs))
+
+    def __add__(self, other: str) -> "Message":
+        return Message(str.__add__(self, other), self.english + english(other))
+
+    def __radd__(self, other: str) -> "Message":
+        return Message(str.__add__(other, self), english(other) + self.english)
+
+    def lower(self) -> "Message":
+        return Message(str.lower(self), self.english.lower())
+
+    def upper(self) -> "Message":
+        return Message(str.upper(self), self.english.upper())
+
+    def capitalize(self) -> "Message":
+        return Message(str.capitalize(self), self.english.capitalize())
+
+    def __getnewargs__(self):
+        return str(self), self.english
+
+
+def join(separator: str, parts) -> Message:
+    """``separator.join(parts)``, keeping the English of translated parts."""
+    parts = list(parts)
+    return Message(separator.join(parts), english(separator).join(english(p) for p in parts))
+
+
+def english(text: str) -> str:
+    """The English source of a message (or of an error carrying one), for records that must stay stable."""
+    if isinstance(text, BaseException):
+        text = text.args[0] if len(text.args) == 1 and isinstance(text.args[0], str) else str(text)
+    return getattr(text, "english", text)
+
+
 def _(message: str) -> str:
     """The message in the interface language."""
-    return _translation.gettext(message)
+    return Message(_translation.gettext(message), message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translation.ngettext(singular, plural, n)
+    return Message(_translation.ngettext(singular, plural, n), singular if n == 1 else plural)
 
 
 def N_(message: str) -> str:
@@ -117,9 +169,12 @@ def N_(message: str) -> str:
 
 # --- dates and numbers, in the interface language ---------------------------------------------------
 def format_date(value: date | datetime, length: str = "medium") -> str:
-    """One date format per language: 5 mars 2027 · 5 mrt. 2027 · 5 Mar 2027 (``medium``)."""
+    """One date format per language: 5 mars 2027 · 5 mrt 2027 · 5 Mar 2027 (``medium``);
+    05/03/2027 · 5/03/2027 · 05/03/2027 (``short``, always a four-digit year)."""
     if isinstance(value, datetime):
         value = value.date()
+    if length == "short":
+        length = SHORT_DATE_PATTERNS[_language]
     return babel_dates.format_date(value, format=length, locale=LOCALES[_language])
 
 

@@ -7,23 +7,25 @@ is not; `restore` verifies first and replaces nothing when the backup fails (exi
 from __future__ import annotations
 
 from pathlib import Path
+from megacase.i18n import _
 
 EXIT_OK, EXIT_CHECK_FAILED = 0, 1
 
 
 def register(subparsers, common) -> None:
     bk = subparsers.add_parser("backup", parents=[common],
-                               help="back up the register now (prints the file); list, folder, verify FILE")
+                               help=_("back up the register now (prints the file); list, folder, verify FILE"))
     bks = bk.add_subparsers(dest="backup_command", parser_class=type(bk))
     bk.set_defaults(func=cmd_backup)
-    bks.add_parser("list", parents=[common], help="the backups in the backup folder, newest first")
-    fo = bks.add_parser("folder", parents=[common], help="print, or set, the folder backups go to")
-    fo.add_argument("folder", nargs="?", help="the new backup folder (e.g. on a network drive)")
-    fo.add_argument("--default", action="store_true", help="back to the default folder inside the profile")
-    ve = bks.add_parser("verify", parents=[common], help="check a backup: exit 0 sound, 1 not")
+    bks.add_parser("list", parents=[common], help=_("the backups in the backup folder, newest first"))
+    fo = bks.add_parser("folder", parents=[common], help=_("print, or set, the folder backups go to"))
+    fo.add_argument("folder", nargs="?", help=_("the new backup folder (e.g. on a network drive)"))
+    fo.add_argument("--default", action="store_true", help=_("back to the default folder inside the profile"))
+    ve = bks.add_parser("verify", parents=[common], help=_("check a backup: exit 0 sound, 1 not"))
     ve.add_argument("file")
     rs = subparsers.add_parser("restore", parents=[common],
-                               help="replace the register with a verified backup (the current one is kept aside)")
+                               help=_("replace the register with a verified backup (the current one is kept "
+                                      "aside)"))
     rs.add_argument("file")
     rs.set_defaults(func=cmd_restore)
 
@@ -43,8 +45,8 @@ def _key(args, backup: Path) -> bytes:
     except NeedPassphrase:
         passphrase = read_passphrase(args)
         if passphrase is None:
-            raise InputError("The key is not in the keyring: give the recovery passphrase with --passphrase-file "
-                             "or MEGACASE_PASSPHRASE.") from None
+            raise InputError(_("The key is not in the keyring: give the recovery passphrase with "
+                               "--passphrase-file or MEGACASE_PASSPHRASE.")) from None
         return key_for(_data_dir(args), backup, KeyStore(), passphrase)
 
 
@@ -83,7 +85,8 @@ def cmd_restore(args) -> int:
     except backup.BackupRejected as exc:
         print(f"megacase: {exc}", file=__import__("sys").stderr)
         return EXIT_CHECK_FAILED
-    print(f"Restored the register from {result.restored_from} ({result.report.events} audit events).")
+    print(_("Restored the register from {restored_from} ({events} audit events).").format(
+              restored_from=result.restored_from, events=result.report.events))
     if result.kept_aside:
-        print(f"The register it replaced is kept as {result.kept_aside}.")
+        print(_("The register it replaced is kept as {kept_aside}.").format(kept_aside=result.kept_aside))
     return EXIT_OK

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 EXIT_OK = 0
 
+from megacase.i18n import _
 
 def register(subparsers, common) -> None:
     g = subparsers.add_parser("grounds", parents=[common],
-                              help="the legal grounds a partial grant, refusal or fee may cite (codes for --ground)")
+                              help=_("the legal grounds a partial grant, refusal or fee may cite (codes for "
+                                     "--ground)"))
     g.add_argument("--outcome", choices=("partly_granted", "refused", "fee_requested"))
     g.set_defaults(func=cmd_grounds)
 
@@ -18,6 +20,6 @@ def cmd_grounds(args) -> int:
     for g in GROUNDS:
         if args.outcome and Outcome(args.outcome) not in g.outcomes:
             continue
-        evidence = "  (needs evidence: --evidence REF)" if g.needs_evidence else ""
-        print(f"{g.code:<22} {g.label}{evidence}")
+        evidence = "  " + _("(needs evidence: --evidence REF)") if g.needs_evidence else ""
+        print(f"{g.code:<22} {_(g.label)}{evidence}")
     return EXIT_OK

@@ -8,15 +8,16 @@ the key in this computer's keyring. ``recovery.json`` is replaced at once, never
 from __future__ import annotations
 
 import os
+from megacase.i18n import _
 
 EXIT_OK = 0
 
 
 def register(subparsers, common) -> None:
-    pp = subparsers.add_parser("passphrase", parents=[common], help="the register's recovery passphrase")
+    pp = subparsers.add_parser("passphrase", parents=[common], help=_("the register's recovery passphrase"))
     pps = pp.add_subparsers(dest="passphrase_command", required=True, parser_class=type(pp))
     change = pps.add_parser("change", parents=[common],
-                            help="choose a new recovery passphrase (MEGACASE_NEW_PASSPHRASE or asked twice)")
+                            help=_("choose a new recovery passphrase (MEGACASE_NEW_PASSPHRASE or asked twice)"))
     change.set_defaults(func=cmd_passphrase_change, needs="change_passphrase")
 
 
@@ -30,8 +31,8 @@ def cmd_passphrase_change(args) -> int:
         else None
     new = read_new_passphrase()
     if old is not None and new == old:
-        raise InputError("The new recovery passphrase is the same as the current one.")
+        raise InputError(_("The new recovery passphrase is the same as the current one."))
     change_recovery_passphrase(ws, KeyStore(), new, old)
-    print(f"Recovery passphrase changed: {ws.data_dir / 'recovery.json'} now opens with the new one. "
-          "Keep it somewhere safe.")
+    print(_("Recovery passphrase changed: {file} now opens with the new one. Keep it somewhere safe.").format(
+              file=ws.data_dir / "recovery.json"))
     return EXIT_OK

@@ -7,31 +7,34 @@ near the end of the extension notice window, and exits 1 when anything is overdu
 from __future__ import annotations
 
 import json
+from megacase.i18n import _, ngettext
 
 EXIT_OK, EXIT_CHECK_FAILED = 0, 1
 
 
 def register(subparsers, common) -> None:
     rm = subparsers.add_parser("remind", parents=[common],
-                               help="print what is due and overdue (exit 1 when anything is overdue)")
-    rm.add_argument("--days", type=int, help="due within this many working days (default: the register's setting)")
-    rm.add_argument("--new", action="store_true", help="only reminders not acknowledged yet")
-    rm.add_argument("--ack", action="store_true", help="acknowledge what is printed (an officer)")
+                               help=_("print what is due and overdue (exit 1 when anything is overdue)"))
+    rm.add_argument("--days", type=int, help=_("due within this many working days (default: the register's "
+                                               "setting)"))
+    rm.add_argument("--new", action="store_true", help=_("only reminders not acknowledged yet"))
+    rm.add_argument("--ack", action="store_true", help=_("acknowledge what is printed (an officer)"))
     rm.add_argument("--json", action="store_true")
     rm.set_defaults(func=cmd_remind)
 
-    dg = subparsers.add_parser("digest", parents=[common], help="the daily e-mail digest to an internal address")
+    dg = subparsers.add_parser("digest", parents=[common], help=_("the daily e-mail digest to an internal "
+                                                                  "address"))
     dgs = dg.add_subparsers(dest="digest_command", required=True, parser_class=type(dg))
-    send = dgs.add_parser("send", parents=[common], help="send today's digest if enabled and not sent yet")
-    send.add_argument("--force", action="store_true", help="send even if disabled or already sent today")
+    send = dgs.add_parser("send", parents=[common], help=_("send today's digest if enabled and not sent yet"))
+    send.add_argument("--force", action="store_true", help=_("send even if disabled or already sent today"))
     send.set_defaults(func=cmd_digest_send)
-    show = dgs.add_parser("show", parents=[common], help="print today's digest without sending it")
+    show = dgs.add_parser("show", parents=[common], help=_("print today's digest without sending it"))
     show.set_defaults(func=cmd_digest_show)
 
-    st = subparsers.add_parser("settings", parents=[common], help="the register's shared settings")
+    st = subparsers.add_parser("settings", parents=[common], help=_("the register's shared settings"))
     sts = st.add_subparsers(dest="settings_command", required=True, parser_class=type(st))
     sts.add_parser("show", parents=[common]).set_defaults(func=cmd_settings_show)
-    sv = sts.add_parser("set", parents=[common], help="e.g. settings set review.four_eyes on")
+    sv = sts.add_parser("set", parents=[common], help=_("e.g. settings set review.four_eyes on"))
     sv.set_defaults(needs="administer")
     sv.add_argument("key")
     sv.add_argument("value")
@@ -43,7 +46,7 @@ def cmd_remind(args) -> int:
     from megacase.errors import InputError
     from megacase.services.review import reminders
     if args.days is not None and args.days < 0:
-        raise InputError("--days cannot be negative.")
+        raise InputError(_("--days cannot be negative."))
     ws = open_workspace(args)
     rows = reminders.pending(ws) if args.new else reminders.current(ws, due_soon_days=args.days)
     if args.new and args.days is not None:
@@ -51,15 +54,17 @@ def cmd_remind(args) -> int:
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
     elif not rows:
-        print(f"Nothing due: no case is overdue or due within the lead time ({ws.today().isoformat()}).")
+        print(_("Nothing due: no case is overdue or due within the lead time ({today}).").format(
+                  today=ws.today().isoformat()))
     else:
         for r in rows:
             owner = f"  [{r.owner}]" if r.owner else ""
-            print(f"{r.kind_label.upper():<17} {r.message}{owner}")
+            print(f"{_(r.kind_label).upper():<17} {r.message}{owner}")
     if args.ack and rows:
         count = reminders.acknowledge(ws, rows)
         if not args.json:
-            print(f"Acknowledged {count} reminder{'s' if count != 1 else ''}.")
+            print(ngettext("Acknowledged {count} reminder.", "Acknowledged {count} reminders.", count).format(
+                count=count))
     return EXIT_CHECK_FAILED if any(r.kind == reminders.OVERDUE for r in rows) else EXIT_OK
 
 
@@ -69,9 +74,9 @@ def cmd_digest_send(args) -> int:
     ws = open_workspace(args)
     sent = digest.send(ws, force=args.force)
     if sent is None:
-        print("No digest sent: it is switched off (settings set digest.enabled on) or was sent today already.")
+        print(_("No digest sent: it is switched off (settings set digest.enabled on) or was sent today already."))
     else:
-        print(f"Digest sent: {sent.subject_line}")
+        print(_("Digest sent: {subject_line}").format(subject_line=sent.subject_line))
     return EXIT_OK
 
 
@@ -79,7 +84,7 @@ def cmd_digest_show(args) -> int:
     from megacase.app import open_workspace
     from megacase.services.review import digest
     d = digest.compose(open_workspace(args))
-    print(f"Subject: {d.subject_line}\n\n{d.body}", end="")
+    print(_("Subject: {subject_line}").format(subject_line=d.subject_line) + f"\n\n{d.body}", end="")
     return EXIT_OK
 
 
@@ -100,8 +105,8 @@ def cmd_settings_set(args) -> int:
         from megacase.services.mail import mail_routes
         change = mail_routes.request_change(ws, {args.key: args.value})
         if change is not None and change.pending:
-            print(f"Change {change.id} waits for a manager's approval (megacase route approve {change.id}); "
-                  f"{args.key} is unchanged until then.")
+            print(_("Change {change_id} waits for a manager's approval (megacase route approve {change_id}); "
+                    "{key} is unchanged until then.").format(change_id=change.id, key=args.key))
             return EXIT_OK
         value = settings.get(ws, args.key)
     else:

@@ -13,6 +13,7 @@ import os
 import sys
 
 from megacase.errors import InputError
+from megacase.i18n import _
 
 EXIT_OK = 0
 NEW_PASSWORD_ENV = "MEGACASE_NEW_USER_PASSWORD"
@@ -23,20 +24,21 @@ def _tty() -> bool:
 
 
 def register(subparsers, common) -> None:
-    user = subparsers.add_parser("user", parents=[common], help="the register's users (officer or manager)")
+    user = subparsers.add_parser("user", parents=[common], help=_("the register's users (officer or manager)"))
     us = user.add_subparsers(dest="user_command", required=True, parser_class=type(user))
-    add = us.add_parser("add", parents=[common], help="add a user with a role and a password")
+    add = us.add_parser("add", parents=[common], help=_("add a user with a role and a password"))
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=("officer", "manager"))
-    add.add_argument("--password-file", help=f"file holding the new password (or {NEW_PASSWORD_ENV}, or a prompt)")
+    add.add_argument("--password-file", help=_("file holding the new password (or {variable}, or a "
+                                               "prompt)").format(variable=NEW_PASSWORD_ENV))
     add.set_defaults(func=cmd_user_add)
-    ls = us.add_parser("list", parents=[common], help="list the users")
-    ls.add_argument("--all", action="store_true", help="include deactivated users")
+    ls = us.add_parser("list", parents=[common], help=_("list the users"))
+    ls.add_argument("--all", action="store_true", help=_("include deactivated users"))
     ls.set_defaults(func=cmd_user_list)
-    off = us.add_parser("deactivate", parents=[common], help="stop a user from signing in (a manager's task)")
+    off = us.add_parser("deactivate", parents=[common], help=_("stop a user from signing in (a manager's task)"))
     off.add_argument("name")
     off.set_defaults(func=cmd_user_deactivate)
-    pw = us.add_parser("passwd", parents=[common], help="change your password (a manager may reset anyone's)")
+    pw = us.add_parser("passwd", parents=[common], help=_("change your password (a manager may reset anyone's)"))
     pw.add_argument("name")
     pw.add_argument("--password-file")
     pw.set_defaults(func=cmd_user_passwd)
@@ -49,16 +51,17 @@ def _new_password(args) -> str:
             return read_bounded(args.password_file, MAX_SECRET_FILE, "the password file").decode("utf-8").rstrip(
                 "\r\n")
         except UnicodeDecodeError:
-            raise InputError("The password file is not UTF-8 text.") from None
+            raise InputError(_("The password file is not UTF-8 text.")) from None
     env = os.environ.get(NEW_PASSWORD_ENV)
     if env:
         return env
     if _tty():
-        first = getpass.getpass(f"New password for {args.name}: ")
-        if getpass.getpass("Repeat the password: ") != first:
-            raise InputError("The two passwords differ.")
+        first = getpass.getpass(_("New password for {name}: ").format(name=args.name))
+        if getpass.getpass(_("Repeat the password: ")) != first:
+            raise InputError(_("The two passwords differ."))
         return first
-    raise InputError(f"Give the new password with --password-file, {NEW_PASSWORD_ENV} or at the prompt.")
+    raise InputError(_("Give the new password with --password-file, {variable} or at the prompt.").format(
+                         variable=NEW_PASSWORD_ENV))
 
 
 def cmd_user_add(args) -> int:
@@ -66,7 +69,8 @@ def cmd_user_add(args) -> int:
     from megacase.services import users
     ws = open_workspace(args)
     info = users.add_user(ws, args.name, args.role, _new_password(args))
-    print(f"Added {info.role} '{info.name}'. From now on each session names its user and password.")
+    print(_("Added {role} '{name}'. From now on each session names its user and password.").format(
+              role=info.role, name=info.name))
     return EXIT_OK
 
 
@@ -76,9 +80,10 @@ def cmd_user_list(args) -> int:
     ws = open_workspace(args)
     rows = users.list_users(ws, include_inactive=args.all)
     if not rows:
-        print("No users: whoever unlocks the register acts as an officer named after the system account.")
+        print(_("No users: whoever unlocks the register acts as an officer named after the system account."))
     for u in rows:
-        print(f"{u.name:<20} {u.role:<8} {'active' if u.active else 'deactivated':<12} since {u.created_at:%Y-%m-%d}")
+        state = _("active") if u.active else _("deactivated")
+        print(f"{u.name:<20} {u.role:<8} {state:<12} " + _("since {date}").format(date=f"{u.created_at:%Y-%m-%d}"))
     return EXIT_OK
 
 
@@ -86,7 +91,7 @@ def cmd_user_deactivate(args) -> int:
     from megacase.app import open_workspace
     from megacase.services import users
     users.deactivate(open_workspace(args), args.name)
-    print(f"Deactivated '{args.name}'.")
+    print(_("Deactivated '{name}'.").format(name=args.name))
     return EXIT_OK
 
 
@@ -95,5 +100,5 @@ def cmd_user_passwd(args) -> int:
     from megacase.services import users
     ws = open_workspace(args)
     users.set_password(ws, args.name, _new_password(args))
-    print(f"Password of '{args.name}' changed.")
+    print(_("Password of '{name}' changed.").format(name=args.name))
     return EXIT_OK

@@ -16,8 +16,9 @@ from datetime import date, datetime
 from megacase.domain.letter_types import required_letters
 from megacase.domain import case_status
 from megacase.domain.requests import CaseState, Outcome, RequestType
+from megacase.i18n import N_
 
-DECIDED_NOT_SENT = "decided, reply not sent"
+DECIDED_NOT_SENT = N_("decided, reply not sent")   # also a key: translated where shown
 # States in which the work itself is still going on (the clock may be suspended in the second).
 WORKING_STATES = case_status.LIVE_STATE_VALUES     # received, awaiting the subject, in progress
 # States that may still be live: a decided case whose reply did not leave keeps its clock running.

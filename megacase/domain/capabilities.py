@@ -13,9 +13,11 @@ line offer an action only where it is granted.
 
 from __future__ import annotations
 
+from megacase.i18n import N_
+
 OFFICER, MANAGER, VIEWER = "officer", "manager", "viewer"
 ROLES = (OFFICER, MANAGER)
-ROLE_LABELS = {OFFICER: "Officer", MANAGER: "Manager", VIEWER: "Viewer (not identified)"}
+ROLE_LABELS = {OFFICER: N_("Officer"), MANAGER: N_("Manager"), VIEWER: N_("Viewer (not identified)")}
 
 # Capabilities: what an action needs.
 READ = "read"                                    # lists, cases, reports, exports, audit verify

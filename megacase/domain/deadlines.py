@@ -23,6 +23,7 @@ from typing import Iterable
 import holidays
 
 from megacase.errors import RuleViolation
+from megacase.i18n import _
 
 ONE_MONTH = 1
 EXTENDED_MONTHS = 3
@@ -148,14 +149,14 @@ def promise_date(received: date, days: int, suspended_days: int = 0) -> date | N
 def check_extension(deadline: Deadline, today: date, reason: str) -> None:
     """Raise RuleViolation unless an extension may be decided today (Art. 12(3))."""
     if deadline.extended:
-        raise RuleViolation("The deadline has already been extended; it cannot be extended twice.")
+        raise RuleViolation(_("The deadline has already been extended; it cannot be extended twice."))
     if not reason or not reason.strip():
         raise RuleViolation(
-            "An extension needs a reason (complexity or number of requests, Art. 12(3)); "
-            "the subject must be told of it."
+            _("An extension needs a reason (complexity or number of requests, Art. 12(3)); the subject must be "
+              "told of it.")
         )
     if today > deadline.extension_notice_last_day:
         raise RuleViolation(
-            "The first month ended on "
-            f"{deadline.extension_notice_last_day.isoformat()}: an extension can no longer be notified (Art. 12(3))."
+            _("The first month ended on {extension_notice_last_day}: an extension can no longer be notified "
+              "(Art. 12(3)).").format(extension_notice_last_day=deadline.extension_notice_last_day.isoformat())
         )

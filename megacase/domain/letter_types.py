@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from megacase.domain.requests import Outcome, RequestType
+from megacase.i18n import N_
 
 
 

@@ -1,10 +1,16 @@
-"""Request types, channels, case states and the transitions between them."""
+"""Request types, channels, case states and the transitions between them.
+
+Labels are English source texts marked ``N_()``: the domain stays free of the interface language,
+and whatever shows a label to the officer translates it there (``_(state.label)``). Error messages
+are for the officer at once, so they are translated when raised.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
 
 from megacase.errors import IllegalTransition, InputError
+from megacase.i18n import N_, _, join
 
 
 class RequestType(str, Enum):
@@ -26,13 +32,13 @@ class RequestType(str, Enum):
 
 
 REQUEST_LABELS = {
-    RequestType.ACCESS: "Access",
-    RequestType.RECTIFICATION: "Rectification",
-    RequestType.ERASURE: "Erasure",
-    RequestType.RESTRICTION: "Restriction",
-    RequestType.PORTABILITY: "Portability",
-    RequestType.OBJECTION: "Objection",
-    RequestType.AUTOMATED_DECISION: "Automated decision",
+    RequestType.ACCESS: N_("Access"),
+    RequestType.RECTIFICATION: N_("Rectification"),
+    RequestType.ERASURE: N_("Erasure"),
+    RequestType.RESTRICTION: N_("Restriction"),
+    RequestType.PORTABILITY: N_("Portability"),
+    RequestType.OBJECTION: N_("Objection"),
+    RequestType.AUTOMATED_DECISION: N_("Automated decision"),
 }
 
 REQUEST_ARTICLES = {
@@ -55,7 +61,16 @@ class Channel(str, Enum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize().replace("Email", "E-mail")
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    Channel.EMAIL: N_("E-mail"),
+    Channel.WEB_FORM: N_("Web form"),
+    Channel.POST: N_("Post"),
+    Channel.PHONE: N_("Phone"),
+    Channel.IN_PERSON: N_("In person"),
+}
 
 
 class Language(str, Enum):
@@ -85,11 +100,11 @@ class CaseState(str, Enum):
 
 
 STATE_LABELS = {
-    CaseState.RECEIVED: "Received",
-    CaseState.AWAITING_IDENTITY: "Awaiting subject",
-    CaseState.IN_PROGRESS: "In progress",
-    CaseState.DECIDED: "Decided",
-    CaseState.CLOSED: "Closed",
+    CaseState.RECEIVED: N_("Received"),
+    CaseState.AWAITING_IDENTITY: N_("Awaiting subject"),
+    CaseState.IN_PROGRESS: N_("In progress"),
+    CaseState.DECIDED: N_("Decided"),
+    CaseState.CLOSED: N_("Closed"),
 }
 
 
@@ -102,11 +117,20 @@ class Outcome(str, Enum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return OUTCOME_LABELS[self]
 
     @property
     def needs_legal_ground(self) -> bool:
         return self in (Outcome.PARTLY_GRANTED, Outcome.REFUSED, Outcome.FEE_REQUESTED)
+
+
+OUTCOME_LABELS = {
+    Outcome.GRANTED: N_("Granted"),
+    Outcome.PARTLY_GRANTED: N_("Partly granted"),
+    Outcome.REFUSED: N_("Refused"),
+    Outcome.FEE_REQUESTED: N_("Fee requested"),
+    Outcome.WITHDRAWN: N_("Withdrawn"),
+}
 
 
 class Action(str, Enum):
@@ -126,13 +150,13 @@ class Action(str, Enum):
 
 
 ACTION_LABELS = {
-    Action.START_WORK: "Start work",
-    Action.ASK_SUBJECT: "Ask for identity / clarification",
-    Action.SUBJECT_ANSWERED: "Record the answer",
-    Action.EXTEND: "Extend the deadline",
-    Action.DECIDE: "Decide",
-    Action.CLOSE: "Close",
-    Action.REOPEN: "Reopen",
+    Action.START_WORK: N_("Start work"),
+    Action.ASK_SUBJECT: N_("Ask for identity / clarification"),
+    Action.SUBJECT_ANSWERED: N_("Record the answer"),
+    Action.EXTEND: N_("Extend the deadline"),
+    Action.DECIDE: N_("Decide"),
+    Action.CLOSE: N_("Close"),
+    Action.REOPEN: N_("Reopen"),
 }
 
 _OPEN_WORKING = (CaseState.RECEIVED, CaseState.IN_PROGRESS)
@@ -159,13 +183,12 @@ def next_state(state: CaseState, action: Action, outcome: Outcome | None = None)
     sources, target = TRANSITIONS[action]
     if state not in sources:
         raise IllegalTransition(
-            f"A case that is '{state.label}' cannot be given the action '{action.label}'. "
-            f"Allowed now: {', '.join(a.label for a in allowed_actions(state)) or 'none'}."
-        )
+            _("A case that is '{state}' cannot be given the action '{action}'. Allowed now: {allowed}.").format(
+                state=_(state.label), action=_(action.label),
+                allowed=join(", ", (_(a.label) for a in allowed_actions(state))) or _("none")))
     if action is Action.DECIDE and state is not CaseState.IN_PROGRESS and outcome is not Outcome.WITHDRAWN:
         raise IllegalTransition(
-            "Only a withdrawal can be recorded before work on the case has started; start work first."
-        )
+            _("Only a withdrawal can be recorded before work on the case has started; start work first."))
     return state if target is None else target
 
 
@@ -177,10 +200,11 @@ def parse_request_types(values) -> tuple[RequestType, ...]:
             rt = value if isinstance(value, RequestType) else RequestType(str(value).strip().lower().replace("-", "_"))
         except ValueError:
             known = ", ".join(t.value for t in RequestType)
-            raise InputError(f"Unknown request type '{value}'. Known types: {known}.") from None
+            raise InputError(_("Unknown request type '{value}'. Known types: {known}.").format(
+                value=value, known=known)) from None
         if rt not in out:
             out.append(rt)
     if not out:
-        raise InputError("A case needs at least one request type.")
+        raise InputError(_("A case needs at least one request type."))
     order = list(RequestType)
     return tuple(sorted(out, key=order.index))

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from megacase.errors import NotFound
+from megacase.i18n import _
 from megacase.store.orm import Case
 
 
@@ -14,5 +15,5 @@ def load_case(session: Session, reference: str | None, *options) -> Case:
     query = select(Case).where(Case.reference == (reference or "").strip().upper())
     case = session.scalar(query.options(*options) if options else query)
     if case is None:
-        raise NotFound(f"No case with reference '{reference}'.")
+        raise NotFound(_("No case with reference '{reference}'.").format(reference=reference))
     return case

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from megacase.domain.deadlines import Deadline
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType
+from megacase.i18n import _
 from megacase.services.integrity.audit import TimelineEntry
 
 
@@ -78,6 +79,15 @@ class CaseSummary:
     @property
     def types_label(self) -> str:
         return ", ".join(t.label for t in self.request_types)
+
+    # The two above stay English for reports and records; these are what the officer reads.
+    @property
+    def state_text(self) -> str:
+        return _(self.state_label)
+
+    @property
+    def types_text(self) -> str:
+        return ", ".join(_(t.label) for t in self.request_types)
 
     def as_json(self) -> dict:
         return {

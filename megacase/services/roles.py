@@ -12,18 +12,19 @@ from megacase.domain.capabilities import (ACKNOWLEDGE_REMINDERS, ADMINISTER, CAP
                                           COMMENT, GRANTS, MANAGE_USERS, MANAGER, MANAGER_SETTINGS, OFFICER, READ,
                                           REVIEW, ROLE_LABELS, ROLES, SEE_KEPT_INVOICES, VIEWER, WORK_CASES, grants)
 from megacase.errors import PermissionDenied
+from megacase.i18n import N_, _
 from megacase.services.workspace import Actor, Workspace
 
-_NOT_IDENTIFIED = ("This register has users: identify yourself first (in the window at unlock; on the command line "
-                   "with --user NAME and the password in MEGACASE_USER_PASSWORD or at the prompt).")
+_NOT_IDENTIFIED = N_("This register has users: identify yourself first (in the window at unlock; on the command "
+                      "line with --user NAME and the password in MEGACASE_USER_PASSWORD or at the prompt).")
 # What a role that lacks a capability is told (a viewer is always asked to identify first).
 _REFUSALS = {
-    WORK_CASES: "A manager reviews cases but cannot change them; ask an officer.",
-    REVIEW: "{what} is for a manager (four-eyes review); an officer cannot do it.",
-    MANAGER_SETTINGS: "{what} is for a manager (four-eyes review); an officer cannot do it.",
-    MANAGE_USERS: "Only a manager adds users or resets passwords once the register has a manager.",
-    SEE_KEPT_INVOICES: "{what} is for a manager (four-eyes review); an officer cannot do it.",
-    ACKNOWLEDGE_REMINDERS: "Reminders are the officer's; a manager has the review.",
+    WORK_CASES: N_("A manager reviews cases but cannot change them; ask an officer."),
+    REVIEW: N_("{what} is for a manager (four-eyes review); an officer cannot do it."),
+    MANAGER_SETTINGS: N_("{what} is for a manager (four-eyes review); an officer cannot do it."),
+    MANAGE_USERS: N_("Only a manager adds users or resets passwords once the register has a manager."),
+    SEE_KEPT_INVOICES: N_("{what} is for a manager (four-eyes review); an officer cannot do it."),
+    ACKNOWLEDGE_REMINDERS: N_("Reminders are the officer's; a manager has the review."),
 }
 
 
@@ -40,14 +41,17 @@ def can(ws: Workspace, capability: str) -> bool:
     return grants(ws.actor.role, capability)
 
 
-def require(ws: Workspace, capability: str, what: str = "This") -> None:
-    """Raise PermissionDenied unless the acting user's role grants ``capability``."""
+def require(ws: Workspace, capability: str, what: str = N_("This")) -> None:
+    """Raise PermissionDenied unless the acting user's role grants ``capability``.
+
+    ``what`` is the action, an English text marked ``N_()`` (translated here) or already translated."""
     if can(ws, capability):
         return
     if ws.actor.role not in ROLES:
-        raise PermissionDenied(_NOT_IDENTIFIED)
-    raise PermissionDenied(_REFUSALS.get(capability, "{what} is not for a {role}.").format(
-        what=what, role=ROLE_LABELS.get(ws.actor.role, ws.actor.role).lower()))
+        raise PermissionDenied(_(_NOT_IDENTIFIED))
+    refusal = _REFUSALS.get(capability, N_("{what} is not for a {role}."))
+    role = _(ROLE_LABELS.get(ws.actor.role, ws.actor.role)).lower()
+    raise PermissionDenied(_(refusal).format(what=_(what), role=role))
 
 
 def is_officer(ws: Workspace) -> bool:
@@ -68,7 +72,7 @@ def require_officer(ws: Workspace) -> None:
     require(ws, WORK_CASES)
 
 
-def require_manager(ws: Workspace, what: str = "This") -> None:
+def require_manager(ws: Workspace, what: str = N_("This")) -> None:
     require(ws, REVIEW, what)
 
 

@@ -10,6 +10,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from megacase.errors import InputError
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.workspace import Actor, Workspace, system_clock
@@ -67,7 +68,7 @@ def change_recovery_passphrase(ws: Workspace, keystore: keys.KeyStore, new: str,
     """
     roles.require(ws, roles.CHANGE_PASSPHRASE)
     if ws.data_dir is None:
-        raise InputError("This register was not opened from a profile folder.")
+        raise InputError(_("This register was not opened from a profile folder."))
     with ws.transaction() as session:
         audit.record(session, ws, "profile.passphrase_changed",
                      details={"proof": "passphrase" if old is not None else "keyring"})

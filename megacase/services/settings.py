@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import normalise_email
 from megacase.errors import InputError, NotFound, RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
@@ -54,26 +55,26 @@ def _optional_email(value: str) -> str:
 
 REMINDER_DUE_SOON_DAYS = declare(Setting(
     "reminders.due_soon_working_days", int, 5,
-    "Remind of a case this many working days before it falls due", 0, 40))
+    N_("Remind of a case this many working days before it falls due"), 0, 40))
 REMINDER_EXTENSION_DAYS = declare(Setting(
     "reminders.extension_working_days", int, 10,
-    "Remind this many working days before the extension notice window closes", 0, 40))
+    N_("Remind this many working days before the extension notice window closes"), 0, 40))
 REMINDER_INTERVAL_MINUTES = declare(Setting(
     "reminders.check_every_minutes", int, 30,
-    "While the window is open, look for new reminders every so many minutes", 1, 24 * 60))
+    N_("While the window is open, look for new reminders every so many minutes"), 1, 24 * 60))
 PROMISE_DAYS = declare(Setting(
     "deadlines.promise_days", int, 30,
-    "The privacy policy's promise: reply within this many days (0: no promise beside the legal due date)", 0, 90))
+    N_("The privacy policy's promise: reply within this many days (0: no promise beside the legal due date)"), 0, 90))
 FOUR_EYES = declare(Setting(
     "review.four_eyes", bool, False,
-    "Four-eyes: refusals, fee requests and extensions need a manager's approval", manager_only=True))
+    N_("Four-eyes: refusals, fee requests and extensions need a manager's approval"), manager_only=True))
 DIGEST_ENABLED = declare(Setting(
-    "digest.enabled", bool, False, "Send a daily digest of due and overdue cases by e-mail"))
+    "digest.enabled", bool, False, N_("Send a daily digest of due and overdue cases by e-mail")))
 DIGEST_ADDRESS = declare(Setting(
-    "digest.address", str, "", "Internal address that receives the daily digest (never a subject)",
+    "digest.address", str, "", N_("Internal address that receives the daily digest (never a subject)"),
     audit_value=False, check=_optional_email))
 DIGEST_LAST_SENT = declare(Setting(
-    "digest.last_sent_on", str, "", "Day the last digest was sent (kept by the application)"))
+    "digest.last_sent_on", str, "", N_("Day the last digest was sent (kept by the application)")))
 
 
 # --- mail: how letters leave (services.mail) -------------------------------------------------------------
@@ -84,21 +85,23 @@ TRANSPORTS = ("smtp-password", "smtp-oauth", "graph")
 def _security(value: str) -> str:
     value = value.strip().lower()
     if value not in SECURITY_MODES:
-        raise InputError(f"Unknown connection security '{value}': use none, starttls or tls.")
+        raise InputError(_("Unknown connection security '{value}': use none, starttls or tls.").format(
+                             value=value))
     return value
 
 
 def _host(value: str) -> str:
     value = value.strip()
     if not value or len(value) > 253 or any(c.isspace() for c in value):
-        raise InputError("Give the mail server's host name, e.g. smtp.office365.com.")
+        raise InputError(_("Give the mail server's host name, e.g. smtp.office365.com."))
     return value
 
 
 def _transport(value: str) -> str:
     value = value.strip().lower()
     if value not in TRANSPORTS:
-        raise InputError(f"Unknown mail transport '{value}': use {', '.join(TRANSPORTS)}.")
+        raise InputError(_("Unknown mail transport '{value}': use {transports}.").format(
+                             value=value, transports=', '.join(TRANSPORTS)))
     return value
 
 
@@ -106,52 +109,57 @@ def _https_url(value: str) -> str:
     value = value.strip().rstrip("/")
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.hostname:
-        raise InputError(f"'{value}' is not an https:// address: Microsoft sign-in and Graph only speak HTTPS.")
+        raise InputError(_("'{value}' is not an https:// address: Microsoft sign-in and Graph only speak HTTPS.").format(
+                             value=value))
     return value
 
 
 def _tenant(value: str) -> str:
     value = value.strip()
     if value and (len(value) > 100 or not all(c.isalnum() or c in "-." for c in value)):
-        raise InputError("Give the Entra tenant as its ID (a GUID) or its domain, e.g. megasecurity.onmicrosoft.com.")
+        raise InputError(_("Give the Entra tenant as its ID (a GUID) or its domain, e.g. "
+                           "megasecurity.onmicrosoft.com."))
     return value
 
 
 def _client_id(value: str) -> str:
     value = value.strip()
     if value and (len(value) > 100 or not all(c.isalnum() or c == "-" for c in value)):
-        raise InputError("Give the application (client) ID of the app registration: a GUID.")
+        raise InputError(_("Give the application (client) ID of the app registration: a GUID."))
     return value
 
 
-SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", "Mail server (SMTP) host", check=_host, mail_route=True))
-SMTP_PORT = declare(Setting("smtp.port", int, 587, "Mail server port", 1, 65535, mail_route=True))
-SMTP_SECURITY = declare(Setting("smtp.security", str, "starttls", "Connection security: none, starttls or tls",
+SMTP_HOST = declare(Setting("smtp.host", str, "smtp.office365.com", N_("Mail server (SMTP) host"),
+                            check=_host, mail_route=True))
+SMTP_PORT = declare(Setting("smtp.port", int, 587, N_("Mail server port"), 1, 65535, mail_route=True))
+SMTP_SECURITY = declare(Setting("smtp.security", str, "starttls", N_("Connection security: none, starttls or tls"),
                                 check=_security, mail_route=True))
-SMTP_USER = declare(Setting("smtp.user", str, "", "User name on the mail server (empty: no login)",
+SMTP_USER = declare(Setting("smtp.user", str, "", N_("User name on the mail server (empty: no login)"),
                             check=lambda v: v.strip(), mail_route=True))
-SMTP_SENDER = declare(Setting("smtp.sender", str, "", "Sender address of letters", check=_optional_email, mail_route=True))
+SMTP_SENDER = declare(Setting("smtp.sender", str, "", N_("Sender address of letters"),
+                              check=_optional_email, mail_route=True))
 MAIL_TRANSPORT = declare(Setting("mail.transport", str, "smtp-password",
-                                 "How letters leave: smtp-password, smtp-oauth (Office 365) or graph",
+                                 N_("How letters leave: smtp-password, smtp-oauth (Office 365) or graph"),
                                  check=_transport, mail_route=True))
-MAIL_TENANT = declare(Setting("mail.tenant", str, "", "Office 365: Entra tenant (ID or domain)", check=_tenant, mail_route=True))
-MAIL_CLIENT_ID = declare(Setting("mail.client_id", str, "", "Office 365: application (client) ID of the app "
-                                 "registration", check=_client_id, mail_route=True))
+MAIL_TENANT = declare(Setting("mail.tenant", str, "", N_("Office 365: Entra tenant (ID or domain)"),
+                              check=_tenant, mail_route=True))
+MAIL_CLIENT_ID = declare(Setting("mail.client_id", str, "", N_("Office 365: application (client) ID of the app "
+                                 "registration"), check=_client_id, mail_route=True))
 # Other Microsoft clouds (national clouds) have their own sign-in and Graph hosts.
 MAIL_AUTHORITY_HOST = declare(Setting("mail.authority_host", str, "https://login.microsoftonline.com",
-                                      "Office 365: sign-in host", check=_https_url, mail_route=True))
+                                      N_("Office 365: sign-in host"), check=_https_url, mail_route=True))
 MAIL_GRAPH_URL = declare(Setting("mail.graph_url", str, "https://graph.microsoft.com/v1.0",
-                                 "Office 365: Microsoft Graph address", check=_https_url, mail_route=True))
+                                 N_("Office 365: Microsoft Graph address"), check=_https_url, mail_route=True))
 PRIVACY_CONTACT = declare(Setting("letters.privacy_contact", str, "info@megasecurity.eu",
-                                  "Privacy contact address printed in letters", check=normalise_email, mail_route=True))
+                                  N_("Privacy contact address printed in letters"), check=normalise_email, mail_route=True))
 SIGNATORY = declare(Setting("letters.signatory", str, "",
-                            "Name that signs letters (empty: the acting user's name)", check=lambda v: v.strip()))
+                            N_("Name that signs letters (empty: the acting user's name)"), check=lambda v: v.strip()))
 
 
 
 COMPANY_DOMAINS = declare(Setting(
     "company.domains", str, "megasecurity.eu",
-    "The company's own mail domains (fixed when the register was created)", fixed=True))
+    N_("The company's own mail domains (fixed when the register was created)"), fixed=True))
 # Where mail goes (mail_route=True above) is changed through services.mail.mail_routes only: an officer asks,
 # a manager approves.
 
@@ -163,18 +171,19 @@ def _enterprise_number(value: str) -> str:
     if not digits:
         return ""
     if len(digits) != 10 or digits[0] not in "01":
-        raise InputError("An enterprise number has ten digits starting with 0 or 1, e.g. 0123.456.789.")
+        raise InputError(_("An enterprise number has ten digits starting with 0 or 1, e.g. 0123.456.789."))
     if 97 - int(digits[:8]) % 97 != int(digits[8:]):
-        raise InputError(f"{value.strip()} is not a valid enterprise number (its check digits do not match).")
+        raise InputError(_("{value} is not a valid enterprise number (its check digits do not match).").format(
+                             value=value.strip()))
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
 
 
 # Code of Companies and Associations, Art. 2:20: printed in every letter's footer once filled in.
 ENTERPRISE_NUMBER = declare(Setting("company.enterprise_number", str, "",
-                                    "Enterprise number (KBO/BCE) printed in letters, e.g. 0123.456.789",
+                                    N_("Enterprise number (KBO/BCE) printed in letters, e.g. 0123.456.789"),
                                     check=_enterprise_number))
 REGISTER_SEAT = declare(Setting("company.register_seat", str, "",
-                                "RPR/RPM: the court division of the seat, e.g. Gent, afdeling Brugge",
+                                N_("RPR/RPM: the court division of the seat, e.g. Gent, afdeling Brugge"),
                                 check=lambda v: " ".join(v.split())))
 
 
@@ -185,36 +194,37 @@ MAILBOX_KINDS = ("imap", "graph")
 def _mailbox_kind(value: str) -> str:
     value = value.strip().lower()
     if value and value not in MAILBOX_KINDS:
-        raise InputError(f"Unknown mailbox kind '{value}': use imap or graph.")
+        raise InputError(_("Unknown mailbox kind '{value}': use imap or graph.").format(value=value))
     return value
 
 
 def _mailbox_auth(value: str) -> str:
     value = value.strip().lower()
     if value not in ("password", "oauth"):
-        raise InputError(f"Unknown mailbox login '{value}': use password or oauth.")
+        raise InputError(_("Unknown mailbox login '{value}': use password or oauth.").format(value=value))
     return value
 
 
 def _folder(value: str) -> str:
     value = value.strip()
     if not value or len(value) > 120 or any(c in value for c in '\r\n"'):
-        raise InputError("Give the mailbox folder to read, e.g. INBOX.")
+        raise InputError(_("Give the mailbox folder to read, e.g. INBOX."))
     return value
 
 
-MAILBOX_KIND = declare(Setting("mailbox.kind", str, "", "Privacy mailbox: imap or graph (empty: none)",
+MAILBOX_KIND = declare(Setting("mailbox.kind", str, "", N_("Privacy mailbox: imap or graph (empty: none)"),
                                check=_mailbox_kind))
-MAILBOX_HOST = declare(Setting("mailbox.host", str, "outlook.office365.com", "Privacy mailbox: IMAP server",
+MAILBOX_HOST = declare(Setting("mailbox.host", str, "outlook.office365.com", N_("Privacy mailbox: IMAP server"),
                                check=_host))
-MAILBOX_PORT = declare(Setting("mailbox.port", int, 993, "Privacy mailbox: IMAP port", 1, 65535))
-MAILBOX_SECURITY = declare(Setting("mailbox.security", str, "tls", "Privacy mailbox: none, starttls or tls",
+MAILBOX_PORT = declare(Setting("mailbox.port", int, 993, N_("Privacy mailbox: IMAP port"), 1, 65535))
+MAILBOX_SECURITY = declare(Setting("mailbox.security", str, "tls", N_("Privacy mailbox: none, starttls or tls"),
                                    check=_security))
-MAILBOX_USER = declare(Setting("mailbox.user", str, "", "Privacy mailbox: user (the mailbox address)",
+MAILBOX_USER = declare(Setting("mailbox.user", str, "", N_("Privacy mailbox: user (the mailbox address)"),
                                check=lambda v: v.strip()))
-MAILBOX_FOLDER = declare(Setting("mailbox.folder", str, "INBOX", "Privacy mailbox: folder to read", check=_folder))
-MAILBOX_AUTH = declare(Setting("mailbox.auth", str, "password", "Privacy mailbox: IMAP login with a password or "
-                               "an Office 365 token (oauth)", check=_mailbox_auth))
+MAILBOX_FOLDER = declare(Setting("mailbox.folder", str, "INBOX", N_("Privacy mailbox: folder to read"),
+                                 check=_folder))
+MAILBOX_AUTH = declare(Setting("mailbox.auth", str, "password", N_("Privacy mailbox: IMAP login with a password or "
+                               "an Office 365 token (oauth)"), check=_mailbox_auth))
 def _since(value: str) -> str:
     value = value.strip()
     if value:
@@ -222,14 +232,14 @@ def _since(value: str) -> str:
         try:
             date.fromisoformat(value)
         except ValueError:
-            raise InputError(f"'{value}' is not a date in YYYY-MM-DD form.") from None
+            raise InputError(_("'{value}' is not a date in YYYY-MM-DD form.").format(value=value)) from None
     return value
 
 
-MAILBOX_SINCE = declare(Setting("mailbox.since", str, "", "Privacy mailbox: ignore messages received before this "
-                                "day (YYYY-MM-DD; empty: read them all)", check=_since))
-MAILBOX_POLL_MINUTES = declare(Setting("mailbox.poll_minutes", int, 5, "While the window is open, fetch the "
-                                       "privacy mailbox every so many minutes", 1, 24 * 60))
+MAILBOX_SINCE = declare(Setting("mailbox.since", str, "", N_("Privacy mailbox: ignore messages received before this "
+                                "day (YYYY-MM-DD; empty: read them all)"), check=_since))
+MAILBOX_POLL_MINUTES = declare(Setting("mailbox.poll_minutes", int, 5, N_("While the window is open, fetch the "
+                                       "privacy mailbox every so many minutes"), 1, 24 * 60))
 
 
 
@@ -244,7 +254,7 @@ for _key, _name in SYSTEM_NAMES.items():
 
 CASE_YEARS = declare(Setting(
     "retention.case_years", int, 5,
-    "Years after closure before a case is reduced to its anonymous skeleton", 1, 30))
+    N_("Years after closure before a case is reduced to its anonymous skeleton"), 1, 30))
 
 
 def is_mail_route(key: str) -> bool:
@@ -256,7 +266,8 @@ def _spec(key: str) -> Setting:
     try:
         return SPECS[key]
     except KeyError:
-        raise NotFound(f"Unknown setting '{key}'. Known: {', '.join(sorted(SPECS))}.") from None
+        raise NotFound(_("Unknown setting '{key}'. Known: {specs}.").format(
+                           key=key, specs=', '.join(sorted(SPECS)))) from None
 
 
 def _parse(spec: Setting, raw: Any) -> Any:
@@ -268,14 +279,16 @@ def _parse(spec: Setting, raw: Any) -> Any:
             return True
         if text in ("0", "false", "no", "off"):
             return False
-        raise InputError(f"'{raw}' is not on/off for the setting {spec.key}.")
+        raise InputError(_("'{raw}' is not on/off for the setting {key}.").format(raw=raw, key=spec.key))
     if spec.kind is int:
         try:
             value = int(str(raw).strip())
         except ValueError:
-            raise InputError(f"'{raw}' is not a whole number for the setting {spec.key}.") from None
+            raise InputError(_("'{raw}' is not a whole number for the setting {key}.").format(
+                                 raw=raw, key=spec.key)) from None
         if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
-            raise InputError(f"{spec.label}: give a number from {spec.minimum} to {spec.maximum}.")
+            raise InputError(_("{setting}: give a number from {minimum} to {maximum}.").format(
+                                 setting=_(spec.label), minimum=spec.minimum, maximum=spec.maximum))
         return value
     value = str(raw).strip()
     return spec.check(value) if spec.check else value
@@ -334,12 +347,14 @@ def set_value(ws: Workspace, key: str, raw: Any) -> Any:
     """One user action: change one setting (roles checked), with its audit event."""
     spec = _spec(key)
     if spec.fixed:
-        raise RuleViolation(f"'{spec.label}' was fixed when the register was created and cannot be changed.")
+        raise RuleViolation(_("'{setting}' was fixed when the register was created and cannot be changed.").format(
+                                setting=_(spec.label)))
     if spec.mail_route:   # where mail goes: an officer asks, a manager approves (megacase.services.mail.mail_routes)
-        raise RuleViolation(f"'{spec.label}' decides where mail goes: it changes through a mail routing request "
-                            f"(megacase.services.mail.mail_routes), approved by a manager.")
+        raise RuleViolation(_("'{setting}' decides where mail goes: it changes through a mail routing request "
+                              "(megacase.services.mail.mail_routes), approved by a manager.").format(
+                                setting=_(spec.label)))
     if spec.manager_only:
-        roles.require(ws, roles.MANAGER_SETTINGS, f"Changing '{spec.label}'")
+        roles.require(ws, roles.MANAGER_SETTINGS, _("Changing '{setting}'").format(setting=_(spec.label)))
     else:
         roles.require_identified(ws)
     with ws.transaction() as session:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from megacase.errors import RuleViolation
+from megacase.i18n import _
 from megacase.store.orm import SubjectKey
 from megacase.store.subject_crypto import new_subject_key, open_sealed, seal
 
@@ -43,7 +44,7 @@ def ensure_key(session: Session, subject_id: int) -> bytes:
         session.flush()
         session.info.setdefault(_CACHE, {})[subject_id] = row
     if row.key is None:
-        raise SubjectErased("This subject was erased: nothing personal can be recorded about them any more.")
+        raise SubjectErased(_("This subject was erased: nothing personal can be recorded about them any more."))
     return row.key
 
 

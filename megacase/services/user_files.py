@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from megacase.errors import InputError
+from megacase.i18n import _
 
 MAX_SECRET_FILE = 64 * 1024
 
@@ -19,10 +20,12 @@ def read_bounded(path: str | os.PathLike, limit: int, what: str = "the file") ->
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
     except IsADirectoryError:
-        raise InputError(f"Cannot read {what} {path}: it is a folder.") from None
+        raise InputError(_("Cannot read {what} {path}: it is a folder.").format(what=what, path=path)) from None
     except OSError as exc:
-        raise InputError(f"Cannot read {what} {path}: {exc.strerror or exc}.") from None
+        raise InputError(_("Cannot read {what} {path}: {strerror}.").format(
+                             what=what, path=path, strerror=exc.strerror or exc)) from None
     if len(data) > limit:
         size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
-        raise InputError(f"{what.capitalize()} {path} is larger than {size}: refused.")
+        raise InputError(_("{what} {path} is larger than {size}: refused.").format(
+                             what=what.capitalize(), path=path, size=size))
     return data

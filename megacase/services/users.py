@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from megacase.errors import InputError, NotFound, PermissionDenied
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.integrity import signing
@@ -56,22 +57,24 @@ def _info(u: User) -> UserInfo:
 def check_name(name: str) -> str:
     name = (name or "").strip()
     if not _NAME.match(name):
-        raise InputError("A user name is 1 to 40 letters, digits, dots, dashes or underscores (e.g. 'sophie').")
+        raise InputError(_("A user name is 1 to 40 letters, digits, dots, dashes or underscores (e.g. "
+                           "'sophie')."))
     return name
 
 
 def check_password(password: str) -> str:
     if password is None or len(password) < MIN_PASSWORD:
-        raise InputError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise InputError(_("A password needs at least {min_password} characters.").format(
+                             min_password=MIN_PASSWORD))
     if password != password.strip():
-        raise InputError("A password cannot begin or end with a space.")
+        raise InputError(_("A password cannot begin or end with a space."))
     return password
 
 
 def check_role(role: str) -> str:
     role = (role or "").strip().lower()
     if role not in roles.ROLES:
-        raise InputError(f"Unknown role '{role}': use officer or manager.")
+        raise InputError(_("Unknown role '{role}': use officer or manager.").format(role=role))
     return role
 
 
@@ -100,7 +103,8 @@ def list_users(ws: Workspace, include_inactive: bool = False) -> list[UserInfo]:
 def _require_user_admin(session: Session, ws: Workspace) -> None:
     if _has_manager(session):
         if ws.actor.role != roles.MANAGER:
-            raise PermissionDenied("Only a manager adds users or resets passwords once the register has a manager.")
+            raise PermissionDenied(_("Only a manager adds users or resets passwords once the register has a "
+                                     "manager."))
     elif session.scalar(select(func.count()).select_from(User)) > 0:
         roles.require_identified(ws)
 
@@ -111,7 +115,7 @@ def add_user(ws: Workspace, name: str, role: str, password: str) -> UserInfo:
     with ws.transaction() as session:
         _require_user_admin(session, ws)
         if _find(session, name) is not None:
-            raise InputError(f"There is already a user called '{name}'.")
+            raise InputError(_("There is already a user called '{name}'.").format(name=name))
         user = User(name=name, role=role, password_hash=hashed, active=True, created_at=ws.now_naive())
         session.add(user)
         session.flush()
@@ -128,7 +132,7 @@ def set_password(ws: Workspace, name: str, password: str) -> None:
     with ws.transaction() as session:
         user = _find(session, name)
         if user is None:
-            raise NotFound(f"No user called '{name}'.")
+            raise NotFound(_("No user called '{name}'.").format(name=name))
         if user.name != ws.actor.name:
             _require_user_admin(session, ws)
         user.password_hash = hashed
@@ -143,9 +147,9 @@ def deactivate(ws: Workspace, name: str) -> None:
         _require_user_admin(session, ws)
         user = _find(session, name)
         if user is None:
-            raise NotFound(f"No user called '{name}'.")
+            raise NotFound(_("No user called '{name}'.").format(name=name))
         if user.name == ws.actor.name:
-            raise InputError("You cannot deactivate yourself.")
+            raise InputError(_("You cannot deactivate yourself."))
         user.active = False
         audit.record(session, ws, "user.deactivated", details={"user": user.name})
 
@@ -176,9 +180,10 @@ def authenticate(ws: Workspace, name: str, password: str, via: str = "window") -
     if not ok:
         with ws.transaction() as session:
             audit.record(session, ws, "user.sign_in_failed", details={"via": via})
-        raise AuthenticationFailed("The user name or the password is not correct.")
+        raise AuthenticationFailed(_("The user name or the password is not correct."))
     if not active:
-        raise AuthenticationFailed(f"The user '{actor.name}' has been deactivated; ask a manager.")
+        raise AuthenticationFailed(_("The user '{name}' has been deactivated; ask a manager.").format(
+                                       name=actor.name))
     with ws.transaction() as session:
         if rehash:
             session.get(User, _find(session, actor.name).id).password_hash = HASHER.hash(password)
@@ -207,7 +212,7 @@ def signing_actor(ws: Workspace, name: str, password: str) -> Actor:
     with ws.transaction() as session:
         user = _find(session, name)
         if user is None or not HASHER.verify(user.password_hash, password):
-            raise AuthenticationFailed("The user name or the password is not correct.")
+            raise AuthenticationFailed(_("The user name or the password is not correct."))
         return _with_key(session, ws, Actor(user.name, user.role), password)
 
 
@@ -220,5 +225,5 @@ def identify(ws: Workspace, name: str | None, password: str | None, via: str = "
     if not has_users(ws):
         return ws
     if not name or password is None:
-        raise AuthenticationFailed("This register has users: give your user name and password.")
+        raise AuthenticationFailed(_("This register has users: give your user name and password."))
     return ws.as_actor(authenticate(ws, name, password, via))

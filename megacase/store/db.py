@@ -32,6 +32,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import NullPool
 
 from megacase.errors import BadEnvironment, CorruptFile, NewerRegister, RegisterBusy, UnlockError
+from megacase.i18n import _
 from megacase.store.private import private_database_files
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ BUSY_MESSAGE = "The register is busy: another MegaCase is writing; try again."
 
 def _raw_key(key: bytes) -> str:
     if len(key) != 32:
-        raise UnlockError("The database key has the wrong length.")
+        raise UnlockError(_("The database key has the wrong length."))
     return f"x'{key.hex()}'"
 
 
@@ -156,8 +157,8 @@ def check_key(engine: Engine, path: Path) -> None:
             conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
     except (DatabaseError, CorruptFile):
         raise CorruptFile(
-            f"The database {path} cannot be opened with this key: it is damaged or belongs to another profile. "
-            "Nothing was changed."
+            _("The database {path} cannot be opened with this key: it is damaged or belongs to another "
+              "profile. Nothing was changed.").format(path=path)
         ) from None
 
 
@@ -175,8 +176,8 @@ def upgrade(engine: Engine) -> None:
             command.upgrade(_alembic_config(conn), "head")
             broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
-                raise CorruptFile(f"The database could not be brought up to date: {len(broken)} rows would lose "
-                                  "the record they refer to. Nothing was changed.")
+                raise CorruptFile(_("The database could not be brought up to date: {count} rows would lose the "
+                                    "record they refer to. Nothing was changed.").format(count=len(broken)))
 
 
 def known_revisions() -> set[str]:
@@ -189,15 +190,16 @@ def check_revision(engine: Engine, path: Path) -> str | None:
     """The register's schema revision; a revision this version does not know means a newer MegaCase wrote it."""
     revision = current_revision(engine)
     if revision is not None and revision not in known_revisions():
-        raise NewerRegister(f"The register {path} was written by a newer version of MegaCase (schema {revision}); "
-                            "this version cannot read it. Install the newer version. Nothing was changed.")
+        raise NewerRegister(_("The register {path} was written by a newer version of MegaCase (schema "
+                              "{revision}); this version cannot read it. Install the newer version. Nothing "
+                              "was changed.").format(path=path, revision=revision))
     return revision
 
 
 def open_database(path: Path, key: bytes, migrate: bool = True) -> Engine:
     path = Path(path)
     if not path.exists():
-        raise CorruptFile(f"The database {path} is missing.")
+        raise CorruptFile(_("The database {path} is missing.").format(path=path))
     private_database_files(path)   # registers made before files were kept private
     engine = make_engine(path, key)
     check_key(engine, path)

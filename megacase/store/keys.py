@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from megacase.errors import BadEnvironment, CorruptFile, InputError, NeedPassphrase, WrongPassphrase
+from megacase.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,8 @@ def new_data_key() -> bytes:
 
 def check_passphrase_strength(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE:
-        raise InputError(f"The recovery passphrase must have at least {MIN_PASSPHRASE} characters.")
+        raise InputError(_("The recovery passphrase must have at least {min_passphrase} characters.").format(
+                             min_passphrase=MIN_PASSPHRASE))
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class RecoveryFile:
         try:
             return AESGCM(kek).decrypt(self.nonce, self.wrapped, self.key_id.encode("ascii"))
         except InvalidTag:
-            raise WrongPassphrase("The recovery passphrase is not correct. Nothing was changed.") from None
+            raise WrongPassphrase(_("The recovery passphrase is not correct. Nothing was changed.")) from None
 
     def to_json(self) -> str:
         return json.dumps({
@@ -92,11 +94,12 @@ class RecoveryFile:
     def check_parameters(self) -> None:
         n, r, p = self.n, self.r, self.p
         if not (MIN_SCRYPT_N <= n <= MAX_SCRYPT_N) or n & (n - 1):
-            raise ValueError(f"scrypt n={n} is not a power of two between {MIN_SCRYPT_N} and {MAX_SCRYPT_N}")
+            raise ValueError(_("scrypt n={n} is not a power of two between {min_scrypt_n} and {max_scrypt_n}").format(
+                                 n=n, min_scrypt_n=MIN_SCRYPT_N, max_scrypt_n=MAX_SCRYPT_N))
         if not (1 <= r <= MAX_SCRYPT_R and 1 <= p <= MAX_SCRYPT_P) or 128 * n * r > MAX_SCRYPT_MEMORY:
-            raise ValueError(f"scrypt r={r}, p={p} are out of bounds")
+            raise ValueError(_("scrypt r={r}, p={p} are out of bounds").format(r=r, p=p))
         if len(self.salt) < 16:
-            raise ValueError("the salt is too short")
+            raise ValueError(_("the salt is too short"))
 
     @classmethod
     def load(cls, path: Path) -> RecoveryFile:
@@ -104,27 +107,29 @@ class RecoveryFile:
             with open(path, "rb") as fh:
                 data = fh.read(MAX_RECOVERY_BYTES + 1)
             if len(data) > MAX_RECOVERY_BYTES:
-                raise ValueError("far too large for a recovery file")
+                raise ValueError(_("far too large for a recovery file"))
             raw = json.loads(data.decode("utf-8"))
             if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-                raise ValueError("unknown format")
+                raise ValueError(_("unknown format"))
             kdf, cipher = raw["kdf"], raw["cipher"]
             rec = cls(str(raw["key_id"]), _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]),
                       _unb64(cipher["nonce"]), _unb64(cipher["wrapped_key"]))
             if kdf["name"] != "scrypt" or len(rec.nonce) != 12 or len(rec.wrapped) != 48:
-                raise ValueError("unexpected parameters")
+                raise ValueError(_("unexpected parameters"))
             rec.check_parameters()
             return rec
         except FileNotFoundError:
-            raise CorruptFile(f"The recovery file {path} is missing.") from None
+            raise CorruptFile(_("The recovery file {path} is missing.").format(path=path)) from None
         except IsADirectoryError:
-            raise CorruptFile(f"The recovery file {path} is a folder, not a file.") from None
+            raise CorruptFile(_("The recovery file {path} is a folder, not a file.").format(path=path)) from None
         except PermissionError:
-            raise BadEnvironment(f"The recovery file {path} cannot be read: your account has no access to it.") \
+            raise BadEnvironment(_("The recovery file {path} cannot be read: your account has no access to it.").format(
+                                     path=path)) \
                 from None
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
-            raise CorruptFile(f"The recovery file {path} is damaged and cannot be read ({exc}). Use the copy kept "
-                              "beside your backups (the backup folder's recovery.json).") from None
+            raise CorruptFile(_("The recovery file {path} is damaged and cannot be read ({exc}). Use the copy "
+                                "kept beside your backups (the backup folder's recovery.json).").format(
+                                  path=path, exc=exc)) from None
 
 
 class KeyStore:
@@ -186,7 +191,8 @@ def unlock_key(data_dir: Path, keystore: KeyStore, passphrase: str | None = None
         key = keystore.get(rec.key_id)
         if key is not None:
             return key
-        raise NeedPassphrase("The database key is not in this computer's keyring: enter the recovery passphrase.")
+        raise NeedPassphrase(_("The database key is not in this computer's keyring: enter the recovery "
+                               "passphrase."))
     key = rec.unwrap(passphrase)
     keystore.put(rec.key_id, key)  # restore the keyring entry for next time
     return key

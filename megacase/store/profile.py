@@ -18,6 +18,7 @@ from typing import Callable
 from sqlalchemy import Engine
 
 from megacase.errors import BadEnvironment, CorruptFile, MissingRegister, NeedPassphrase, NoProfile, ProfileExists
+from megacase.i18n import _
 from megacase.store import backups, db, keys, private
 
 STAGING_MARK = ".creating-"     # .<folder name>.creating-XXXX beside the data folder
@@ -34,8 +35,9 @@ def check_folder(data_dir: Path) -> None:
     for folder in (data_dir, *data_dir.parents):
         if folder.exists():
             if not folder.is_dir():
-                raise BadEnvironment(f"The data folder {data_dir} cannot be used: {folder} is a file, not a folder. "
-                                     "Move that file away or choose another folder with --data-dir.")
+                raise BadEnvironment(_("The data folder {data_dir} cannot be used: {folder} is a file, not a "
+                                       "folder. Move that file away or choose another folder with --data-dir.").format(
+                                         data_dir=data_dir, folder=folder))
             return
 
 
@@ -46,16 +48,18 @@ def exists(data_dir: Path) -> bool:
 def _restore_advice(data_dir: Path) -> str:
     latest = backups.list_backups(backups.backup_folder(data_dir))
     if latest:
-        return (f"Restore the latest backup with 'megacase restore {latest[0].path}' (or File › Restore backup…); "
-                f"{len(latest)} backups in {latest[0].path.parent}.")
-    return ("No backup was found in " f"{backups.backup_folder(data_dir)}: restore one with 'megacase restore FILE' "
-            "if you keep backups elsewhere.")
+        return _("Restore the latest backup with 'megacase restore {path}' (or File › Restore backup…); "
+                 "{count} backups in {folder}.").format(path=latest[0].path, count=len(latest),
+                                                        folder=latest[0].path.parent)
+    return _("No backup was found in {folder}: restore one with 'megacase restore FILE' if you keep backups "
+             "elsewhere.").format(folder=backups.backup_folder(data_dir))
 
 
 def refuse_existing(data_dir: Path) -> None:
     if exists(data_dir):
-        raise ProfileExists(f"A MegaCase profile already exists in {data_dir}: it is not overwritten. Open it, or if "
-                            f"its database is damaged or lost, restore a backup. {_restore_advice(data_dir)}")
+        raise ProfileExists(_("A MegaCase profile already exists in {data_dir}: it is not overwritten. Open "
+                              "it, or if its database is damaged or lost, restore a backup. {restore_advice}").format(
+                                data_dir=data_dir, restore_advice=_restore_advice(data_dir)))
 
 
 def _clear_stale_staging(data_dir: Path) -> None:
@@ -118,11 +122,14 @@ def open_(data_dir: Path, keystore: keys.KeyStore, passphrase: str | None = None
     check_folder(data_dir)
     database, recovery = db_path(data_dir), keys.recovery_path(data_dir)
     if not database.exists() and not recovery.exists():
-        raise NoProfile(f"There is no MegaCase profile in {data_dir}. Create one with 'megacase init'.")
+        raise NoProfile(_("There is no MegaCase profile in {data_dir}. Create one with 'megacase init'.").format(
+                            data_dir=data_dir))
     if recovery.exists() and (not database.exists() or database.stat().st_size < MIN_DB_BYTES):
-        state = "missing" if not database.exists() else f"empty or cut short ({database.stat().st_size} bytes)"
-        raise MissingRegister(f"The register {database} is {state}, although its recovery file is there. It was not "
-                              f"recreated, so nothing is hidden. {_restore_advice(data_dir)}")
+        state = _("missing") if not database.exists() else _("empty or cut short ({size} bytes)").format(
+            size=database.stat().st_size)
+        raise MissingRegister(_("The register {database} is {state}, although its recovery file is there. It "
+                                "was not recreated, so nothing is hidden. {restore_advice}").format(
+                                  database=database, state=state, restore_advice=_restore_advice(data_dir)))
     key = keys.unlock_key(data_dir, keystore, passphrase)
     try:
         return db.open_database(database, key)
@@ -146,8 +153,8 @@ def change_passphrase(data_dir: Path, keystore: keys.KeyStore, new: str, old: st
     else:
         key = keystore.get(rec.key_id)
         if key is None:
-            raise NeedPassphrase("This computer's keyring does not hold the register's key: give the current "
-                                 "recovery passphrase.")
+            raise NeedPassphrase(_("This computer's keyring does not hold the register's key: give the current "
+                                   "recovery passphrase."))
     engine = db.make_engine(db_path(data_dir), key)
     try:
         db.check_key(engine, db_path(data_dir))

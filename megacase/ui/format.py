@@ -48,7 +48,7 @@ def _done_headline(d: CaseDetail) -> str:
     on = day(when.date()) if when else "—"
     if s.outcome:
         text = _("Closed ({outcome}) on {date}") if closed else _("Decided ({outcome}) on {date}")
-        return text.format(outcome=s.outcome.label.lower(), date=on)
+        return text.format(outcome=_(s.outcome.label).lower(), date=on)
     return (_("Closed on {date}") if closed else _("Decided on {date}")).format(date=on)
 
 

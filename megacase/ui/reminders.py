@@ -15,7 +15,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QVBoxLayout,
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QPushButton, QSystemTrayIcon, QVBoxLayout,
                                QWidget)
 
 from megacase.errors import MegaCaseError
@@ -24,6 +24,7 @@ from megacase.services import roles, settings
 from megacase.services.review import reminders
 from megacase.services.review.reminders import Reminder
 from megacase.services.workspace import Workspace
+from megacase.ui.widgets.blocks import WrappingLabel
 from megacase.ui.workers import run_task
 
 
@@ -139,12 +140,10 @@ class ReminderBanner(QFrame):
             "QLabel#reminderHeadline { font-weight: 700; color: #6e4200; }"
             "QFrame#reminderBanner[level=\"overdue\"] QLabel#reminderHeadline { color: #8c1d18; }"
             "QLabel#reminderText { color: #374151; }")
-        self.headline = QLabel()
+        self.headline = WrappingLabel()        # wraps on a narrow window instead of widening it
         self.headline.setObjectName("reminderHeadline")
-        self.headline.setWordWrap(True)        # wraps on a narrow window instead of widening it
-        self.text = QLabel()
+        self.text = WrappingLabel()
         self.text.setObjectName("reminderText")
-        self.text.setWordWrap(True)
         self.show_button = QPushButton(_("Show"))
         self.show_button.setObjectName("reminderShow")
         self.show_button.setToolTip(_("Open the dashboard"))
@@ -164,6 +163,19 @@ class ReminderBanner(QFrame):
         layout.addWidget(self.show_button)
         layout.addWidget(self.ack_button)
         center.changed.connect(self.show_reminders)
+
+    def sizeHint(self):
+        # The toolbar holding the banner asks for its size hint only, which Qt computes for wrapped labels at
+        # their narrowest: three lines of empty space on a wide window. Ask for the height at the actual width.
+        hint = super().sizeHint()
+        if self.width() > 0 and self.layout().hasHeightForWidth():
+            hint.setHeight(self.layout().heightForWidth(self.width()))
+        return hint
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
 
     def show_reminders(self, pending: list[Reminder]) -> None:
         """Fill the banner (whoever holds it shows it only while there are reminders)."""

@@ -562,3 +562,21 @@ def test_the_dialog_fits_in_every_language(qtbot, qapp, register, entry, languag
         # the error line sits inside the dialog, wholly visible
         top_left = error.mapTo(dialog, error.rect().topLeft())
         assert top_left.y() >= 0 and top_left.y() + error.height() <= dialog.height()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_case_pages_fit_the_laptop_without_overlap(register, qapp, language):
+    """The detail pane's pages at 1366×768: a block is never squeezed below its wrapped text (the page scrolls)."""
+    from megacase.ui.widgets.case_detail import CaseDetailWidget
+    from tests.ui.dialog_geometry import overlaps
+    with speaking(qapp, language):
+        w = register.window(language)
+        reference = register.case(lambda c: c.extended and c.state.value == "in_progress")
+        assert w.select_reference(reference)
+        settle(qapp)
+        detail = w.findChild(CaseDetailWidget)
+        for key in detail.pages:
+            detail.show_page(key)
+            settle(qapp)
+            settle(qapp)
+            assert overlaps(detail) == [], (language, key)

@@ -13,6 +13,7 @@ from megacase.domain.references import case_reference
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType, next_state, parse_request_types
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles, subject_keys
 from megacase.services.cases import decisions
 from megacase.services.integrity import audit
@@ -54,7 +55,7 @@ def _require_officer(ws: Workspace) -> None:
 def _received_utc(ws: Workspace, received_at: datetime) -> datetime:
     aware = received_at if received_at.tzinfo else received_at.replace(tzinfo=TZ)
     if aware > ws.now():
-        raise InputError("The time of receipt cannot be in the future.")
+        raise InputError(_("The time of receipt cannot be in the future."))
     return aware.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
@@ -80,16 +81,17 @@ def open_case_in(session: Session, ws: Workspace, new: NewCase) -> Case:
     try:
         channel = Channel(new.channel)
     except ValueError:
-        raise InputError(f"Unknown channel '{new.channel}': use one of {', '.join(c.value for c in Channel)}.") from None
+        raise InputError(_("Unknown channel '{channel}': use one of {items}.").format(
+                             channel=new.channel, items=', '.join(c.value for c in Channel))) from None
     received_utc = _received_utc(ws, new.received_at)
     if new.subject_id is not None:
         subject = session.get(Subject, new.subject_id)
         if subject is None or subject.anonymised_at is not None:
-            raise NotFound("That subject does not exist or was erased.")
+            raise NotFound(_("That subject does not exist or was erased."))
     elif new.new_subject is not None:
         subject = create_subject_in(session, ws, new.new_subject)
     else:
-        raise InputError("Choose an existing subject or enter a new one.")
+        raise InputError(_("Choose an existing subject or enter a new one."))
     linked = load_case(session, new.linked_reference) if new.linked_reference else None
     received_local = received_utc.replace(tzinfo=timezone.utc).astimezone(TZ)
     case = Case(reference=_next_reference(session, received_local.year), subject_id=subject.id,
@@ -150,12 +152,12 @@ def start_work(ws: Workspace, reference: str) -> CaseDetail:
 def ask_subject(ws: Workspace, reference: str, method: str, asked: str, reason: str | None = None) -> CaseDetail:
     """Ask for identity information or a clarification: the clock is suspended from today."""
     if method not in IDENTITY_METHODS or method == "no_doubt":
-        raise InputError(f"Unknown verification method '{method}'.")
-    asked = require_text(asked, "What is asked")
+        raise InputError(_("Unknown verification method '{method}'.").format(method=method))
+    asked = require_text(asked, N_("What is asked"))
     reason = (reason or "").strip() or None
     if method == "id_card" and not reason:
-        raise RuleViolation("A copy of an identity document is asked only when necessary: give the reason "
-                            "(EDPB Guidelines 01/2022; APD/GBA decision 17/2020).")
+        raise RuleViolation(_("A copy of an identity document is asked only when necessary: give the reason "
+                              "(EDPB Guidelines 01/2022; APD/GBA decision 17/2020)."))
 
     def apply(session: Session, case: Case):
         _transition(session, case, Action.ASK_SUBJECT)
@@ -174,15 +176,15 @@ def ask_subject(ws: Workspace, reference: str, method: str, asked: str, reason: 
 def record_answer(ws: Workspace, reference: str, answer: str, result: str) -> CaseDetail:
     """The subject answered: the clock resumes today; the verification gets its result."""
     if result not in ("verified", "failed", "answered"):
-        raise InputError("The result must be 'verified', 'failed' or 'answered' (for a clarification).")
-    answer = require_text(answer, "The answer")
+        raise InputError(_("The result must be 'verified', 'failed' or 'answered' (for a clarification)."))
+    answer = require_text(answer, N_("The answer"))
 
     def apply(session: Session, case: Case):
         step = session.scalar(select(IdentityStep).where(IdentityStep.case_id == case.id,
                                                          IdentityStep.answered_at.is_(None))
                               .order_by(IdentityStep.id.desc()))
         if step is None:
-            raise RuleViolation("Nothing was asked of the subject on this case.")
+            raise RuleViolation(_("Nothing was asked of the subject on this case."))
         _transition(session, case, Action.SUBJECT_ANSWERED)
         # An ID document is never kept: the case records only that it was checked.
         stored = "ID document checked and deleted" if step.method == "id_card" else answer
@@ -200,15 +202,15 @@ def record_answer(ws: Workspace, reference: str, answer: str, result: str) -> Ca
 def record_identity_check(ws: Workspace, reference: str, method: str, result: str, note: str) -> CaseDetail:
     """A check that needed no question (e.g. the request came from the known address)."""
     if method not in IDENTITY_METHODS or method == "clarification":
-        raise InputError(f"Unknown verification method '{method}'.")
+        raise InputError(_("Unknown verification method '{method}'.").format(method=method))
     if result not in ("verified", "failed"):
-        raise InputError("The result must be 'verified' or 'failed'.")
-    note = require_text(note, "What was checked")
+        raise InputError(_("The result must be 'verified' or 'failed'."))
+    note = require_text(note, N_("What was checked"))
     _require_officer(ws)
     with ws.transaction() as session:
         case = load_case(session, reference)
         if not CaseState(case.state).is_open:
-            raise RuleViolation("The case is closed: reopen it first.")
+            raise RuleViolation(_("The case is closed: reopen it first."))
         now = ws.now_naive()
         stored = "ID document checked and deleted" if method == "id_card" else note
         session.add(IdentityStep(case_id=case.id, method=method, asked=IDENTITY_METHODS[method], asked_at=now,
@@ -245,7 +247,8 @@ def decide(ws: Workspace, reference: str, outcome: str, legal_ground: str | None
     try:
         result = Outcome(outcome)
     except ValueError:
-        raise InputError(f"Unknown outcome '{outcome}': use one of {', '.join(o.value for o in Outcome)}.") from None
+        raise InputError(_("Unknown outcome '{outcome}': use one of {items}.").format(
+                             outcome=outcome, items=', '.join(o.value for o in Outcome))) from None
     ground = (legal_ground or "").strip() or None
     reasons = (reasons or "").strip() or None
 
@@ -279,7 +282,7 @@ def close(ws: Workspace, reference: str) -> CaseDetail:
 
 
 def reopen(ws: Workspace, reference: str, reason: str) -> CaseDetail:
-    reason = require_text(reason, "The reason for reopening")
+    reason = require_text(reason, N_("The reason for reopening"))
 
     def apply(session: Session, case: Case):
         _transition(session, case, Action.REOPEN)
@@ -292,7 +295,7 @@ def reopen(ws: Workspace, reference: str, reason: str) -> CaseDetail:
 
 
 def add_note(ws: Workspace, reference: str, text: str) -> CaseDetail:
-    text = require_text(text, "The note", 10000)
+    text = require_text(text, N_("The note"), 10000)
     _require_officer(ws)
     with ws.transaction() as session:
         case = load_case(session, reference)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.requests import RequestType
 from megacase.errors import NotFound, RuleViolation
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
@@ -45,17 +46,19 @@ def mark_item(ws: Workspace, item_id: int, done: bool, note: str | None = None) 
     with ws.transaction() as session:
         item = session.get(ChecklistItem, item_id)
         if item is None:
-            raise NotFound("That checklist item does not exist.")
+            raise NotFound(_("That checklist item does not exist."))
         case = session.get(Case, item.case_id)
         if case.state == "closed":
-            raise RuleViolation("The case is closed: reopen it first.")
+            raise RuleViolation(_("The case is closed: reopen it first."))
         if item.action == "notify" and done:
-            raise RuleViolation(f"An Art. 19 notice to {item.processor.name} is recorded by the notice letter when it "
-                                "leaves the outbox, or by the reason no notice is sent (Processors tab).")
+            raise RuleViolation(_("An Art. 19 notice to {processor_name} is recorded by the notice letter when "
+                                  "it leaves the outbox, or by the reason no notice is sent (Processors tab).").format(
+                                    processor_name=item.processor.name))
         item.done_at = ws.now_naive() if done else None
         item.done_by = ws.actor.name if done else None
         item.note = (note or "").strip() or None
         audit.record(session, ws, "checklist.done" if done else "checklist.undone", case_id=case.id,
-                     subject_id=case.subject_id, details={"reference": case.reference, "processor": item.processor.name,
+                     subject_id=case.subject_id,
+                     details={"reference": case.reference, "processor": item.processor.name,
                                                           "action": item.action},
                      personal={"note": item.note} if item.note else None)   # free text: sealed, shredded on erasure

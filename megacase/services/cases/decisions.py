@@ -18,6 +18,7 @@ from megacase.domain import answers as rules
 from megacase.domain.grounds import ground as known_ground, ground_label
 from megacase.domain.requests import Action, CaseState, Outcome, RequestType, next_state
 from megacase.errors import InputError, RuleViolation
+from megacase.i18n import _
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Attachment, Case, CaseAnswer
@@ -111,10 +112,11 @@ def rights_for(case: Case, right: str | RequestType | None) -> list[RequestType]
     try:
         wanted = RequestType(str(getattr(right, "value", right)).strip().lower().replace("-", "_"))
     except ValueError:
-        raise InputError(f"Unknown right '{right}': use one of {', '.join(r.value for r in rights)}.") from None
+        raise InputError(_("Unknown right '{right}': use one of {items}.").format(
+                             right=right, items=', '.join(r.value for r in rights))) from None
     if wanted not in rights:
-        raise InputError(f"{case.reference} does not invoke the right '{wanted.value}': "
-                         f"it invokes {', '.join(r.value for r in rights)}.")
+        raise InputError(_("{reference} does not invoke the right '{wanted}': it invokes {items}.").format(
+                             reference=case.reference, wanted=wanted.value, items=', '.join(r.value for r in rights)))
     return [wanted]
 
 
@@ -127,15 +129,16 @@ def _evidence(session: Session, case: Case, refs, attachment_id: int | None) -> 
             continue
         earlier = session.scalar(select(Case).where(Case.reference == ref))
         if earlier is None:
-            raise InputError(f"No case '{ref}' in the register to rely on.")
+            raise InputError(_("No case '{ref}' in the register to rely on.").format(ref=ref))
         if earlier.subject_id != case.subject_id or earlier.received_at >= case.received_at:
-            raise RuleViolation(f"{ref} is not an earlier request of the same subject: it cannot show that this "
-                                "request is repetitive.")
+            raise RuleViolation(_("{ref} is not an earlier request of the same subject: it cannot show that "
+                                  "this request is repetitive.").format(ref=ref))
         out.append(ref)
     if attachment_id is not None:
         att = session.get(Attachment, attachment_id)
         if att is None or att.case_id != case.id:
-            raise InputError(f"Attachment {attachment_id} is not a document of {case.reference}.")
+            raise InputError(_("Attachment {attachment_id} is not a document of {reference}.").format(
+                                 attachment_id=attachment_id, reference=case.reference))
     return out, attachment_id
 
 
@@ -150,25 +153,30 @@ def apply_decision(session: Session, ws: Workspace, case: Case, outcome: Outcome
                    no_data_reason: str | None = None) -> dict:
     """Record the decision on ``rights`` inside the caller's transaction; returns the audit details."""
     if outcome.needs_legal_ground and not ground:
-        raise RuleViolation(f"A decision '{outcome.label}' needs its legal ground (Art. 12(4), 12(5)); "
-                            "the subject is told of it and of the right to complain to the APD/GBA.")
+        raise RuleViolation(_("A decision '{outcome}' needs its legal ground (Art. 12(4), 12(5)); the subject "
+                              "is told of it and of the right to complain to the APD/GBA.").format(
+                                outcome=_(outcome.label)))
     if outcome.needs_legal_ground and not reasons:
-        raise RuleViolation(f"A decision '{outcome.label}' needs its reasons, written to the subject in the letter's "
-                            "language (Art. 12(4)); the internal note is not sent.")
+        raise RuleViolation(_("A decision '{outcome}' needs its reasons, written to the subject in the "
+                              "letter's language (Art. 12(4)); the internal note is not sent.").format(
+                                outcome=_(outcome.label)))
     if reasons and len(reasons) > MAX_REASONS:
-        raise InputError(f"The reasons are too long (at most {MAX_REASONS} characters).")
+        raise InputError(_("The reasons are too long (at most {max_reasons} characters).").format(
+                             max_reasons=MAX_REASONS))
     g = known_ground(ground)
     evidence, att = _evidence(session, case, refs, attachment_id)
     needs_evidence = g.needs_evidence if g is not None else _cites_12_5(ground)
     if needs_evidence and outcome.needs_legal_ground and not (evidence or att):
         label = g.label if g is not None else ground
-        raise RuleViolation(f"'{label}' must be demonstrated (Art. 12(5)): pick the earlier requests from the "
-                            "register (--evidence REF) or attach the document that shows it.")
+        raise RuleViolation(_("'{label}' must be demonstrated (Art. 12(5)): pick the earlier requests from the "
+                              "register (--evidence REF) or attach the document that shows it.").format(
+                                label=_(label)))
     current = {RequestType(a.request_type): a for a in case.answers}
     done = {a.right for a in answers_for(case) if a.answered and a.outcome is not Outcome.WITHDRAWN}
     for right in rights:
         if right in done:
-            raise RuleViolation(f"The right '{right.value}' was already answered: reopen the case to decide again.")
+            raise RuleViolation(_("The right '{right}' was already answered: reopen the case to decide again.").format(
+                                    right=right.value))
     state = CaseState(case.state)
     next_state(state, Action.DECIDE, outcome)          # the state machine's rule (withdrawal before work, ...)
     now = ws.now_naive()
@@ -215,11 +223,12 @@ def record_no_data(ws: Workspace, reference: str, reason: str) -> None:
     roles.require_officer(ws)
     reason = (reason or "").strip()
     if not reason:
-        raise InputError("Say why no data are held (e.g. which systems were searched, with which identifiers).")
+        raise InputError(_("Say why no data are held (e.g. which systems were searched, with which "
+                           "identifiers)."))
     with ws.transaction() as session:
         case = load_case(session, reference)
         if RequestType.ACCESS not in rights_of(case):
-            raise RuleViolation(f"{case.reference} is not an access request.")
+            raise RuleViolation(_("{reference} is not an access request.").format(reference=case.reference))
         row = next((a for a in case.answers if a.request_type == RequestType.ACCESS.value), None)
         if row is None:   # a statement of fact, recorded before (or after) the decision
             row = CaseAnswer(case_id=case.id, request_type=RequestType.ACCESS.value)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from megacase.domain.requests import RequestType
 from megacase.domain.validation import normalise_email, require_text
 from megacase.errors import InputError, RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.cases.cases import load_case
@@ -36,12 +37,12 @@ def correct_details(ws: Workspace, subject_id: int, *, name: str | None = None,
     with ws.transaction() as session:
         subject = session.get(Subject, subject_id)
         if subject is None:
-            raise InputError(f"No subject with id {subject_id}.")
+            raise InputError(_("No subject with id {subject_id}.").format(subject_id=subject_id))
         if subject.anonymised_at is not None:
-            raise RuleViolation("This subject was erased: there is nothing left to correct.")
+            raise RuleViolation(_("This subject was erased: there is nothing left to correct."))
         new = {}
         if name is not None:
-            new["name"] = require_text(name, "The subject's name", 200)
+            new["name"] = require_text(name, N_("The subject's name"), 200)
         if postal_address is not None:
             new["postal_address"] = (postal_address or "").strip() or None
         changed = {k: v for k, v in new.items() if getattr(subject, k) != v}
@@ -66,22 +67,23 @@ def change_known_email(ws: Workspace, reference: str, new_email: str) -> Subject
         case = load_case(session, reference)
         subject = case.subject
         if subject.anonymised_at is not None:
-            raise RuleViolation("This subject was erased: there is nothing left to correct.")
+            raise RuleViolation(_("This subject was erased: there is nothing left to correct."))
         if RequestType.RECTIFICATION.value not in {t.request_type for t in case.types}:
-            raise RuleViolation("The known e-mail address is changed on a rectification request of this subject: "
-                                f"{case.reference} is not one.")
+            raise RuleViolation(_("The known e-mail address is changed on a rectification request of this "
+                                  "subject: {reference} is not one.").format(reference=case.reference))
         step = recipients.verified_identity(session, case)
         if step is None:
-            raise RuleViolation("Verify the subject's identity on this case first (additional information, an "
-                                "identity document or in person): the known address decides where every letter "
-                                "goes.")
+            raise RuleViolation(_("Verify the subject's identity on this case first (additional information, "
+                                  "an identity document or in person): the known address decides where every "
+                                  "letter goes."))
         old = subject.email
         if old and old.lower() == new_email.lower():
-            raise InputError(f"{new_email} is already the known address.")
+            raise InputError(_("{new_email} is already the known address.").format(new_email=new_email))
         taken = session.scalar(select(Subject).where(func.lower(Subject.email) == new_email.lower(),
                                                      Subject.anonymised_at.is_(None), Subject.id != subject.id))
         if taken is not None:
-            raise InputError(f"The address {new_email} already belongs to subject {taken.reference}.")
+            raise InputError(_("The address {new_email} already belongs to subject {reference}.").format(
+                                 new_email=new_email, reference=taken.reference))
         subject.email = new_email
         audit.record(session, ws, "subject.email_changed", case_id=case.id, subject_id=subject.id,
                      details={"reference": case.reference, "subject": subject.reference, "identity_step": step.id,

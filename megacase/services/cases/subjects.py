@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from megacase.domain.requests import Language
 from megacase.domain.validation import normalise_email, require_text
 from megacase.errors import InputError, NotFound
+from megacase.i18n import N_, _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.records import SubjectInfo
@@ -35,7 +36,7 @@ def _language(value: str) -> str:
     try:
         return Language((value or "fr").strip().lower()).value
     except ValueError:
-        raise InputError(f"Unknown language '{value}': use fr, nl or en.") from None
+        raise InputError(_("Unknown language '{value}': use fr, nl or en.").format(value=value)) from None
 
 
 def find_subjects(ws: Workspace, text: str, limit: int = 20) -> list[SubjectInfo]:
@@ -55,12 +56,13 @@ def find_subjects(ws: Workspace, text: str, limit: int = 20) -> list[SubjectInfo
 
 
 def create_subject_in(session: Session, ws: Workspace, new: NewSubject) -> Subject:
-    name = require_text(new.name, "The subject's name", 200)
+    name = require_text(new.name, N_("The subject's name"), 200)
     email = normalise_email(new.email)
     taken = session.scalar(select(Subject).where(func.lower(Subject.email) == email.lower(),
                                                  Subject.anonymised_at.is_(None)))
     if taken is not None:
-        raise InputError(f"The address {email} already belongs to subject {taken.reference}: choose that subject.")
+        raise InputError(_("The address {email} already belongs to subject {reference}: choose that subject.").format(
+                             email=email, reference=taken.reference))
     number = (new.customer_number or "").strip() or None
     subject = Subject(reference="pending", name=name, email=email,
                       postal_address=(new.postal_address or "").strip() or None,

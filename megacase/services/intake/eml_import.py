@@ -38,6 +38,7 @@ from sqlalchemy import func, select
 from megacase.domain.requests import RequestType
 from megacase.domain.validation import normalise_email
 from megacase.errors import InputError
+from megacase.i18n import _
 from megacase.services import roles, subject_keys
 from megacase.services.integrity import audit
 from megacase.services.letters.attachments import store_attachment
@@ -408,7 +409,7 @@ def import_eml_in(session, ws: Workspace, data: bytes, parsed: ParsedEmail, requ
     received = parsed.received_at
     earlier = _already_imported(session, parsed)
     if earlier:
-        raise InputError(f"This message was already imported as case {earlier}.")
+        raise InputError(_("This message was already imported as case {earlier}.").format(earlier=earlier))
     matched = _match(session, parsed.sender)
     if matched is not None:
         who = {"subject_id": matched.id}
@@ -416,11 +417,12 @@ def import_eml_in(session, ws: Workspace, data: bytes, parsed: ParsedEmail, requ
         who = {"subject_id": subject_id}
     elif new_subject is not None:
         if normalise_email(new_subject.email).lower() != parsed.sender.lower():
-            raise InputError("A new subject registered from an e-mail has the sender's address as known address.")
+            raise InputError(_("A new subject registered from an e-mail has the sender's address as known "
+                               "address."))
         who = {"new_subject": new_subject}
     else:
-        raise InputError(f"The sender {parsed.sender} is not a known subject: register them (name and language) "
-                         "or choose the existing subject this request belongs to.")
+        raise InputError(_("The sender {sender} is not a known subject: register them (name and language) or "
+                           "choose the existing subject this request belongs to.").format(sender=parsed.sender))
     case = open_case_in(session, ws, NewCase(types, "email", received, summary=summary, **who))
     identified = matched is not None and parsed.authentication != "fail"
     original = store_attachment(session, ws, case, OutgoingFile("original-message.eml", "message/rfc822", data),

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound
+from megacase.i18n import N_, _
 from megacase.services import roles, subject_keys
 from megacase.services.integrity import audit
 from megacase.services.letters.attachments import store_attachment
@@ -366,17 +367,19 @@ def message_text(ws: Workspace, item_id: int) -> str:
 def _item(session: Session, item_id: int) -> InboxItem:
     item = session.get(InboxItem, item_id)
     if item is None:
-        raise NotFound(f"No inbox item {item_id}.")
+        raise NotFound(_("No inbox item {item_id}.").format(item_id=item_id))
     return item
 
 
 def _open_item(session: Session, item_id: int) -> tuple[InboxItem, bytes, ParsedEmail]:
     item = _item(session, item_id)
     if item.status != NEW:
-        raise InputError(f"Inbox item {item_id} was already dealt with ({item.status}).")
+        raise InputError(_("Inbox item {item_id} was already dealt with ({status}).").format(
+                             item_id=item_id, status=item.status))
     raw = open_sealed(item.item_key, item.raw_enc, "inbox:raw")
     if item.kind == UNREADABLE:
-        raise InputError(f"Inbox item {item_id} cannot be read as an e-mail: dismiss it with a reason.")
+        raise InputError(_("Inbox item {item_id} cannot be read as an e-mail: dismiss it with a reason.").format(
+                             item_id=item_id))
     return item, raw, parse_eml(raw, delivered_at=to_aware(item))
 
 
@@ -403,10 +406,10 @@ def link(ws: Workspace, item_id: int, reference: str) -> str:
         item, raw, parsed = _open_item(session, item_id)
         case = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
         if case is None:
-            raise NotFound(f"No case {reference}.")
+            raise NotFound(_("No case {reference}.").format(reference=reference))
         earlier = _already_imported(session, parsed)
         if earlier:
-            raise InputError(f"This message is already kept in case {earlier}.")
+            raise InputError(_("This message is already kept in case {earlier}.").format(earlier=earlier))
         item.status, item.case_id = LINKED, case.id
         item.decided_by, item.decided_at = ws.actor.name, ws.now_naive()
         _thread(session, ws, item, case, parsed, raw, how="linked by the officer")
@@ -416,11 +419,12 @@ def link(ws: Workspace, item_id: int, reference: str) -> str:
 def dismiss(ws: Workspace, item_id: int, reason: str) -> None:
     """File an item as not a request (spam, a newsletter, a misdirected message), with the reason."""
     roles.require_officer(ws)
-    reason = require_text(reason, "The reason")
+    reason = require_text(reason, N_("The reason"))
     with ws.transaction() as session:
         item = _item(session, item_id)
         if item.status != NEW:
-            raise InputError(f"Inbox item {item_id} was already dealt with ({item.status}).")
+            raise InputError(_("Inbox item {item_id} was already dealt with ({status}).").format(
+                                 item_id=item_id, status=item.status))
         item.status, item.reason_enc = DISMISSED, seal(item.item_key, reason.encode(), "inbox:reason")
         item.decided_by, item.decided_at = ws.actor.name, ws.now_naive()
         # The reason is free text: kept sealed in the item, its hash in the chain.

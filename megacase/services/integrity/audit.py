@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from megacase.domain.audit_chain import GENESIS, ChainedEvent, ChainReport, chain_hash, verify_chain
+from megacase.i18n import english
 from megacase.services import subject_keys
 from megacase.services.integrity import state
 from megacase.services.integrity.events import _body, body_of  # noqa: F401  (what is hashed; callers use audit.*)
@@ -223,7 +224,7 @@ def audited_refusal(ws: Workspace, reference: str | None, action: str):
     except (PermissionDenied, IllegalTransition):
         raise
     except RuleViolation as exc:
-        record_refusal(ws, reference, action, str(exc))
+        record_refusal(ws, reference, action, english(exc))     # the record stays English, whatever the officer reads
         raise
 
 

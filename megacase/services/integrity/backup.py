@@ -24,6 +24,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from megacase.errors import CorruptFile, InputError, MegaCaseError
+from megacase.i18n import _
 from megacase.services.integrity import audit
 from megacase.services.workspace import Actor, Workspace, system_clock
 from megacase.store import backups, db, keys, private
@@ -51,8 +52,9 @@ class BackupReport:
 
     def summary(self) -> str:
         if self.ok:
-            return f"Backup sound: {self.path} (schema {self.revision}, audit trail intact: {self.events} events)."
-        return f"Backup NOT sound: {self.path}: " + "; ".join(self.problems)
+            return _("Backup sound: {path} (schema {revision}, audit trail intact: {events} events).").format(
+                path=self.path, revision=self.revision, events=self.events)
+        return _("Backup NOT sound: {path}: {problems}").format(path=self.path, problems="; ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,9 @@ def back_up(ws: Workspace, folder: Path | None = None, progress: Progress | None
             raw.close()
         backups.copy_recovery_file(data_dir, folder)
     except OSError as exc:
-        raise CorruptFile(f"The backup could not be written to {folder}: {exc.strerror or exc}. "
-                          "Check that the folder exists, is writable and has room.") from None
+        raise CorruptFile(_("The backup could not be written to {folder}: {strerror}. Check that the folder "
+                            "exists, is writable and has room.").format(
+                              folder=folder, strerror=exc.strerror or exc)) from None
     removed = backups.rotate(folder, DAILY, WEEKLY, MONTHLY)
     log.info("backup written (%d bytes), %d old backups rotated out", target.stat().st_size, len(removed))
     return target
@@ -155,7 +158,8 @@ def recovery_for(data_dir: Path, backup: Path) -> Path:
     beside = Path(backup).parent / keys.RECOVERY_FILE
     if beside.exists():
         return beside
-    raise InputError(f"There is no recovery file in {data_dir} nor beside {backup}: the backup cannot be opened.")
+    raise InputError(_("There is no recovery file in {data_dir} nor beside {backup}: the backup cannot be "
+                       "opened.").format(data_dir=data_dir, backup=backup))
 
 
 def key_for(data_dir: Path, backup: Path, keystore: keys.KeyStore, passphrase: str | None) -> bytes:
@@ -171,7 +175,8 @@ def restore(data_dir: Path, backup: Path, key: bytes, actor: Actor, clock=system
     if progress:
         progress(1, 3)
     if not report.ok:
-        raise BackupRejected(f"The backup was refused and nothing was replaced: {'; '.join(report.problems)}.")
+        raise BackupRejected(_("The backup was refused and nothing was replaced: {problems}.").format(
+                                 problems='; '.join(report.problems)))
     database = data_dir / db.DB_FILE
     private.private_dir(data_dir)          # the profile folder is ours: 0700
     if not keys.recovery_path(data_dir).exists():    # the whole profile was lost: its recovery file comes back too
@@ -183,8 +188,8 @@ def restore(data_dir: Path, backup: Path, key: bytes, actor: Actor, clock=system
     except OSError as exc:
         if aside is not None:
             backups.move_aside_back(aside, database)
-        raise CorruptFile(f"The backup could not be copied into {data_dir}: {exc.strerror or exc}. "
-                          "The register was left as it was.") from None
+        raise CorruptFile(_("The backup could not be copied into {data_dir}: {strerror}. The register was left "
+                            "as it was.").format(data_dir=data_dir, strerror=exc.strerror or exc)) from None
     if progress:
         progress(2, 3)
     ws = Workspace(db.open_database(database, key), actor, clock)

@@ -20,6 +20,7 @@ import hashlib
 import json
 
 from megacase.domain.audit_chain import GENESIS, event_bytes
+from megacase.i18n import _
 from megacase.services.integrity import anchors as anchor_store
 from megacase.services.workspace import TZ, Workspace
 from megacase.store.orm import AuditEvent
@@ -49,11 +50,15 @@ class IntegrityReport:
 
     def summary_line(self) -> str:
         if self.ok:
-            extra = f"; {self.anchors_checked} anchors agree" if self.anchors_checked else "; no anchor found"
-            state = f"; {self.state_checked} records equal their events" if self.state_checked else ""
-            return f"Audit trail intact: {self.count} events, head {self.head}{extra}{state}"
-        where = f" at event {self.broken_seq}" if self.broken_seq is not None else ""
-        return f"Audit trail BROKEN{where}: {self.problem}"
+            extra = "; " + (_("{count} anchors agree").format(count=self.anchors_checked) if self.anchors_checked
+                            else _("no anchor found"))
+            state = "; " + _("{count} records equal their events").format(count=self.state_checked) \
+                if self.state_checked else ""
+            return _("Audit trail intact: {count} events, head {head}").format(count=self.count, head=self.head) \
+                + extra + state
+        if self.broken_seq is not None:
+            return _("Audit trail BROKEN at event {seq}: {problem}").format(seq=self.broken_seq, problem=self.problem)
+        return _("Audit trail BROKEN: {problem}").format(problem=self.problem)
 
 
 def _when(at: datetime) -> str:

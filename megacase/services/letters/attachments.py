@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from megacase.errors import NotFound, RuleViolation
+from megacase.i18n import _
 from megacase.services import subject_keys
 from megacase.services.case_lookup import load_case
 from megacase.services.records import OutgoingFile
@@ -74,14 +75,15 @@ def attachment_data(ws: Workspace, attachment_id: int) -> OutgoingFile:
     with ws.reading() as session:
         a = session.get(Attachment, attachment_id)
         if a is None:
-            raise NotFound(f"No attachment {attachment_id}.")
+            raise NotFound(_("No attachment {attachment_id}.").format(attachment_id=attachment_id))
         key = subject_keys.key_of(session, session.get(Case, a.case_id).subject_id)
         name, data = (open_sealed(key, a.filename_enc, "attachment:filename"),
                       open_sealed(key, a.data_enc, "attachment:data"))
         if name is None or data is None:
-            raise NotFound("The subject was erased: this file can no longer be read.")
+            raise NotFound(_("The subject was erased: this file can no longer be read."))
         if hashlib.sha256(data).hexdigest() != a.sha256:
-            raise RuleViolation(f"Attachment {attachment_id} does not match its hash.")
+            raise RuleViolation(_("Attachment {attachment_id} does not match its hash.").format(
+                                    attachment_id=attachment_id))
         return OutgoingFile(name.decode("utf-8"), a.mime_type, data)
 
 

@@ -14,6 +14,7 @@ from megacase.domain import letter_types as lt
 from megacase.domain.answers import DECIDED_NOT_SENT
 from megacase.domain.requests import Outcome, RequestType
 from megacase.errors import RuleViolation
+from megacase.i18n import _, join
 from megacase.services.cases import decisions
 from megacase.store.orm import Attachment, Case, ChecklistItem, IdentityStep
 
@@ -24,12 +25,12 @@ MACHINE_READABLE_SUFFIXES = (".json", ".csv", ".xml", ".zip")
 
 
 def _outcomes_text(t: lt.LetterType, case_rights) -> str:
-    parts = []
+    parts, either = [], " " + _("or") + " "
     for right in case_rights:
         outs = t.answers.get(right)
         if outs:
-            parts.append(f"{right.value} {' or '.join(o.label.lower() for o in outs)}")
-    return "; ".join(parts)
+            parts.append(f"{right.value} " + join(either, (_(o.label).lower() for o in outs)))
+    return join("; ", parts)
 
 
 def check_decided(case: Case, t: lt.LetterType) -> None:
@@ -37,9 +38,13 @@ def check_decided(case: Case, t: lt.LetterType) -> None:
     decided = decisions.decisions_of(case)
     if any(d.outcome in t.answers.get(r, ()) for r, d in decided.items() if r in rights):
         return
-    now = ", ".join(f"{r.value} {decided[r].outcome.label.lower() if r in decided else 'undecided'}" for r in rights)
-    raise RuleViolation(f"A '{t.title}' answers {_outcomes_text(t, rights) or 'no right of this case'}: "
-                        f"no right of {case.reference} is decided that way (now: {now}). Decide first.")
+    undecided = _("undecided")
+    now = join(", ", (f"{r.value} " + (_(decided[r].outcome.label).lower() if r in decided else undecided)
+                      for r in rights))
+    raise RuleViolation(_("A '{title}' answers {outcomes}: no right of {reference} is decided that way "
+                          "(now: {now}). Decide first.").format(
+                            title=_(t.title), outcomes=_outcomes_text(t, rights) or _("no right of this case"),
+                            reference=case.reference, now=now))
 
 
 def subject_data_ready(session: Session, case: Case, attachments) -> bool:
@@ -61,8 +66,9 @@ def subject_data_ready(session: Session, case: Case, attachments) -> bool:
 
 def check_subject_data(session: Session, case: Case, attachments) -> None:
     if not subject_data_ready(session, case, attachments):
-        raise RuleViolation(f"An access reply gives the subject a copy of their data: attach it, or record that no "
-                            f"data are held and why (megacase case no-data {case.reference} --reason …).")
+        raise RuleViolation(_("An access reply gives the subject a copy of their data: attach it, or record "
+                              "that no data are held and why (megacase case no-data {reference} --reason …).").format(
+                                reference=case.reference))
 
 
 def _machine_readable(f) -> bool:
@@ -73,8 +79,8 @@ def _machine_readable(f) -> bool:
 
 def check_machine_readable(attachments) -> None:
     if not any(_machine_readable(f) for f in attachments or ()):
-        raise RuleViolation("A portability reply carries the data in a structured, machine-readable format "
-                            "(Art. 20): attach the JSON or CSV files (a PDF is not enough).")
+        raise RuleViolation(_("A portability reply carries the data in a structured, machine-readable format "
+                              "(Art. 20): attach the JSON or CSV files (a PDF is not enough)."))
 
 
 def pending_steps(session: Session, case: Case) -> list[str]:
@@ -88,8 +94,9 @@ def check_steps_done(session: Session, case: Case, t: lt.LetterType) -> None:
     left = pending_steps(session, case)
     if left:
         more = f" and {len(left) - 5} more" if len(left) > 5 else ""
-        raise RuleViolation(f"A '{t.title}' states what was done at every recipient: record each step first "
-                            f"(done, not applicable, or kept under a legal ground). Open: {', '.join(left[:5])}{more}.")
+        raise RuleViolation(_("A '{title}' states what was done at every recipient: record each step first "
+                              "(done, not applicable, or kept under a legal ground). Open: {left}{more}.").format(
+                                title=_(t.title), left=', '.join(left[:5]), more=more))
 
 
 def notified_recipients(session: Session, case: Case) -> list[str]:
@@ -122,13 +129,14 @@ def check_letter(session: Session, case: Case, template_id: str, attachments=())
         elif code == lt.CLARIFICATION_ASKED:
             step = _open_step(case)
             if step is None or step.method != "clarification":
-                raise RuleViolation("A request for clarification goes with a clarification asked on the case "
-                                    "(Ask the subject → clarification): the clock is suspended from the day it leaves.")
+                raise RuleViolation(_("A request for clarification goes with a clarification asked on the case "
+                                      "(Ask the subject → clarification): the clock is suspended from the day "
+                                      "it leaves."))
         elif code == lt.IDENTITY_ASKED:
             step = _open_step(case)
             if step is not None and step.method == "clarification":
-                raise RuleViolation("A clarification was asked, not identity information: send the request for "
-                                    "clarification, which does not speak of doubts about identity.")
+                raise RuleViolation(_("A clarification was asked, not identity information: send the request "
+                                      "for clarification, which does not speak of doubts about identity."))
 
 
 def identity_concluded(case: Case) -> bool:
@@ -141,12 +149,15 @@ def identity_concluded(case: Case) -> bool:
 
 def check_close(session: Session, case: Case) -> None:
     answers = decisions.answers_for(case)
-    missing = [f"{a.right.value} {DECIDED_NOT_SENT if a.outcome else 'undecided'}" for a in answers if not a.answered]
+    missing = [f"{a.right.value} " + (_(DECIDED_NOT_SENT) if a.outcome else _("undecided"))
+               for a in answers if not a.answered]
     if missing:
-        raise RuleViolation(f"{case.reference} cannot close: {'; '.join(missing)}. A case closes only when every "
-                            "right is answered (its reply left) or withdrawn.")
+        raise RuleViolation(_("{reference} cannot close: {missing}. A case closes only when every right is "
+                              "answered (its reply left) or withdrawn.").format(
+                                reference=case.reference, missing='; '.join(missing)))
     if all(a.outcome is Outcome.WITHDRAWN for a in answers):
         return
     if not identity_concluded(case):
-        raise RuleViolation(f"{case.reference} cannot close: record how the subject was identified (request from "
-                            "the known address, a verification step, or no reasonable doubt with its reason).")
+        raise RuleViolation(_("{reference} cannot close: record how the subject was identified (request from "
+                              "the known address, a verification step, or no reasonable doubt with its reason).").format(
+                                reference=case.reference))

@@ -22,6 +22,7 @@ from megacase.domain.grounds import ground_text
 from megacase.domain.requests import Outcome, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles, settings, subject_keys
 from megacase.services.integrity import audit
 from megacase.services.letters import letter_guards, outbox, recipients
@@ -224,7 +225,7 @@ def _decision_for_letter(case: Case, template_id: str | None) -> SimpleNamespace
 def _check_case(case: Case, template_id: str) -> None:
     subject = case.subject
     if subject.anonymised_at is not None or not subject.name:
-        raise RuleViolation("This subject was erased: no letter can be written to or about them any more.")
+        raise RuleViolation(_("This subject was erased: no letter can be written to or about them any more."))
     if template_id in ("refusal", "fee-notice"):     # even a preview: these letters only announce a decision
         letter_guards.check_decided(case, lt.letter_type(template_id))
 
@@ -260,16 +261,18 @@ def _final_text(draft: Draft, subject_line: str | None, body: str | None) -> tup
     subject_line = draft.subject_line if subject_line is None else " ".join(subject_line.split())
     body = draft.body if body is None else body.replace("\r\n", "\n").rstrip()
     if not subject_line or not body.strip():
-        raise InputError("The letter needs a subject line and a text.")
+        raise InputError(_("The letter needs a subject line and a text."))
     if len(subject_line) > MAX_SUBJECT_LINE or len(body) > MAX_BODY:
-        raise InputError("The subject line or the text of the letter is too long.")
+        raise InputError(_("The subject line or the text of the letter is too long."))
     if draft.reference not in subject_line:
-        raise InputError(f"Keep the case reference {draft.reference} in the subject line: replies are filed by it.")
+        raise InputError(_("Keep the case reference {reference} in the subject line: replies are filed by it.").format(
+                             reference=draft.reference))
     for text in (subject_line, body):
         if tpl.MARKER in text:
-            raise InputError("The letter still has a gap to fill (marked [[…]]): complete it before sending.")
+            raise InputError(_("The letter still has a gap to fill (marked [[…]]): complete it before sending."))
         if "{{" in text or "{%" in text:
-            raise InputError("The letter still contains template code ({{ or {%): edit the text before sending.")
+            raise InputError(_("The letter still contains template code ({expression} or {statement}): edit the text "
+                               "before sending.").format(expression="{{", statement="{%"))
     return subject_line, body
 
 
@@ -292,11 +295,12 @@ def _prepared(session: Session, ws: Workspace, reference: str, template_id: str,
     kind = lt.letter_type(template_id)
     if kind is not None and kind.internal:      # a service's own letter: fits the rights it names, goes with it
         if not internal:
-            raise RuleViolation(f"A '{tpl.title_of(template_id)}' letter is queued only with the change it tells "
-                                "of, never on its own.")
+            raise RuleViolation(_("A '{title}' letter is queued only with the change it tells of, never on its "
+                                  "own.").format(title=_(tpl.title_of(template_id))))
         fits = bool({RequestType(t.request_type) for t in case.types} & set(kind.for_types))
     if not fits:
-        raise RuleViolation(f"A '{tpl.title_of(template_id)}' letter does not fit a case of these request types.")
+        raise RuleViolation(_("A '{title}' letter does not fit a case of these request types.").format(
+                                title=_(tpl.title_of(template_id))))
     letter_guards.check_letter(session, case, template_id, attachments)         # the registry's preconditions
     draft, recipient = _draft_in(session, ws, case, template_id, options, override)
     subject_line, body = _final_text(draft, subject_line, body)
@@ -310,7 +314,7 @@ def queue_letter(ws: Workspace, reference: str, template_id: str, *, options: Le
     roles.require_officer(ws)
     options = options or LetterOptions()
     if override is not None and override.postal:
-        raise InputError("A letter by post is not e-mailed: record it as posted instead.")
+        raise InputError(_("A letter by post is not e-mailed: record it as posted instead."))
     if override is not None:
         recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
     with audit.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
@@ -329,8 +333,8 @@ def queue_in(session: Session, ws: Workspace, reference: str, template_id: str, 
                                                            subject_line, body, override, attachments, internal)
     smtp = load_settings_in(session)
     if not smtp.sender:
-        raise InputError("Set up the mail server and the sender address first "
-                         "(megacase config smtp, or Settings in the window).")
+        raise InputError(_("Set up the mail server and the sender address first (megacase config smtp, or "
+                           "Settings in the window)."))
     letter = enqueue(session, ws, case, template_id=template_id, language=draft.language, recipient=recipient,
                      sender=smtp.sender, reply_to=settings.get_in(session, PRIVACY_CONTACT.key),
                      subject_line=subject_line, body=body, attachments=attachments)
@@ -357,7 +361,7 @@ def post_letter(ws: Workspace, reference: str, template_id: str, override: Addre
     """
     roles.require_officer(ws)
     if not override.postal:
-        raise InputError("Give the postal address the letter is posted to.")
+        raise InputError(_("Give the postal address the letter is posted to."))
     recipients.check_override(ws, reference, template_id, override)   # records and raises when refused
     with audit.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
         case, draft, recipient, subject_line, body = _prepared(session, ws, reference, template_id,
@@ -394,12 +398,12 @@ def hand_over(ws: Workspace, reference: str, template_id: str, note: str, *, opt
     """Record a letter handed to the subject in person: it answers like a sent one, under the identity rule
     (a completed verification on this case: seen in person, an identity document or additional information)."""
     roles.require_officer(ws)
-    note = require_text(note, "Where, when and to whom the letter was handed")
+    note = require_text(note, N_("Where, when and to whom the letter was handed"))
     with audit.audited_refusal(ws, reference, f"letter:{template_id}"), ws.transaction() as session:
         case = load_case(session, reference)
         if recipients.verified_identity(session, case) is None:
-            raise RuleViolation("A letter is handed over only to a subject identified on this case (seen in person, "
-                                "an identity document or additional information): record that first.")
+            raise RuleViolation(_("A letter is handed over only to a subject identified on this case (seen in "
+                                  "person, an identity document or additional information): record that first."))
         case, draft, _known, subject_line, body = _prepared(session, ws, reference, template_id,
                                                             options or LetterOptions(), subject_line, body, None,
                                                             attachments)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, MegaCaseError, NotFound, PermissionDenied, RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles, subject_keys
 from megacase.services.integrity import audit
 from megacase.services.mail import DeliveryError, SmtpTransport, Transport, transport_from_settings
@@ -148,10 +149,11 @@ def _claim(ws: Workspace, letter_id: int):
         case = session.get(Case, letter.case_id)
         key = subject_keys.key_of(session, case.subject_id)
         if key is None:
-            raise RuleViolation("This subject was erased: the letter can no longer be sent.")
+            raise RuleViolation(_("This subject was erased: the letter can no longer be sent."))
         eml = open_sealed(key, letter.eml_enc, EML_CONTEXT)
         if hashlib.sha256(eml).hexdigest() != letter.eml_sha256:
-            raise RuleViolation(f"The stored message of letter {letter_id} does not match its hash; not sent.")
+            raise RuleViolation(_("The stored message of letter {letter_id} does not match its hash; not sent.").format(
+                                    letter_id=letter_id))
         recipient = subject_keys.open_text(session, case.subject_id, letter.recipient_enc, "letter:recipient")
         return eml, recipient, letter.message_id, case.reference, letter.attempts
 
@@ -171,7 +173,7 @@ def deliver(ws: Workspace, letter_id: int, transport_factory: TransportFactory |
         with ws.reading() as session:
             letter = session.get(Letter, letter_id)
             if letter is None:
-                raise NotFound(f"No letter {letter_id}.")
+                raise NotFound(_("No letter {letter_id}.").format(letter_id=letter_id))
             case = session.get(Case, letter.case_id)
             return DeliveryResult(letter.id, case.reference, letter.status, letter.message_id, letter.server_reply,
                                   letter.last_error)
@@ -283,13 +285,13 @@ def retry(ws: Workspace, transport_factory: TransportFactory | None = None) -> l
 def resolve_uncertain(ws: Workspace, letter_id: int, arrived: bool, note: str) -> None:
     """The officer checked the mailbox: the letter arrived (mark sent) or did not (queue it again)."""
     roles.require_officer(ws)
-    note = require_text(note, "What was checked")
+    note = require_text(note, N_("What was checked"))
     with ws.transaction() as session:
         letter = session.get(Letter, letter_id)
         if letter is None:
-            raise NotFound(f"No letter {letter_id}.")
+            raise NotFound(_("No letter {letter_id}.").format(letter_id=letter_id))
         if letter.status not in (SENDING, UNCERTAIN):
-            raise InputError("Only a letter whose sending was interrupted can be resolved this way.")
+            raise InputError(_("Only a letter whose sending was interrupted can be resolved this way."))
         case = session.get(Case, letter.case_id)
         if arrived:
             letter.status, letter.sent_at = SENT, ws.now_naive()
@@ -325,11 +327,12 @@ def stored_message(ws: Workspace, letter_id: int) -> bytes:
     with ws.reading() as session:
         letter = session.get(Letter, letter_id)
         if letter is None or letter.eml_enc is None:
-            raise NotFound(f"No stored message for letter {letter_id}.")
+            raise NotFound(_("No stored message for letter {letter_id}.").format(letter_id=letter_id))
         case = session.get(Case, letter.case_id)
         eml = open_sealed(subject_keys.key_of(session, case.subject_id), letter.eml_enc, EML_CONTEXT)
         if eml is None:
-            raise NotFound("The subject was erased: the message can no longer be read.")
+            raise NotFound(_("The subject was erased: the message can no longer be read."))
         if hashlib.sha256(eml).hexdigest() != letter.eml_sha256:
-            raise RuleViolation(f"The stored message of letter {letter_id} does not match its hash.")
+            raise RuleViolation(_("The stored message of letter {letter_id} does not match its hash.").format(
+                                    letter_id=letter_id))
         return eml

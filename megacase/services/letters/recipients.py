@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import normalise_email
 from megacase.errors import InputError, RuleViolation
+from megacase.i18n import _, english
 from megacase.services.integrity import audit
 from megacase.services.case_lookup import load_case
 from megacase.services.letters.templates import PROCESSOR_TEMPLATES
@@ -60,7 +61,7 @@ class AddressOverride:
         lines = [" ".join(line.split()) for line in (self.address or "").splitlines()]
         text = "\n".join(line for line in lines if line)
         if len(text) < 10 or len(text) > 500:
-            raise InputError("Give the full postal address (street and number, postcode and town).")
+            raise InputError(_("Give the full postal address (street and number, postcode and town)."))
         return text
 
 
@@ -95,17 +96,18 @@ def verified_identity(session: Session, case: Case) -> IdentityStep | None:
 def known_address(case: Case) -> str:
     subject = case.subject
     if subject.anonymised_at is not None or not subject.email:
-        raise RuleViolation("This subject was erased: no letter can be sent to them any more.")
+        raise RuleViolation(_("This subject was erased: no letter can be sent to them any more."))
     return subject.email
 
 
 def processor_by_name(session: Session, name: str | None) -> Processor:
     if not name or not name.strip():
-        raise InputError("Choose the processor the Art. 19 notice goes to.")
+        raise InputError(_("Choose the processor the Art. 19 notice goes to."))
     proc = session.scalar(select(Processor).where(func.lower(Processor.name) == name.strip().lower()))
     if proc is None:
         names = session.execute(select(Processor.name).order_by(Processor.id)).scalars()
-        raise InputError(f"No processor '{name}' in the register. Known: {', '.join(names)}.")
+        raise InputError(_("No processor '{name}' in the register. Known: {names}.").format(
+                             name=name, names=', '.join(names)))
     return proc
 
 
@@ -118,8 +120,8 @@ def processor_address(proc: Processor) -> str:
                 return normalise_email(match.group(0))
             except InputError:
                 continue
-    raise RuleViolation(f"The processor register has no e-mail contact for {proc.name}: record how to reach "
-                        "them for an Art. 19 notice first.")
+    raise RuleViolation(_("The processor register has no e-mail contact for {processor}: record how to reach "
+                          "them for an Art. 19 notice first.").format(processor=proc.name))
 
 
 def _record_refusal(ws: Workspace, ids: tuple[int, int, str], template_id: str, override: AddressOverride,
@@ -128,7 +130,7 @@ def _record_refusal(ws: Workspace, ids: tuple[int, int, str], template_id: str, 
     case_id, subject_id, reference = ids
     with ws.transaction() as session:
         audit.record(session, ws, "letter.override_refused", case_id=case_id, subject_id=subject_id,
-                     details={"reference": reference, "template": template_id, "why": why},
+                     details={"reference": reference, "template": template_id, "why": english(why)},
                      personal={"address": override.address, "reason": override.reason,
                                "delivery": "post" if override.postal else "email"})
 
@@ -165,8 +167,8 @@ def resolve(session: Session, ws: Workspace, case: Case, template_id: str,
     """The one place a letter's recipient comes from (inside the letter's transaction)."""
     if template_id in PROCESSOR_TEMPLATES:
         if override is not None:
-            raise RuleViolation("An Art. 19 notice goes to the processor's contact in the register; "
-                                "it cannot be sent elsewhere.")
+            raise RuleViolation(_("An Art. 19 notice goes to the processor's contact in the register; it "
+                                  "cannot be sent elsewhere."))
         proc = processor_by_name(session, processor_name)
         return Recipient(processor_address(proc), PROCESSOR, proc.name, processor=proc.name)
     address = known_address(case)

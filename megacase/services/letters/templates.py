@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from megacase.config import resources_dir
 from megacase.domain.letter_types import LETTER_TYPES
 from megacase.errors import InputError, NotFound
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.letter_texts import LANGUAGES, longdate_for
@@ -128,9 +129,10 @@ def title_of(template_id: str) -> str:
 
 def check_id(template_id: str, language: str) -> None:
     if language not in LANGUAGES:
-        raise InputError(f"Unknown letter language '{language}': use fr, nl or en.")
+        raise InputError(_("Unknown letter language '{language}': use fr, nl or en.").format(language=language))
     if template_id not in template_ids():
-        raise NotFound(f"No letter template '{template_id}'. Known: {', '.join(template_ids())}.")
+        raise NotFound(_("No letter template '{template_id}'. Known: {template_ids}.").format(
+                           template_id=template_id, template_ids=', '.join(template_ids())))
 
 
 def shipped_source(template_id: str, language: str) -> str:
@@ -194,7 +196,7 @@ def save_edit(ws: Workspace, template_id: str, language: str, source: str) -> in
     with ws.transaction() as session:
         current = current_source_in(session, template_id, language)
         if current.source == source:
-            raise InputError("The template is unchanged: nothing to save.")
+            raise InputError(_("The template is unchanged: nothing to save."))
         return _add_version(session, ws, template_id, language, source, False)
 
 
@@ -204,7 +206,7 @@ def reset_to_shipped(ws: Workspace, template_id: str, language: str) -> int:
     check_id(template_id, language)
     with ws.transaction() as session:
         if not current_source_in(session, template_id, language).edited:
-            raise InputError("This template is already the shipped one.")
+            raise InputError(_("This template is already the shipped one."))
         return _add_version(session, ws, template_id, language, "", True)
 
 
@@ -299,17 +301,19 @@ def _time_limit(seconds: float):
 
 
 def _where(template_id: str, language: str) -> str:
-    return f"The template '{template_id}' ({language})"
+    return _("The template '{template}' ({language})").format(template=template_id, language=language)
 
 
 def _compile(source: str, language: str, template_id: str):
     if len(source) > MAX_SOURCE_CHARS:
-        raise InputError(f"{_where(template_id, language)} is too long (over {MAX_SOURCE_CHARS} characters).")
+        raise InputError(_("{where} is too long (over {max_source_chars} characters).").format(
+                             where=_where(template_id, language), max_source_chars=MAX_SOURCE_CHARS))
     env = _environment(language)
     try:
         return env.from_string(source), env.parse(source)
     except TemplateSyntaxError as exc:
-        raise InputError(f"{_where(template_id, language)} has an error on line {exc.lineno}: {exc.message}.") \
+        raise InputError(_("{where} has an error on line {lineno}: {message}.").format(
+                             where=_where(template_id, language), lineno=exc.lineno, message=exc.message)) \
             from None
 
 
@@ -317,26 +321,30 @@ def _check_names(ast, language: str, template_id: str) -> None:
     """Unknown placeholders anywhere in the template, even in a branch today's case does not take."""
     unknown = sorted(meta.find_undeclared_variables(ast) - set(CONTEXT_FIELDS))
     if unknown:
-        raise InputError(f"{_where(template_id, language)} uses unknown placeholder(s): {', '.join(unknown)}.")
+        raise InputError(_("{where} uses unknown placeholder(s): {unknown}.").format(
+                             where=_where(template_id, language), unknown=', '.join(unknown)))
     for node in ast.find_all(nodes.Getattr):
         if isinstance(node.node, nodes.Name) and node.node.ctx == "load":
             allowed = CONTEXT_FIELDS.get(node.node.name)
             if allowed is not None and node.attr not in allowed:
-                raise InputError(f"{_where(template_id, language)} uses an unknown placeholder "
-                                 f"'{node.node.name}.{node.attr}' (line {node.lineno}).")
+                raise InputError(_("{where} uses an unknown placeholder '{name}' (line {lineno}).").format(
+                                     where=_where(template_id, language), name=f"{node.node.name}.{node.attr}",
+                                     lineno=node.lineno))
 
 
 def _split(text: str, language: str, template_id: str) -> RenderedLetter:
     lines = text.split("\n")
     if not lines or not lines[0].startswith("Subject: "):
-        raise InputError(f"{_where(template_id, language)} must start with a line 'Subject: …'.")
+        raise InputError(_("{where} must start with a line 'Subject: …'.").format(
+                             where=_where(template_id, language)))
     if len(lines) < 3 or lines[1].strip():
-        raise InputError(f"{_where(template_id, language)} needs an empty line after the subject line, "
-                         "then the body.")
+        raise InputError(_("{where} needs an empty line after the subject line, then the body.").format(
+                             where=_where(template_id, language)))
     subject_line = lines[0][len("Subject: "):].strip()
     body = "\n".join(lines[2:]).rstrip()
     if not subject_line or not body:
-        raise InputError(f"{_where(template_id, language)} gives an empty subject line or body.")
+        raise InputError(_("{where} gives an empty subject line or body.").format(
+                             where=_where(template_id, language)))
     return RenderedLetter(subject_line, body)
 
 
@@ -357,22 +365,27 @@ def render_source(source: str, context: dict, language: str, template_id: str = 
             for chunk in template.generate(**context):
                 size += len(chunk)
                 if size > MAX_OUTPUT_CHARS:
-                    raise InputError(f"{_where(template_id, language)} produces a text that is far too long.")
+                    raise InputError(_("{where} produces a text that is far too long.").format(
+                                         where=_where(template_id, language)))
                 parts.append(chunk)
     except _TooSlow:
-        raise InputError(f"{_where(template_id, language)} takes too long to render (over {RENDER_SECONDS:g} "
-                         "seconds): check its loops.") from None
+        raise InputError(_("{where} takes too long to render (over {render_seconds:g} seconds): check its "
+                           "loops.").format(where=_where(template_id, language), render_seconds=RENDER_SECONDS)) from None
     except RecursionError:
-        raise InputError(f"{_where(template_id, language)} calls itself without end (a macro that calls "
-                         "itself).") from None
+        raise InputError(_("{where} calls itself without end (a macro that calls itself).").format(
+                             where=_where(template_id, language))) from None
     except UndefinedError as exc:
-        raise InputError(f"{_where(template_id, language)} uses an unknown placeholder: {exc.message}.") from None
+        raise InputError(_("{where} uses an unknown placeholder: {message}.").format(
+                             where=_where(template_id, language), message=exc.message)) from None
     except SecurityError:
-        raise InputError(f"{_where(template_id, language)} uses something a letter template may not use.") from None
+        raise InputError(_("{where} uses something a letter template may not use.").format(
+                             where=_where(template_id, language))) from None
     except TemplateError as exc:
-        raise InputError(f"{_where(template_id, language)} cannot be rendered: {exc.message}.") from None
+        raise InputError(_("{where} cannot be rendered: {message}.").format(
+                             where=_where(template_id, language), message=exc.message)) from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
-        raise InputError(f"{_where(template_id, language)} cannot be rendered: {exc}.") from None
+        raise InputError(_("{where} cannot be rendered: {exc}.").format(
+                             where=_where(template_id, language), exc=exc)) from None
     return _split("".join(parts), language, template_id)
 
 

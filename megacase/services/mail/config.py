@@ -20,6 +20,7 @@ import keyring
 import keyring.errors
 
 from megacase.errors import InputError
+from megacase.i18n import _
 from megacase.services import roles, settings
 from megacase.services.workspace import Workspace
 
@@ -108,8 +109,8 @@ def request_configuration(ws: Workspace, host: str, port: int, security: str, us
     kind = values.get(MAIL_TRANSPORT.key, current.transport)
     if kind != "smtp-password" and not (values.get(MAIL_TENANT.key, current.tenant)
                                         and values.get(MAIL_CLIENT_ID.key, current.client_id)):
-        raise InputError("Office 365 sign-in needs the tenant and the application (client) ID of the app "
-                         "registration (see the README, 'Office 365').")
+        raise InputError(_("Office 365 sign-in needs the tenant and the application (client) ID of the app "
+                           "registration (see the README, 'Office 365')."))
     return mail_routes.request_change(ws, values)
 
 
@@ -122,14 +123,14 @@ def configure(ws: Workspace, host: str, port: int, security: str, user: str | No
 
 def store_password(smtp: MailSettings, password: str) -> None:
     if not smtp.user:
-        raise InputError("Set the mail server user name first: the password belongs to that user.")
+        raise InputError(_("Set the mail server user name first: the password belongs to that user."))
     if not password:
-        raise InputError("The password is empty.")
+        raise InputError(_("The password is empty."))
     try:
         keyring.set_password(KEYRING_SERVICE, smtp.keyring_user, password)
     except keyring.errors.KeyringError as exc:
-        raise InputError(f"The system keyring refused to store the password ({type(exc).__name__}); "
-                         f"set {PASSWORD_ENV} instead.") from None
+        raise InputError(_("The system keyring refused to store the password ({name}); set {password_env} "
+                           "instead.").format(name=type(exc).__name__, password_env=PASSWORD_ENV)) from None
 
 
 def password_for(smtp: MailSettings) -> str | None:
@@ -214,18 +215,19 @@ def configure_mailbox(ws: Workspace, kind: str, *, host: str | None = None, port
                 settings.set_in(session, ws, spec.key, value)
         saved = load_mailbox_in(session)
         if saved.kind and not saved.user:
-            raise InputError("Give the privacy mailbox's user (its address): --user.")
+            raise InputError(_("Give the privacy mailbox's user (its address): --user."))
         return saved
 
 
 def store_mailbox_password(box: MailboxSettings, password: str) -> None:
     if not box.user or not password:
-        raise InputError("Set the mailbox user first, and give a password that is not empty.")
+        raise InputError(_("Set the mailbox user first, and give a password that is not empty."))
     try:
         keyring.set_password(MAILBOX_KEYRING_SERVICE, box.keyring_user, password)
     except keyring.errors.KeyringError as exc:
-        raise InputError(f"The system keyring refused to store the password ({type(exc).__name__}); "
-                         f"set {MAILBOX_PASSWORD_ENV} instead.") from None
+        raise InputError(_("The system keyring refused to store the password ({name}); set "
+                           "{mailbox_password_env} instead.").format(
+                             name=type(exc).__name__, mailbox_password_env=MAILBOX_PASSWORD_ENV)) from None
 
 
 def mailbox_password_for(box: MailboxSettings) -> str | None:

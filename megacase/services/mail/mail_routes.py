@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import is_loopback
 from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles, settings
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace, to_local
@@ -68,7 +69,7 @@ def _processor(session: Session, name_or_id: str | int) -> Processor:
     else:
         row = session.scalar(select(Processor).where(func.lower(Processor.name) == str(name_or_id).strip().lower()))
     if row is None:
-        raise NotFound(f"No processor '{name_or_id}'.")
+        raise NotFound(_("No processor '{name_or_id}'.").format(name_or_id=name_or_id))
     return row
 
 
@@ -86,14 +87,15 @@ def _check(session: Session, new: dict) -> None:
     effective = {k: settings.get_in(session, k) for k in ROUTE_KEYS}
     effective.update(new)
     if effective["smtp.security"] == "none" and not is_loopback(str(effective["smtp.host"])):
-        raise InputError("Connection security 'none' sends letters in clear: it is allowed only for a mail server "
-                         "on this computer (127.0.0.1, ::1 or localhost). Use starttls or tls.")
+        raise InputError(_("Connection security 'none' sends letters in clear: it is allowed only for a mail "
+                           "server on this computer (127.0.0.1, ::1 or localhost). Use starttls or tls."))
     domains = _domains(session)
     for key in IN_COMPANY_DOMAINS:
         value = str(new.get(key) or "")
         if value and value.rsplit("@", 1)[-1].lower() not in domains:
-            raise InputError(f"{settings.SPECS[key].label} must be an address of the company's own domains "
-                             f"({', '.join(domains)}); '{value}' is not.")
+            raise InputError(_("{label} must be an address of the company's own domains ({domains}); '{value}' "
+                               "is not.").format(
+                                 label=_(settings.SPECS[key].label), domains=', '.join(domains), value=value))
 
 
 def _apply(session: Session, ws: Workspace, row: RouteChange) -> None:
@@ -129,7 +131,7 @@ def request_in(session: Session, ws: Workspace, values: dict,
     if processor is None:
         unknown = set(values) - set(ROUTE_KEYS)
         if unknown:
-            raise InputError(f"Not a mail setting: {', '.join(sorted(unknown))}.")
+            raise InputError(_("Not a mail setting: {unknown}.").format(unknown=', '.join(sorted(unknown))))
         parsed = {k: settings.parse(k, v) for k, v in values.items()}
         _check(session, parsed)
         changes = {k: [settings.get_in(session, k), v] for k, v in parsed.items()
@@ -156,14 +158,15 @@ def request_in(session: Session, ws: Workspace, values: dict,
 
 
 def _pending_row(session: Session, ws: Workspace, change_id: int) -> RouteChange:
-    roles.require_manager(ws, "Approving a change of where mail goes")
+    roles.require_manager(ws, N_("Approving a change of where mail goes"))
     row = session.get(RouteChange, change_id)
     if row is None:
-        raise NotFound(f"No change of mail routing numbered {change_id}.")
+        raise NotFound(_("No change of mail routing numbered {change_id}.").format(change_id=change_id))
     if row.status != PENDING:
-        raise RuleViolation(f"Change {change_id} is no longer waiting for approval ({row.status}).")
+        raise RuleViolation(_("Change {change_id} is no longer waiting for approval ({status}).").format(
+                                change_id=change_id, status=row.status))
     if row.requested_by == ws.actor.name:
-        raise PermissionDenied("Four eyes: someone else must approve the change you asked for.")
+        raise PermissionDenied(_("Four eyes: someone else must approve the change you asked for."))
     return row
 
 

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from megacase.domain.requests import CaseState, Outcome, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.privacy import forgetting
@@ -151,12 +152,12 @@ def readiness(ws: Workspace, reference: str) -> ErasureReadiness:
 
 def _invoice_row(session: Session, ws: Workspace, case: Case, invoices: InvoiceKeep,
                  kept: tuple[tuple[str, str, str], ...]) -> InvoiceRetention:
-    refs = require_text(invoices.refs, "The invoice references", 2000)
+    refs = require_text(invoices.refs, N_("The invoice references"), 2000)
     if invoices.last_invoice_on > ws.today():
-        raise InputError("The date of the last invoice cannot be in the future.")
+        raise InputError(_("The date of the last invoice cannot be in the future."))
     if not kept:
-        raise RuleViolation("Invoices are kept only where the checklist says so: record which processor keeps "
-                            "them (e.g. the accounting system) and under which legal ground first.")
+        raise RuleViolation(_("Invoices are kept only where the checklist says so: record which processor "
+                              "keeps them (e.g. the accounting system) and under which legal ground first."))
     subject = case.subject
     row = InvoiceRetention(case_id=case.id, subject_id=subject.id, invoice_refs=refs, holder_name=subject.name,
                            holder_address=subject.postal_address, legal_ground=INVOICE_GROUND,

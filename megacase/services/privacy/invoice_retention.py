@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from megacase.i18n import N_
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
@@ -35,7 +36,7 @@ class RetainedInvoices:
 
 def list_retained(ws: Workspace, include_purged: bool = False) -> list[RetainedInvoices]:
     """Manager only; the look itself is recorded (who, when, how many rows), never what was seen."""
-    roles.require_manager(ws, "Seeing the invoice data kept after an erasure")
+    roles.require_manager(ws, N_("Seeing the invoice data kept after an erasure"))
     with ws.transaction() as session:
         query = (select(InvoiceRetention, Case.reference, Subject.reference)
                  .join(Subject, InvoiceRetention.subject_id == Subject.id)

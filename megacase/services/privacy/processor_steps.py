@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from megacase.domain.requests import CaseState, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, RuleViolation
+from megacase.i18n import N_, _, format_date
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.case_lookup import load_case
@@ -44,8 +45,8 @@ NOTICE_EXEMPTIONS = (
 )
 
 PENDING, ERASED, KEPT, DONE, NOTIFIED, NOT_NOTIFIED = "pending", "erased", "kept", "done", "notified", "not_notified"
-STATUS_LABELS = {PENDING: "To do", ERASED: "Erased", KEPT: "Kept", DONE: "Done", NOTIFIED: "Notified",
-                 NOT_NOTIFIED: "No notice"}
+STATUS_LABELS = {PENDING: N_("To do"), ERASED: N_("Erased"), KEPT: N_("Kept"), DONE: N_("Done"),
+                 NOTIFIED: N_("Notified"), NOT_NOTIFIED: N_("No notice")}
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,17 @@ class Step:
 
     @property
     def label(self) -> str:
+        """English, as records and case files keep it; ``label_text`` is what the officer reads."""
         text = STATUS_LABELS[self.status]
         if self.status in (NOTIFIED, ERASED, DONE, KEPT) and self.on:
             text += f" {self.on:%d/%m/%Y}"
+        return text
+
+    @property
+    def label_text(self) -> str:
+        text = _(STATUS_LABELS[self.status])
+        if self.status in (NOTIFIED, ERASED, DONE, KEPT) and self.on:
+            text += f" {format_date(self.on, 'short')}"
         return text
 
 
@@ -129,18 +138,19 @@ def _item(session: Session, reference: str, processor: str | int, action: str) -
                                                       ChecklistItem.action == action))
     if item is None:
         what = "an action to carry out" if action == "act" else "an Art. 19 notice"
-        raise NotFound(f"Case {case.reference} has no step '{what}' for {p.name}.")
+        raise NotFound(_("Case {reference} has no step '{what}' for {processor}.").format(
+                           reference=case.reference, what=what, processor=p.name))
     if case.state == CaseState.CLOSED.value:
-        raise RuleViolation("The case is closed: reopen it first.")
+        raise RuleViolation(_("The case is closed: reopen it first."))
     if case.subject.anonymised_at is not None:
-        raise RuleViolation("The subject was erased: the checklist of this case is final.")
+        raise RuleViolation(_("The subject was erased: the checklist of this case is final."))
     return case, item
 
 
 def _note(note: str | None) -> str | None:
     text = (note or "").strip()
     if len(text) > 2000:
-        raise InputError("The note is too long (at most 2000 characters).")
+        raise InputError(_("The note is too long (at most 2000 characters)."))
     return text or None
 
 
@@ -156,13 +166,14 @@ def _at(ws: Workspace, on: date | None) -> datetime:
     if on is None or on == ws.today():
         return ws.now_naive()
     if on > ws.today():
-        raise InputError("The date cannot be in the future.")
+        raise InputError(_("The date cannot be in the future."))
     return datetime.combine(on, time(12, 0), TZ).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _check_not_before_receipt(case: Case, on: date | None) -> None:
     if on is not None and on < case.received_on:
-        raise InputError(f"The date cannot be before the request was received ({case.received_on:%d/%m/%Y}).")
+        raise InputError(_("The date cannot be before the request was received ({received_on:%d/%m/%Y}).").format(
+                             received_on=case.received_on))
 
 
 def record_done(ws: Workspace, reference: str, processor: str | int, note: str | None = None,
@@ -183,11 +194,11 @@ def record_kept(ws: Workspace, reference: str, processor: str | int, ground: str
                 on: date | None = None) -> ProcessorSteps:
     """Erasure: the data at this processor are kept, under a named legal ground (Art. 17(3))."""
     roles.require_officer(ws)
-    ground = require_text(ground, "The legal ground for keeping the data", 500)
+    ground = require_text(ground, N_("The legal ground for keeping the data"), 500)
     with ws.transaction() as session:
         case, item = _item(session, reference, processor, "act")
         if not _is_erasure(case):
-            raise RuleViolation("Keeping data under a legal ground applies to an erasure request only.")
+            raise RuleViolation(_("Keeping data under a legal ground applies to an erasure request only."))
         _check_not_before_receipt(case, on)
         item.done_at, item.done_by, item.keep_ground, item.note = _at(ws, on), ws.actor.name, ground, _note(note)
         _record(session, ws, case, item, "checklist.kept", ground=ground,
@@ -217,15 +228,16 @@ def notice_letter_day(session: Session, case: Case, item: ChecklistItem, letter_
     """The day the Art. 19 notice ``letter_id`` left for this step's recipient; RuleViolation otherwise."""
     name = item.processor.name
     if letter_id is None:
-        raise RuleViolation(f"'Notified' is recorded by the Art. 19 notice itself: send it to {name} (letter "
-                            f"send {case.reference} art19-notice --processor \"{name}\"); it ticks this step when it "
-                            "leaves. If a notice is impossible or disproportionate, record why (steps no-notice).")
+        raise RuleViolation(_("'Notified' is recorded by the Art. 19 notice itself: send it to {name} (letter "
+                              "send {reference} art19-notice --processor \"{name}\"); it ticks this step when it "
+                              "leaves. If a notice is impossible or disproportionate, record why (steps "
+                              "no-notice).").format(name=name, reference=case.reference))
     from megacase.services.letters.outbox import notice_recipient
     letter = session.get(Letter, letter_id)
     if (letter is None or letter.case_id != case.id or letter.template_id != "art19-notice"
             or letter.status != "sent" or letter.sent_at is None or notice_recipient(session, letter) != name):
-        raise RuleViolation(f"Letter {letter_id} is not an Art. 19 notice of {case.reference} that left the outbox "
-                            f"to {name}.")
+        raise RuleViolation(_("Letter {letter_id} is not an Art. 19 notice of {reference} that left the outbox "
+                              "to {name}.").format(letter_id=letter_id, reference=case.reference, name=name))
     return to_local(letter.sent_at).date()
 
 
@@ -233,7 +245,7 @@ def record_no_notice(ws: Workspace, reference: str, processor: str | int, reason
                      note: str | None = None) -> ProcessorSteps:
     """No Art. 19 notice to this processor, and why (it held nothing; impossible or disproportionate)."""
     roles.require_officer(ws)
-    reason = require_text(reason, "The reason no notice is sent", 500)
+    reason = require_text(reason, N_("The reason no notice is sent"), 500)
     with ws.transaction() as session:
         case, item = _item(session, reference, processor, "notify")
         item.done_at, item.done_by, item.keep_ground, item.note = ws.now_naive(), ws.actor.name, reason, _note(note)
@@ -245,7 +257,7 @@ def reopen_step(ws: Workspace, reference: str, processor: str | int, action: str
     """Undo a step recorded by mistake (the audit trail keeps both)."""
     roles.require_officer(ws)
     if action not in ("act", "notify"):
-        raise InputError("The step is 'act' or 'notify'.")
+        raise InputError(_("The step is 'act' or 'notify'."))
     with ws.transaction() as session:
         case, item = _item(session, reference, processor, action)
         item.done_at = item.done_by = item.keep_ground = item.note = None

@@ -16,22 +16,23 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound
+from megacase.i18n import N_, _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Processor
 
-# Editable fields, their labels, and whether they may be left empty.
+# Editable fields, their labels (translated where shown), and whether they may be left empty.
 FIELDS: dict[str, tuple[str, bool]] = {
-    "name": ("Name", False),
-    "role": ("Role (what they do for Mega Security)", False),
-    "purposes": ("Purposes of the processing", True),
-    "categories": ("Categories of personal data (comma-separated)", False),
-    "retention": ("Retention period or its criteria", True),
-    "location": ("Location and transfers outside the EEA (with their safeguards)", True),
-    "contact": ("Contact (privacy or DPO contact)", True),
-    "notice_channel": ("How to reach them for an Art. 19 notice", True),
-    "notice_language": ("Language of their Art. 19 notices (fr, nl or en)", True),
+    "name": (N_("Name"), False),
+    "role": (N_("Role (what they do for Mega Security)"), False),
+    "purposes": (N_("Purposes of the processing"), True),
+    "categories": (N_("Categories of personal data (comma-separated)"), False),
+    "retention": (N_("Retention period or its criteria"), True),
+    "location": (N_("Location and transfers outside the EEA (with their safeguards)"), True),
+    "contact": (N_("Contact (privacy or DPO contact)"), True),
+    "notice_channel": (N_("How to reach them for an Art. 19 notice"), True),
+    "notice_language": (N_("Language of their Art. 19 notices (fr, nl or en)"), True),
 }
 # Contact details may name a person at the processor: the audit trail says they changed, not to what.
 _NOT_IN_AUDIT = {"contact", "notice_channel"}
@@ -98,22 +99,24 @@ def find_in(session: Session, name_or_id: str | int) -> Processor:
         row = session.scalar(select(Processor).where(func.lower(Processor.name) == str(name_or_id).strip().lower()))
     if row is None:
         known = ", ".join(session.scalars(select(Processor.name).order_by(Processor.id)))
-        raise NotFound(f"No processor '{name_or_id}'. Known: {known}.")
+        raise NotFound(_("No processor '{name_or_id}'. Known: {known}.").format(
+                           name_or_id=name_or_id, known=known))
     return row
 
 
 def _clean(field: str, value) -> str | None:
     if field not in FIELDS:
-        raise InputError(f"Unknown processor field '{field}'. Known: {', '.join(FIELDS)}.")
+        raise InputError(_("Unknown processor field '{field}'. Known: {fields}.").format(
+                             field=field, fields=', '.join(FIELDS)))
     label, optional = FIELDS[field]
     text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
     if not text:
         if optional:
             return None
-        raise InputError(f"{label}: this cannot be empty.")
+        raise InputError(_("{label}: this cannot be empty.").format(label=_(label)))
     if field == "notice_language":
         if text.lower() not in ("fr", "nl", "en"):
-            raise InputError(f"{label}: use fr, nl or en.")
+            raise InputError(_("{label}: use fr, nl or en.").format(label=_(label)))
         return text.lower()
     if field == "categories":
         parts = [c.strip() for c in text.split(",") if c.strip()]
@@ -134,7 +137,8 @@ def update_processor(ws: Workspace, name_or_id: str | int, **changes) -> Process
         p = find_in(session, name_or_id)
         if "name" in cleaned and cleaned["name"].lower() != p.name.lower():
             if session.scalar(select(Processor).where(func.lower(Processor.name) == cleaned["name"].lower())):
-                raise InputError(f"There is already a processor named '{cleaned['name']}'.")
+                raise InputError(_("There is already a processor named '{name}'.").format(
+                                     name=cleaned['name']))
         changed = {k: v for k, v in cleaned.items() if getattr(p, k) != v}
         # Where Art. 19 notices go: an officer asks, a manager approves (audited with old and new address).
         route = changed.pop("notice_channel", _UNCHANGED)
@@ -157,7 +161,7 @@ def add_processor(ws: Workspace, name: str, role: str, categories: str, **other)
     route = values.pop("notice_channel", None)
     with ws.transaction() as session:
         if session.scalar(select(Processor).where(func.lower(Processor.name) == values["name"].lower())):
-            raise InputError(f"There is already a processor named '{values['name']}'.")
+            raise InputError(_("There is already a processor named '{name}'.").format(name=values['name']))
         p = Processor(active=True, **values)
         session.add(p)
         session.flush()

@@ -25,6 +25,7 @@ from megacase.domain import case_status
 from megacase.domain.requests import CaseState, Outcome, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.case_lookup import load_case
@@ -120,7 +121,8 @@ def start(ws: Workspace, reference: str, ground: str) -> RestrictionInfo:
     """Restrict the processing of the subject's data from today (on a restriction case)."""
     roles.require_officer(ws)
     if ground not in GROUNDS:
-        raise RuleViolation(f"Name the Art. 18(1) ground: one of {', '.join(GROUNDS)}.")
+        raise RuleViolation(_("Name the Art. 18(1) ground: one of {grounds}.").format(
+                                grounds=', '.join(GROUNDS)))
     with ws.transaction() as session:
         case = load_case(session, reference)
         subject = case.subject
@@ -137,16 +139,16 @@ def start(ws: Workspace, reference: str, ground: str) -> RestrictionInfo:
 def lift(ws: Workspace, reference: str, reason: str) -> RestrictionInfo:
     """Lift the restriction: only after the Art. 18(3) notice was sent to the subject."""
     roles.require_officer(ws)
-    reason = require_text(reason, "The reason for lifting the restriction", 2000)
+    reason = require_text(reason, N_("The reason for lifting the restriction"), 2000)
     with ws.transaction() as session:
         case = load_case(session, reference)
         subject = case.subject
         if subject.restricted_since is None:
-            raise RuleViolation("The subject's data are not restricted.")
+            raise RuleViolation(_("The subject's data are not restricted."))
         notice = _lifting_notice(session, subject)
         if notice is None:
-            raise RuleViolation("Before a restriction is lifted the subject must be told (Art. 18(3) GDPR): send the "
-                                "'restriction-lifting' letter first.")
+            raise RuleViolation(_("Before a restriction is lifted the subject must be told (Art. 18(3) GDPR): "
+                                  "send the 'restriction-lifting' letter first."))
         since = subject.restricted_since
         subject.restricted_since = None
         audit.record(session, ws, "restriction.lifted", case_id=case.id, subject_id=subject.id, details={

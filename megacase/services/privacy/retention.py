@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from megacase.errors import RuleViolation
+from megacase.i18n import _
 from megacase.services import roles, settings
 from megacase.services.integrity import audit
 from megacase.services.privacy import forgetting
@@ -159,8 +160,8 @@ def apply(ws: Workspace, expected: RetentionPlan | None = None) -> RetentionPlan
     with ws.transaction() as session:
         current = _plan(session, ws)
         if expected is not None and current != expected:
-            raise RuleViolation("The register changed since the dry run was shown: look at the new dry run "
-                                "before applying it.")
+            raise RuleViolation(_("The register changed since the dry run was shown: look at the new dry run "
+                                  "before applying it."))
         now = ws.now_naive()
         for item in current.cases:
             case = session.scalar(select(Case).where(Case.reference == item.reference))

@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from megacase.domain.requests import Channel, Outcome, RequestType
 from megacase.errors import InputError, MegaCaseError
+from megacase.i18n import _
 from megacase.services.reports.report_files import check_targets, write_report
 from megacase.domain import answers as answer_rules
 from megacase.services.cases import decisions
@@ -112,7 +113,7 @@ class RegisterStats:
 
 def compute(ws: Workspace, year: int) -> RegisterStats:
     if not 2000 <= year <= 2100:
-        raise InputError(f"{year} is not a plausible year.")
+        raise InputError(_("{year} is not a plausible year.").format(year=year))
     today = ws.today()
     from megacase.services.integrity.verify import head_label
     stats = RegisterStats(year, ws.now().astimezone(TZ), ws.actor.name, chain_head=head_label(ws))
@@ -249,7 +250,7 @@ def export_register(ws: Workspace, year: int, pdf: str | os.PathLike | None = No
 
     def check() -> None:
         if cancelled is not None and cancelled():
-            raise ExportCancelled("The register report was cancelled: nothing was written.")
+            raise ExportCancelled(_("The register report was cancelled: nothing was written."))
     stats = compute(ws, year)
     check()
 

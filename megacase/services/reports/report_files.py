@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Callable
 
 from megacase.errors import InputError
+from megacase.i18n import _
 from megacase.store import private
 
 
 def check_targets(pdf: str | os.PathLike | None, csv_path: str | os.PathLike | None, delimiter: str) -> None:
     if pdf is None and csv_path is None:
-        raise InputError("Choose where to write the report: a PDF file, a CSV file, or both.")
+        raise InputError(_("Choose where to write the report: a PDF file, a CSV file, or both."))
     if len(delimiter) != 1:
-        raise InputError("The CSV delimiter must be one character, e.g. ',' or ';'.")
+        raise InputError(_("The CSV delimiter must be one character, e.g. ',' or ';'."))
 
 
 def write_report(pdf: str | os.PathLike | None, csv_path: str | os.PathLike | None,
@@ -34,5 +35,6 @@ def write_report(pdf: str | os.PathLike | None, csv_path: str | os.PathLike | No
                 private.private_dir(path.parent)
             private.write_private(path, data)      # 0600: reports name subjects
         except OSError as exc:
-            raise InputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+            raise InputError(_("Cannot write {path}: {strerror}.").format(
+                                 path=path, strerror=exc.strerror or exc)) from None
     return [p.suffix.lstrip(".").lower() or "file" for p, _ in outputs]

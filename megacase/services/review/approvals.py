@@ -32,6 +32,7 @@ from megacase.domain.letter_types import LETTER_TYPES
 from megacase.domain.requests import Action, CaseState, Outcome, allowed_actions
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, PermissionDenied, RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles, settings, subject_keys
 from megacase.services.integrity import audit
 from megacase.services.case_lookup import load_case
@@ -40,12 +41,12 @@ from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Approval, AuditEvent, Case, Note
 
 REFUSAL, FEE, EXTENSION = "refusal", "fee", "extension"
-KIND_LABELS = {REFUSAL: "Refusal", FEE: "Fee request", EXTENSION: "Extension"}
+KIND_LABELS = {REFUSAL: N_("Refusal"), FEE: N_("Fee request"), EXTENSION: N_("Extension")}
 KIND_FOR_OUTCOME = {Outcome.REFUSED.value: REFUSAL, Outcome.FEE_REQUESTED.value: FEE}
 # Letters whose sending completes a reviewed action (template ids of resources/templates).
 KIND_FOR_TEMPLATE = {t.id: t.approval for t in LETTER_TYPES if t.approval}   # from the letter-type registry
 PENDING, APPROVED, SENT_BACK = "pending", "approved", "sent_back"
-STATUS_LABELS = {PENDING: "Awaiting approval", APPROVED: "Approved", SENT_BACK: "Sent back"}
+STATUS_LABELS = {PENDING: N_("Awaiting approval"), APPROVED: N_("Approved"), SENT_BACK: N_("Sent back")}
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def four_eyes_on(session: Session) -> bool:
 
 def _check_kind(kind: str) -> str:
     if kind not in KIND_LABELS:
-        raise InputError(f"Unknown approval kind '{kind}': use refusal, fee or extension.")
+        raise InputError(_("Unknown approval kind '{kind}': use refusal, fee or extension.").format(kind=kind))
     return kind
 
 
@@ -107,18 +108,21 @@ def require_approval(session: Session, case: Case, kind: str, today: date) -> No
     _check_kind(kind)
     latest = _latest(session, case, kind)
     current = latest if latest is not None and is_current(case, latest, today) else None
-    label = KIND_LABELS[kind].lower()
+    label = _(KIND_LABELS[kind]).lower()
     if current is not None and current.status == SENT_BACK:
-        raise RuleViolation(f"The {label} on {case.reference} was sent back by {current.reviewed_by}"
-                            f"{': ' + current.comment if current.comment else ''}. Reconsider it, then ask again.")
+        raise RuleViolation(_("The {label} on {reference} was sent back by {reviewed_by}{comment}. Reconsider "
+                              "it, then ask again.").format(
+                                label=label, reference=case.reference, reviewed_by=current.reviewed_by,
+                                comment=": " + current.comment if current.comment else ""))
     if not four_eyes_on(session):
         return
     if current is None:
-        raise RuleViolation(f"Four-eyes review is on: a manager must approve the {label} on {case.reference} "
-                            "first. Ask for approval.")
+        raise RuleViolation(_("Four-eyes review is on: a manager must approve the {label} on {reference} "
+                              "first. Ask for approval.").format(label=label, reference=case.reference))
     if current.status == PENDING:
-        raise RuleViolation(f"The {label} on {case.reference} is awaiting a manager's approval "
-                            f"(asked by {current.requested_by}); it cannot go out before it is approved.")
+        raise RuleViolation(_("The {label} on {reference} is awaiting a manager's approval (asked by "
+                              "{requested_by}); it cannot go out before it is approved.").format(
+                                label=label, reference=case.reference, requested_by=current.requested_by))
 
 
 def require_decision_approval(session: Session, case: Case, today: date) -> None:
@@ -143,17 +147,19 @@ def require_letter_approval(session: Session, case: Case, template_id: str, toda
 def _check_requestable(case: Case, kind: str, today: date) -> None:
     if kind == EXTENSION:
         if not case_status.is_live(case.state) or Action.EXTEND not in allowed_actions(CaseState(case.state)):
-            raise RuleViolation(f"{case.reference} is not open for an extension.")
+            raise RuleViolation(_("{reference} is not open for an extension.").format(reference=case.reference))
         d = deadline_of(case, today)
         if case.extended:
-            raise RuleViolation("The deadline has already been extended.")
+            raise RuleViolation(_("The deadline has already been extended."))
         if today > d.extension_notice_last_day:
-            raise RuleViolation(f"The first month ended on {d.extension_notice_last_day.isoformat()}: "
-                                "an extension can no longer be notified (Art. 12(3)).")
+            raise RuleViolation(_("The first month ended on {extension_notice_last_day}: an extension can no "
+                                  "longer be notified (Art. 12(3)).").format(
+                                    extension_notice_last_day=d.extension_notice_last_day.isoformat()))
         return
     wanted = {REFUSAL: Outcome.REFUSED, FEE: Outcome.FEE_REQUESTED}[kind]
     if case.outcome != wanted.value or case.state != CaseState.DECIDED.value:
-        raise RuleViolation(f"{case.reference} has no '{wanted.label}' decision to review: decide first.")
+        raise RuleViolation(_("{reference} has no '{wanted}' decision to review: decide first.").format(
+                                reference=case.reference, wanted=_(wanted.label)))
 
 
 def request_in(session: Session, ws: Workspace, case: Case, kind: str, note: str | None) -> Approval:
@@ -163,9 +169,11 @@ def request_in(session: Session, ws: Workspace, case: Case, kind: str, note: str
     latest = _latest(session, case, kind)
     if latest is not None and is_current(case, latest, today):
         if latest.status == PENDING:
-            raise RuleViolation(f"The {KIND_LABELS[kind].lower()} on {case.reference} is already awaiting approval.")
+            raise RuleViolation(_("The {kind} on {reference} is already awaiting approval.").format(
+                                    kind=_(KIND_LABELS[kind]).lower(), reference=case.reference))
         if latest.status == APPROVED:
-            raise RuleViolation(f"The {KIND_LABELS[kind].lower()} on {case.reference} is already approved.")
+            raise RuleViolation(_("The {kind} on {reference} is already approved.").format(
+                                    kind=_(KIND_LABELS[kind]).lower(), reference=case.reference))
     approval = Approval(case_id=case.id, kind=kind, status=PENDING, requested_by=ws.actor.name,
                         requested_at=ws.now_naive())
     session.add(approval)
@@ -189,7 +197,7 @@ def request_approval(ws: Workspace, reference: str, kind: str, note: str | None 
     _check_kind(kind)
     note = (note or "").strip() or None
     if kind == EXTENSION:
-        note = require_text(note, "The reason for the extension")
+        note = require_text(note, N_("The reason for the extension"))
     with ws.transaction() as session:
         case = load_case(session, reference)
         approval = request_in(session, ws, case, kind, note)
@@ -198,19 +206,21 @@ def request_approval(ws: Workspace, reference: str, kind: str, note: str | None 
 
 
 def _review(ws: Workspace, approval_id: int, status: str, comment: str | None) -> ApprovalInfo:
-    roles.require_manager(ws, "Approving or sending back")
+    roles.require_manager(ws, N_("Approving or sending back"))
     with ws.transaction() as session:
         approval = session.get(Approval, approval_id)
         if approval is None:
-            raise NotFound(f"No approval request #{approval_id}.")
+            raise NotFound(_("No approval request #{approval_id}.").format(approval_id=approval_id))
         case = session.get(Case, approval.case_id)
         if approval.status != PENDING:
-            raise RuleViolation(f"Request #{approval_id} was already {STATUS_LABELS[approval.status].lower()}.")
+            raise RuleViolation(_("Request #{approval_id} was already {status}.").format(
+                                    approval_id=approval_id, status=_(STATUS_LABELS[approval.status]).lower()))
         if not is_current(case, approval, ws.today()):
-            raise RuleViolation(f"Request #{approval_id} no longer matches {case.reference} "
-                                "(the case changed since); nothing to review.")
+            raise RuleViolation(_("Request #{approval_id} no longer matches {reference} (the case changed "
+                                  "since); nothing to review.").format(
+                                    approval_id=approval_id, reference=case.reference))
         if approval.requested_by == ws.actor.name:
-            raise PermissionDenied("Four eyes means two people: you cannot review your own request.")
+            raise PermissionDenied(_("Four eyes means two people: you cannot review your own request."))
         approval.status, approval.reviewed_by, approval.reviewed_at = status, ws.actor.name, ws.now_naive()
         approval.comment = comment
         audit.record(session, ws, "approval.approved" if status == APPROVED else "approval.sent_back",
@@ -225,7 +235,7 @@ def approve(ws: Workspace, approval_id: int, comment: str | None = None) -> Appr
 
 
 def send_back(ws: Workspace, approval_id: int, comment: str) -> ApprovalInfo:
-    return _review(ws, approval_id, SENT_BACK, require_text(comment, "What should be reconsidered"))
+    return _review(ws, approval_id, SENT_BACK, require_text(comment, N_("What should be reconsidered")))
 
 
 def add_comment(ws: Workspace, reference: str, text: str) -> None:
@@ -234,7 +244,7 @@ def add_comment(ws: Workspace, reference: str, text: str) -> None:
     Any identified user may comment; it is how a manager, who cannot change the case, speaks on it.
     """
     roles.require_identified(ws)
-    text = require_text(text, "The comment", 10000)
+    text = require_text(text, N_("The comment"), 10000)
     with ws.transaction() as session:
         case = load_case(session, reference)
         note = Note(case_id=case.id, body_enc=subject_keys.seal_text(session, case.subject_id, text, "note"),
@@ -284,7 +294,7 @@ def get_approval(ws: Workspace, approval_id: int) -> ApprovalInfo:
     with ws.reading() as session:
         a = session.get(Approval, approval_id)
         if a is None:
-            raise NotFound(f"No approval request #{approval_id}.")
+            raise NotFound(_("No approval request #{approval_id}.").format(approval_id=approval_id))
         return _infos(session, [a], ws.today())[0]
 
 

@@ -17,6 +17,7 @@ from typing import Callable
 from sqlalchemy import func, select
 
 from megacase.errors import InputError, RuleViolation
+from megacase.i18n import _
 from megacase.services import mail, settings
 from megacase.services.integrity import audit
 from megacase.services.review import dashboard, reminders, review
@@ -71,12 +72,12 @@ def compose(ws: Workspace) -> Digest:
 def _check_internal(session, address: str) -> None:
     """Never to a subject: the digest address must not be any subject's known address."""
     if not address:
-        raise InputError("Set the digest address first (setting digest.address).")
+        raise InputError(_("Set the digest address first (setting digest.address)."))
     clash = session.scalar(select(func.count()).select_from(Subject)
                            .where(func.lower(Subject.email) == address.lower()))
     if clash:
-        raise RuleViolation("The digest address is a data subject's address: the digest goes to an internal "
-                            "address only. Choose another one.")
+        raise RuleViolation(_("The digest address is a data subject's address: the digest goes to an internal "
+                              "address only. Choose another one."))
 
 
 def build_message(digest: Digest, sender: str, recipient: str, when: datetime) -> bytes:
@@ -105,13 +106,13 @@ def send(ws: Workspace, transport_factory: Callable[[Workspace], object] | None 
         _check_internal(session, address)
         smtp = mail.load_settings_in(session)
     if not smtp.sender:
-        raise InputError("Set up the mail server and the sender address first (megacase config smtp).")
+        raise InputError(_("Set up the mail server and the sender address first (megacase config smtp)."))
     digest = compose(ws)
     transport = (transport_factory or ws.transport_factory or mail.transport_from_settings)(ws)
     try:
         reply = transport.send(build_message(digest, smtp.sender, address, ws.now()), smtp.sender, address)
     except mail.DeliveryError as exc:
-        raise InputError(f"The digest was not sent: {exc}") from None
+        raise InputError(_("The digest was not sent: {exc}").format(exc=exc)) from None
     with ws.transaction() as session:
         settings.set_in(session, ws, settings.DIGEST_LAST_SENT.key, digest.day.isoformat(), record=False)
         audit.record(session, ws, "digest.sent", details={"day": digest.day.isoformat(), "overdue": digest.overdue,

@@ -32,6 +32,7 @@ from megacase.domain import answers as answer_rules
 from megacase.domain import case_status
 from megacase.domain.deadlines import promise_date, working_days_between
 from megacase.domain.requests import CaseState
+from megacase.i18n import Message, N_, _, english, format_date, ngettext
 from megacase.services.cases import decisions
 from megacase.services.cases.queries import answer_loads
 from megacase.services import roles, settings
@@ -42,8 +43,8 @@ from megacase.store.orm import Case, ReminderAck
 
 DUE_SOON, OVERDUE, EXTENSION_WINDOW = "due_soon", "overdue", "extension_window"
 BOUNCED, ANSWER_ARRIVED = "bounced", "answer_arrived"     # from the privacy mailbox
-KIND_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", EXTENSION_WINDOW: "Extension notice",
-               BOUNCED: "Letter bounced", ANSWER_ARRIVED: "Answer arrived"}
+KIND_LABELS = {OVERDUE: N_("Overdue"), DUE_SOON: N_("Due soon"), EXTENSION_WINDOW: N_("Extension notice"),
+               BOUNCED: N_("Letter bounced"), ANSWER_ARRIVED: N_("Answer arrived")}
 LIVE_STATES = answer_rules.LIVE_STATES   # a decided case stays while a reply has not left (domain.answers)
 
 
@@ -66,30 +67,39 @@ class Reminder:
 
     @property
     def message(self) -> str:
-        d = f"{self.date:%a %d %b %Y}"
+        """The sentence in the officer's language (``english(message)`` keeps the English, as ``--json`` prints)."""
+        d = Message(format_date(self.date, "EEE dd MMM y"), f"{self.date:%a %d %b %Y}")
+        ref, left = self.reference, self.working_days_left
         if self.kind == BOUNCED:
-            return f"{self.reference}: a letter bounced on {d}; the reply did not reach the subject."
+            return _("{reference}: a letter bounced on {date}; the reply did not reach the subject.").format(
+                reference=ref, date=d)
         if self.kind == ANSWER_ARRIVED:
-            return f"{self.reference}: the subject's answer arrived on {d}; record the result to restart the clock."
-        pending = f" ({answer_rules.DECIDED_NOT_SENT})" if self.decided_not_sent else ""
+            return _("{reference}: the subject's answer arrived on {date}; record the result to restart the "
+                     "clock.").format(reference=ref, date=d)
+        if self.decided_not_sent:
+            ref = f"{ref} (" + _(answer_rules.DECIDED_NOT_SENT) + ")"
         if self.kind == OVERDUE:
-            return f"{self.reference}{pending} is overdue: it was due {d} ({self.days_late} days ago)."
+            return _("{reference} is overdue: it was due {date} ({days} days ago).").format(
+                reference=ref, date=d, days=self.days_late)
         if self.kind == EXTENSION_WINDOW:
-            left = "today is the last day" if self.working_days_left == 0 else \
-                f"{self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left"
-            return f"{self.reference}: an extension must be notified by {d} ({left})."
+            remaining = _("today is the last day") if left == 0 else \
+                ngettext("{count} working day left", "{count} working days left", left).format(count=left)
+            return _("{reference}: an extension must be notified by {date} ({remaining}).").format(
+                reference=ref, date=d, remaining=remaining)
         if self.promised:
-            return (f"{self.reference}{pending}: the privacy policy promises a reply by {d} "
-                    f"({self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left).")
-        if self.working_days_left == 0:
-            return f"{self.reference}{pending} is due today ({d})."
-        return (f"{self.reference}{pending} is due {d}: {self.working_days_left} working "
-                f"day{'s' if self.working_days_left != 1 else ''} left.")
+            return ngettext("{reference}: the privacy policy promises a reply by {date} ({count} working day left).",
+                            "{reference}: the privacy policy promises a reply by {date} ({count} working days "
+                            "left).", left).format(reference=ref, date=d, count=left)
+        if left == 0:
+            return _("{reference} is due today ({date}).").format(reference=ref, date=d)
+        return ngettext("{reference} is due {date}: {count} working day left.",
+                        "{reference} is due {date}: {count} working days left.", left).format(
+            reference=ref, date=d, count=left)
 
     def as_json(self) -> dict:
         return {"reference": self.reference, "kind": self.kind, "date": self.date.isoformat(),
                 "working_days_left": self.working_days_left, "days_late": self.days_late, "owner": self.owner,
-                "decided_not_sent": self.decided_not_sent, "message": self.message}
+                "decided_not_sent": self.decided_not_sent, "message": english(self.message)}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from megacase.domain.requests import CaseState
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, MegaCaseError, NotFound, RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles
 from megacase.services.case_lookup import load_case
 from megacase.services.privacy.processors import find_in
@@ -33,14 +34,14 @@ from megacase.store.systems_orm import SystemFinding
 def subject_ref(case: Case, identifier: str | None = None) -> SubjectRef:
     s = case.subject
     if s.anonymised_at is not None or not s.email:
-        raise RuleViolation("The subject was erased: there is nobody left to look for.")
+        raise RuleViolation(_("The subject was erased: there is nobody left to look for."))
     return SubjectRef(s.email, s.name, s.customer_number, (identifier or "").strip() or None)
 
 
 def _open_case(session: Session, reference: str) -> Case:
     case = load_case(session, reference)
     if case.state == CaseState.CLOSED.value:
-        raise RuleViolation("The case is closed: reopen it first.")
+        raise RuleViolation(_("The case is closed: reopen it first."))
     return case
 
 
@@ -49,8 +50,9 @@ def _search_step(session: Session, case: Case, processor: Processor) -> Checklis
                                                       ChecklistItem.processor_id == processor.id,
                                                       ChecklistItem.action == "search"))
     if item is None:
-        raise NotFound(f"Case {case.reference} has no step 'search {processor.name}' (only access and portability "
-                       "requests search the systems).")
+        raise NotFound(_("Case {reference} has no step 'search {processor}' (only access and portability "
+                         "requests search the systems).").format(
+                           reference=case.reference, processor=processor.name))
     return item
 
 
@@ -107,17 +109,19 @@ def import_path(ws: Workspace, reference: str, system: str, path: str | Path) ->
     path = Path(path)
     try:
         if path.stat().st_size > imports.MAX_BYTES:
-            raise InputError(f"{path.name} is larger than 25 MB: export only the subject's rows.")
+            raise InputError(_("{name} is larger than 25 MB: export only the subject's rows.").format(
+                                 name=path.name))
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"Cannot read {path.name}: {exc.strerror}.") from None
+        raise InputError(_("Cannot read {name}: {strerror}.").format(
+                             name=path.name, strerror=exc.strerror)) from None
     return import_file(ws, reference, system, path.name, data)
 
 
 def record_nothing_held(ws: Workspace, reference: str, system: str, how: str) -> Finding:
     """The system was searched and holds nothing on the subject; ``how`` says how it was searched."""
     roles.require_officer(ws)
-    how = require_text(how, "How the system was searched", 2000)
+    how = require_text(how, N_("How the system was searched"), 2000)
     _subject_for(ws, reference, system)
     return _record(ws, reference, system, source=findings.STATEMENT, outcome=findings.NOTHING_HELD,
                    received=how.encode("utf-8"), summary="searched, nothing held", how=how)
@@ -158,7 +162,7 @@ def original_file(ws: Workspace, finding_id: int) -> tuple[str, str, bytes]:
     with ws.reading() as session:
         got = findings.original_file(session, finding_id)
         if got is None:
-            raise NotFound("No file is kept with that finding (or the subject was erased).")
+            raise NotFound(_("No file is kept with that finding (or the subject was erased)."))
         return got
 
 

@@ -9,6 +9,7 @@ from typing import Callable
 import httpx
 
 from megacase.errors import InputError, NotFound
+from megacase.i18n import _
 from megacase.services import roles, settings
 from megacase.services.privacy.processors import list_processors
 import megacase.services.systems.credentials as credentials
@@ -64,7 +65,7 @@ def require_spec(name: str) -> SystemSpec:
     spec = spec_for(name)
     if spec is None:
         known = ", ".join(s.processor for s in SYSTEMS)
-        raise NotFound(f"No system '{name}'. Known: {known}.")
+        raise NotFound(_("No system '{name}'. Known: {known}.").format(name=name, known=known))
     return spec
 
 
@@ -104,7 +105,7 @@ def configure(ws: Workspace, name: str, base_url: str | None = None, options: di
     if base_url is not None and base_url.strip():
         url = httpx.URL(base_url.strip())
         if url.scheme not in ("http", "https") or not url.host:
-            raise InputError(f"'{base_url}' is not an http(s) address.")
+            raise InputError(_("'{base_url}' is not an http(s) address.").format(base_url=base_url))
     if options:
         unknown = set(options) - set(spec.options)
         if unknown:
@@ -112,7 +113,8 @@ def configure(ws: Workspace, name: str, base_url: str | None = None, options: di
                              + (f" (known: {', '.join(spec.options)})." if spec.options else "."))
     if credential is not None:
         if spec.connector is None:
-            raise InputError(f"{spec.processor} has no connector: its data come as export files.")
+            raise InputError(_("{processor} has no connector: its data come as export files.").format(
+                                 processor=spec.processor))
         credentials.store(spec, credential)
     with ws.transaction() as session:
         if base_url is not None:
@@ -130,17 +132,19 @@ def build(ws: Workspace, name: str, *, sleep=None) -> Connector:
     """The connector of a system, ready for one use (raises with a one-line message when it cannot be)."""
     spec = require_spec(name)
     if spec.connector is None:
-        raise InputError(f"{spec.processor} has no connector: import its export file instead.")
+        raise InputError(_("{processor} has no connector: import its export file instead.").format(
+                             processor=spec.processor))
     state = system_state(ws, name)
     cred = credentials.credential_for(spec)
     if not cred:
-        raise InputError(f"{spec.processor}: no credential. Give {spec.credential} with "
-                         f"'megacase systems configure \"{spec.processor}\" --credential', or set {spec.env_var}.")
+        raise InputError(_("{processor}: no credential. Give {credential} with 'megacase systems configure "
+                           "\"{processor}\" --credential', or set {env_var}.").format(
+                             processor=spec.processor, credential=spec.credential, env_var=spec.env_var))
     extra = {"sleep": sleep} if sleep else {}
     if spec.connector == "mailchimp":
         return mailchimp.MailChimp(Http("MailChimp", state.base_url, auth=("megacase", cred), **extra))
     if spec.connector == "lightspeed":
-        key, _, secret = cred.partition(":")
+        key, _sep, secret = cred.partition(":")
         return lightspeed.Lightspeed(Http("Lightspeed", state.base_url, auth=(key, secret), **extra))
     if spec.connector == "silvasoft":
         return silvasoft.Silvasoft(Http("Silvasoft", state.base_url, headers=silvasoft.headers_for(cred), **extra))

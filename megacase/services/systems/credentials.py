@@ -12,6 +12,7 @@ import keyring
 import keyring.errors
 
 from megacase.errors import InputError
+from megacase.i18n import _
 from megacase.services.systems.catalogue import SystemSpec
 
 KEYRING_SERVICE = "MegaCase systems"
@@ -20,12 +21,12 @@ KEYRING_SERVICE = "MegaCase systems"
 def store(spec: SystemSpec, credential: str) -> None:
     credential = (credential or "").strip()
     if not credential:
-        raise InputError(f"{spec.processor}: the credential is empty.")
+        raise InputError(_("{processor}: the credential is empty.").format(processor=spec.processor))
     try:
         keyring.set_password(KEYRING_SERVICE, spec.key, credential)
     except keyring.errors.KeyringError as exc:
-        raise InputError(f"The system keyring refused to store the credential ({type(exc).__name__}); "
-                         f"set {spec.env_var} instead.") from None
+        raise InputError(_("The system keyring refused to store the credential ({name}); set {env_var} instead.").format(
+                             name=type(exc).__name__, env_var=spec.env_var)) from None
 
 
 def forget(spec: SystemSpec) -> None:

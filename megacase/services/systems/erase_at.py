@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from megacase.domain.requests import RequestType
 from megacase.errors import RuleViolation
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.privacy import processor_steps
 from megacase.services.case_lookup import load_case
@@ -47,7 +48,8 @@ def _mode(case: Case) -> bool:
         return False
     if RequestType.OBJECTION.value in types:
         return True
-    raise RuleViolation(f"{case.reference} is neither an erasure nor an objection request.")
+    raise RuleViolation(_("{reference} is neither an erasure nor an objection request.").format(
+                            reference=case.reference))
 
 
 def _prepare(ws: Workspace, reference: str, system: str, identifier: str | None):
@@ -116,9 +118,11 @@ def erase(ws: Workspace, reference: str, system: str, identifier: str | None = N
     if spec is not None and spec.hold_ground and not objection:
         return keep(ws, reference, name)
     if not _had_dry_run(ws, reference, name):
-        raise RuleViolation(f"Run the dry run for {name} first: it shows what will be erased.")
+        raise RuleViolation(_("Run the dry run for {name} first: it shows what will be erased.").format(
+                                name=name))
     if spec is None or spec.connector is None:
-        raise RuleViolation(f"{name} has no connector: erase in its admin, then record the step as done.")
+        raise RuleViolation(_("{name} has no connector: erase in its admin, then record the step as done.").format(
+                                name=name))
     connector = connections.build(ws, name, sleep=sleep)
     try:
         plan = connector.plan_erasure(subject, objection)
@@ -139,7 +143,8 @@ def keep(ws: Workspace, reference: str, system: str) -> ErasureStep:
     _subject, name, _objection = _prepare(ws, reference, system, None)
     spec = spec_for(name)
     if spec is None or not spec.hold_ground:
-        raise RuleViolation(f"{name} holds no data under a legal ground: erase there instead.")
+        raise RuleViolation(_("{name} holds no data under a legal ground: erase there instead.").format(
+                                name=name))
     plan = ErasurePlan((), "kept", f"kept: {spec.hold_ground}")
     finding = _store(ws, reference, name, outcome=findings.KEPT, received=spec.hold_ground.encode("utf-8"),
                      summary="kept under a legal ground", answer=None, ground=spec.hold_ground,

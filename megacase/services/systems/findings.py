@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from megacase.i18n import N_, _
 from megacase.services import subject_keys
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace, to_local
@@ -24,9 +25,9 @@ from megacase.store.systems_orm import PackageWithholding, SystemFinding
 SEARCH, ERASURE = "search", "erasure"
 CONNECTOR, FILE, STATEMENT = "connector", "file", "statement"
 FOUND, NOTHING_HELD, ERASED, KEPT, TASK, DRY_RUN = "found", "nothing_held", "erased", "kept", "task", "dry_run"
-OUTCOME_LABELS = {FOUND: "Found", NOTHING_HELD: "Nothing held", ERASED: "Erased", KEPT: "Kept",
-                  TASK: "Officer's task", DRY_RUN: "Dry run"}
-SOURCE_LABELS = {CONNECTOR: "connector", FILE: "export file", STATEMENT: "statement"}
+OUTCOME_LABELS = {FOUND: N_("Found"), NOTHING_HELD: N_("Nothing held"), ERASED: N_("Erased"), KEPT: N_("Kept"),
+                  TASK: N_("Officer's task"), DRY_RUN: N_("Dry run")}
+SOURCE_LABELS = {CONNECTOR: N_("connector"), FILE: N_("export file"), STATEMENT: N_("statement")}
 audit.EVENT_LABELS.update({
     "systems.search": "What a system holds recorded (connector, export file or statement)",
     "systems.erasure": "Erasure at a system (the system's answer kept as receipt)",
@@ -74,8 +75,14 @@ class Finding:
 
     @property
     def label(self) -> str:
+        """English, as records and case files keep it; ``label_text`` is what the officer reads."""
         text = OUTCOME_LABELS[self.outcome]
         return f"{text} ({SOURCE_LABELS[self.source]})" if self.kind == SEARCH else text
+
+    @property
+    def label_text(self) -> str:
+        text = _(OUTCOME_LABELS[self.outcome])
+        return f"{text} ({_(SOURCE_LABELS[self.source])})" if self.kind == SEARCH else text
 
     def as_json(self) -> dict:
         return {"id": self.id, "system": self.processor, "kind": self.kind, "source": self.source,

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from megacase.errors import InputError
+from megacase.i18n import _
 
 MAX_BYTES = 25 * 1024 * 1024
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -84,7 +85,7 @@ def _table_from_xlsx(data: bytes) -> list[dict]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:   # openpyxl raises several unrelated types for a damaged file
-        raise InputError(f"The spreadsheet cannot be read ({type(exc).__name__}).") from None
+        raise InputError(_("The spreadsheet cannot be read ({name}).").format(name=type(exc).__name__)) from None
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     book.close()
     if not rows:
@@ -134,16 +135,17 @@ def _format_of(filename: str, header: list[str]) -> str:
 
 def parse(filename: str, data: bytes, email: str, name: str | None = None) -> ParsedFile:
     if len(data) > MAX_BYTES:
-        raise InputError(f"{filename} is larger than 25 MB: export only the subject's rows.")
+        raise InputError(_("{filename} is larger than 25 MB: export only the subject's rows.").format(
+                             filename=filename))
     if not data:
-        raise InputError(f"{filename} is empty.")
+        raise InputError(_("{filename} is empty.").format(filename=filename))
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     if ext == "json":
         try:
             doc = json.loads(data.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError):
-            raise InputError(f"{filename} is not valid JSON.") from None
+            raise InputError(_("{filename} is not valid JSON.").format(filename=filename)) from None
         groups = doc if isinstance(doc, dict) and all(isinstance(v, list) for v in doc.values()) else {"records": doc}
         cats, left = {}, 0
         for cat, rows in groups.items():
@@ -166,5 +168,5 @@ def parse(filename: str, data: bytes, email: str, name: str | None = None) -> Pa
             cats = {"records": rows}
         return ParsedFile(kind, mime, cats, False, left)
     if ext == "pdf" and not data.startswith(b"%PDF"):
-        raise InputError(f"{filename} is not a PDF file.")
+        raise InputError(_("{filename} is not a PDF file.").format(filename=filename))
     return ParsedFile("pdf" if ext == "pdf" else "file", mime, {}, True)

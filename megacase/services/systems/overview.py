@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from megacase.i18n import _
 from megacase.services.case_lookup import load_case
 from megacase.services.privacy.processor_steps import steps_in
 import megacase.services.systems.findings as fs
@@ -35,21 +36,23 @@ def _search_text(f: fs.Finding | None, has_step: bool) -> str:
     if not has_step:
         return ""
     if f is None:
-        return "To search"
-    rows = f" · {f.row_count} rows" if f.row_count else (" · file kept" if f.has_file else "")
-    return f"{f.label} {_when(f)}{rows}"
+        return _("To search")
+    rows = " · " + _("{count} rows").format(count=f.row_count) if f.row_count else \
+        (" · " + _("file kept") if f.has_file else "")
+    return f"{f.label_text} {_when(f)}{rows}"
 
 
 def _erasure_text(receipt: fs.Finding | None, act) -> str:
     if act is None:
         return ""
     if receipt is not None and receipt.outcome == fs.DRY_RUN and not act.done:
-        return f"Dry run {_when(receipt)}: {receipt.summary or ''}".strip()
+        return f"{_(fs.OUTCOME_LABELS[fs.DRY_RUN])} {_when(receipt)}: {receipt.summary or ''}".strip()
     if receipt is not None and receipt.outcome == fs.KEPT:
-        return f"Kept {_when(receipt)} · {receipt.ground}"
+        return f"{_(fs.OUTCOME_LABELS[fs.KEPT])} {_when(receipt)} · {receipt.ground}"
     if receipt is not None and receipt.outcome != fs.DRY_RUN:
-        return f"{fs.OUTCOME_LABELS[receipt.outcome]} {_when(receipt)} · receipt {receipt.sha256[:10]}…"
-    return act.label + (f" · {act.ground}" if act.ground else "") if act.done else "To do"
+        return f"{_(fs.OUTCOME_LABELS[receipt.outcome])} {_when(receipt)} · " \
+            + _("receipt {sha256}…").format(sha256=receipt.sha256[:10])
+    return act.label_text + (f" · {act.ground}" if act.ground else "") if act.done else _("To do")
 
 
 def case_systems(ws: Workspace, reference: str) -> list[SystemRow]:
@@ -87,7 +90,7 @@ def finding(ws: Workspace, finding_id: int) -> fs.Finding:
     with ws.reading() as session:
         row = session.get(SystemFinding, finding_id)
         if row is None:
-            raise NotFound(f"No finding {finding_id}.")
+            raise NotFound(_("No finding {finding_id}.").format(finding_id=finding_id))
         return fs.view(session, row)
 
 

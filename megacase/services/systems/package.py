@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, RuleViolation
+from megacase.i18n import N_, _
 from megacase.services import roles, subject_keys
 from megacase.services.integrity import audit
 from megacase.services import pdf_style as ps
@@ -72,7 +73,7 @@ def _register_record(case: Case) -> dict:
     """What MegaCase's own register holds about the subject and their requests."""
     s = case.subject
     if s.anonymised_at is not None or s.name is None:
-        raise RuleViolation("This subject was erased: there is nothing personal left to copy.")
+        raise RuleViolation(_("This subject was erased: there is nothing personal left to copy."))
     return {"subject": {"name": s.name, "email": s.email, "postal_address": s.postal_address,
                         "customer_number": s.customer_number, "language": s.language},
             "requests": [{"reference": c.reference, "received_on": c.received_on.isoformat(), "channel": c.channel,
@@ -289,22 +290,25 @@ def withhold(ws: Workspace, reference: str, finding_id: int, category_name: str,
              field: str | None, reason: str) -> fs.Finding:
     """Leave a row (``field`` None) or one field of a row out of the package, with the reason (Art. 15(4))."""
     roles.require_officer(ws)
-    reason = require_text(reason, "The reason for withholding (Art. 15(4))", 1000)
+    reason = require_text(reason, N_("The reason for withholding (Art. 15(4))"), 1000)
     with ws.transaction() as session:
         case = load_case(session, reference)
         row = session.get(SystemFinding, finding_id)
         if row is None or row.case_id != case.id:
-            raise NotFound(f"No finding {finding_id} on case {case.reference}.")
+            raise NotFound(_("No finding {finding_id} on case {reference}.").format(
+                               finding_id=finding_id, reference=case.reference))
         f = fs.view(session, row)
         if not f.readable:
-            raise RuleViolation("The subject was erased: nothing of this finding can be given any more.")
+            raise RuleViolation(_("The subject was erased: nothing of this finding can be given any more."))
         rows = f.categories.get(category_name)
         if rows is None:
-            raise InputError(f"The finding has no category '{category_name}'. Known: {', '.join(f.categories)}.")
+            raise InputError(_("The finding has no category '{category_name}'. Known: {categories}.").format(
+                                 category_name=category_name, categories=', '.join(f.categories)))
         if not 0 <= row_index < len(rows):
-            raise InputError(f"Row {row_index + 1} does not exist in '{category_name}' (1 to {len(rows)}).")
+            raise InputError(_("Row {row} does not exist in '{category_name}' (1 to {count}).").format(
+                                 row=row_index + 1, category_name=category_name, count=len(rows)))
         if field is not None and field not in rows[row_index]:
-            raise InputError(f"Row {row_index + 1} has no field '{field}'.")
+            raise InputError(_("Row {row} has no field '{field}'.").format(row=row_index + 1, field=field))
         key = subject_keys.ensure_key(session, case.subject_id)
         session.add(PackageWithholding(finding_id=row.id, category=category_name, row_index=row_index, field=field,
                                        reason_enc=seal(key, reason.encode("utf-8"), "withholding:reason"),

@@ -61,9 +61,9 @@ class DecideDialog(ServiceDialog):
         self.right = QComboBox()
         self.right.setObjectName("right")
         for r in open_rights:
-            state = r.outcome.label.lower() if r.outcome else _("undecided")
+            state = _(r.outcome.label).lower() if r.outcome else _("undecided")
             self.right.addItem(_("{right} ({article}) — now {state}").format(
-                right=r.right.label, article=r.right.article, state=state), r.right.value)
+                right=_(r.right.label), article=r.right.article, state=state), r.right.value)
         if len(open_rights) > 1:
             self.right.addItem(_("Every right still open, the same decision"), self.ALL_RIGHTS)
         self.outcomes = QButtonGroup(self)
@@ -72,7 +72,7 @@ class DecideDialog(ServiceDialog):
         self.outcome_buttons: dict[str, QRadioButton] = {}
         for outcome in detail.allowed_outcomes:
             extra = "  — " + _("ground and reasons") if outcome.needs_legal_ground else ""
-            button = QRadioButton(outcome.label + extra)
+            button = QRadioButton(_(outcome.label) + extra)
             button.setObjectName(f"outcome_{outcome.value}")
             button.toggled.connect(self._offer_grounds)
             self.outcomes.addButton(button)
@@ -111,7 +111,7 @@ class DecideDialog(ServiceDialog):
         self.ground.addItem("", "")
         if outcome and Outcome(outcome).needs_legal_ground:
             for g in grounds_for(Outcome(outcome)):
-                self.ground.addItem(g.label, g.code)
+                self.ground.addItem(_(g.label), g.code)
         needs = bool(outcome) and Outcome(outcome).needs_legal_ground
         for widget in (self.ground, self.reasons, self.evidence):
             widget.setEnabled(needs)

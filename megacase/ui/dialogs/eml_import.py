@@ -112,7 +112,7 @@ class EmlImportDialog(ServiceDialog):
         guessed = set(eml_import.guess_request_types(f"{p.subject}\n{p.body}"))
         self.type_boxes: dict[RequestType, QCheckBox] = {}
         for i, t in enumerate(RequestType):
-            box = QCheckBox(f"{t.label} ({t.article})")
+            box = QCheckBox(f"{_(t.label)} ({t.article})")
             box.setObjectName(f"emlType_{t.value}")
             box.setChecked(t in guessed)
             grid.addWidget(box, i // 2, i % 2)

@@ -47,7 +47,7 @@ class CheckableCases(QAbstractListModel):
             return None
         c = self._cases[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{c.reference}   {c.subject_name} · {c.types_label} · {c.state.label}"
+            return f"{c.reference}   {c.subject_name} · {c.types_text} · {_(c.state.label)}"
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if c.reference in self._checked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.UserRole:

@@ -108,7 +108,7 @@ class IntakeDialog(ServiceDialog):
         self.channel = QComboBox()
         self.channel.setObjectName("channel")
         for ch in Channel:
-            self.channel.addItem(ch.label, ch.value)
+            self.channel.addItem(_(ch.label), ch.value)
         self.received = QDateTimeEdit()
         self.received.setObjectName("received")
         self.received.setDisplayFormat("dd/MM/yyyy HH:mm")
@@ -120,7 +120,7 @@ class IntakeDialog(ServiceDialog):
         types = QGridLayout()
         types.setHorizontalSpacing(18)
         for i, rt in enumerate(RequestType):
-            box = QCheckBox(f"{rt.label} ({rt.article})")
+            box = QCheckBox(f"{_(rt.label)} ({rt.article})")
             box.setObjectName(f"type_{rt.value}")
             self.type_boxes[rt.value] = box
             types.addWidget(box, i // 3, i % 3)

@@ -117,7 +117,7 @@ class OpenFromInboxDialog(ServiceDialog):
         grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: dict[str, QCheckBox] = {}
         for i, t in enumerate(RequestType):
-            box = QCheckBox(t.label)
+            box = QCheckBox(_(t.label))
             box.setObjectName(f"inboxType_{t.value}")
             box.setChecked(t.value in item.guessed_types)
             self.boxes[t.value] = box

@@ -22,7 +22,7 @@ from megacase.ui.widgets.tables import make_table
 
 def finding_html(f: Finding) -> str:
     when = f"{format_date(f.at, 'short')} {f.at:%H:%M}"
-    head = (f"<h3>{escape(f.processor)} — {escape(f.label)}</h3>"
+    head = (f"<h3>{escape(f.processor)} — {escape(f.label_text)}</h3>"
             "<p>" + _("{when} by {who}").format(when=when, who=escape(f.by)) + f" · {_(SOURCE_LABELS[f.source])}"
             + (" · " + _("file {name}").format(name=escape(f.filename)) if f.filename else "")
             + "<br><span style='color:#6b7280'>" + _("SHA-256 of what was received:")

@@ -38,7 +38,7 @@ class TemplateEditorDialog(FittingDialog):
         self.template = QComboBox()
         self.template.setObjectName("editorTemplate")
         for tid in templates.template_ids():
-            self.template.addItem(f"{templates.title_of(tid)}  ({tid})", tid)
+            self.template.addItem(f"{_(templates.title_of(tid))}  ({tid})", tid)
         self.language = QComboBox()
         self.language.setObjectName("editorLanguage")
         for lang in LANGUAGES:

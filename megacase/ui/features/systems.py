@@ -88,7 +88,7 @@ class SystemsFeature:
         ref = self._ref()
         if ref:
             self._run(ref, system, lambda: systems.collect_connector(self.w.ws, ref, system),
-                      lambda f: f"{system}: {f.label.lower()} — {f.summary}")
+                      lambda f: f"{system}: {f.label_text.lower()} — {f.summary}")
 
     def import_file(self, system: str, path=None) -> None:
         ref = self._ref()
@@ -150,7 +150,7 @@ class SystemsFeature:
             self.update(self.w.current_detail())
             return
         self._run(ref, system, lambda: systems.erase(self.w.ws, ref, system, identifier),
-                  lambda s: f"{system}: {s.finding.label.lower()} — {s.finding.summary}")
+                  lambda s: f"{system}: {s.finding.label_text.lower()} — {s.finding.summary}")
 
     def show_evidence(self, finding_id: int) -> None:
         try:

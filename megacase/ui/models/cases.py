@@ -148,13 +148,13 @@ class CaseTableModel(QAbstractTableModel):
         if col == COL_SUBJECT:
             return c.subject_name
         if col == COL_TYPES:
-            return c.types_label
+            return c.types_text
         if col == COL_STATE:
             if c.decided_not_sent:
-                return c.state_label
-            label = c.state.label
+                return c.state_text
+            label = _(c.state.label)
             if c.outcome:
-                label += f" · {c.outcome.label.lower()}"
+                label += f" · {_(c.outcome.label).lower()}"
             if c.extended and c.is_open:
                 label += " · " + _("extended")
             return label
@@ -172,7 +172,7 @@ class CaseTableModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(c: CaseSummary) -> str:
-        parts = [f"{c.reference}: {c.types_label}", _("Due {date}").format(date=format_date(c.due, "short"))]
+        parts = [f"{c.reference}: {c.types_text}", _("Due {date}").format(date=format_date(c.due, "short"))]
         if c.overdue:
             parts.append(ngettext("Overdue by {n} day", "Overdue by {n} days", -c.days_left).format(n=-c.days_left))
         if c.suspended:
@@ -190,7 +190,7 @@ def _sort_key(c: CaseSummary, col: int):
     if col == COL_SUBJECT:
         return c.subject_name.lower()
     if col == COL_TYPES:
-        return c.types_label
+        return c.types_text
     if col == COL_STATE:
         return c.state.value
     if col == COL_RECEIVED:

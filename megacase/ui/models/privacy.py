@@ -67,7 +67,7 @@ class ProcessorTableModel(RecordTableModel):
 def step_text(step: Step | None) -> str:
     if step is None:
         return "—"
-    text = step.label
+    text = step.label_text
     if step.ground:
         text += f" — {step.ground}"
     return text

@@ -74,7 +74,7 @@ class ReviewTableModel(_RecordModel):
         if col == 1:
             return s.subject_name
         if col == 2:
-            return s.types_label
+            return s.types_text
         if col == 3:
             return s.owner or "—"
         if col == 4:
@@ -113,7 +113,7 @@ class ApprovalTableModel(_RecordModel):
         if col == 1:
             return a.reference
         if col == 2:
-            return a.kind_label if a.status == "pending" else f"{a.kind_label} ({a.status_label.lower()})"
+            return _(a.kind_label) if a.status == "pending" else f"{_(a.kind_label)} ({_(a.status_label).lower()})"
         if col == 3:
             return a.requested_by
         if col == 4:

@@ -15,7 +15,7 @@ from megacase.ui.widgets.tables import make_table
 
 
 def _types(entry: InboxEntry) -> str:
-    return ", ".join(RequestType(t).label for t in entry.guessed_types) if entry.kind == "request" else ""
+    return ", ".join(_(RequestType(t).label) for t in entry.guessed_types) if entry.kind == "request" else ""
 
 
 class InboxModel(RecordTableModel):

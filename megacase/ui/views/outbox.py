@@ -20,7 +20,7 @@ STATUS_COLOURS = {outbox.QUEUED: "#6e4200", outbox.FAILED: "#8c1d18", outbox.UNC
 class OutboxModel(RecordTableModel):
     columns = (
         Column(N_("Case"), lambda e: e.reference),
-        Column(N_("Letter"), lambda e: templates.title_of(e.template_id), lambda e: e.subject_line),
+        Column(N_("Letter"), lambda e: _(templates.title_of(e.template_id)), lambda e: e.subject_line),
         Column(N_("To"), lambda e: e.recipient),
         Column(N_("Status"), lambda e: e.status_label, lambda e: e.last_error or e.server_reply),
         Column(N_("Attempts"), lambda e: str(e.attempts), align_right=True),

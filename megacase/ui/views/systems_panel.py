@@ -8,12 +8,12 @@ shown as they word it.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from megacase.i18n import N_, _
 from megacase.services.systems.overview import SystemRow
 from megacase.ui.models.records import Column, RecordTableModel
-from megacase.ui.widgets.blocks import Block
+from megacase.ui.widgets.blocks import Block, WrappingLabel
 from megacase.ui.widgets.tables import make_table
 
 
@@ -40,11 +40,10 @@ class SystemsPanel(Block):
         super().__init__(_("Systems: what each holds for the subject"), parent)
         self.setObjectName("systemsPanel")
         self.setAcceptDrops(True)
-        self.intro = QLabel(_("Search each system through its connector, import the export file saved from "
+        self.intro = WrappingLabel(_("Search each system through its connector, import the export file saved from "
                               "its admin (or drop it here), or state that it holds nothing. What was found is kept "
                               "encrypted under the subject's key and goes into the access package."))
         self.intro.setObjectName("muted")
-        self.intro.setWordWrap(True)
         self.model = SystemsModel(self)
         self.table = make_table(self.model, "systemsTable", stretch_column=2)
         self.table.setMinimumHeight(4 * 28 + 30)

@@ -7,6 +7,34 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 
+class WrappingLabel(QLabel):
+    """A word-wrapped label that asks for the height its text takes at its actual width, as a minimum.
+
+    Qt's layouts compute a minimum height without wrapped text's height-for-width; in the detail pane's
+    scroll area and splitters that minimum let a short screen (1366×768) squeeze a block below its text, so
+    the next widget drew over it. With this minimum the page scrolls instead.
+    """
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit(event.size().width())
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        if self.width() > 0:
+            self._fit(self.width())
+
+    def _fit(self, width: int) -> None:
+        needed = self.heightForWidth(width) if self.text() else 0
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+            self.updateGeometry()
+
+
 class Block(QFrame):
     """A titled group: a small title row (with optional action buttons) above its body."""
 

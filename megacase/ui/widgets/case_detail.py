@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QStackedWidget, QTabWidget, 
 from megacase.i18n import _
 from megacase.services.records import CaseDetail
 from megacase.ui.format import moment
+from megacase.ui.widgets.blocks import WrappingLabel
 from megacase.ui.widgets.case_pages import ChecklistPage, LettersPage, NotesPage, TimelinePage
 from megacase.ui.widgets.deadline_banner import DeadlineBanner
 from megacase.ui.widgets.overview import OverviewPage
@@ -42,9 +43,8 @@ class CaseDetailWidget(QStackedWidget):
         self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.state = QLabel()
         self.state.setObjectName("statePill")
-        self.headline = QLabel()
+        self.headline = WrappingLabel()
         self.headline.setObjectName("caseHeadline")
-        self.headline.setWordWrap(True)
         self.banner = DeadlineBanner()
 
         self.next_label = QLabel(_("Next steps"))
@@ -117,11 +117,11 @@ class CaseDetailWidget(QStackedWidget):
         self.detail = d
         s = d.summary
         self.reference.setText(s.reference)
-        state = s.state_label + (f" · {s.outcome.label.lower()}" if s.outcome else "")
+        state = s.state_text + (f" · {_(s.outcome.label).lower()}" if s.outcome else "")
         self.state.setText(state)
-        received = _("{channel}, received {moment}").format(channel=s.channel.label.lower(),
+        received = _("{channel}, received {moment}").format(channel=_(s.channel.label).lower(),
                                                              moment=moment(s.received_at))
-        self.headline.setText(f"{d.subject.display_name}  ·  {s.types_label}  ·  {received}")
+        self.headline.setText(f"{d.subject.display_name}  ·  {s.types_text}  ·  {received}")
         self.banner.show_case(d, self._today())
         for key, page in self.pages.items():
             page.show_case(d)

@@ -13,7 +13,7 @@ from megacase.i18n import _
 from megacase.services.records import CaseDetail
 from megacase.ui.format import html_text, moment
 from megacase.ui.models.case_parts import ChecklistModel, LettersModel, TimelineModel
-from megacase.ui.widgets.blocks import Block
+from megacase.ui.widgets.blocks import Block, WrappingLabel
 from megacase.ui.widgets.delegates import TitleAndDetailsDelegate
 from megacase.ui.widgets.tables import make_table
 
@@ -37,12 +37,11 @@ class ChecklistPage(Page):
 
     def __init__(self, parent=None):
         super().__init__(_("Steps at each processor"), parent)
-        self.intro = QLabel(_("Generated from the request types and the processor register: for access and "
+        self.intro = WrappingLabel(_("Generated from the request types and the processor register: for access and "
                               "portability, search each system; for erasure, rectification and restriction, act "
                               "at each one and notify it (Art. 19). A step is ticked by what the Systems block "
                               "records, or by hand when it is done outside MegaCase."))
         self.intro.setObjectName("muted")
-        self.intro.setWordWrap(True)
         self.model = ChecklistModel(self)
         self.model.toggle_requested.connect(self.toggle_requested)
         self.table = make_table(self.model, "checklistTable", stretch_column=3)

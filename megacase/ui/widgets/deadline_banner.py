@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from megacase.services.records import CaseDetail
 from megacase.ui.format import deadline_banner
+from megacase.ui.widgets.blocks import WrappingLabel
 
 
 class DeadlineBanner(QFrame):
@@ -18,9 +19,8 @@ class DeadlineBanner(QFrame):
         self.setObjectName("deadlineBanner")
         self.headline = QLabel()
         self.headline.setObjectName("bannerHeadline")
-        self.body = QLabel()
+        self.body = WrappingLabel()
         self.body.setObjectName("bannerBody")
-        self.body.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(3)

@@ -98,8 +98,8 @@ class OverviewPage(QScrollArea):
         self.subject_flags.setVisible(bool(flags))
 
         self.request.set_rows([
-            (_("Rights"), ", ".join(f"{t.label} ({t.article})" for t in s.request_types)),
-            (_("Channel"), s.channel.label),
+            (_("Rights"), ", ".join(f"{_(t.label)} ({t.article})" for t in s.request_types)),
+            (_("Channel"), _(s.channel.label)),
             (_("Received"), f"{day(s.received_at.date())}, {s.received_at:%H:%M}"),
             (_("Summary"), d.summary_text or ""),
             (_("Linked to"), d.linked_reference or ""),
@@ -117,7 +117,7 @@ class OverviewPage(QScrollArea):
 
         rows = []
         if s.outcome:
-            rows = [(_("Outcome"), s.outcome.label), (_("Internal note"), d.decision_note or ""),
+            rows = [(_("Outcome"), _(s.outcome.label)), (_("Internal note"), d.decision_note or ""),
                     (_("Decided"), moment(d.decided_at))]
         if d.closed_at:
             rows.append((_("Closed"), moment(d.closed_at)))
@@ -144,10 +144,10 @@ def right_answers_html(d: CaseDetail) -> str:
     out = []
     for r in d.rights:
         colour = STATUS_COLOURS.get(r.status, "#b45309")
-        outcome = r.outcome.label if r.outcome else _("undecided")
-        head = f"<b>{escape(r.right.label)} ({r.right.article})</b>: {escape(outcome)}"
+        outcome = _(r.outcome.label) if r.outcome else _("undecided")
+        head = f"<b>{escape(_(r.right.label))} ({r.right.article})</b>: {escape(outcome)}"
         if r.legal_ground:
-            head += f" — {escape(ground_label(r.legal_ground))}"
+            head += f" — {escape(_(ground_label(r.legal_ground)))}"
         lines = [head]
         if r.reasons:
             lines.append(_("Reasons to the subject:") + f" <i>{escape(r.reasons)}</i>")
