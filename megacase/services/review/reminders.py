@@ -170,8 +170,10 @@ def _mailbox_reminders(session: Session, today: date) -> list[Reminder]:
 
 
 def _compute(session: Session, today: date, leads: LeadTimes) -> list[Reminder]:
+    # the request types too: each case's rights were read one query a case (1,900 queries at 10,000 cases)
     cases = session.execute(select(Case).where(Case.state.in_(LIVE_STATES))
-                            .options(selectinload(Case.suspensions), *answer_loads())).scalars()
+                            .options(selectinload(Case.types), selectinload(Case.suspensions), *answer_loads())
+                            ).scalars()
     out = [r for c in cases for r in reminders_for_case(c, today, leads)] + _mailbox_reminders(session, today)
     return sorted(out, key=_order)
 
