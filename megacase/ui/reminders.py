@@ -208,6 +208,7 @@ class ReminderBanner(QFrame):
         if len(pending) > 2:
             lines[-1] += "  " + _("… and {n} more (Show).").format(n=len(pending) - 2)
         self.text.setText("\n".join(lines))
+        self.updateGeometry()      # the toolbar asks the banner's height again (a new text may take fewer lines)
 
     def acknowledge(self) -> None:
         try:

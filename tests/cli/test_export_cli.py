@@ -94,7 +94,8 @@ def test_the_case_file_language_is_the_cases_or_the_one_chosen(capsys, tmp_path,
         files[choice] = tmp_path / f"{choice}.pdf"
         code, out, err = run(capsys, "export", "case", ref, "--out", str(files[choice]), *argv, "--data-dir", d)
         assert code == 0, err
-        assert f"case file ({(choice or 'fr').upper()})" in out
+        said = "dossier" if "--lang" in argv else "case file"     # the message is in the interface's language
+        assert f"{said} ({(choice or 'fr').upper()})" in out
     assert "1. Délai" in flat("\n".join(pdf_pages(files[None])))
     assert "1. Termijn" in flat("\n".join(pdf_pages(files["nl"])))
     english = flat("\n".join(pdf_pages(files["en"])))     # --lang is the interface's language, not the file's

@@ -8,12 +8,13 @@ shown as they word it.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from megacase.i18n import N_, _
 from megacase.services.systems.overview import SystemRow
 from megacase.ui.models.records import Column, RecordTableModel
 from megacase.ui.widgets.blocks import Block, WrappingLabel
+from megacase.ui.widgets.flow import FlowRow
 from megacase.ui.widgets.tables import make_table
 
 
@@ -48,7 +49,8 @@ class SystemsPanel(Block):
         self.table = make_table(self.model, "systemsTable", stretch_column=2)
         self.table.setMinimumHeight(4 * 28 + 30)
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
+        # The buttons wrap rather than set the detail pane's minimum width (long in French and Dutch).
+        row = FlowRow(spacing=6)
         for key, text in (("collect", _("Collect through the connector")), ("import", _("Import an export file…")),
                           ("nothing", _("Nothing held…")), ("erase", _("Erase at this system…")),
                           ("evidence", _("Show the evidence"))):
@@ -57,10 +59,9 @@ class SystemsPanel(Block):
             b.clicked.connect(lambda _c=False, k=key: self._clicked(k))
             self.buttons[key] = b
             row.addWidget(b)
-        row.addStretch(1)
         self.body.addWidget(self.intro)
         self.body.addWidget(self.table, 1)
-        self.body.addLayout(row)
+        self.body.addWidget(row)
         self.editable = False
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
 

@@ -29,9 +29,11 @@ class WrappingLabel(QLabel):
             self._fit(self.width())
 
     def _fit(self, width: int) -> None:
+        previous = self.minimumHeight()
+        self.setMinimumHeight(0)     # QLabel's height-for-width never answers below the minimum: drop it first
         needed = self.heightForWidth(width) if self.text() else 0
-        if needed > 0 and needed != self.minimumHeight():
-            self.setMinimumHeight(needed)
+        self.setMinimumHeight(max(needed, 0))
+        if needed != previous:
             self.updateGeometry()
 
 

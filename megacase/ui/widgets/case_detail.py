@@ -14,6 +14,7 @@ from megacase.i18n import _
 from megacase.services.records import CaseDetail
 from megacase.ui.format import moment
 from megacase.ui.widgets.blocks import WrappingLabel
+from megacase.ui.widgets.flow import FlowRow
 from megacase.ui.widgets.case_pages import ChecklistPage, LettersPage, NotesPage, TimelinePage
 from megacase.ui.widgets.deadline_banner import DeadlineBanner
 from megacase.ui.widgets.overview import OverviewPage
@@ -49,11 +50,13 @@ class CaseDetailWidget(QStackedWidget):
 
         self.next_label = QLabel(_("Next steps"))
         self.next_label.setObjectName("fieldLabel")
+        # The buttons wrap onto a second line rather than widen the pane (French and Dutch labels run long).
+        self._next_flow = FlowRow(spacing=6)
         self._next_row = QHBoxLayout()
         self._next_row.setSpacing(6)
-        self._next_row.addWidget(self.next_label)
+        self._next_row.addWidget(self.next_label, 0, Qt.AlignmentFlag.AlignTop)
+        self._next_row.addWidget(self._next_flow, 1)
         self._next_buttons: list[QToolButton] = []
-        self._next_row.addStretch(1)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("caseTabs")
@@ -104,7 +107,8 @@ class CaseDetailWidget(QStackedWidget):
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            self._next_row.insertWidget(self._next_row.count() - 1, button)
+            self._next_flow.addWidget(button)
+            self.next_label.setMinimumHeight(button.sizeHint().height())   # level with the first row
             self._next_buttons.append(button)
             action.changed.connect(lambda b=button, a=action: b.setVisible(a.isEnabled() and a.isVisible()))
             button.setVisible(action.isEnabled() and action.isVisible())

@@ -7,7 +7,7 @@ window needs: left to right, wrapping, height for width.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem
+from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
 
 class FlowLayout(QLayout):
@@ -65,3 +65,24 @@ class FlowLayout(QLayout):
             x += hint.width() + self.spacing()
             row_height = max(row_height, hint.height())
         return y + row_height - rect.y() + m.bottom()
+
+
+class FlowRow(QWidget):
+    """A row of buttons that wraps, and asks for the height of its lines as a minimum.
+
+    Qt's minimum sizes ignore height-for-width: in a splitter or a scroll area a wrapped second line would
+    otherwise be drawn over what follows instead of making room.
+    """
+
+    def __init__(self, parent=None, spacing: int = 6):
+        super().__init__(parent)
+        self.flow = FlowLayout(self, spacing)
+
+    def addWidget(self, widget: QWidget) -> None:
+        self.flow.addWidget(widget)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        needed = self.flow.heightForWidth(event.size().width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
