@@ -401,6 +401,7 @@ def main(argv: list[str]) -> int:
             print(path)
         for w in demo.windows:
             w.close()
+        QThreadPool.globalInstance().waitForDone(30_000)   # background reads and checks end before the folder goes
         demo.settle()
     return 0
 

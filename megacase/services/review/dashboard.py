@@ -15,6 +15,7 @@ from functools import lru_cache
 from sqlalchemy import select
 
 from megacase.domain import case_status
+from megacase.i18n import _
 from megacase.domain.references import reference_sort_key
 from megacase.domain.deadlines import add_months, working_days_between
 from megacase.domain.answers import DECIDED_NOT_SENT
@@ -117,19 +118,20 @@ def build(ws: Workspace, summaries: list[CaseSummary] | None = None) -> Dashboar
         return tuple(c.reference for c in by_due if pred(c))
 
     counts = (
-        Count("overdue", "Overdue", refs(lambda c: c.overdue), "overdue"),
-        Count("due_today", "Due today",
+        Count("overdue", _("Overdue"), refs(lambda c: c.overdue), "overdue"),
+        Count("due_today", _("Due today"),
               refs(lambda c: case_status.is_live(c.state, c.decided_not_sent) and not c.overdue and c.due == today),
               "due_soon"),
-        Count("due_soon", f"Due ≤ {lead} working days", refs(lambda c: c.due_soon), "due_soon"),
-        Count("decided_not_sent", DECIDED_NOT_SENT.capitalize(), refs(lambda c: c.decided_not_sent), "due_soon"),
-        Count("suspended", "Waiting for the subject", refs(lambda c: c.suspended and c.is_open), "suspended"),
-        Count("extended", "Extended", refs(lambda c: c.extended and c.is_open)),
-        Count("extension_window", f"Extension notice ≤ {EXTENSION_WINDOW_WORKING_DAYS} working days",
+        Count("due_soon", _("Due ≤ {days} working days").format(days=lead), refs(lambda c: c.due_soon), "due_soon"),
+        Count("decided_not_sent", _(DECIDED_NOT_SENT).capitalize(), refs(lambda c: c.decided_not_sent), "due_soon"),
+        Count("suspended", _("Waiting for the subject"), refs(lambda c: c.suspended and c.is_open), "suspended"),
+        Count("extended", _("Extended"), refs(lambda c: c.extended and c.is_open)),
+        Count("extension_window", _("Extension notice ≤ {days} working days").format(
+              days=EXTENSION_WINDOW_WORKING_DAYS),
               refs(lambda c: c.extension_possible and not c.suspended
                    and _working_days(today, c.extension_last_day) <= EXTENSION_WINDOW_WORKING_DAYS),
               "due_soon"),
-        Count("open", "Open", refs(lambda c: c.is_open)),
+        Count("open", _("Open"), refs(lambda c: c.is_open)),
     )
     by_type = tuple(Count(f"type:{t.value}", t.label, refs(lambda c, t=t: c.is_open and t in c.request_types))
                     for t in RequestType)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
+from megacase.domain.capabilities import ROLE_LABELS
 from megacase.i18n import _, format_date, ngettext
 from megacase.services.review import dashboard
 from megacase.services.workspace import Workspace
@@ -48,12 +49,28 @@ class Tile(QToolButton):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumSize(80, 64)
         self.count = 0
+        self._label = ""
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        # A label wider than the tile goes on two lines, cut at the space nearest its middle (French and
+        # Dutch labels run long); only what still does not fit is clipped.
+        label = self._label
+        if self.fontMetrics().horizontalAdvance(label) > self.width() - 16 and " " in label:
+            spaces = [i for i, ch in enumerate(label) if ch == " "]
+            cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+            label = label[:cut] + "\n" + label[cut + 1:]
+        self.setText(f"{self.count}\n{label}")
 
     def show_count(self, count: dashboard.Count) -> None:
         self.count = count.count
         ink, background = TONES[count.tone if count.count else "normal"]
         label = _(count.label)
-        self.setText(f"{count.count}\n{label}")
+        self._label = label
+        self._fit_text()
         self.setAccessibleName(f"{label}: {count.count}")
         self.setToolTip(ngettext("Show the {n} case: {what}", "Show the {n} cases: {what}", count.count).format(
             n=count.count, what=label.lower()))
@@ -203,7 +220,7 @@ class DashboardView(LazyView):
         b = self.board
         self.subtitle.setText(_("{date}  ·  {n} open cases  ·  acting as {name} ({role})").format(
             date=format_date(b.today, "full"), n=b.count("open").count, name=self.ws.actor.name,
-            role=self.ws.actor.role))
+            role=_(ROLE_LABELS.get(self.ws.actor.role, self.ws.actor.role)).lower()))
         for c in b.counts:
             if c.key in self.tiles:
                 self.tiles[c.key].show_count(c)
