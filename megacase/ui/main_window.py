@@ -410,7 +410,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         splitter = self.settings.restore_bytes("main/splitter")
         if splitter is None or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([620, 820])     # the case pane gets the room its pages need on a laptop
+            self.splitter.setSizes([680, 760])     # names readable in the list, the case pane its pages' room
         quick = self.settings.get("cases/quick_filter")
         self.case_list.set_quick(quick if quick in self.case_list.chips else "open")
         self.case_list.set_request_type(self.settings.get("cases/request_type"))

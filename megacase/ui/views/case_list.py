@@ -18,6 +18,9 @@ QUICK_FILTERS = (("open", N_("Open")), ("overdue", N_("Overdue")), ("due_soon", 
                  ("all", N_("All")))
 
 
+SUBJECT_MIN, SUBJECT_MAX = 130, 200   # pixels: the subject column's fitted width
+
+
 class CaseListView(QWidget):
     current_changed = Signal(object)   # the reference now selected, or None
 
@@ -78,7 +81,7 @@ class CaseListView(QWidget):
         # Widths are fitted once per load from a sample (_fit_columns): ResizeToContents asked every
         # row's data again on each selection and filter change, 0.2 s a click at 10,000 cases.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_SUBJECT, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)   # room to spare goes to the last column, never taken from a name
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumSectionSize(60)
@@ -164,10 +167,11 @@ class CaseListView(QWidget):
         sample = rows.cases[:60] + rows.cases[-60:] + ([rows.longest_reference] if rows.cases else [])
         text, head = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
         for col, title in enumerate(COLUMNS):
-            if col == COL_SUBJECT:
-                continue
             widest = max((text.horizontalAdvance(CaseTableModel.display(c, col)) for c in sample), default=0)
-            self.table.setColumnWidth(col, max(60, widest + 24, head.horizontalAdvance(_(title)) + 28))
+            width = max(60, widest + 24, head.horizontalAdvance(_(title)) + 28)
+            if col == COL_SUBJECT:       # a name stays readable; a very long one is elided, not the column
+                width = min(max(width, SUBJECT_MIN), SUBJECT_MAX)
+            self.table.setColumnWidth(col, width)
 
     def cases(self) -> list[CaseSummary]:
         return list(self._cases)
