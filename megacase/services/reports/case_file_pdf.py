@@ -355,12 +355,15 @@ def _timeline(cf, t: Translator) -> list[Flowable]:
     i = cf.integrity
     muted, bad = ps.MUTED.hexval()[2:], ps.BAD.hexval()[2:]
     rows = []
+    # Messages are looked up outside the f-strings: Babel sees a _() inside an f-string only on Python 3.12+.
+    label_of = t._("{label}:")
+    not_verified = escape(t._("at or after the break: not verified"))
     for e in cf.detail.timeline:
-        lines = [f'<font color="#{muted}">{escape(t._("{label}:").format(label=k))}</font> {escape(v)}'
+        lines = [f'<font color="#{muted}">{escape(label_of.format(label=k))}</font> {escape(v)}'
                  .replace("\n", "<br/>") for k, v in audit_text.detail_lines(e, t)]
         event = f"<b>{escape(audit_text.event_label(e, t))}</b>"
         if not i.ok and i.broken_seq is not None and e.seq >= i.broken_seq:
-            event += f'<br/><font color="#{bad}">{escape(t._("at or after the break: not verified"))}</font>'
+            event += f'<br/><font color="#{bad}">{not_verified}</font>'
         rows.append([str(e.seq), _dt(t, e.at), e.actor, ps.markup(event, ps.CELL),
                      ps.markup("<br/>".join(lines) or "—", ps.CELL)])
     return [*ps.h1(t._(SECTIONS[4])),
