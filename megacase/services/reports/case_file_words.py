@@ -9,19 +9,11 @@ from __future__ import annotations
 
 from megacase.domain.grounds import GROUNDS, ground_text
 from megacase.domain.letter_types import title_of
-from megacase.domain.requests import CaseState, Channel, Outcome, RequestType
+# Rights and outcomes use the domain's own labels (the window's words); states and channels differ below.
+from megacase.domain.requests import (OUTCOME_LABELS as OUTCOMES, REQUEST_LABELS as RIGHTS, CaseState, Channel,
+                                      Outcome, RequestType)
 from megacase.i18n import N_
 from megacase.services.letter_texts import register_text
-
-RIGHTS = {
-    RequestType.ACCESS: N_("Access"),
-    RequestType.RECTIFICATION: N_("Rectification"),
-    RequestType.ERASURE: N_("Erasure"),
-    RequestType.RESTRICTION: N_("Restriction"),
-    RequestType.PORTABILITY: N_("Portability"),
-    RequestType.OBJECTION: N_("Objection"),
-    RequestType.AUTOMATED_DECISION: N_("Automated decision"),
-}
 
 STATES = {
     CaseState.RECEIVED: N_("Received"),
@@ -29,14 +21,6 @@ STATES = {
     CaseState.IN_PROGRESS: N_("In progress"),
     CaseState.DECIDED: N_("Decided"),
     CaseState.CLOSED: N_("Case closed"),      # not "Closed": the window uses that word for a list of cases
-}
-
-OUTCOMES = {
-    Outcome.GRANTED: N_("Granted"),
-    Outcome.PARTLY_GRANTED: N_("Partly granted"),
-    Outcome.REFUSED: N_("Refused"),
-    Outcome.FEE_REQUESTED: N_("Fee requested"),
-    Outcome.WITHDRAWN: N_("Withdrawn"),
 }
 
 CHANNELS = {
