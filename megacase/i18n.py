@@ -20,6 +20,7 @@ format per language everywhere in the window.
 from __future__ import annotations
 
 import gettext
+import json
 import locale
 import os
 from dataclasses import dataclass
@@ -105,27 +106,39 @@ def current() -> str:
 
 
 class Message(str):
-    """A message in the interface language that remembers its English source (``english``).
+    """A message in the interface language that remembers its English source (``english``) and how it was made.
 
     The officer reads the translation; a record that must not change with the interface language (the rule
     an audited refusal quotes) keeps the English. ``format`` keeps both, each with its own arguments.
+    ``source`` is how the message was built (its msgid, its arguments, its parts), as plain JSON data: a
+    message stored with ``to_record`` is shown again in whatever language reads it (``from_record``), and a
+    document can print it in its own language (``render``). ``None`` when it cannot be rebuilt.
     """
 
-    def __new__(cls, text: str, english: str):
+    def __new__(cls, text: str, english: str, source=None):
         message = super().__new__(cls, text)
         message.english = english
+        message.source = source
         return message
 
     def format(self, *args, **kwargs) -> "Message":
         source_args = [getattr(a, "english", a) for a in args]
         source_kwargs = {k: getattr(v, "english", v) for k, v in kwargs.items()}
-        return Message(str.format(self, *args, **kwargs), str.format(self.english, *source_args, **source_kwargs))
+        source = None
+        if isinstance(self.source, dict) and "_" in self.source and "kw" not in self.source and "pa" not in self.source:
+            source = dict(self.source)
+            if args:
+                source["pa"] = [_source_of(a) for a in args]
+            if kwargs:
+                source["kw"] = {k: _source_of(v) for k, v in kwargs.items()}
+        return Message(str.format(self, *args, **kwargs), str.format(self.english, *source_args, **source_kwargs),
+                       source)
 
     def __add__(self, other: str) -> "Message":
-        return Message(str.__add__(self, other), self.english + english(other))
+        return Message(str.__add__(self, other), self.english + english(other), _concat(self, other))
 
     def __radd__(self, other: str) -> "Message":
-        return Message(str.__add__(other, self), english(other) + self.english)
+        return Message(str.__add__(other, self), english(other) + self.english, _concat(other, self))
 
     def lower(self) -> "Message":
         return Message(str.lower(self), self.english.lower())
@@ -137,13 +150,139 @@ class Message(str):
         return Message(str.capitalize(self), self.english.capitalize())
 
     def __getnewargs__(self):
-        return str(self), self.english
+        return str(self), self.english, self.source
+
+
+def _source_of(value):
+    """How a part or an argument of a message is rebuilt: its own source, else the value as it is (JSON data)."""
+    if isinstance(value, Message):
+        return value.source if value.source is not None else value.english
+    if isinstance(value, BaseException):
+        return _source_of(message_of(value))
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value)
+
+
+def _concat(*parts):
+    if any(isinstance(p, Message) and p.source is None for p in parts):
+        return None
+    flat = []
+    for part in parts:
+        source = _source_of(part)
+        flat.extend(source["+"] if isinstance(source, dict) and "+" in source else [source])
+    return {"+": flat}
 
 
 def join(separator: str, parts) -> Message:
     """``separator.join(parts)``, keeping the English of translated parts."""
     parts = list(parts)
-    return Message(separator.join(parts), english(separator).join(english(p) for p in parts))
+    pieces = []
+    for i, part in enumerate(parts):
+        pieces.extend([separator, part] if i else [part])
+    source = _concat(*pieces) if pieces else {"+": []}
+    return Message(separator.join(parts), english(separator).join(english(p) for p in parts), source)
+
+
+def message_of(error: BaseException) -> str:
+    """The message an error carries, as raised (a ``Message`` when it was written with ``_()``)."""
+    if len(error.args) == 1 and isinstance(error.args[0], str):
+        return error.args[0]
+    return str(error)
+
+
+def render(text: str, translator: "Translator | None" = None) -> str:
+    """A message in ``translator``'s language (a document's), or in the interface language; plain text as is."""
+    source = getattr(text, "source", None)
+    if source is None:
+        return str(text)
+    return _render(source, translator.translation if translator else _translation)
+
+
+def _render(source, translation: gettext.NullTranslations) -> str:
+    if isinstance(source, dict) and "+" in source:
+        return "".join(_render(part, translation) for part in source["+"])
+    if isinstance(source, dict) and "_" in source:
+        msgid = source["_"]
+        text = (translation.ngettext(msgid[0], msgid[1], source.get("n", 1)) if isinstance(msgid, list)
+                else translation.gettext(msgid))
+        args = [_render_arg(a, translation) for a in source.get("pa", [])]
+        kwargs = {k: _render_arg(v, translation) for k, v in source.get("kw", {}).items()}
+        if not (args or kwargs):
+            return text
+        try:
+            return text.format(*args, **kwargs)
+        except (KeyError, IndexError, ValueError):    # a catalogue that lost a placeholder: the English holds
+            english_text = msgid[0 if source.get("n", 1) == 1 else 1] if isinstance(msgid, list) else msgid
+            return english_text.format(*args, **kwargs)
+    return "" if source is None else str(source)
+
+
+def _render_arg(value, translation):
+    return _render(value, translation) if isinstance(value, dict) else value
+
+
+RECORD_TAG = "megacase-message"
+
+
+def to_record(text: str) -> str:
+    """A message as stored in a row the window shows again later: its English and how to translate it.
+
+    Plain text (an error written without ``_()``, a server's own words) is stored as it is.
+    """
+    source = getattr(text, "source", None)
+    if source is None:
+        return english(text)
+    return json.dumps({RECORD_TAG: 1, "en": english(text), "source": source}, ensure_ascii=False)
+
+
+def record_english(stored: str | None) -> str | None:
+    """The English of a stored message (``to_record``), or the stored text when it is plain."""
+    data = _parse_record(stored)
+    return data["en"] if data else stored
+
+
+def from_record(stored: str | None, translator: "Translator | None" = None) -> str | None:
+    """A stored message in the interface language (or ``translator``'s), keeping its English; plain stored
+    text as it is."""
+    data = _parse_record(stored)
+    if not data:
+        return stored
+    return Message(_render(data["source"], translator.translation if translator else _translation), data["en"],
+                   data["source"])
+
+
+def map_record(stored: str | None, change) -> str | None:
+    """A stored message with ``change`` applied to its English and to every value it quotes (not to its
+    msgids, so that it still translates): how erasure removes a name from it."""
+    data = _parse_record(stored)
+    if not data:
+        return change(stored) if stored else stored
+
+    def walk(source):
+        if isinstance(source, dict) and "+" in source:
+            return {"+": [walk(p) for p in source["+"]]}
+        if isinstance(source, dict) and "_" in source:
+            out = dict(source)
+            if "pa" in source:
+                out["pa"] = [walk(a) for a in source["pa"]]
+            if "kw" in source:
+                out["kw"] = {k: walk(v) for k, v in source["kw"].items()}
+            return out
+        return change(source) if isinstance(source, str) else source
+
+    return json.dumps({RECORD_TAG: 1, "en": change(data["en"]), "source": walk(data["source"])},
+                      ensure_ascii=False)
+
+
+def _parse_record(stored):
+    if not stored or not stored.startswith("{"):
+        return None
+    try:
+        data = json.loads(stored)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and data.get(RECORD_TAG) == 1 and "source" in data else None
 
 
 def english(text: str) -> str:
@@ -155,11 +294,12 @@ def english(text: str) -> str:
 
 def _(message: str) -> str:
     """The message in the interface language."""
-    return Message(_translation.gettext(message), message)
+    return Message(_translation.gettext(message), message, {"_": message})
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return Message(_translation.ngettext(singular, plural, n), singular if n == 1 else plural)
+    return Message(_translation.ngettext(singular, plural, n), singular if n == 1 else plural,
+                   {"_": [singular, plural], "n": n})
 
 
 def N_(message: str) -> str:

@@ -13,6 +13,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from megacase import i18n
 from megacase.i18n import N_, _
 
 EXIT_OK, EXIT_CHECK_FAILED = 0, 1
@@ -211,7 +212,8 @@ def cmd_outbox_list(args) -> int:
         print(json.dumps([{"letter": r.letter_id, "reference": r.reference, "template": r.template_id,
                            "status": r.status, "attempts": r.attempts, "created_at": r.created_at.isoformat(),
                            "sent_at": r.sent_at.isoformat() if r.sent_at else None, "message_id": r.message_id,
-                           "last_error": r.last_error} for r in rows], ensure_ascii=False, indent=2))
+                           "last_error": i18n.english(r.last_error) if r.last_error else None} for r in rows],
+                         ensure_ascii=False, indent=2))
         return EXIT_OK
     if not rows:
         print(_("The outbox is empty: every letter was sent."))

@@ -263,7 +263,7 @@ def test_imap_with_an_office365_token_xoauth2(ws, clock, tmp_path):
         microsoft.ms.refuse_refresh = True
         with pytest.raises(mailbox_fetch.MailboxError) as err:
             mailbox_fetch.fetch(ws, ssl_context=microsoft.client_ssl)
-        assert "Sign in to Office 365 again" in str(err.value) and "nothing was fetched" in str(err.value)
+        assert "Sign in to Office 365 again" in str(err.value) and "Nothing was fetched." in str(err.value)
     finally:
         server.stop()
         microsoft.stop()

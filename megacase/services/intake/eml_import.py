@@ -98,25 +98,25 @@ RECEIPT_SOURCES = {"server": "when the shop's mail server received it", "mailbox
 
 
 def _refuse(why: str) -> InputError:
-    return InputError(f"This file cannot be imported as an e-mail: {why}")
+    return InputError(_("This file cannot be imported as an e-mail: {why}").format(why=why))
 
 
 def _check_raw(data: bytes) -> None:
     if not data:
-        raise _refuse("it is empty.")
+        raise _refuse(_("it is empty."))
     if len(data) > MAX_BYTES:
-        raise _refuse(f"it is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise _refuse(_("it is larger than {n} MB.").format(n=MAX_BYTES // (1024 * 1024)))
     end = min((i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i >= 0), default=len(data))
     header = data[:end]
     if len(header) > MAX_HEADER_BYTES:
-        raise _refuse("its header block is unreasonably large.")
+        raise _refuse(_("its header block is unreasonably large."))
     if b"\x00" in header:
-        raise _refuse("it contains binary data where the headers should be.")
+        raise _refuse(_("it contains binary data where the headers should be."))
     first = header.split(b"\n", 1)[0]
     if not _HEADER_LINE.match(first):
-        raise _refuse("it does not start with e-mail headers (is it really a .eml file?).")
+        raise _refuse(_("it does not start with e-mail headers (is it really a .eml file?)."))
     if any(len(line) > MAX_HEADER_LINE for line in header.split(b"\n")):
-        raise _refuse("a header line is unreasonably long.")
+        raise _refuse(_("a header line is unreasonably long."))
 
 
 class _TextOnly(HTMLParser):
@@ -188,13 +188,13 @@ def _walk(msg: EmailMessage, depth: int = 0, counter: list | None = None):
     counter = counter if counter is not None else [0]
     counter[0] += 1
     if counter[0] > MAX_PARTS:
-        raise _refuse(f"it has more than {MAX_PARTS} parts.")
+        raise _refuse(_("it has more than {n} parts.").format(n=MAX_PARTS))
     if depth > MAX_DEPTH:
-        raise _refuse("its parts are nested too deeply.")
+        raise _refuse(_("its parts are nested too deeply."))
     if msg.is_multipart():
         payload = msg.get_payload()
         if not isinstance(payload, list):
-            raise _refuse("a multipart section is malformed.")
+            raise _refuse(_("a multipart section is malformed."))
         for sub in payload:
             yield from _walk(sub, depth + 1, counter)
     else:
@@ -203,17 +203,17 @@ def _walk(msg: EmailMessage, depth: int = 0, counter: list | None = None):
 
 def _sender(msg: EmailMessage) -> tuple[str, str | None]:
     if len(msg.get_all("From") or []) != 1:
-        raise _refuse("it must have exactly one From header.")
+        raise _refuse(_("it must have exactly one From header."))
     header = msg["From"]
     addresses = getattr(header, "addresses", ())
     # Raw UTF-8 in a display name (RFC 6532) and old route syntax are tolerated; a broken header is not.
     serious = [d for d in getattr(header, "defects", ()) if not isinstance(d, _TOLERATED)]
     if serious or len(addresses) != 1:
-        raise _refuse("its sender (From) is malformed or names more than one address.")
+        raise _refuse(_("its sender (From) is malformed or names more than one address."))
     try:
         return normalise_email(addresses[0].addr_spec), (_unescape(addresses[0].display_name) or None)
     except InputError:
-        raise _refuse("its sender address is not a valid e-mail address.") from None
+        raise _refuse(_("its sender address is not a valid e-mail address.")) from None
 
 
 def _aware(when: datetime | None) -> datetime | None:
@@ -222,7 +222,7 @@ def _aware(when: datetime | None) -> datetime | None:
 
 def _sender_date(msg: EmailMessage) -> datetime | None:
     if len(msg.get_all("Date") or []) > 1:
-        raise _refuse("it has more than one Date header.")
+        raise _refuse(_("it has more than one Date header."))
     header = msg["Date"]
     try:
         return _aware(getattr(header, "datetime", None)) if header is not None else None
@@ -279,7 +279,7 @@ def parse_eml(data: bytes, now: datetime | None = None, delivered_at: datetime |
     try:
         msg = BytesParser(policy=policy.default).parsebytes(data)
     except Exception:  # noqa: BLE001 - any parser failure means "malformed"
-        raise _refuse("it is not a well-formed e-mail message.") from None
+        raise _refuse(_("it is not a well-formed e-mail message.")) from None
     try:
         sender, name = _sender(msg)
         sender_date = _sender_date(msg)
@@ -308,9 +308,9 @@ def parse_eml(data: bytes, now: datetime | None = None, delivered_at: datetime |
     except InputError:
         raise
     except Exception:  # noqa: BLE001 - a header or part the parser chokes on
-        raise _refuse("part of it is malformed.") from None
+        raise _refuse(_("part of it is malformed.")) from None
     if not body and not files:
-        raise _refuse("it has neither text nor attachments.")
+        raise _refuse(_("it has neither text nor attachments."))
     return ParsedEmail(sender, _clean(name)[:200] if name else None, received, subject, body, tuple(files),
                        message_id, authentication, hashlib.sha256(data).hexdigest(), len(data), source,
                        sender_date, _normalised_sha256(data))

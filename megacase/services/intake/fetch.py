@@ -25,11 +25,12 @@ from typing import Callable, Iterator
 from urllib.parse import quote
 
 from megacase.errors import InputError
+from megacase.i18n import _, ngettext
 from megacase.services import roles
 from megacase.services.intake import inbox
 from megacase.services.mail.config import (DEFAULT_TIMEOUT, MAILBOX_PASSWORD_ENV, MailboxSettings, load_mailbox,
                                            load_settings, mailbox_password_for)
-from megacase.services.mail.errors import DeliveryError, network_failure, scrub
+from megacase.services.mail.errors import MAILBOX_SERVER, DeliveryError, network_failure, scrub
 from megacase.domain.validation import is_loopback
 from megacase.services.mail.smtp import xoauth2_string
 from megacase.services.workspace import Workspace
@@ -41,6 +42,11 @@ _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 
 class MailboxError(InputError):
     """The mailbox could not be read; one line saying why (nothing was lost: the next fetch resumes)."""
+
+
+def _not_fetched(exc: DeliveryError) -> MailboxError:
+    """A sign-in or connection problem shared with the outbox, said for the mailbox."""
+    return MailboxError(exc.message + " " + _("Nothing was fetched."))
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,10 @@ class FetchReport:
 
     @property
     def summary(self) -> str:
-        return (f"{self.seen} message(s) read: {len(self.new)} new in the inbox, {len(self.threaded)} threaded into "
-                f"cases, {len(self.bounced)} bounce(s), {self.duplicates} already in the register.")
+        return (ngettext("{n} message read", "{n} messages read", self.seen).format(n=self.seen) + ": "
+                + _("{new} new in the inbox, {threaded} threaded into cases, {bounced} bounced, {duplicates} "
+                    "already in the register.").format(new=len(self.new), threaded=len(self.threaded),
+                                                       bounced=len(self.bounced), duplicates=self.duplicates))
 
 
 # --- IMAP ----------------------------------------------------------------------------------------------------
@@ -88,28 +96,28 @@ class ImapSource:
                 if b.security == "starttls":
                     conn.starttls(self.ssl_context)
         except (OSError, imaplib.IMAP4.error) as exc:
-            raise MailboxError(str(network_failure(exc, b.host, b.port)).replace("mail server", "mailbox server")
-                               .replace("the letter waits in the outbox", "nothing was fetched")) from None
+            raise _not_fetched(network_failure(exc, b.host, b.port, MAILBOX_SERVER)) from None
         return conn
 
     def _login(self, conn: imaplib.IMAP4) -> None:
         b = self.box
         if b.security == "none" and not is_loopback(b.host):
-            raise MailboxError("Refusing to send the mailbox password over an unencrypted connection: "
-                               "use starttls or tls.")
+            raise MailboxError(_("Refusing to send the mailbox password over an unencrypted connection: "
+                                 "use starttls or tls."))
         try:
             if self.token_source is not None:
                 user, token = self.token_source()
                 conn.authenticate("XOAUTH2", lambda _challenge: xoauth2_string(user, token).encode())
             else:
                 if not self.password:
-                    raise MailboxError(f"No password for the mailbox: megacase mailbox setup --password, or "
-                                       f"{MAILBOX_PASSWORD_ENV}.")
+                    raise MailboxError(_("No password for the mailbox: megacase mailbox setup --password, or "
+                                         "{variable}.").format(variable=MAILBOX_PASSWORD_ENV))
                 conn.login(b.user, self.password)
         except imaplib.IMAP4.error as exc:
-            raise MailboxError(f"The mailbox server refused the login ({scrub(str(exc))[:160]}).") from None
+            raise MailboxError(_("The mailbox server refused the login ({reply}).").format(
+                reply=scrub(str(exc))[:160])) from None
         except DeliveryError as exc:
-            raise MailboxError(str(exc).replace("the letter waits in the outbox", "nothing was fetched")) from None
+            raise _not_fetched(exc) from None
 
     def messages(self, state: MailboxState | None) -> Iterator[Fetched]:
         conn = self._connect()
@@ -117,7 +125,7 @@ class ImapSource:
             self._login(conn)
             typ, data = conn.select(_quote(self.box.folder), readonly=True)
             if typ != "OK":
-                raise MailboxError(f"The mailbox has no folder '{self.box.folder}'.")
+                raise MailboxError(_("The mailbox has no folder '{folder}'.").format(folder=self.box.folder))
             uidvalidity = (conn.response("UIDVALIDITY")[1] or [b"0"])[0].decode()
             last = state.last_uid if state is not None and state.uidvalidity == uidvalidity else 0
             criteria = f"UID {last + 1}:*"
@@ -136,8 +144,8 @@ class ImapSource:
                     raw = next(part[1] for part in body if isinstance(part, tuple))
                 yield Fetched(f"{uidvalidity}:{uid}", raw, when, {"uidvalidity": uidvalidity, "last_uid": uid})
         except (OSError, imaplib.IMAP4.abort) as exc:
-            raise MailboxError(f"The connection to the mailbox broke ({type(exc).__name__}); the next fetch "
-                               "resumes where this one stopped.") from None
+            raise MailboxError(_("The connection to the mailbox broke ({error}); the next fetch resumes where "
+                                 "this one stopped.").format(error=type(exc).__name__)) from None
         finally:
             try:
                 conn.logout()
@@ -156,11 +164,13 @@ class GraphSource:
         try:
             response = self.http.get(url, headers={"Authorization": f"Bearer {token}"})
         except httpx.HTTPError as exc:
-            raise MailboxError(f"Cannot reach Microsoft Graph ({type(exc).__name__}); nothing was lost.") from None
+            raise MailboxError(_("Cannot reach Microsoft Graph ({error}); nothing was lost.").format(
+                error=type(exc).__name__)) from None
         if response.status_code != 200:
             from megacase.services.mail.graph import graph_error
             code, text = graph_error(response)
-            raise MailboxError(f"Microsoft Graph refused to read the mailbox ({response.status_code} {code}: {text}).")
+            raise MailboxError(_("Microsoft Graph refused to read the mailbox ({reply}).").format(
+                reply=f"{response.status_code} {code}: {text}"))
         return response
 
     def messages(self, state: MailboxState | None) -> Iterator[Fetched]:
@@ -168,7 +178,7 @@ class GraphSource:
         try:
             _user, token = self.signin.token(GRAPH_READ, self.box.user)
         except DeliveryError as exc:
-            raise MailboxError(str(exc).replace("the letter waits in the outbox", "nothing was fetched")) from None
+            raise _not_fetched(exc) from None
         folder = "inbox" if self.box.folder.upper() == "INBOX" else quote(self.box.folder, safe="")
         url = (state.delta_link if state is not None and state.delta_link else
                f"{self.graph_url}/me/mailFolders/{folder}/messages/delta?$select=id,receivedDateTime")
@@ -203,7 +213,7 @@ def source_for(ws: Workspace, box: MailboxSettings, *, ssl_context: ssl.SSLConte
         from megacase.services.mail.oauth import http_client
         s = load_settings(ws)
         return GraphSource(box, s.graph_url, sign_in_for(s, ssl_context, timeout), http_client(ssl_context, timeout))
-    raise InputError("No privacy mailbox is set up: megacase mailbox setup --kind imap|graph ….")
+    raise InputError(_("No privacy mailbox is set up: megacase mailbox setup --kind imap|graph …."))
 
 
 def fetch(ws: Workspace, source=None, *, ssl_context: ssl.SSLContext | None = None,
@@ -213,7 +223,7 @@ def fetch(ws: Workspace, source=None, *, ssl_context: ssl.SSLContext | None = No
     roles.require_officer(ws)
     box = load_mailbox(ws)
     if not box.kind:
-        raise InputError("No privacy mailbox is set up: megacase mailbox setup --kind imap|graph ….")
+        raise InputError(_("No privacy mailbox is set up: megacase mailbox setup --kind imap|graph …."))
     source = source or source_for(ws, box, ssl_context=ssl_context, timeout=timeout)
     with ws.reading() as session:
         state = session.get(MailboxState, box.name)

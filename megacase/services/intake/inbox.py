@@ -30,6 +30,7 @@ from email.parser import BytesParser
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from megacase import i18n
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound
 from megacase.i18n import N_, _
@@ -258,7 +259,7 @@ def _bounced(session, ws, mailbox, server_id, raw, server_time, parsed, letter: 
                      status=THREADED, case_id=case.id, letter_id=letter.id, **common)
     _move_under_subject(session, item, case)
     previous = letter.status
-    letter.status, letter.last_error = BOUNCED, f"Bounced: {reason}"
+    letter.status, letter.last_error = BOUNCED, i18n.to_record(_("Bounced: {reason}").format(reason=reason))
     store_attachment(session, ws, case, OutgoingFile("delivery-failure.eml", "message/rfc822", raw),
                      kind="inbound_bounce")
     # The reply did not reach the subject: the letter's status says so (what "answered" reads).

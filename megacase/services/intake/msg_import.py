@@ -24,6 +24,7 @@ from email.parser import HeaderParser
 from email.utils import format_datetime, formataddr
 
 from megacase.errors import InputError
+from megacase.i18n import _
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_BYTES = 25 * 1024 * 1024
@@ -45,7 +46,7 @@ def is_msg(data: bytes) -> bool:
 
 
 def _refuse(why: str) -> InputError:
-    return InputError(f"This Outlook file (.msg) cannot be imported: {why}")
+    return InputError(_("This Outlook file (.msg) cannot be imported: {why}").format(why=why))
 
 
 class _Props:
@@ -112,19 +113,19 @@ def msg_to_eml(data: bytes) -> bytes:
 def _read(data: bytes) -> tuple[bytes, datetime | None]:
     import olefile
     if len(data) > MAX_BYTES:
-        raise _refuse(f"it is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise _refuse(_("it is larger than {n} MB.").format(n=MAX_BYTES // (1024 * 1024)))
     if not is_msg(data):
-        raise _refuse("it is not an Outlook message file.")
+        raise _refuse(_("it is not an Outlook message file."))
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except (OSError, ValueError, struct.error, IndexError):
-        raise _refuse("its structure is damaged.") from None
+        raise _refuse(_("its structure is damaged.")) from None
     try:
         return _convert(ole)
     except InputError:
         raise
     except Exception:  # noqa: BLE001 - any reader failure on a crafted file means "damaged"
-        raise _refuse("part of it is damaged.") from None
+        raise _refuse(_("part of it is damaged.")) from None
     finally:
         ole.close()
 
@@ -138,7 +139,7 @@ def _convert(ole) -> tuple[bytes, datetime | None]:
     name, address = _sender(top)
     if "From" not in msg:
         if not address:
-            raise _refuse("it names no sender e-mail address.")
+            raise _refuse(_("it names no sender e-mail address."))
         msg["From"] = formataddr((name or "", address))
     if "Subject" not in msg:
         msg["Subject"] = top.text(SUBJECT) or ""
@@ -175,7 +176,7 @@ def _attachments(ole, msg: EmailMessage) -> int:
     storages = sorted({e[0] for e in ole.listdir(streams=True, storages=True)
                        if e and e[0].startswith("__attach_version1.0_#")})
     if len(storages) > MAX_ATTACHMENTS:
-        raise _refuse(f"it has more than {MAX_ATTACHMENTS} attachments.")
+        raise _refuse(_("it has more than {n} attachments.").format(n=MAX_ATTACHMENTS))
     skipped = 0
     for storage in storages:
         p = _Props(ole, [storage], header=8)
@@ -184,7 +185,7 @@ def _attachments(ole, msg: EmailMessage) -> int:
             skipped += 1
             continue
         filename = p.text(ATTACH_LONG_FILENAME) or p.text(ATTACH_FILENAME) or "attachment.bin"
-        maintype, _, subtype = (p.text(ATTACH_MIME_TAG) or "application/octet-stream").partition("/")
+        maintype, _slash, subtype = (p.text(ATTACH_MIME_TAG) or "application/octet-stream").partition("/")
         msg.add_attachment(data, maintype=maintype or "application", subtype=subtype or "octet-stream",
                            filename=filename)
     return skipped

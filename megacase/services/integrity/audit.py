@@ -34,7 +34,7 @@ def record(session: Session, ws: Workspace, kind: str, *, case_id: int | None = 
     ``details`` must hold no personal data; ``personal`` is sealed under the
     subject's key (and becomes unreadable after erasure).
     """
-    details, personal = _free_text_sealed(session, details or {}, personal, subject_id)
+    details, personal = _free_text_sealed(session, _in_english(details or {}), _in_english(personal), subject_id)
     secret = None
     if personal:
         if subject_id is None:
@@ -52,6 +52,15 @@ def record(session: Session, ws: Workspace, kind: str, *, case_id: int | None = 
     session.flush()
     _watch_commit(session, ws, event)
     return event
+
+
+def _in_english(value):
+    """A translated message recorded as its English: the record must not depend on who was at the keyboard."""
+    if isinstance(value, dict):
+        return {k: _in_english(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_in_english(v) for v in value]
+    return english(value) if isinstance(value, str) else value
 
 
 def _sign(session: Session, ws: Workspace, event: AuditEvent) -> None:

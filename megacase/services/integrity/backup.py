@@ -23,8 +23,9 @@ from typing import Callable
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from megacase import i18n
 from megacase.errors import CorruptFile, InputError, MegaCaseError
-from megacase.i18n import _
+from megacase.i18n import _, ngettext
 from megacase.services.integrity import audit
 from megacase.services.workspace import Actor, Workspace, system_clock
 from megacase.store import backups, db, keys, private
@@ -54,7 +55,7 @@ class BackupReport:
         if self.ok:
             return _("Backup sound: {path} (schema {revision}, audit trail intact: {events} events).").format(
                 path=self.path, revision=self.revision, events=self.events)
-        return _("Backup NOT sound: {path}: {problems}").format(path=self.path, problems="; ".join(self.problems))
+        return _("Backup NOT sound: {path}: {problems}").format(path=self.path, problems=i18n.join("; ", self.problems))
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,9 @@ def verify_backup(path: Path, key: bytes) -> BackupReport:
     """Open the copy read-only with ``key`` and check every page, the schema and the audit chain."""
     path = Path(path)
     if not path.is_file():
-        return BackupReport(path, [f"there is no file {path}"])
+        return BackupReport(path, [_("there is no file {path}").format(path=path)])
     if path.stat().st_size < 1024:
-        return BackupReport(path, ["the file is empty or cut short"])
+        return BackupReport(path, [_("the file is empty or cut short")])
     engine = db.make_engine(path, key, read_only=True)
     problems: list[str] = []
     events, revision = 0, None
@@ -119,17 +120,17 @@ def verify_backup(path: Path, key: bytes) -> BackupReport:
         try:
             db.check_key(engine, path)
         except CorruptFile:
-            return BackupReport(path, ["it cannot be opened with this register's key (damaged, or the backup of "
-                                       "another register)"])
+            return BackupReport(path, [_("it cannot be opened with this register's key (damaged, or the backup "
+                                         "of another register)")])
         with engine.connect() as conn:
             bad_pages = [r[0] for r in conn.execute(text("PRAGMA cipher_integrity_check")).fetchall()]
             if bad_pages:     # SQLCipher's own check: each page's authentication code
-                problems.append(f"{len(bad_pages)} damaged page{'s' if len(bad_pages) > 1 else ''} "
-                                f"({bad_pages[0]})")
+                problems.append(ngettext("{n} damaged page ({first})", "{n} damaged pages ({first})",
+                                         len(bad_pages)).format(n=len(bad_pages), first=bad_pages[0]))
             else:
                 checks = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).fetchall()]
                 if checks != ["ok"]:
-                    problems.append(f"the database structure is damaged ({checks[0]})")
+                    problems.append(_("the database structure is damaged ({check})").format(check=checks[0]))
         try:
             revision = db.check_revision(engine, path)
         except MegaCaseError as exc:
@@ -138,11 +139,12 @@ def verify_backup(path: Path, key: bytes) -> BackupReport:
             report = audit.verify(Workspace(engine, Actor("backup check", "viewer")), anchors=False)
             events = report.count
             if not report.ok:
-                problems.append(f"audit trail broken at event {report.broken_seq}: {report.problem}")
+                problems.append(_("audit trail broken at event {seq}: {problem}").format(seq=report.broken_seq,
+                                                                                          problem=report.problem))
     except DBAPIError as exc:
-        problems.append(f"the file is damaged ({exc.orig})")
+        problems.append(_("the file is damaged ({error})").format(error=exc.orig))
     except CorruptFile:               # translated by store/db.py: damaged pages met while reading
-        problems.append("the file is damaged and cannot be read whole")
+        problems.append(_("the file is damaged and cannot be read whole"))
     except MegaCaseError as exc:
         problems.append(str(exc))
     finally:
@@ -176,7 +178,7 @@ def restore(data_dir: Path, backup: Path, key: bytes, actor: Actor, clock=system
         progress(1, 3)
     if not report.ok:
         raise BackupRejected(_("The backup was refused and nothing was replaced: {problems}.").format(
-                                 problems='; '.join(report.problems)))
+                                 problems=i18n.join('; ', report.problems)))
     database = data_dir / db.DB_FILE
     private.private_dir(data_dir)          # the profile folder is ours: 0700
     if not keys.recovery_path(data_dir).exists():    # the whole profile was lost: its recovery file comes back too

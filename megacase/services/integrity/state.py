@@ -29,6 +29,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from megacase.i18n import _
 from megacase.services import subject_keys
 from megacase.store.orm import Case, CaseAnswer, Letter, Processor, Setting, SigningKey, Subject, User
 
@@ -211,15 +212,16 @@ def _differences(session: Session, spec: Tracked, row: dict, exp: _Expected) -> 
     where = f"(event {exp.seq}, {exp.kind})"
     label = spec.label(row)
     if exp.entry.get("deleted"):
-        return [f"{label}: deleted by its events {where} but still in the register"]
+        return [_("{row}: deleted by its events {where} but still in the register").format(row=label, where=where)]
     said = exp.entry.get("v", {})
     out = []
     for field, now in _current(spec, row).items():
         if field in said and said[field] != now:
             if field in spec.digested:
-                out.append(f"{label}: {field} differs from what its events say {where}")
+                out.append(_differs(label, field, where))
             else:
-                out.append(f"{label}: {field} is {now!r}, its events say {said[field]!r} {where}")
+                out.append(_("{row}: {field} is {now}, its events say {said} {where}").format(
+                    row=label, field=field, now=repr(now), said=repr(said[field]), where=where))
     personal = None
     for field in spec.sealed:
         now = row[field]
@@ -237,8 +239,12 @@ def _differences(session: Session, spec: Tracked, row: dict, exp: _Expected) -> 
                 continue
             same = personal.get(field) == now
         if not same:   # personal values are never printed: name the field and the event only
-            out.append(f"{label}: {field} differs from what its events say {where}")
+            out.append(_differs(label, field, where))
     return out
+
+
+def _differs(label: str, field: str, where: str) -> str:
+    return _("{row}: {field} differs from what its events say {where}").format(row=label, field=field, where=where)
 
 
 def compare(ws) -> tuple[int, list[str]]:
@@ -253,15 +259,15 @@ def compare(ws) -> tuple[int, list[str]]:
                 checked += 1
                 exp = expected.pop((spec.table, str(row[spec.pk])), None)
                 if exp is None:
-                    differences.append(f"{spec.label(row)}: no event records this row (added outside the "
-                                       "application)")
+                    differences.append(_("{row}: no event records this row (added outside the application)"
+                                         ).format(row=spec.label(row)))
                     continue
                 differences.extend(_differences(session, spec, row, exp))
         for (table, ident), exp in sorted(expected.items()):
             if not exp.entry.get("deleted"):
                 spec = BY_TABLE[table]
                 label = spec.label({**exp.entry.get("v", {}), spec.pk: exp.entry["id"], "id": exp.entry["id"]})
-                differences.append(f"{label}: its events say it exists (event {exp.seq}, {exp.kind}) but the "
-                                   "register has no such row")
+                differences.append(_("{row}: its events say it exists (event {seq}, {kind}) but the register has "
+                                     "no such row").format(row=label, seq=exp.seq, kind=exp.kind))
     return checked, differences
 

@@ -20,7 +20,7 @@ import hashlib
 import json
 
 from megacase.domain.audit_chain import GENESIS, event_bytes
-from megacase.i18n import _
+from megacase.i18n import _, ngettext
 from megacase.services.integrity import anchors as anchor_store
 from megacase.services.workspace import TZ, Workspace
 from megacase.store.orm import AuditEvent
@@ -93,7 +93,7 @@ def verify_chain_and_anchors(ws: Workspace, extra_files=(), with_anchors: bool =
     for a in found.anchors:
         by_seq.setdefault(a.seq, []).append(a)
     report = IntegrityReport(True, 0, GENESIS, newest_anchor=max(found.anchors, key=lambda a: a.seq, default=None))
-    report.findings.extend(f"{u} (anchor ignored)" for u in found.unreadable)
+    report.findings.extend(_("{line} (anchor ignored)").format(line=u) for u in found.unreadable)
     signatures = _SignatureCheck(ws, found.pins)
     restored_at = {r.seq + 1 for r in found.restores}    # each restore mark is followed by its event
     prev, last_seq = GENESIS, 0
@@ -107,12 +107,12 @@ def verify_chain_and_anchors(ws: Workspace, extra_files=(), with_anchors: bool =
             if report.broken_seq is None:
                 if row.prev_hash != prev:
                     report.broken_seq = row.seq
-                    report.findings.append(f"event {row.seq} does not follow the previous event "
-                                           "(a row was removed or reordered)")
+                    report.findings.append(_("event {seq} does not follow the previous event "
+                                             "(a row was removed or reordered)").format(seq=row.seq))
                 elif _hash_of(row) != row.hash:
                     report.broken_seq = row.seq
-                    report.findings.append(f"event {row.seq} was changed after it was recorded "
-                                           "(its hash does not match)")
+                    report.findings.append(_("event {seq} was changed after it was recorded "
+                                             "(its hash does not match)").format(seq=row.seq))
                 else:
                     report.count += 1
                     report.head, report.head_seq = row.hash, row.seq
@@ -123,25 +123,29 @@ def verify_chain_and_anchors(ws: Workspace, extra_files=(), with_anchors: bool =
             if row.seq in restored_at:
                 restored_at.discard(row.seq)
                 if row.kind != "register.restored":
-                    report.findings.append(f"the anchor file notes a restore after event {row.seq - 1}, but event "
-                                           f"{row.seq} is not the restore")
+                    report.findings.append(_("the anchor file notes a restore after event {before}, but event "
+                                             "{seq} is not the restore").format(before=row.seq - 1, seq=row.seq))
             signatures.check(row)
             prev, last_seq = row.hash, row.seq
     report.findings.extend(signatures.findings())
     if rewrites:
         seq, a = rewrites[0]   # the earliest: every anchor after it disagrees as a consequence
-        more = f"; {len(rewrites) - 1} later anchors disagree too" if len(rewrites) > 1 else ""
-        report.findings.append(f"event {seq} is not the event an anchor of {_when(a.at)} saw ({a.source}): "
-                               f"the chain was rewritten{more}")
+        finding = _("event {seq} is not the event an anchor of {when} saw ({source}): the chain was rewritten"
+                    ).format(seq=seq, when=_when(a.at), source=a.source)
+        if len(rewrites) > 1:
+            finding += "; " + ngettext("{n} later anchor disagrees too", "{n} later anchors disagree too",
+                                       len(rewrites) - 1).format(n=len(rewrites) - 1)
+        report.findings.append(finding)
     if restored_at:
-        report.findings.append(f"the anchor file notes a restore after event {min(restored_at) - 1}, but the "
-                               "register does not record it")
+        report.findings.append(_("the anchor file notes a restore after event {before}, but the register does "
+                                 "not record it").format(before=min(restored_at) - 1))
     later = [a for seq_anchors in by_seq.values() for a in seq_anchors if a.seq > last_seq]
     if later:
         a = max(later, key=lambda x: x.seq)
         report.anchors_checked += len(later)
-        report.findings.append(f"the register ends at event {last_seq}; an anchor of {_when(a.at)} saw "
-                               f"event {a.seq} ({a.source}): events were removed")
+        report.findings.append(_("the register ends at event {last}; an anchor of {when} saw event {seq} "
+                                 "({source}): events were removed").format(last=last_seq, when=_when(a.at),
+                                                                          seq=a.seq, source=a.source))
     report.ok = not report.findings
     report.problem = report.findings[0] if report.findings else ""
     return report
@@ -169,36 +173,41 @@ class _SignatureCheck:
     def check(self, row) -> None:
         if row.signing_key_id is None:
             if self.signed_seen:
-                self.problems.append(f"event {row.seq} is not signed")
+                self.problems.append(_("event {seq} is not signed").format(seq=row.seq))
             return
         self.signed_seen = True
         key = self.keys.get(row.signing_key_id)
         from megacase.services.integrity.signing import valid
         if key is None:
-            self.problems.append(f"event {row.seq} is signed with key {row.signing_key_id}, which the register "
-                                 "does not hold")
+            self.problems.append(_("event {seq} is signed with key {key}, which the register does not hold"
+                                   ).format(seq=row.seq, key=row.signing_key_id))
         elif not valid(key.public_key, row.signature, row.hash):
-            self.problems.append(f"event {row.seq} is not signed by the key it names ({key.owner}'s): it was "
-                                 "changed or re-hashed without that key")
+            self.problems.append(_("event {seq} is not signed by the key it names ({owner}'s): it was "
+                                   "changed or re-hashed without that key").format(seq=row.seq, owner=key.owner))
         elif key.owner != self.workstation and key.owner != row.actor:
-            self.problems.append(f"event {row.seq} is in {row.actor}'s name but signed with {key.owner}'s key")
+            self.problems.append(_("event {seq} is in {actor}'s name but signed with {owner}'s key").format(
+                seq=row.seq, actor=row.actor, owner=key.owner))
         elif key.owner == self.workstation and row.at >= self.user_since.get(row.actor, "~"):
-            self.problems.append(f"event {row.seq} is in {row.actor}'s name but not signed with {row.actor}'s "
-                                 "own key")
+            self.problems.append(_("event {seq} is in {actor}'s name but not signed with {actor}'s own key").format(
+                seq=row.seq, actor=row.actor))
 
     def findings(self) -> list[str]:
         out = []
         if self.problems:
-            more = f" (and {len(self.problems) - 1} more events)" if len(self.problems) > 1 else ""
-            out.append(self.problems[0] + more)
+            first = self.problems[0]
+            if len(self.problems) > 1:
+                first += " " + ngettext("(and {n} more event)", "(and {n} more events)", len(self.problems) - 1
+                                        ).format(n=len(self.problems) - 1)
+            out.append(first)
         if self.pins:
             for key in self.keys.values():
                 pin = self.pins.get(key.id)
                 if pin is None:
-                    out.append(f"signing key {key.id} ({key.owner}) was never pinned in the anchor file: "
-                               "it was added behind the application's back")
+                    out.append(_("signing key {key} ({owner}) was never pinned in the anchor file: it was added "
+                                 "behind the application's back").format(key=key.id, owner=key.owner))
                 elif pin.public_hex != bytes(key.public_key).hex() or pin.owner != key.owner:
-                    out.append(f"signing key {key.id} ({key.owner}) is not the key the anchor file pinned")
+                    out.append(_("signing key {key} ({owner}) is not the key the anchor file pinned").format(
+                        key=key.id, owner=key.owner))
         return out
 
 
@@ -218,14 +227,15 @@ def verify(ws: Workspace, with_state: bool = True, extra_files=(), with_anchors:
     report.ok = not report.findings
     report.problem = report.findings[0] if report.findings else ""
     if len(report.findings) > 1:
-        report.problem += f" (and {len(report.findings) - 1} more)"
+        report.problem += " " + ngettext("(and {n} more)", "(and {n} more)", len(report.findings) - 1).format(
+            n=len(report.findings) - 1)
     return report
 
 
 def head_label(ws: Workspace) -> str:
     """The head as printed in reports, case files and the digest: a witness kept outside the register."""
     current = head(ws)
-    return f"event {current[0]} {current[1]}" if current else "no event yet"
+    return _("event {seq} {hash}").format(seq=current[0], hash=current[1]) if current else _("no event yet")
 
 
 def head(ws: Workspace) -> tuple[int, str, str] | None:

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, MegaCaseError, NotFound, PermissionDenied, RuleViolation
+from megacase import i18n
 from megacase.i18n import N_, _
 from megacase.services import roles, subject_keys
 from megacase.services.integrity import audit
@@ -176,31 +177,33 @@ def deliver(ws: Workspace, letter_id: int, transport_factory: TransportFactory |
                 raise NotFound(_("No letter {letter_id}.").format(letter_id=letter_id))
             case = session.get(Case, letter.case_id)
             return DeliveryResult(letter.id, case.reference, letter.status, letter.message_id, letter.server_reply,
-                                  letter.last_error)
+                                  i18n.from_record(letter.last_error))
     eml, recipient, message_id, reference, attempt = claim
     try:
         transport = (transport_factory or ws.transport_factory or transport_from_settings)(ws)
         reply = transport.send(eml, _sender_of(eml), recipient)
     except DeliveryError as exc:
         status = UNCERTAIN if exc.uncertain else FAILED if exc.permanent else QUEUED
-        _record_failure(ws, letter_id, status, str(exc), attempt)
-        return DeliveryResult(letter_id, reference, status, message_id, None, str(exc))
+        _record_failure(ws, letter_id, status, exc.message, attempt)
+        return DeliveryResult(letter_id, reference, status, message_id, None, exc.message)
     except BaseException:
         # Anything unexpected after the claim: the letter may or may not have gone; never resend blindly.
-        _record_failure(ws, letter_id, UNCERTAIN, "The sending was interrupted by an unexpected error.", attempt)
+        _record_failure(ws, letter_id, UNCERTAIN, _("The sending was interrupted by an unexpected error."), attempt)
         raise
     _record_sent(ws, letter_id, reply)
     return DeliveryResult(letter_id, reference, SENT, message_id, reply, None)
 
 
 def _record_failure(ws: Workspace, letter_id: int, status: str, error: str, attempt: int) -> None:
+    """The letter row keeps the error so that each reader sees it in their language; the audit trail keeps
+    its English, which does not change with whoever reads the record."""
     with ws.transaction() as session:
         letter = session.get(Letter, letter_id)
         case = session.get(Case, letter.case_id)
-        letter.status, letter.last_error = status, error
+        letter.status, letter.last_error = status, i18n.to_record(error)
         audit.record(session, ws, "letter.send_failed", case_id=case.id, subject_id=case.subject_id, details={
             "reference": case.reference, "letter": letter.id, "template": letter.template_id, "attempt": attempt,
-            "error": error, "status": status})
+            "error": i18n.english(error), "status": status})
 
 
 def _record_sent(ws: Workspace, letter_id: int, reply: str) -> None:
@@ -318,7 +321,7 @@ def list_outbox(ws: Workspace, include_sent: bool = False, reference: str | None
                 subject_keys.open_text(session, sid, letter.recipient_enc, "letter:recipient") or "[erased]",
                 subject_keys.open_text(session, sid, letter.subject_enc, "letter:subject") or "[erased]",
                 letter.attempts, to_local(letter.created_at), to_local(letter.sent_at), letter.message_id,
-                letter.server_reply, letter.last_error))
+                letter.server_reply, i18n.from_record(letter.last_error)))
         return out
 
 

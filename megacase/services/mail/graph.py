@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
+from megacase.i18n import _
 from megacase.services.mail.config import MailSettings
 from megacase.services.mail.errors import DeliveryError, network_failure, scrub
 from megacase.services.mail.oauth import GRAPH_SEND, MicrosoftSignIn, root_cause
@@ -49,8 +50,8 @@ class GraphTransport:
             raise network_failure(root_cause(exc), host, 443) from None
         except httpx.HTTPError as exc:
             # The request may have reached Graph before the answer was lost: never resend blindly.
-            raise DeliveryError(f"The connection to Microsoft Graph broke while the letter was being handed over "
-                                f"({type(exc).__name__}): it may have arrived.", uncertain=True,
+            raise DeliveryError(_("The connection to Microsoft Graph broke while the letter was being handed over "
+                                  "({error}): it may have arrived.").format(error=type(exc).__name__), uncertain=True,
                                 kind="uncertain") from None
         if response.status_code == 202:
             return f"202 Accepted by Microsoft Graph (request-id {response.headers.get('request-id', 'none')})"
@@ -60,17 +61,18 @@ class GraphTransport:
 def _refused(response: httpx.Response) -> DeliveryError:
     status = response.status_code
     code, text = graph_error(response)
-    said = f"{status} {code}: {text}".strip(": ")
+    said = scrub(f"{status} {code}: {text}".strip(": "))
     if status == 401:
-        return DeliveryError(f"Microsoft Graph refused the token ({said}): sign in again if it persists.",
+        return DeliveryError(_("Microsoft Graph refused the token ({reply}): sign in again if it persists.").format(reply=said),
                              kind="auth")
     if status == 403 or code in ("ErrorSendAsDenied", "ErrorAccessDenied"):
-        return DeliveryError(f"Microsoft Graph does not let this user send as the sender address ({said}): check the "
-                             "Mail.Send permission and the mailbox's send-as rights.", kind="relay")
+        return DeliveryError(_("Microsoft Graph does not let this user send as the sender address ({reply}): check the "
+                               "Mail.Send permission and the mailbox's send-as rights.").format(reply=said), kind="relay")
     if status == 413 or code == "ErrorMessageSizeExceeded":
-        return DeliveryError(f"The letter is too large for Office 365 ({said}).", permanent=True, kind="size")
+        return DeliveryError(_("The letter is too large for Office 365 ({reply}).").format(reply=said), permanent=True, kind="size")
     if status == 429 or status >= 500:
-        return DeliveryError(f"Microsoft Graph is busy ({said}); the letter waits in the outbox.", kind="connect")
+        return DeliveryError(_("Microsoft Graph is busy ({reply}).").format(reply=said), kind="connect")
     if code in ("ErrorInvalidRecipients", "ErrorMimeContentInvalidBase64String", "ErrorMimeContentConversionFailed"):
-        return DeliveryError(f"Microsoft Graph refused the letter: {said}", permanent=True, kind="refused")
-    return DeliveryError(f"Microsoft Graph refused the letter: {said}", kind="refused")
+        return DeliveryError(_("Microsoft Graph refused the letter: {reply}").format(reply=said), permanent=True,
+                             kind="refused")
+    return DeliveryError(_("Microsoft Graph refused the letter: {reply}").format(reply=said), kind="refused")

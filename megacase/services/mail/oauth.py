@@ -23,8 +23,9 @@ import keyring.errors
 import msal
 
 from megacase.errors import InputError
+from megacase.i18n import _
 from megacase.services.mail.config import DEFAULT_TIMEOUT, MailSettings
-from megacase.services.mail.errors import DeliveryError, SignInRequired, network_failure
+from megacase.services.mail.errors import DeliveryError, SignInRequired, network_failure, scrub
 
 KEYRING_SERVICE = "MegaCase Microsoft sign-in"
 CHUNK = 1800
@@ -88,8 +89,8 @@ class MicrosoftSignIn:
     def __init__(self, tenant: str, client_id: str, authority_host: str, *,
                  ssl_context: ssl.SSLContext | None = None, timeout: float = DEFAULT_TIMEOUT):
         if not (tenant and client_id):   # a DeliveryError: a letter being sent then simply waits
-            raise DeliveryError("Office 365 sign-in needs the tenant and the application (client) ID: "
-                                "megacase mail setup --tenant T --client-id C.", kind="signin")
+            raise DeliveryError(_("Office 365 sign-in needs the tenant and the application (client) ID: "
+                                  "megacase mail setup --tenant T --client-id C."), kind="signin")
         self.tenant, self.client_id = tenant, client_id
         self.authority = f"{authority_host.rstrip('/')}/{tenant}"
         self._ssl, self._timeout = ssl_context, timeout
@@ -120,8 +121,8 @@ class MicrosoftSignIn:
             except httpx.HTTPError as exc:
                 raise network_failure(root_cause(exc), self.authority.split("/")[2], 443) from None
             except ValueError as exc:   # MSAL: the tenant's OpenID discovery failed (unknown tenant)
-                raise DeliveryError(f"Microsoft does not know the tenant '{self.tenant}' ({str(exc)[:120]}).",
-                                    kind="auth") from None
+                raise DeliveryError(_("Microsoft does not know the tenant '{tenant}' ({reason}).").format(
+                    tenant=self.tenant, reason=scrub(str(exc)[:120])), kind="auth") from None
         return self._app
 
     def _save(self) -> None:
@@ -136,20 +137,21 @@ class MicrosoftSignIn:
     def token(self, scopes: list[str], username: str | None = None) -> tuple[str, str]:
         """(user, access token), silently: from the cache, or refreshed with the refresh token."""
         if self.signed_in_as() is None:
-            raise SignInRequired("nobody has signed in yet", first=True)
+            raise SignInRequired(_("nobody has signed in yet"), first=True)
         try:
             accounts = self.app.get_accounts(username=username) or (self.app.get_accounts() if not username else [])
             if not accounts:
-                raise SignInRequired(f"the sign-in kept is not that of {username}")
+                raise SignInRequired(_("the sign-in kept is not that of {user}").format(user=username))
             result = self.app.acquire_token_silent_with_error(scopes, account=accounts[0])
         except httpx.HTTPError as exc:
             raise network_failure(root_cause(exc), self.authority.split("/")[2], 443) from None
         finally:
             self._save()
         if not result:
-            raise SignInRequired("the kept sign-in has expired")
+            raise SignInRequired(_("the kept sign-in has expired"))
         if "access_token" not in result:
-            raise SignInRequired(f"Microsoft refused to refresh it: {result.get('error', 'unknown error')}")
+            raise SignInRequired(_("Microsoft refused to refresh it: {error}").format(
+                error=result.get("error") or _("unknown error")))
         return accounts[0]["username"], result["access_token"]
 
     def begin_device_code(self, scopes: list[str]) -> dict:
@@ -159,8 +161,9 @@ class MicrosoftSignIn:
         except httpx.HTTPError as exc:
             raise network_failure(root_cause(exc), self.authority.split("/")[2], 443) from None
         if "user_code" not in flow:
-            raise InputError(f"Microsoft refused to start the sign-in: {flow.get('error', 'unknown error')} "
-                             f"({str(flow.get('error_description', ''))[:160]}).")
+            raise InputError(_("Microsoft refused to start the sign-in: {error} ({description}).").format(
+                error=flow.get("error") or _("unknown error"),
+                description=scrub(str(flow.get("error_description", ""))[:160])))
         return flow
 
     def finish_device_code(self, flow: dict) -> str:
@@ -181,8 +184,9 @@ class MicrosoftSignIn:
 
     def _signed_in(self, result: dict) -> str:
         if "access_token" not in result:
-            raise InputError(f"The sign-in did not succeed: {result.get('error', 'unknown error')} "
-                             f"({str(result.get('error_description', ''))[:160]}).")
+            raise InputError(_("The sign-in did not succeed: {error} ({description}).").format(
+                error=result.get("error") or _("unknown error"),
+                description=scrub(str(result.get("error_description", ""))[:160])))
         self._save()
         return (result.get("id_token_claims") or {}).get("preferred_username") or self.signed_in_as() or "?"
 
@@ -214,8 +218,8 @@ def _store_cache(name: str, text: str) -> None:
             keyring.set_password(KEYRING_SERVICE, f"{name}#{i}", chunk)
         keyring.set_password(KEYRING_SERVICE, name, f"chunks:{len(chunks)}")
     except keyring.errors.KeyringError as exc:
-        raise DeliveryError(f"The system keyring refused to keep the Microsoft sign-in ({type(exc).__name__}).",
-                            kind="signin") from None
+        raise DeliveryError(_("The system keyring refused to keep the Microsoft sign-in ({error}).").format(
+            error=type(exc).__name__), kind="signin") from None
 
 
 def _delete_cache(name: str) -> None:

@@ -12,6 +12,7 @@ import ssl
 from typing import Callable
 
 from megacase.domain.validation import is_loopback
+from megacase.i18n import _
 from megacase.services.mail.config import DEFAULT_TIMEOUT, PASSWORD_ENV, MailSettings
 from megacase.services.mail.errors import DeliveryError, network_failure, refusal, reply_text
 
@@ -52,17 +53,18 @@ class SmtpTransport:
         if credentials is not None:
             user, token = credentials
             if not conn.has_extn("auth") or "XOAUTH2" not in conn.esmtp_features.get("auth", "").upper().split():
-                raise DeliveryError("The mail server does not offer XOAUTH2 (Office 365 token) login: check the "
-                                    "server name (smtp.office365.com) and that SMTP AUTH is enabled for the mailbox.",
-                                    kind="auth")
+                raise DeliveryError(_("The mail server does not offer XOAUTH2 (Office 365 token) login: check the "
+                                      "server name (smtp.office365.com) and that SMTP AUTH is enabled for the "
+                                      "mailbox."), kind="auth")
             # smtplib calls the object again with the server's error challenge: answer empty to end the exchange.
             conn.auth("XOAUTH2", lambda challenge=None: "" if challenge else xoauth2_string(user, token),
                       initial_response_ok=True)
             return
         if s.user:
             if not self._password:
-                raise DeliveryError(f"No password for the mail server user: store it in the keyring "
-                                    f"(megacase mail setup --password) or set {PASSWORD_ENV}.", kind="auth")
+                raise DeliveryError(_("No password for the mail server user: store it in the keyring "
+                                      "(megacase mail setup --password) or set {variable}.").format(
+                                          variable=PASSWORD_ENV), kind="auth")
             conn.login(s.user, self._password)
 
     def _open(self) -> smtplib.SMTP:
@@ -74,13 +76,13 @@ class SmtpTransport:
             conn.ehlo()
             if s.security == "starttls":
                 if not conn.has_extn("starttls"):
-                    raise DeliveryError("The mail server does not offer STARTTLS: nothing is sent unencrypted. "
-                                        "Check the connection security setting.", kind="tls")
+                    raise DeliveryError(_("The mail server does not offer STARTTLS: nothing is sent unencrypted. "
+                                          "Check the connection security setting."), kind="tls")
                 conn.starttls(context=self._ssl())
                 conn.ehlo()
             if (s.user or self.oauth) and s.security == "none" and not is_loopback(s.host):
-                raise DeliveryError("Refusing to send the mail password or token over an unencrypted connection: "
-                                    "use starttls or tls.", kind="tls")
+                raise DeliveryError(_("Refusing to send the mail password or token over an unencrypted connection: "
+                                      "use starttls or tls."), kind="tls")
             self._login(conn, credentials)
         except BaseException:
             conn.close()
@@ -106,20 +108,20 @@ class SmtpTransport:
             raise
         except smtplib.SMTPRecipientsRefused as exc:
             code, resp = next(iter(exc.recipients.values()))
-            raise refusal(code, resp, "the recipient", self.oauth) from None
+            raise refusal(code, resp, "recipient", self.oauth) from None
         except smtplib.SMTPSenderRefused as exc:
-            raise refusal(exc.smtp_code, exc.smtp_error, "the sender address", self.oauth) from None
+            raise refusal(exc.smtp_code, exc.smtp_error, "sender", self.oauth) from None
         except smtplib.SMTPAuthenticationError as exc:
-            error = refusal(exc.smtp_code, exc.smtp_error, "the login", self.oauth)
+            error = refusal(exc.smtp_code, exc.smtp_error, "login", self.oauth)
             if error.kind != "auth":   # a 535 says "authentication" whatever the text
-                error = DeliveryError(str(error), kind="auth")
+                error = DeliveryError(error.message, kind="auth")
             raise error from None
         except smtplib.SMTPDataError as exc:
-            raise refusal(exc.smtp_code, exc.smtp_error, "the message", self.oauth) from None
+            raise refusal(exc.smtp_code, exc.smtp_error, "message", self.oauth) from None
         except (smtplib.SMTPException, OSError) as exc:
             if phase == "data":
-                raise DeliveryError(f"The connection broke while the message was being handed over "
-                                    f"({type(exc).__name__}): it may have arrived.", uncertain=True,
+                raise DeliveryError(_("The connection broke while the message was being handed over ({error}): it "
+                                      "may have arrived.").format(error=type(exc).__name__), uncertain=True,
                                     kind="uncertain") from None
             raise network_failure(exc, self.settings.host, self.settings.port) from None
         finally:

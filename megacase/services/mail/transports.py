@@ -14,7 +14,9 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from typing import Protocol
 
+from megacase import i18n
 from megacase.errors import InputError
+from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.mail.config import DEFAULT_TIMEOUT, MailSettings, load_settings, password_for
@@ -63,7 +65,7 @@ def send_test_message(ws: Workspace, transport_factory=None) -> TestResult:
     roles.require_identified(ws)
     s = load_settings(ws)
     if not s.sender:
-        raise InputError("Set the sender address first (megacase mail setup --sender ADDRESS).")
+        raise InputError(_("Set the sender address first (megacase mail setup --sender ADDRESS)."))
     msg = EmailMessage(policy=SMTP)
     msg["From"] = msg["To"] = s.sender
     msg["Subject"] = "MegaCase: test message"
@@ -75,8 +77,9 @@ def send_test_message(ws: Workspace, transport_factory=None) -> TestResult:
         transport = (transport_factory or transport_from_settings)(ws)
         result = TestResult(True, transport.send(msg.as_bytes(), s.sender, s.sender), "sent")
     except DeliveryError as exc:
-        result = TestResult(False, str(exc).replace("; the letter waits in the outbox.", "."), exc.kind)
+        result = TestResult(False, exc.message, exc.kind)
     with ws.transaction() as session:
         audit.record(session, ws, "mail.tested", details={"transport": s.transport, "ok": result.ok,
-                                                          "kind": result.kind, "reply": result.line})
+                                                          "kind": result.kind,
+                                                          "reply": i18n.english(result.line)})
     return result

@@ -25,6 +25,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from megacase import i18n
 from megacase.store.orm import (CaseAnswer, Approval, Attachment, Case, ChecklistItem, IdentityStep, Letter, Note, Subject,
                                 SubjectKey, SuspensionRow)
 from megacase.store.systems_orm import SystemFinding
@@ -78,7 +79,7 @@ def scrub_case(session: Session, case: Case, values: list[re.Pattern]) -> None:
     for letter in session.scalars(select(Letter).where(Letter.case_id == case.id)):
         letter.override_reason = scrub(letter.override_reason, values)
         letter.server_reply = scrub(letter.server_reply, values)
-        letter.last_error = scrub(letter.last_error, values)
+        letter.last_error = i18n.map_record(letter.last_error, lambda text: scrub(text, values))
     for approval in session.scalars(select(Approval).where(Approval.case_id == case.id)):
         approval.comment = scrub(approval.comment, values)
 

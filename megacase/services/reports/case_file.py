@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 
 from megacase.domain.letter_types import LETTER_TYPES, outcome_letter_ids, title_of
 from megacase.errors import InputError
-from megacase.i18n import LANGUAGES
+from megacase.i18n import LANGUAGES, _, english
 from megacase.services.cases import queries
 from megacase.services.integrity import audit
 from megacase.services.records import CaseDetail, LetterInfo
@@ -155,7 +155,7 @@ def _integrity(ws: Workspace, detail: CaseDetail) -> Integrity:
     report = audit.verify(ws)
     own = (f"case {detail.reference}:", f"subject {detail.subject.reference}:",
            *(f"letter {l.id}:" for l in detail.letters))
-    state_findings = tuple(f for f in report.state_differences if f.startswith(own))
+    state_findings = tuple(f for f in report.state_differences if english(f).startswith(own))
     chain_problem = next((f for f in report.findings if f not in report.state_differences), "")
     with ws.reading() as session:
         total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
@@ -174,7 +174,8 @@ def file_language(detail: CaseDetail, language: str | None = None) -> str:
     if language:
         code = language.strip().lower()
         if code not in LANGUAGES:
-            raise InputError(f"Unknown case file language '{language}': use one of {', '.join(LANGUAGES)}.")
+            raise InputError(_("Unknown case file language '{language}': use one of {languages}.").format(
+                language=language, languages=", ".join(LANGUAGES)))
         return code
     return detail.subject.language if detail.subject.language in LANGUAGES else "en"
 
@@ -218,11 +219,11 @@ def save_case_file(ws: Workspace, rendered: RenderedCaseFile, out: str | os.Path
     """Write a rendered case file and record the export in the audit trail (one transaction)."""
     path = Path(out)
     if path.is_dir():
-        raise InputError(f"{path} is a folder: give the name of the PDF file to write.")
+        raise InputError(_("{path} is a folder: give the name of the PDF file to write.").format(path=path))
     try:
         tmp = _write_atomically(path, rendered.pdf)
     except OSError as exc:
-        raise InputError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        raise InputError(_("Cannot write {path}: {reason}.").format(path=path, reason=exc.strerror or exc)) from None
     try:
         with ws.transaction() as session:
             audit.record(session, ws, "case.exported", case_id=rendered.case_id, subject_id=rendered.subject_id,
@@ -257,9 +258,9 @@ def export_cases(ws: Workspace, references: list[str], folder: str | os.PathLike
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder} is not a folder.")
+        raise InputError(_("{folder} is not a folder.").format(folder=folder))
     if not references:
-        raise InputError("Choose at least one case to export.")
+        raise InputError(_("Choose at least one case to export."))
     results, rows = [], []
     for n, ref in enumerate(references):
         if progress is not None and not progress(n, len(references)):

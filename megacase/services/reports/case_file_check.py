@@ -21,7 +21,7 @@ from megacase.services.integrity.verify import IntegrityReport
 from megacase.errors import InputError
 from megacase.services.cases import queries
 from megacase.services.integrity import audit
-from megacase.i18n import LANGUAGES, for_language
+from megacase.i18n import LANGUAGES, N_, _, for_language, ngettext
 from megacase.services.reports.case_file_pdf import (BROKEN, CASE_LAST_LABEL, CHAIN_HEAD_LABEL, INTACT, RESULT_LABEL,
                                                      SECTIONS, TITLE)
 from megacase.services.workspace import Workspace
@@ -88,9 +88,9 @@ def read_pdf_text(path: str | os.PathLike) -> str:
             if last_section.search(collected[0]):
                 break
     except FileNotFoundError:
-        raise InputError(f"No file {path}.") from None
+        raise InputError(_("No file {path}.").format(path=path)) from None
     except (OSError, PdfReadError, ValueError) as exc:
-        raise InputError(f"{path} is not a readable PDF ({exc}).") from None
+        raise InputError(_("{path} is not a readable PDF ({reason}).").format(path=path, reason=exc)) from None
     return "\n".join(collected)   # every page's header names the case
 
 
@@ -100,13 +100,32 @@ def _hash_of(ws: Workspace, seq: int) -> tuple[str, int | None] | None:
         return (row.hash, row.case_id) if row else None
 
 
+CHAIN_HEAD, CASE_LAST = "chain", "case"
+# Whole sentences for each of the two printed hashes, so that each language builds its own.
+PRINTED_HASH_SENTENCES = {
+    CHAIN_HEAD: {
+        "gone": N_("The last event of the chain printed in {name} (event {seq}) is no longer in the register."),
+        "differs": N_("The last event of the chain printed in {name} (event {seq}) does not match the register: "
+                      "printed {printed}, register {stored}."),
+        "matches": N_("The last event of the chain printed in {name} (event {seq}) matches the register."),
+    },
+    CASE_LAST: {
+        "gone": N_("The last event of the case printed in {name} (event {seq}) is no longer in the register."),
+        "differs": N_("The last event of the case printed in {name} (event {seq}) does not match the register: "
+                      "printed {printed}, register {stored}."),
+        "matches": N_("The last event of the case printed in {name} (event {seq}) matches the register."),
+    },
+}
+
+
 def check_case(ws: Workspace, reference: str, pdf: str | os.PathLike | None = None) -> CaseFileCheck:
     """Verify the whole chain; with ``pdf``, also compare the case file's printed hashes with the register."""
     detail = queries.get_case(ws, reference)
     chain = audit.verify(ws)
     result = CaseFileCheck(detail.reference, chain, len(detail.timeline))
     if chain.ok:
-        result.notes.append(f"Audit trail intact: {chain.count} events, head {chain.head}.")
+        result.notes.append(_("Audit trail intact: {count} events, head {head}.").format(count=chain.count,
+                                                                                       head=chain.head))
     else:
         result.findings.append(chain.summary_line() + ".")
     if pdf is None:
@@ -115,33 +134,42 @@ def check_case(ws: Workspace, reference: str, pdf: str | os.PathLike | None = No
     result.printed = printed
     name = Path(pdf).name
     if printed.reference != detail.reference:
-        result.findings.append(f"{name} is not the case file of {detail.reference} "
-                               f"(it names {printed.reference or 'no case'}).")
+        result.findings.append(
+            _("{name} is not the case file of {reference} (it names {printed}).").format(
+                name=name, reference=detail.reference, printed=printed.reference)
+            if printed.reference else
+            _("{name} is not the case file of {reference} (it names no case).").format(
+                name=name, reference=detail.reference))
         return result
     if printed.chain_ok is False:
-        result.findings.append(f"{name} itself records that the audit chain was broken when it was exported.")
+        result.findings.append(_("{name} itself records that the audit chain was broken when it was exported."
+                                 ).format(name=name))
     if printed.chain_head is None or printed.case_last is None:
-        result.findings.append(f"{name} does not show the hashes of its integrity section (not a complete case "
-                               "file, or it was altered).")
+        result.findings.append(_("{name} does not show the hashes of its integrity section (not a complete case "
+                                 "file, or it was altered).").format(name=name))
         return result
     case_id = detail.id
-    for what, (seq, printed_hash) in (("last event of the chain", printed.chain_head),
-                                      ("last event of the case", printed.case_last)):
+    for which, (seq, printed_hash) in ((CHAIN_HEAD, printed.chain_head), (CASE_LAST, printed.case_last)):
         stored = _hash_of(ws, seq)
+        says = PRINTED_HASH_SENTENCES[which]
         if stored is None:
-            result.findings.append(f"The {what} printed in {name} (event {seq}) is no longer in the register.")
+            result.findings.append(_(says["gone"]).format(name=name, seq=seq))
         elif stored[0] != printed_hash:
-            result.findings.append(f"The {what} printed in {name} (event {seq}) does not match the register: "
-                                   f"printed {printed_hash}, register {stored[0]}.")
-        elif what == "last event of the case" and stored[1] != case_id:
-            result.findings.append(f"Event {seq} printed in {name} does not belong to {detail.reference}.")
+            result.findings.append(_(says["differs"]).format(name=name, seq=seq, printed=printed_hash,
+                                                            stored=stored[0]))
+        elif which == CASE_LAST and stored[1] != case_id:
+            result.findings.append(_("Event {seq} printed in {name} does not belong to {reference}.").format(
+                seq=seq, name=name, reference=detail.reference))
         else:
-            result.notes.append(f"The {what} printed in {name} (event {seq}) matches the register.")
+            result.notes.append(_(says["matches"]).format(name=name, seq=seq))
     if not result.findings:
         with ws.reading() as session:
             later = session.scalar(select(func.count()).select_from(AuditEvent).where(
                 AuditEvent.case_id == case_id, AuditEvent.seq > printed.case_last[0])) or 0
         if later:
-            result.notes.append(f"{later} event(s) of {detail.reference} were recorded after this case file was "
-                                "made (the first is normally its export); they are not in the file.")
+            result.notes.append(ngettext(
+                "{n} event of {reference} was recorded after this case file was made (normally its export); it is "
+                "not in the file.",
+                "{n} events of {reference} were recorded after this case file was made (the first is normally its "
+                "export); they are not in the file.", later).format(n=later, reference=detail.reference))
     return result

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
-from megacase import __version__
+from megacase import __version__, i18n
 from megacase.i18n import N_, Translator, for_language
 from megacase.services import pdf_style as ps
 from megacase.services.reports import audit_text
@@ -89,16 +89,17 @@ def _chain_sentence(cf, t: Translator) -> tuple[str, bool]:
     if i.ok:
         return t._("Audit chain intact: all {n} events verified at export.").format(n=i.verified_events), True
     if i.broken_seq is not None:
-        head = t._("Audit chain BROKEN at event {seq}: {problem}.").format(seq=i.broken_seq, problem=i.problem)
+        head = t._("Audit chain BROKEN at event {seq}: {problem}.").format(seq=i.broken_seq,
+                                                                       problem=i18n.render(i.problem, t))
     else:
-        head = t._("Audit chain BROKEN: {problem}.").format(problem=i.problem)
+        head = t._("Audit chain BROKEN: {problem}.").format(problem=i18n.render(i.problem, t))
     return head + " " + t._("{verified} of {total} events verified before the break.").format(
         verified=i.verified_events, total=i.total_events), False
 
 
 def _state_sentence(i, t: Translator) -> str:
     if not i.state_ok:
-        return " ".join(i.state_findings[:6]) + (" …" if len(i.state_findings) > 6 else "")
+        return " ".join(i18n.render(f, t) for f in i.state_findings[:6]) + (" …" if len(i.state_findings) > 6 else "")
     sentence = t._("The case, its subject and its letters as stored equal the values their events recorded.")
     if i.register_state_differences:
         sentence += " " + t.ngettext(

@@ -144,7 +144,7 @@ def collect_all(ws: Workspace, reference: str, *, sleep=None) -> list[CollectRes
     for name in names:
         spec = spec_for(name)
         if spec is None or spec.connector is None:
-            out.append(CollectResult(name, None, "no connector: import its export file or record a statement"))
+            out.append(CollectResult(name, None, _("no connector: import its export file or record a statement")))
             continue
         try:
             out.append(CollectResult(name, collect_connector(ws, reference, name, sleep=sleep), None))

@@ -15,6 +15,7 @@ from typing import Any, Callable
 import httpx
 
 from megacase.errors import MegaCaseError
+from megacase.i18n import _
 
 log = logging.getLogger(__name__)
 # httpx logs every request's full URL at INFO, and a search URL holds the subject's address: never let it through.
@@ -79,11 +80,13 @@ class Http:
             try:
                 response = self._client.request(method, url, params=params, json=json)
             except httpx.TimeoutException:
-                error = f"{self.system}: {self.host} did not answer in time."
+                error = _("{system}: {host} did not answer in time.").format(system=self.system, host=self.host)
             except httpx.ConnectError:
-                error = f"{self.system}: cannot reach {self.host} (offline, or the connection was refused)."
+                error = _("{system}: cannot reach {host} (offline, or the connection was refused).").format(
+                    system=self.system, host=self.host)
             except httpx.HTTPError as exc:
-                error = f"{self.system}: the connection to {self.host} failed ({type(exc).__name__})."
+                error = _("{system}: the connection to {host} failed ({error}).").format(
+                    system=self.system, host=self.host, error=type(exc).__name__)
             else:
                 log.info("%s %s %s -> %s", self.system, method, self.host, response.status_code)
                 if response.status_code in RETRIED and attempt + 1 < ATTEMPTS:
@@ -103,14 +106,16 @@ class Http:
         if status == 404 and ok_missing:
             return None
         if status in (401, 403):
-            raise BadCredential(f"{self.system}: the credential was refused (HTTP {status}); check it with "
-                                f"'megacase systems configure'.", status)
+            raise BadCredential(_("{system}: the credential was refused (HTTP {status}); check it with "
+                                  "'megacase systems configure'.").format(system=self.system, status=status), status)
         if status == 429:
-            raise ConnectorError(f"{self.system}: still rate-limited after {ATTEMPTS} attempts (HTTP 429); "
-                                 "try again later.", status)
+            raise ConnectorError(_("{system}: still rate-limited after {attempts} attempts (HTTP 429); "
+                                   "try again later.").format(system=self.system, attempts=ATTEMPTS), status)
         if status >= 500:
-            raise ConnectorError(f"{self.system}: server error (HTTP {status}) after {ATTEMPTS} attempts.", status)
-        raise ConnectorError(f"{self.system}: the request was refused (HTTP {status}).", status)
+            raise ConnectorError(_("{system}: server error (HTTP {status}) after {attempts} attempts.").format(
+                system=self.system, status=status, attempts=ATTEMPTS), status)
+        raise ConnectorError(_("{system}: the request was refused (HTTP {status}).").format(
+            system=self.system, status=status), status)
 
     def get_json(self, path: str, params: dict | None = None, *, ok_missing: bool = False) -> Any:
         response = self.request("GET", path, params=params, ok_missing=ok_missing)
@@ -123,4 +128,5 @@ def _json(system: str, response: httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise ConnectorError(f"{system}: the answer was not JSON (HTTP {response.status_code}).") from None
+        raise ConnectorError(_("{system}: the answer was not JSON (HTTP {status}).").format(
+            system=system, status=response.status_code)) from None

@@ -13,6 +13,7 @@ subject gives (their ``_ga`` cookie) or the shop holds (a user id).
 from __future__ import annotations
 
 from megacase.errors import InputError
+from megacase.i18n import _
 from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef
 from megacase.services.systems.http import Http
 
@@ -40,19 +41,20 @@ class GoogleAnalytics:
 
     def test(self) -> str:
         if not self.property_id:
-            raise InputError("Google Analytics: give the GA4 property id first "
-                             "('megacase systems configure \"Google Analytics\" --option property=123456789').")
-        return f"Google Analytics configured for property {self.property_id} (the API is called on erasure only)"
+            raise InputError(_("Google Analytics: give the GA4 property id first "
+                               "('megacase systems configure \"Google Analytics\" --option property=123456789')."))
+        return _("Google Analytics configured for property {property} (the API is called on erasure only)").format(
+            property=self.property_id)
 
     def collect(self, subject: SubjectRef) -> Collected:
         return Collected({}, STATEMENT.encode("utf-8"), "cannot be searched by person", STATEMENT)
 
     def _body(self, subject: SubjectRef) -> dict:
         if not subject.identifier:
-            raise InputError("Google Analytics: erasure needs the subject's client id (the _ga cookie) or user id "
-                             "(--identifier).")
+            raise InputError(_("Google Analytics: erasure needs the subject's client id (the _ga cookie) or user id "
+                               "(--identifier)."))
         if not self.property_id:
-            raise InputError("Google Analytics: the GA4 property id is not configured.")
+            raise InputError(_("Google Analytics: the GA4 property id is not configured."))
         return {"kind": "analytics#userDeletionRequest", "propertyId": self.property_id,
                 "id": {"type": _id_type(subject.identifier), "userId": subject.identifier}}
 

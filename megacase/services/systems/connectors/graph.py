@@ -15,6 +15,7 @@ Erasure of correspondence is the mailbox owner's task (mail may be kept as busin
 from __future__ import annotations
 
 from megacase.errors import InputError
+from megacase.i18n import _, ngettext
 from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, plural, raw_of
 from megacase.services.systems.http import Http
 
@@ -38,13 +39,14 @@ class Graph:
 
     def _need_mailboxes(self) -> None:
         if not self.mailboxes:
-            raise InputError("Office 365: name the shop's mailboxes to search first "
-                             "('megacase systems configure \"Office 365\" --option mailboxes=info@…').")
+            raise InputError(_("Office 365: name the shop's mailboxes to search first "
+                               "('megacase systems configure \"Office 365\" --option mailboxes=info@…')."))
 
     def test(self) -> str:
         self._need_mailboxes()
         self.http.get_json(f"users/{self.mailboxes[0]}/messages", {"$top": 1, "$select": "id"})
-        return f"Microsoft Graph answered for {plural(len(self.mailboxes), 'mailbox', )}"
+        return ngettext("Microsoft Graph answered for {n} mailbox", "Microsoft Graph answered for {n} mailboxes",
+                        len(self.mailboxes)).format(n=len(self.mailboxes))
 
     def collect(self, subject: SubjectRef) -> Collected:
         self._need_mailboxes()

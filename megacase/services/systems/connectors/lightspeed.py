@@ -11,6 +11,7 @@ API key and secret). Endpoints used, from Lightspeed's eCom API reference:
 
 from __future__ import annotations
 
+from megacase.i18n import _
 from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, plural, raw_of
 from megacase.services.systems.http import ConnectorError, Http
 
@@ -41,7 +42,7 @@ class Lightspeed:
 
     def test(self) -> str:
         shop = self.http.get_json("shop.json").get("shop") or {}
-        return f"Lightspeed answered for shop {shop.get('id', '?')}"
+        return _("Lightspeed answered for shop {shop}").format(shop=shop.get('id', '?'))
 
     def _customers(self, email: str) -> tuple[list[dict], dict]:
         answer = self.http.get_json("customers.json", {"email": email})

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 
+from megacase.i18n import _
 from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, plural, raw_of
 from megacase.services.systems.http import Http
 
@@ -40,7 +41,7 @@ class MailChimp:
 
     def test(self) -> str:
         answer = self.http.get_json("ping")
-        return f"MailChimp answered: {answer.get('health_status', 'ok')}"
+        return _("MailChimp answered: {status}").format(status=answer.get('health_status', 'ok'))
 
     def _members(self, email: str) -> tuple[list[dict], dict]:
         answer = self.http.get_json("search-members", {"query": email})

@@ -12,6 +12,7 @@ erasure step of this system can only be "kept" with that ground.
 
 from __future__ import annotations
 
+from megacase.i18n import _
 from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, plural, raw_of
 from megacase.services.systems.http import Http
 
@@ -36,7 +37,7 @@ class Silvasoft:
 
     def test(self) -> str:
         self.http.get_json("listcustomers/", {"Limit": 1})
-        return "Silvasoft answered"
+        return _("Silvasoft answered")
 
     def collect(self, subject: SubjectRef) -> Collected:
         answer = self.http.get_json("listcustomers/", {"Email": subject.email}, ok_missing=True) or []

@@ -1,0 +1,148 @@
+"""Messages that outlive the moment: a delivery error kept with its letter, a verifier's finding printed in a
+case file. The officer reads them in their own language, whenever and in whatever language they look again;
+the audit trail keeps the English, which does not change with whoever was at the keyboard."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select, text
+
+from megacase import i18n
+from megacase.services import mail
+from megacase.services.cases import cases, queries
+from megacase.services.cases.subjects import NewSubject
+from megacase.services.integrity import audit
+from megacase.services.intake import fetch
+from megacase.services.letters import letters, outbox
+from megacase.services.reports import case_file
+from megacase.store.orm import AuditEvent, Letter
+from tests.services.case_file_support import flat, pdf_pages
+from tests.services.test_case_file_languages import three_cases, worked_case  # noqa: F401  (fixtures)
+from tests.smtp_server import LoopbackSmtp, free_port, point_at
+
+EMILY = NewSubject("Emily Carter", "emily.carter@protonmail.com", "en", None, "C-102468")
+REFUSED = "The mail server refused the recipient: {reply}"
+UNREACHABLE = "Cannot reach the mail server {host}:{port} ({reason})."
+
+
+@pytest.fixture
+def interface():
+    """Switch the interface language inside a test; English again afterwards."""
+    yield i18n.install
+    i18n.install("en")
+
+
+def head(language: str, msgid: str) -> str:
+    """The translation of ``msgid`` up to its first placeholder: what the officer's line starts with."""
+    translated = i18n.for_language(language)._(msgid)
+    assert translated != msgid or language == "en", f"{msgid!r} has no {language} translation"
+    return translated.split("{")[0]
+
+
+def open_case(ws, clock) -> str:
+    clock.set("2027-04-01 10:00")
+    return cases.open_case(ws, cases.NewCase(("access",), "email", datetime(2027, 4, 1, 9, 0),
+                                             new_subject=EMILY)).reference
+
+
+def failures(ws) -> list[dict]:
+    with ws.reading() as s:
+        return [json.loads(d) for d in s.scalars(select(AuditEvent.details).where(
+            AuditEvent.kind == "letter.send_failed").order_by(AuditEvent.seq))]
+
+
+def test_a_refused_letter_reads_in_each_officers_language_and_the_record_stays_english(ws, clock, interface):
+    ref = open_case(ws, clock)
+    server = LoopbackSmtp()
+    server.handler.refuse = {EMILY.email}
+    server.start()
+    try:
+        point_at(ws, server)
+        interface("fr")
+        result = letters.send_letter(ws, ref, "acknowledgement")
+    finally:
+        server.stop()
+    assert result.status == "failed"                      # a 550 is for good
+    assert result.error.startswith(head("fr", REFUSED)) and "550 5.1.1" in result.error
+    assert EMILY.email not in result.error                # the server quoted the address: scrubbed
+    # The audit trail: the English sentence, whatever the officer read.
+    (event,) = failures(ws)
+    assert event["error"].startswith("The mail server refused the recipient: 550 5.1.1 <address>")
+    # The letter row keeps how to say it again: a Dutch colleague, then an English one, read their own language.
+    with ws.reading() as s:
+        stored = s.scalar(select(Letter.last_error))
+    assert EMILY.email not in stored and i18n.record_english(stored) == event["error"]
+    interface("nl")
+    (entry,) = outbox.list_outbox(ws)
+    assert entry.last_error.startswith(head("nl", REFUSED)) and "550 5.1.1 <address>" in entry.last_error
+    assert i18n.english(entry.last_error) == event["error"]       # what `outbox list --json` prints
+    interface("en")
+    assert outbox.list_outbox(ws)[0].last_error == event["error"]
+
+
+def test_a_server_down_for_a_dutch_officer_is_said_in_dutch(ws, clock, interface):
+    ref = open_case(ws, clock)
+    port = free_port()                                    # nothing listens there
+    mail.configure(ws, "127.0.0.1", port, "none", sender="privacy@megasecurity.eu")
+    interface("nl")
+    result = letters.send_letter(ws, ref, "acknowledgement")
+    assert result.status == "queued"
+    assert result.error.startswith(head("nl", UNREACHABLE)) and f"127.0.0.1:{port}" in result.error
+    assert failures(ws)[0]["error"].startswith(f"Cannot reach the mail server 127.0.0.1:{port} (")
+
+
+def test_the_mailbox_says_nothing_was_fetched_in_french(ws, interface):
+    mail.configure_mailbox(ws, "imap", host="127.0.0.1", port=free_port(), security="none", user="privacy")
+    interface("fr")
+    with pytest.raises(fetch.MailboxError) as refused:
+        fetch.fetch(ws)
+    said = str(refused.value)
+    assert said.startswith(head("fr", "Cannot reach the mailbox server {host}:{port} ({reason})."))
+    assert said.endswith(i18n.for_language("fr")._("Nothing was fetched."))
+    assert "Cannot reach" not in said and "waits in the outbox" not in said
+
+
+def test_a_broken_chain_is_told_in_the_officers_language_and_printed_in_the_files(ws, three_cases, tmp_path,
+                                                                                   interface):
+    ref = three_cases["nl"]
+    victim = queries.get_case(ws, ref).timeline[1].seq
+    with ws.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = :s"), {"s": victim})
+    changed = "event {seq} was changed after it was recorded (its hash does not match)"
+    interface("fr")
+    report = audit.verify(ws)
+    assert not report.ok and report.findings[0] == i18n.for_language("fr")._(changed).format(seq=victim)
+    assert i18n.english(report.problem).startswith(changed.format(seq=victim))
+    # A French officer exports the Dutch case file: the finding is printed in Dutch, not in French.
+    broken = case_file.export_case(ws, ref, tmp_path / "broken.pdf")
+    printed = flat("\n".join(pdf_pages(broken.path)))
+    assert flat(i18n.for_language("nl")._(changed).format(seq=victim)) in printed
+    assert flat(report.findings[0]) not in printed
+
+
+def test_a_stored_message_is_rebuilt_in_any_language_and_erasure_reaches_its_values():
+    fr, nl, en = (i18n.for_language(code) for code in ("fr", "nl", "en"))
+    i18n.install("fr")
+    try:
+        said = i18n._(REFUSED).format(reply="550 Emily Carter unknown") + " " + i18n.ngettext(
+            "(and {n} more)", "(and {n} more)", 2).format(n=2)
+    finally:
+        i18n.install("en")
+    stored = i18n.to_record(said)
+    assert i18n.record_english(stored) == "The mail server refused the recipient: 550 Emily Carter unknown (and 2 more)"
+    assert i18n.from_record(stored, fr) == str(said)
+    assert i18n.from_record(stored, nl).startswith(head("nl", REFUSED))
+    assert i18n.from_record(stored, en) == i18n.record_english(stored)
+    # Erasure scrubs the values a message quotes, and the message still translates.
+    scrubbed = i18n.map_record(stored, lambda t: t.replace("Emily Carter", "[erased]"))
+    assert "Emily" not in scrubbed
+    assert i18n.from_record(scrubbed, nl).startswith(head("nl", REFUSED)) and "[erased]" in i18n.from_record(
+        scrubbed, nl)
+    # Text that was never a message (a server's own words, an older row) is kept and shown as it is.
+    assert i18n.to_record("421 try later") == "421 try later" and i18n.from_record("421 try later") == "421 try later"
+    assert i18n.map_record("Emily Carter said no", lambda t: t.replace("Emily Carter", "[erased]")) == \
+        "[erased] said no"
+    assert i18n.from_record('{"not": "a message"}') == '{"not": "a message"}'
