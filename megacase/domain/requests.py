@@ -175,7 +175,7 @@ TRANSITIONS: dict[Action, tuple[tuple[CaseState, ...], CaseState | None]] = {
 
 
 def allowed_actions(state: CaseState) -> list[Action]:
-    return [action for action, (sources, _) in TRANSITIONS.items() if state in sources]
+    return [action for action, (sources, _target) in TRANSITIONS.items() if state in sources]
 
 
 def next_state(state: CaseState, action: Action, outcome: Outcome | None = None) -> CaseState:

@@ -55,11 +55,11 @@ class Prompter:
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def save_file(self, parent: QWidget | None, title: str, suggested: str, filters: str = "") -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        path, _filter = QFileDialog.getSaveFileName(parent, title, suggested, filters)
         return Path(path) if path else None
 
     def open_file(self, parent: QWidget | None, title: str, filters: str = "") -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        path, _filter = QFileDialog.getOpenFileName(parent, title, "", filters)
         return Path(path) if path else None
 
     def choose_folder(self, parent: QWidget | None, title: str) -> Path | None:

@@ -108,7 +108,7 @@ def test_mailbox_fetch_and_inbox_commands(capsys, d, tmp_path, monkeypatch):
         assert code == 0, err
         code, out, err = run(capsys, "mail", "fetch", "--data-dir", d)
         assert code == 0, err
-        assert out.startswith("2 message(s) read: 2 new in the inbox")
+        assert out.startswith("2 messages read: 2 new in the inbox")
         code, out, _ = run(capsys, "inbox", "list", "--json", "--data-dir", d)
         items = {i["subject"]: i for i in json.loads(out)}
         access = items["Access request"]
@@ -121,6 +121,6 @@ def test_mailbox_fetch_and_inbox_commands(capsys, d, tmp_path, monkeypatch):
                              "newsletter", "--data-dir", d)
         assert code == 0, err
         assert json.loads(run(capsys, "inbox", "list", "--json", "--data-dir", d)[1]) == []
-        assert run(capsys, "mail", "fetch", "--data-dir", d)[1].startswith("0 message(s) read")
+        assert run(capsys, "mail", "fetch", "--data-dir", d)[1].startswith("0 messages read")
     finally:
         server.stop()

@@ -70,14 +70,14 @@ def test_a_refused_letter_reads_in_each_officers_language_and_the_record_stays_e
     assert EMILY.email not in result.error                # the server quoted the address: scrubbed
     # The audit trail: the English sentence, whatever the officer read.
     (event,) = failures(ws)
-    assert event["error"].startswith("The mail server refused the recipient: 550 5.1.1 <address>")
+    assert event["error"].startswith("The mail server refused the recipient: 550 5.1.1 <<address>>")
     # The letter row keeps how to say it again: a Dutch colleague, then an English one, read their own language.
     with ws.reading() as s:
         stored = s.scalar(select(Letter.last_error))
     assert EMILY.email not in stored and i18n.record_english(stored) == event["error"]
     interface("nl")
     (entry,) = outbox.list_outbox(ws)
-    assert entry.last_error.startswith(head("nl", REFUSED)) and "550 5.1.1 <address>" in entry.last_error
+    assert entry.last_error.startswith(head("nl", REFUSED)) and "550 5.1.1 <<address>>" in entry.last_error
     assert i18n.english(entry.last_error) == event["error"]       # what `outbox list --json` prints
     interface("en")
     assert outbox.list_outbox(ws)[0].last_error == event["error"]
@@ -146,3 +146,35 @@ def test_a_stored_message_is_rebuilt_in_any_language_and_erasure_reaches_its_val
     assert i18n.map_record("Emily Carter said no", lambda t: t.replace("Emily Carter", "[erased]")) == \
         "[erased] said no"
     assert i18n.from_record('{"not": "a message"}') == '{"not": "a message"}'
+
+
+
+def test_what_a_system_held_is_said_in_the_readers_language(ws, open_access_case, tmp_path, interface):
+    from megacase.services import systems
+    from megacase.services.systems import demo_exports
+    from tests.services.systems_support import EMAIL, NAME
+    fr, nl = i18n.for_language("fr"), i18n.for_language("nl")
+
+    def export_head(t) -> str:
+        return t._("{format} export: {rows}").split("{rows}")[0].format(format="paypal-activity")
+
+    ref = open_access_case(types=("access",)).reference
+    interface("nl")                                         # a Dutch officer imports PayPal's export
+    paypal = demo_exports.paypal_activity_csv(NAME, EMAIL, "Rue Haute 1", "1000", "Bruxelles")
+    found = systems.import_file(ws, ref, "PayPal", "Download.CSV", paypal)
+    assert found.summary.startswith(export_head(nl))
+    assert found.summary.endswith(nl.ngettext("({n} row of other people left out)",
+                                              "({n} rows of other people left out)", 1).format(n=1))
+    # A French colleague reads the finding and its step in French; the English is what stays constant.
+    interface("fr")
+    (again,) = [f for f in systems.case_findings(ws, ref) if f.processor == "PayPal"]
+    assert again.summary.startswith(export_head(fr))
+    assert i18n.english(again.summary).startswith("paypal-activity export: ")
+    (step,) = [c for c in queries.get_case(ws, ref).checklist if c.processor == "PayPal" and c.note]
+    assert step.note.startswith(fr._("Found") + " (" + fr._("export file") + ")")
+    assert i18n.english(step.note).startswith("Found (export file): paypal-activity export: ")
+    # The Dutch case file prints that step in Dutch, though a French officer exports it.
+    path = case_file.export_case(ws, ref, tmp_path / "nl.pdf", "nl").path
+    printed = flat("\n".join(pdf_pages(path)))
+    assert flat(nl._("Found") + " (" + nl._("export file") + "): " + export_head(nl)) in printed
+    assert flat(export_head(fr)) not in printed

@@ -15,6 +15,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from megacase import i18n
 from megacase.domain import answers as answer_rules
 from megacase.domain import case_status
 from megacase.domain.deadlines import Deadline, Suspension, compute_deadline, promise_date
@@ -248,7 +249,8 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
                                              Suspension(s.started_on, s.ended_on).days(today))
                               for s in case.suspensions),
             checklist=tuple(ChecklistInfo(i.id, i.processor.name, i.processor.categories, ACTION_LABELS[i.action],
-                                          to_local(i.done_at), i.done_by, i.note, i.keep_ground)
+                                          to_local(i.done_at), i.done_by, i18n.from_record(i.note),
+                                          i.keep_ground)
                             for i in case.checklist),
             notes=tuple(NoteInfo(n.author, to_local(n.created_at),
                                  subject_keys.open_text(session, case.subject_id, n.body_enc, "note") or "[erased]")

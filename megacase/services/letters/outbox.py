@@ -102,7 +102,7 @@ def build_message(*, sender: str, recipient: Recipient, subject_line: str, body:
     msg["Message-ID"] = message_id
     msg.set_content(body.replace("\r\n", "\n") + "\n", charset="utf-8")
     for f in attachments:
-        maintype, _, subtype = f.mime_type.partition("/")
+        maintype, _slash, subtype = f.mime_type.partition("/")
         msg.add_attachment(f.data, maintype=maintype, subtype=subtype or "octet-stream", filename=f.filename)
     return msg.as_bytes(policy=SMTP)
 
@@ -256,7 +256,7 @@ def after_sent(session: Session, ws: Workspace, case: Case, letter: Letter) -> d
             ChecklistItem.case_id == case.id, ChecklistItem.processor_id == proc.id, ChecklistItem.action == "notify"))
         if item is not None and item.done_at is None:
             item.done_at, item.done_by, item.keep_ground = ws.now_naive(), ws.actor.name, None
-            item.note = f"Art. 19 notice sent by e-mail (letter {letter.id})."
+            item.note = i18n.to_record(_("Art. 19 notice sent by e-mail (letter {letter}).").format(letter=letter.id))
             # The same event as a notice recorded by hand (processor_steps), so the case file reads alike.
             audit.record(session, ws, "checklist.notified", case_id=case.id, subject_id=case.subject_id, details={
                 "reference": case.reference, "processor": proc.name, "action": "notify",

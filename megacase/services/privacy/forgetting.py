@@ -74,7 +74,7 @@ def scrub_case(session: Session, case: Case, values: list[re.Pattern]) -> None:
     for susp in session.scalars(select(SuspensionRow).where(SuspensionRow.case_id == case.id)):
         susp.reason = scrub(susp.reason, values)
     for item in session.scalars(select(ChecklistItem).where(ChecklistItem.case_id == case.id)):
-        item.note = scrub(item.note, values)
+        item.note = i18n.map_record(item.note, lambda text: scrub(text, values))
         item.keep_ground = scrub(item.keep_ground, values)
     for letter in session.scalars(select(Letter).where(Letter.case_id == case.id)):
         letter.override_reason = scrub(letter.override_reason, values)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from megacase.domain.requests import CaseState, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound, RuleViolation
+from megacase import i18n
 from megacase.i18n import N_, _, format_date
 from megacase.services import roles
 from megacase.services.integrity import audit
@@ -104,7 +105,7 @@ def _step(item: ChecklistItem, erasure: bool) -> Step:
         status = NOT_NOTIFIED if item.keep_ground else NOTIFIED
     else:
         status = DONE
-    return Step(item.id, item.action, status, on, item.done_by, item.keep_ground, item.note)
+    return Step(item.id, item.action, status, on, item.done_by, item.keep_ground, i18n.from_record(item.note))
 
 
 def _is_erasure(case: Case) -> bool:

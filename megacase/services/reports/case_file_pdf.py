@@ -263,7 +263,8 @@ def _processors(cf, t: Translator) -> list[Flowable]:
         row = by_processor.setdefault(i.processor, {"categories": w.register(t, i.categories), "notes": []})
         row[i.action] = i
         if i.note:
-            row["notes"].append(t._("{step}: {note}").format(step=w.step(t, i.action), note=i.note))
+            row["notes"].append(t._("{step}: {note}").format(step=w.step(t, i.action),
+                                                                note=i18n.render(i.note, t)))
         if i.keep_ground and w.STEP_BY_LABEL.get(i.action) == "notify":     # why no Art. 19 notice was sent
             row["notes"].append(t._("Not notified: {reason}").format(reason=w.register(t, i.keep_ground)))
         elif i.keep_ground:

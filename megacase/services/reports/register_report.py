@@ -104,7 +104,7 @@ class RegisterStats:
 
     @property
     def refusals(self) -> int:
-        return sum(n for _, _, n in self.refusal_grounds)
+        return sum(n for _code, _label, n in self.refusal_grounds)
 
     def share(self, count: int) -> float | None:
         """Percentage of the answered requests."""

@@ -37,4 +37,4 @@ def write_report(pdf: str | os.PathLike | None, csv_path: str | os.PathLike | No
         except OSError as exc:
             raise InputError(_("Cannot write {path}: {strerror}.").format(
                                  path=path, strerror=exc.strerror or exc)) from None
-    return [p.suffix.lstrip(".").lower() or "file" for p, _ in outputs]
+    return [p.suffix.lstrip(".").lower() or "file" for p, _data in outputs]

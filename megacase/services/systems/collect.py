@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from megacase.domain.requests import CaseState
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, MegaCaseError, NotFound, RuleViolation
+from megacase import i18n
 from megacase.i18n import N_, _
 from megacase.services import roles
 from megacase.services.case_lookup import load_case
@@ -64,8 +65,11 @@ def _record(ws: Workspace, reference: str, system: str, **kw) -> Finding:
         row = findings.store(session, ws, case, processor, kind=findings.SEARCH, **kw)
         # the checklist's search step is done: who, when, and what was found in words without personal data
         item.done_at, item.done_by = ws.now_naive(), ws.actor.name
-        item.note = f"{findings.OUTCOME_LABELS[row.outcome]} ({findings.SOURCE_LABELS[row.source]}): " \
-                    f"{kw.get('summary') or ''}".rstrip(": ")[:2000]
+        outcome, source = _(findings.OUTCOME_LABELS[row.outcome]), _(findings.SOURCE_LABELS[row.source])
+        # Kept as a message: the window and the case file show it in their own language.
+        item.note = i18n.to_record(_("{outcome} ({source}): {summary}").format(
+            outcome=outcome, source=source, summary=kw["summary"]) if kw.get("summary") else
+            _("{outcome} ({source})").format(outcome=outcome, source=source))
         return findings.view(session, row)
 
 
@@ -124,7 +128,7 @@ def record_nothing_held(ws: Workspace, reference: str, system: str, how: str) ->
     how = require_text(how, N_("How the system was searched"), 2000)
     _subject_for(ws, reference, system)
     return _record(ws, reference, system, source=findings.STATEMENT, outcome=findings.NOTHING_HELD,
-                   received=how.encode("utf-8"), summary="searched, nothing held", how=how)
+                   received=how.encode("utf-8"), summary=_("searched, nothing held"), how=how)
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,7 @@ def collection_status(session: Session, case: Case) -> CollectionStatus:
     rows = session.execute(select(Processor.name, SystemFinding.outcome).join(
         Processor, Processor.id == SystemFinding.processor_id).where(
         SystemFinding.case_id == case.id, SystemFinding.kind == findings.SEARCH)).all()
-    searched = {n for n, _ in rows}
+    searched = {n for n, _outcome in rows}
     found = {n for n, o in rows if o == findings.FOUND}
     return CollectionStatus(tuple(n for n in steps if n in searched), tuple(n for n in steps if n not in searched),
                             tuple(n for n in steps if n in found))

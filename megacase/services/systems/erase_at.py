@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from megacase.domain.requests import RequestType
 from megacase.errors import RuleViolation
+from megacase import i18n
 from megacase.i18n import _
 from megacase.services import roles
 from megacase.services.privacy import processor_steps
@@ -72,10 +73,12 @@ def _store(ws: Workspace, reference: str, system: str, *, outcome: str, received
                              if answer is not None else findings.STATEMENT, outcome=outcome, received=received,
                              summary=summary, answer=answer, actions=actions, ground=ground)
         if step is not None:
-            _, item = processor_steps._item(session, reference, system, "act")
+            _case, item = processor_steps._item(session, reference, system, "act")
             item.done_at, item.done_by = ws.now_naive(), ws.actor.name
             item.keep_ground = ground
-            item.note = f"{summary} (receipt {row.sha256[:12]})"[:2000]
+            # Kept as a message: the window and the case file show it in their own language.
+            item.note = i18n.to_record(_("{summary} (receipt {receipt})").format(summary=summary,
+                                                                                receipt=row.sha256[:12]))
             processor_steps._record(session, ws, case, item, step, on=to_local(item.done_at).date().isoformat(),
                                     receipt=row.sha256, **({"ground": ground} if ground else {}))
         return findings.view(session, row)
@@ -87,9 +90,9 @@ def dry_run(ws: Workspace, reference: str, system: str, identifier: str | None =
     subject, name, objection = _prepare(ws, reference, system, identifier)
     spec = spec_for(name)
     if spec is not None and spec.hold_ground and not objection:
-        plan = ErasurePlan((), "kept", f"kept: {spec.hold_ground}")
+        plan = ErasurePlan((), "kept", _("kept: {ground}").format(ground=spec.hold_ground))
     elif spec is None or spec.connector is None:
-        plan = ErasurePlan((), "task", "no connector: erase in the system's admin, then record it")
+        plan = ErasurePlan((), "task", _("no connector: erase in the system's admin, then record it"))
     else:
         connector = connections.build(ws, name, sleep=sleep)
         try:
@@ -145,9 +148,9 @@ def keep(ws: Workspace, reference: str, system: str) -> ErasureStep:
     if spec is None or not spec.hold_ground:
         raise RuleViolation(_("{name} holds no data under a legal ground: erase there instead.").format(
                                 name=name))
-    plan = ErasurePlan((), "kept", f"kept: {spec.hold_ground}")
+    plan = ErasurePlan((), "kept", _("kept: {ground}").format(ground=spec.hold_ground))
     finding = _store(ws, reference, name, outcome=findings.KEPT, received=spec.hold_ground.encode("utf-8"),
-                     summary="kept under a legal ground", answer=None, ground=spec.hold_ground,
+                     summary=_("kept under a legal ground"), answer=None, ground=spec.hold_ground,
                      step="checklist.kept")
     return ErasureStep(name, plan, finding)
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from megacase import i18n
 from megacase.i18n import N_, _
 from megacase.services import subject_keys
 from megacase.services.integrity import audit
@@ -98,7 +99,8 @@ def store(session: Session, ws: Workspace, case: Case, processor: Processor, *, 
     """One finding and its audit event, inside the caller's transaction."""
     key = subject_keys.ensure_key(session, case.subject_id)
     categories = {c: rows for c, rows in (categories or {}).items() if rows}
-    body = {"categories": categories, "summary": summary, "how": how, "answer": answer, "actions": list(actions)}
+    body = {"categories": categories, "summary": i18n.to_record(summary) if summary else None, "how": how,
+            "answer": answer, "actions": list(actions)}
     row = SystemFinding(case_id=case.id, processor_id=processor.id, kind=kind, source=source, outcome=outcome,
                         recorded_at=ws.now_naive(), recorded_by=ws.actor.name,
                         sha256=hashlib.sha256(received).hexdigest(),
@@ -149,7 +151,7 @@ def view(session: Session, row: SystemFinding, with_file: bool = False) -> Findi
     return Finding(row.id, processor.name, processor.id, row.kind, row.source, row.outcome, to_local(row.recorded_at),
                    row.recorded_by, row.sha256, row.row_count,
                    tuple(c.strip() for c in (row.categories or "").split(",") if c.strip()), row.ground,
-                   data is not None, body.get("categories") or {}, body.get("summary"), body.get("how"),
+                   data is not None, body.get("categories") or {}, i18n.from_record(body.get("summary")), body.get("how"),
                    body.get("answer"), tuple(body.get("actions") or ()),
                    name.decode("utf-8") if name else None, row.mime_type, row.file_enc is not None,
                    _withholdings(session, key, row.id))

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from megacase.errors import InputError
-from megacase.i18n import _
+from megacase.i18n import _, ngettext
 
 MAX_BYTES = 25 * 1024 * 1024
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -57,10 +57,14 @@ class ParsedFile:
 
     def summary(self) -> str:
         if self.kept_file and not self.row_count:
-            return f"{self.format.upper()} document kept as received"
+            return _("{format} document kept as received").format(format=self.format.upper())
         parts = [f"{len(rows)} {cat}" for cat, rows in self.categories.items() if rows]
-        text = f"{self.format} export: " + (", ".join(parts) or "no rows for the subject")
-        return text + (f" ({self.left_out} rows of other people left out)" if self.left_out else "")
+        text = _("{format} export: {rows}").format(format=self.format, rows=", ".join(parts)) if parts else \
+            _("{format} export: no rows for the subject").format(format=self.format)
+        if self.left_out:
+            text += " " + ngettext("({n} row of other people left out)", "({n} rows of other people left out)",
+                                   self.left_out).format(n=self.left_out)
+        return text
 
 
 def _clean(value) -> str | None:

@@ -83,7 +83,7 @@ def _register_record(case: Case) -> dict:
 
 def new_password() -> str:
     """Read aloud over the telephone: no 0/O, 1/I/L; 16 characters of 31 symbols (about 79 bits)."""
-    raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(16))
+    raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _position in range(16))
     return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
 
 

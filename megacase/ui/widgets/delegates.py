@@ -29,7 +29,7 @@ class TitleAndDetailsDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option, index) -> QSize:
         title, details = self._parts(index)
-        bold, _ = self._fonts(option)
+        bold, _plain = self._fonts(option)
         height = QFontMetrics(bold).height() + 2 * PAD_Y
         if details:
             height += GAP + self._details_rect(option, option.rect.width(), details).height()

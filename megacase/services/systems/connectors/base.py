@@ -67,7 +67,3 @@ class Connector(Protocol):
 def raw_of(documents: list[Any]) -> bytes:
     """The received JSON documents, one per line, as the evidence whose hash is kept."""
     return b"\n".join(json.dumps(d, sort_keys=True, ensure_ascii=False).encode("utf-8") for d in documents)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -28,7 +28,7 @@ def default_base_url(_credential: str | None) -> str:
 
 def _id_type(identifier: str) -> str:
     """A client id looks like ``1234567890.1712345678`` (from the _ga cookie); anything else is a user id."""
-    head, _, tail = identifier.partition(".")
+    head, _dot, tail = identifier.partition(".")
     return "CLIENT_ID" if head.isdigit() and tail.isdigit() else "USER_ID"
 
 
@@ -47,7 +47,7 @@ class GoogleAnalytics:
             property=self.property_id)
 
     def collect(self, subject: SubjectRef) -> Collected:
-        return Collected({}, STATEMENT.encode("utf-8"), "cannot be searched by person", STATEMENT)
+        return Collected({}, STATEMENT.encode("utf-8"), _("cannot be searched by person"), STATEMENT)
 
     def _body(self, subject: SubjectRef) -> dict:
         if not subject.identifier:
@@ -61,7 +61,7 @@ class GoogleAnalytics:
     def plan_erasure(self, subject: SubjectRef, objection: bool = False) -> ErasurePlan:
         body = self._body(subject)
         return ErasurePlan((f"POST /userDeletion/userDeletionRequests:upsert ({body['id']['type']})",), "erased",
-                           "ask Google to delete the usage data of this identifier")
+                           _("ask Google to delete the usage data of this identifier"))
 
     def erase(self, subject: SubjectRef, objection: bool = False) -> ErasureAnswer:
         body = self._body(subject)
@@ -69,4 +69,4 @@ class GoogleAnalytics:
         answer = r.json() if r.content else {}
         return ErasureAnswer("erased", {"http": r.status_code, "deletionRequestTime": answer.get("deletionRequestTime"),
                                         "type": body["id"]["type"]},
-                             f"deletion requested at {answer.get('deletionRequestTime', '?')}")
+                             _("deletion requested at {moment}").format(moment=answer.get("deletionRequestTime", "?")))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from megacase.errors import InputError
 from megacase.i18n import _, ngettext
-from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, plural, raw_of
+from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, raw_of
 from megacase.services.systems.http import Http
 
 SELECT = "subject,from,toRecipients,ccRecipients,receivedDateTime,sentDateTime,hasAttachments"
@@ -66,12 +66,13 @@ class Graph:
                                  "from": sender, "to": ", ".join(_addresses(m.get("toRecipients"))),
                                  "attachments": bool(m.get("hasAttachments"))})
                 url, params = page.get("@odata.nextLink"), None
-        return Collected({"correspondence": rows}, raw_of(documents),
-                         f"{plural(len(rows), 'message')} in {plural(len(self.mailboxes), 'mailbox')}")
+        return Collected({"correspondence": rows}, raw_of(documents), _("{messages} in {mailboxes}").format(
+            messages=ngettext("{n} message", "{n} messages", len(rows)).format(n=len(rows)),
+            mailboxes=ngettext("{n} mailbox", "{n} mailboxes", len(self.mailboxes)).format(n=len(self.mailboxes))))
 
     def plan_erasure(self, subject: SubjectRef, objection: bool = False) -> ErasurePlan:
-        return ErasurePlan((), "task", "correspondence is erased by the mailbox owner (or kept as business "
-                                       "records): a task for the officer")
+        return ErasurePlan((), "task", _("correspondence is erased by the mailbox owner (or kept as business "
+                                                 "records): a task for the officer"))
 
     def erase(self, subject: SubjectRef, objection: bool = False) -> ErasureAnswer:
-        return ErasureAnswer("task", {"automatic": False}, "delete the messages in the mailboxes, then record it")
+        return ErasureAnswer("task", {"automatic": False}, _("delete the messages in the mailboxes, then record it"))

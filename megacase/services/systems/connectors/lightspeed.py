@@ -11,8 +11,8 @@ API key and secret). Endpoints used, from Lightspeed's eCom API reference:
 
 from __future__ import annotations
 
-from megacase.i18n import _
-from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, plural, raw_of
+from megacase.i18n import _, ngettext
+from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, raw_of
 from megacase.services.systems.http import ConnectorError, Http
 
 LIMIT = 250
@@ -81,23 +81,27 @@ class Lightspeed:
             documents += pages
             invoices += [{"invoice": i.get("number"), "date": i.get("createdAt"), "status": i.get("status"),
                           "total": i.get("priceIncl")} for i in rows]
-        summary = (f"{plural(len(customers), 'customer account')}, {plural(len(orders), 'order')}, "
-                   f"{plural(len(invoices), 'invoice')}") if customers else "no customer account"
+        summary = _("{accounts}, {orders}, {invoices}").format(
+            accounts=_accounts(len(customers)),
+            orders=ngettext("{n} order", "{n} orders", len(orders)).format(n=len(orders)),
+            invoices=ngettext("{n} invoice", "{n} invoices", len(invoices)).format(n=len(invoices))
+        ) if customers else _("no customer account")
         return Collected({"identity": identity, "addresses": addresses, "orders": orders, "invoices": invoices},
                          raw_of(documents), summary)
 
     def plan_erasure(self, subject: SubjectRef, objection: bool = False) -> ErasurePlan:
-        customers, _ = self._customers(subject.email)
+        customers, _pages = self._customers(subject.email)
         if not customers:
-            return ErasurePlan((), "nothing_held", "no customer account: nothing to erase")
+            return ErasurePlan((), "nothing_held", _("no customer account: nothing to erase"))
         return ErasurePlan(tuple(f"DELETE /customers/{c['id']}.json" for c in customers), "erased",
-                           f"delete {plural(len(customers), 'customer account')} (orders and invoices stay under "
-                           "the accounting retention)")
+                           ngettext("delete {n} customer account (orders and invoices stay under the accounting "
+                                    "retention)", "delete {n} customer accounts (orders and invoices stay under the "
+                                    "accounting retention)", len(customers)).format(n=len(customers)))
 
     def erase(self, subject: SubjectRef, objection: bool = False) -> ErasureAnswer:
-        customers, _ = self._customers(subject.email)
+        customers, _pages = self._customers(subject.email)
         if not customers:
-            return ErasureAnswer("nothing_held", {"customers": 0}, "no customer account")
+            return ErasureAnswer("nothing_held", {"customers": 0}, _("no customer account"))
         replies = []
         for c in customers:
             try:
@@ -108,6 +112,11 @@ class Lightspeed:
                     raise
                 replies.append({"customer_id": c["id"], "action": "refused", "http": exc.status})
         if any(r["action"] == "refused" for r in replies):
-            return ErasureAnswer("task", {"replies": replies}, "the API refused the deletion: anonymise the account "
-                                 "in the Lightspeed back office and record it")
-        return ErasureAnswer("erased", {"replies": replies}, f"deleted {plural(len(replies), 'customer account')}")
+            return ErasureAnswer("task", {"replies": replies}, _("the API refused the deletion: anonymise the "
+                                                                  "account in the Lightspeed back office and record it"))
+        return ErasureAnswer("erased", {"replies": replies}, ngettext(
+            "deleted {n} customer account", "deleted {n} customer accounts", len(replies)).format(n=len(replies)))
+
+
+def _accounts(n: int) -> str:
+    return ngettext("{n} customer account", "{n} customer accounts", n).format(n=n)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import hashlib
 
-from megacase.i18n import _
-from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, plural, raw_of
+from megacase.i18n import _, ngettext
+from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, raw_of
 from megacase.services.systems.http import Http
 
 PAGE = 100
@@ -77,25 +77,32 @@ class MailChimp:
             activity += [{"audience": m.get("list_id"), "when": a.get("created_at"),
                           "activity": a.get("activity_type"), "campaign": a.get("campaign_title")
                           or a.get("campaign_id")} for a in rows]
-        summary = (f"{plural(len(members), 'audience membership')}, {plural(len(tags), 'tag')}, "
-                   f"{plural(len(activity), 'activity event')}") if members else "not a member of any audience"
+        summary = _("{memberships}, {tags}, {events}").format(
+            memberships=ngettext("{n} audience membership", "{n} audience memberships", len(members)).format(
+                n=len(members)),
+            tags=ngettext("{n} tag", "{n} tags", len(tags)).format(n=len(tags)),
+            events=ngettext("{n} activity event", "{n} activity events", len(activity)).format(n=len(activity))
+        ) if members else _("not a member of any audience")
         return Collected({"newsletter": profile, "tags": tags, "opens and reads": activity}, raw_of(documents),
                          summary)
 
     def plan_erasure(self, subject: SubjectRef, objection: bool = False) -> ErasurePlan:
-        members, _ = self._members(subject.email)
+        members, _pages = self._members(subject.email)
         if not members:
-            return ErasurePlan((), "nothing_held", "not a member of any audience: nothing to erase")
+            return ErasurePlan((), "nothing_held", _("not a member of any audience: nothing to erase"))
         if objection:
             actions = tuple(f"PATCH /lists/{m['list_id']}/members/<hash> status=unsubscribed" for m in members)
-            return ErasurePlan(actions, "erased", f"unsubscribe from {plural(len(members), 'audience')}")
+            return ErasurePlan(actions, "erased", ngettext("unsubscribe from {n} audience", "unsubscribe from {n} audiences",
+                                                          len(members)).format(n=len(members)))
         actions = tuple(f"POST /lists/{m['list_id']}/members/<hash>/actions/delete-permanent" for m in members)
-        return ErasurePlan(actions, "erased", f"delete permanently from {plural(len(members), 'audience')}")
+        return ErasurePlan(actions, "erased", ngettext(
+            "delete permanently from {n} audience", "delete permanently from {n} audiences", len(members)).format(
+                n=len(members)))
 
     def erase(self, subject: SubjectRef, objection: bool = False) -> ErasureAnswer:
-        members, _ = self._members(subject.email)
+        members, _pages = self._members(subject.email)
         if not members:
-            return ErasureAnswer("nothing_held", {"members": 0}, "not a member of any audience")
+            return ErasureAnswer("nothing_held", {"members": 0}, _("not a member of any audience"))
         replies = []
         for m in members:
             hash_ = m.get("id") or subscriber_hash(subject.email)
@@ -107,5 +114,7 @@ class MailChimp:
             else:
                 r = self.http.request("POST", f"lists/{m['list_id']}/members/{hash_}/actions/delete-permanent")
                 replies.append({"audience": m["list_id"], "action": "delete-permanent", "http": r.status_code})
-        what = "unsubscribed" if objection else "deleted permanently"
-        return ErasureAnswer("erased", {"replies": replies}, f"{what} from {plural(len(replies), 'audience')}")
+        n = len(replies)
+        said = (ngettext("unsubscribed from {n} audience", "unsubscribed from {n} audiences", n) if objection else
+                ngettext("deleted permanently from {n} audience", "deleted permanently from {n} audiences", n))
+        return ErasureAnswer("erased", {"replies": replies}, said.format(n=n))

@@ -12,8 +12,8 @@ erasure step of this system can only be "kept" with that ground.
 
 from __future__ import annotations
 
-from megacase.i18n import _
-from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, plural, raw_of
+from megacase.i18n import _, ngettext
+from megacase.services.systems.connectors.base import Collected, ErasureAnswer, ErasurePlan, SubjectRef, raw_of
 from megacase.services.systems.http import Http
 
 LIMIT = 100
@@ -25,7 +25,7 @@ def default_base_url(_credential: str | None) -> str:
 
 def headers_for(credential: str) -> dict[str, str]:
     """The credential is ``username:apikey`` (the API key itself holds no colon)."""
-    user, _, key = credential.rpartition(":")
+    user, _colon, key = credential.rpartition(":")
     return {"Username": user, "ApiKey": key}
 
 
@@ -58,12 +58,14 @@ class Silvasoft:
                 if len(page) < LIMIT:
                     break
                 offset += LIMIT
-        summary = (f"{plural(len(customers), 'customer')}, {plural(len(invoices), 'invoice')}" if customers
-                   else "no customer")
+        summary = _("{customers}, {invoices}").format(
+            customers=ngettext("{n} customer", "{n} customers", len(customers)).format(n=len(customers)),
+            invoices=ngettext("{n} invoice", "{n} invoices", len(invoices)).format(n=len(invoices))
+        ) if customers else _("no customer")
         return Collected({"identity": identity, "invoices": invoices}, raw_of(documents), summary)
 
     def plan_erasure(self, subject: SubjectRef, objection: bool = False) -> ErasurePlan:
-        return ErasurePlan((), "kept", "invoices are kept for 10 years (Art. 17(3)(b)): nothing is erased")
+        return ErasurePlan((), "kept", _("invoices are kept for 10 years (Art. 17(3)(b)): nothing is erased"))
 
     def erase(self, subject: SubjectRef, objection: bool = False) -> ErasureAnswer:
-        return ErasureAnswer("kept", {"automatic": False}, "kept under the 10-year VAT retention")
+        return ErasureAnswer("kept", {"automatic": False}, _("kept under the 10-year VAT retention"))
