@@ -21,6 +21,7 @@ from megacase.services.reports import case_file
 from megacase.store.orm import AuditEvent, Letter
 from tests.services.case_file_support import flat, pdf_pages
 from tests.services.test_case_file_languages import three_cases, worked_case  # noqa: F401  (fixtures)
+from tests.services.test_review_and_reports import demo_ws  # noqa: F401  (fixture)
 from tests.smtp_server import LoopbackSmtp, free_port, point_at
 
 EMILY = NewSubject("Emily Carter", "emily.carter@protonmail.com", "en", None, "C-102468")
@@ -178,3 +179,22 @@ def test_what_a_system_held_is_said_in_the_readers_language(ws, open_access_case
     printed = flat("\n".join(pdf_pages(path)))
     assert flat(nl._("Found") + " (" + nl._("export file") + "): " + export_head(nl)) in printed
     assert flat(export_head(fr)) not in printed
+
+
+def test_the_managers_review_reads_in_dutch_and_its_record_stays_english(demo_ws, interface):
+    from megacase.services.review import review
+    nl = i18n.for_language("nl")
+    interface("nl")
+    rows = review.items(demo_ws, review.ReviewFilter(10))
+    waiting = [w for r in rows for w in r.waiting_on]
+    history = [e.what for r in rows for e in r.extension_history]
+    assert any(w.startswith(nl._("Approval: {kind} awaiting a manager since {date}").split("{kind}")[0])
+               for w in waiting)
+    assert nl._("Approval asked by {name}").format(name="sophie") in history
+    assert not any(w.startswith(("Approval:", "Officer:", "Subject:", "Processors:")) for w in waiting)
+    described = review.ReviewFilter(10).describe()
+    assert described.startswith(nl.ngettext("Overdue cases, and open cases due within {n} working day",
+                                             "Overdue cases, and open cases due within {n} working days", 10
+                                             ).format(n=10))
+    assert i18n.english(described) == ("Overdue cases, and open cases due within 10 working days "
+                                       "(working days: Belgian calendar)")

@@ -127,7 +127,7 @@ def _extension_history(session, case: Case) -> list[ExtensionEvent]:
             out.append(ExtensionEvent(to_local(a.reviewed_at), said.format(name=a.reviewed_by)))
     if case.extended_at:
         out.append(ExtensionEvent(to_local(case.extended_at), _("Extended: {reason}").format(
-            reason=case.extension_reason) if case.extension_reason else _("Extended")))
+            reason=case.extension_reason) if case.extension_reason else _("Deadline extended")))
     if case.extension_notice_on:
         out.append(ExtensionEvent(case.extension_notice_on, _("Extension notice sent to the subject")))
     return sorted(out, key=lambda e: e.at.date() if isinstance(e.at, datetime) else e.at)
