@@ -16,12 +16,14 @@ from megacase.services.cases import cases, queries
 from megacase.services.cases.subjects import NewSubject
 from megacase.services.integrity import audit
 from megacase.services.intake import fetch
+from megacase.services.intake import fetch as mailbox_fetch
 from megacase.services.letters import letters, outbox
 from megacase.services.reports import case_file
 from megacase.store.orm import AuditEvent, Letter
 from tests.services.case_file_support import flat, pdf_pages
 from tests.services.test_case_file_languages import three_cases, worked_case  # noqa: F401  (fixtures)
 from tests.services.test_review_and_reports import demo_ws  # noqa: F401  (fixture)
+from tests.services.test_mailbox_dovecot import dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.smtp_server import LoopbackSmtp, free_port, point_at
 
 EMILY = NewSubject("Emily Carter", "emily.carter@protonmail.com", "en", None, "C-102468")
@@ -198,3 +200,22 @@ def test_the_managers_review_reads_in_dutch_and_its_record_stays_english(demo_ws
                                              ).format(n=10))
     assert i18n.english(described) == ("Overdue cases, and open cases due within 10 working days "
                                        "(working days: Belgian calendar)")
+
+
+def test_a_message_too_large_to_fetch_is_said_in_the_fetching_officers_language(ws, mailbox, interface,
+                                                                                   monkeypatch):
+    from megacase.services.intake import inbox
+    from tests.services.test_mailbox_dovecot import SERVER_TIME, message
+    monkeypatch.setattr(inbox, "MAX_BYTES", 2048)          # a real message over the limit, on a real server
+    mailbox.append(message("jan.peeters@telenet.be", "Mijn gegevens", "Bijlage. " * 400), SERVER_TIME)
+    interface("nl")
+    assert mailbox_fetch.fetch(ws).seen == 1
+    (item,) = inbox.list_items(ws)
+    assert item.kind == "unreadable"
+    said = i18n.for_language("nl")._("This message is larger than {n} MB and was not fetched.").format(n=0)
+    assert inbox.message_text(ws, item.id) == said         # its text: written when it was fetched
+    # Its line in the inbox is said to whoever looks: the Dutch officer, then a French colleague.
+    line = "Too large to fetch: read it in the mailbox itself."
+    assert item.subject_line == i18n.for_language("nl")._(line) != line
+    interface("fr")
+    assert inbox.list_items(ws)[0].subject_line == i18n.for_language("fr")._(line)
