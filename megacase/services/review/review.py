@@ -54,10 +54,11 @@ class ReviewItem:
     @property
     def lateness(self) -> str:
         if self.status == OVERDUE:
-            return f"{self.days_late} day{'s' if self.days_late != 1 else ''} late"
+            return ngettext("{count} day late", "{count} days late", self.days_late).format(count=self.days_late)
         if self.working_days_left == 0:
-            return "due today"
-        return f"{self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left"
+            return _("due today")
+        return ngettext("{count} working day left", "{count} working days left", self.working_days_left).format(
+            count=self.working_days_left)
 
 
 @dataclass(frozen=True)

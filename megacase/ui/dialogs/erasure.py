@@ -76,7 +76,8 @@ class ErasureDialog(FittingDialog):
         self.reason = QComboBox()
         self.reason.setObjectName("noNoticeReason")
         self.reason.setEditable(True)
-        self.reason.addItems(NOTICE_EXEMPTIONS)
+        for reason in NOTICE_EXEMPTIONS:          # shown translated, recorded in English (the case file words it)
+            self.reason.addItem(_(reason), reason)
         for combo in (self.ground, self.reason):   # long texts must not squeeze the labels out of the form
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(24)
@@ -207,6 +208,13 @@ class ErasureDialog(FittingDialog):
         self.error.show()
 
     # --- acting --------------------------------------------------------------------------------
+    def _no_notice_reason(self) -> str:
+        """The chosen exemption's English wording, or what the officer typed."""
+        typed, index = self.reason.currentText().strip(), self.reason.currentIndex()
+        if index >= 0 and typed == self.reason.itemText(index).strip():
+            return self.reason.itemData(index)
+        return typed
+
     def _record(self, what: str) -> bool:
         row = self.selected()
         if row is None:
@@ -221,7 +229,7 @@ class ErasureDialog(FittingDialog):
             elif what == "notified":
                 processor_steps.record_notice(self.ws, self.reference, row.processor_id, _day(d))
             else:
-                processor_steps.record_no_notice(self.ws, self.reference, row.processor_id, self.reason.currentText())
+                processor_steps.record_no_notice(self.ws, self.reference, row.processor_id, self._no_notice_reason())
         except MegaCaseError as exc:
             self._fail(exc)
             return False
