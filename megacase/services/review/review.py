@@ -16,6 +16,7 @@ from megacase.domain import case_status
 from megacase.domain.answers import DECIDED_NOT_SENT, LIVE_STATES
 from megacase.domain.deadlines import working_days_between
 from megacase.domain.references import reference_sort_key
+from megacase.i18n import N_, _, format_date, join, ngettext
 from megacase.services import settings
 from megacase.services.cases import decisions
 from megacase.services.review import approvals
@@ -25,9 +26,9 @@ from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Approval, Case, ChecklistItem
 
 OVERDUE, AT_RISK = "overdue", "at_risk"
-METHOD_LABELS = {"additional_info": "additional information", "id_card": "an identity document",
-                 "in_person": "a visit in person", "clarification": "a clarification",
-                 "known_address": "the known address", "no_doubt": "no reasonable doubt"}
+METHOD_LABELS = {"additional_info": N_("additional information"), "id_card": N_("an identity document"),
+                 "in_person": N_("a visit in person"), "clarification": N_("a clarification"),
+                 "known_address": N_("the known address"), "no_doubt": N_("no reasonable doubt")}
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,11 @@ class ReviewItem:
     @property
     def lateness(self) -> str:
         if self.status == OVERDUE:
-            return f"{self.days_late} day{'s' if self.days_late != 1 else ''} late"
+            return ngettext("{count} day late", "{count} days late", self.days_late).format(count=self.days_late)
         if self.working_days_left == 0:
-            return "due today"
-        return f"{self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left"
+            return _("due today")
+        return ngettext("{count} working day left", "{count} working days left", self.working_days_left).format(
+            count=self.working_days_left)
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,14 @@ class ReviewFilter:
     owner: str | None = None
 
     def describe(self) -> str:
-        text = "Overdue cases" if self.at_risk_working_days is None else (
-            f"Overdue cases, and open cases due within {self.at_risk_working_days} working "
-            f"day{'s' if self.at_risk_working_days != 1 else ''}")
-        return text + (f"; owner {self.owner}" if self.owner else "") + " (working days: Belgian calendar)"
+        """In the interface language; ``i18n.english()`` of it for a record (the audit event)."""
+        text = _("Overdue cases") if self.at_risk_working_days is None else ngettext(
+            "Overdue cases, and open cases due within {count} working day",
+            "Overdue cases, and open cases due within {count} working days",
+            self.at_risk_working_days).format(count=self.at_risk_working_days)
+        if self.owner:
+            text += _("; owner {owner}").format(owner=self.owner)
+        return text + _(" (working days: Belgian calendar)")
 
 
 def default_filter(ws: Workspace) -> ReviewFilter:
@@ -80,32 +86,37 @@ def _waiting_on(session, case: Case, today: date) -> list[str]:
     open_step = next((s for s in reversed(case.identity_steps) if s.answered_at is None), None)
     if open_step is not None:
         asked = to_local(open_step.asked_at).date()
-        out.append(f"Subject: {METHOD_LABELS.get(open_step.method, open_step.method)} asked on {asked:%d/%m/%Y} "
-                   f"({(today - asked).days} days ago)")
+        days = (today - asked).days
+        method = METHOD_LABELS.get(open_step.method)
+        out.append(ngettext("Subject: {method} asked on {date} ({count} day ago)",
+                            "Subject: {method} asked on {date} ({count} days ago)", days).format(
+            method=_(method) if method else open_step.method, date=format_date(asked, "short"), count=days))
     for kind in (approvals.REFUSAL, approvals.FEE, approvals.EXTENSION):
         latest = session.scalar(select(Approval).where(Approval.case_id == case.id, Approval.kind == kind)
                                 .order_by(Approval.id.desc()).limit(1))
         if latest is None or not approvals.is_current(case, latest, today):
             continue
-        label = approvals.KIND_LABELS[kind]
+        label = _(approvals.KIND_LABELS[kind]).lower()
         if latest.status == approvals.PENDING:
-            out.append(f"Approval: {label.lower()} awaiting a manager since "
-                       f"{to_local(latest.requested_at):%d/%m/%Y}")
+            out.append(_("Approval: {what} awaiting a manager since {date}").format(
+                what=label, date=format_date(to_local(latest.requested_at), "short")))
         elif latest.status == approvals.SENT_BACK:
-            out.append(f"Officer: {label.lower()} sent back by {latest.reviewed_by}")
+            out.append(_("Officer: {what} sent back by {user}").format(what=label, user=latest.reviewed_by))
     open_items = [i for i in case.checklist if i.done_at is None]
     if open_items:
         names = list(dict.fromkeys(i.processor.name for i in open_items))
-        more = f" and {len(names) - 4} more" if len(names) > 4 else ""
-        steps = f"{len(open_items)} step{'s' if len(open_items) != 1 else ''}"
-        out.append(f"Processors: {steps} open at {', '.join(names[:4])}{more}")
+        where = ", ".join(names[:4])
+        if len(names) > 4:
+            where = _("{names} and {count} more").format(names=where, count=len(names) - 4)
+        out.append(ngettext("Processors: {count} step open at {where}", "Processors: {count} steps open at {where}",
+                            len(open_items)).format(count=len(open_items), where=where))
     if case.state == "received":
-        out.append("Officer: work not started")
+        out.append(_("Officer: work not started"))
     elif case.state == "decided":
-        out.insert(0, f"Officer: {DECIDED_NOT_SENT} ("
-                   + ", ".join(a.right.label.lower() for a in decisions.answers_for(case) if not a.answered) + ")")
+        rights = join(", ", (_(a.right.label).lower() for a in decisions.answers_for(case) if not a.answered))
+        out.insert(0, _("Officer: {state} ({rights})").format(state=_(DECIDED_NOT_SENT), rights=rights))
     elif not out:
-        out.append("Officer: decision and reply")
+        out.append(_("Officer: decision and reply"))
     return out
 
 
@@ -113,14 +124,16 @@ def _extension_history(session, case: Case) -> list[ExtensionEvent]:
     out: list[ExtensionEvent] = []
     for a in session.execute(select(Approval).where(Approval.case_id == case.id, Approval.kind == approvals.EXTENSION)
                              .order_by(Approval.id)).scalars():
-        out.append(ExtensionEvent(to_local(a.requested_at), f"Approval asked by {a.requested_by}"))
+        out.append(ExtensionEvent(to_local(a.requested_at), _("Approval asked by {user}").format(user=a.requested_by)))
         if a.reviewed_at:
-            verb = "approved" if a.status == approvals.APPROVED else "sent back"
-            out.append(ExtensionEvent(to_local(a.reviewed_at), f"{verb.capitalize()} by {a.reviewed_by}"))
+            what = _("Approved by {user}") if a.status == approvals.APPROVED else _("Sent back by {user}")
+            out.append(ExtensionEvent(to_local(a.reviewed_at), what.format(user=a.reviewed_by)))
     if case.extended_at:
-        out.append(ExtensionEvent(to_local(case.extended_at), f"Extended: {case.extension_reason or ''}".strip()))
+        what = _("Extended: {reason}").format(reason=case.extension_reason) if case.extension_reason \
+            else _("Deadline extended")
+        out.append(ExtensionEvent(to_local(case.extended_at), what))
     if case.extension_notice_on:
-        out.append(ExtensionEvent(case.extension_notice_on, "Extension notice sent to the subject"))
+        out.append(ExtensionEvent(case.extension_notice_on, _("Extension notice sent to the subject")))
     return sorted(out, key=lambda e: e.at.date() if isinstance(e.at, datetime) else e.at)
 
 
