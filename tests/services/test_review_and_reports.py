@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import re
 import socket
 from datetime import date, datetime, timezone
@@ -12,6 +13,7 @@ from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
 from pypdf import PdfReader
 
+from megacase import i18n
 from megacase.errors import RuleViolation
 from megacase.services import mail, settings, users
 from megacase.services.cases import cases, queries
@@ -19,6 +21,8 @@ from megacase.services.demo import demo
 from megacase.services.reports import overdue_report
 from megacase.services.review import approvals, dashboard, digest, review
 from megacase.services.workspace import Actor
+from megacase.store.orm import AuditEvent
+from sqlalchemy import select
 from tests.conftest import FAST_SCRYPT, PASSPHRASE, Clock, MemoryKeyring
 
 DEMO_NOW = "2027-05-10 10:00"      # a Monday
@@ -123,6 +127,53 @@ def test_the_overdue_csv_has_a_bom_the_filter_and_correct_accents(demo_ws, tmp_p
     for r in body:
         assert r["Subject"] == listed[r["Reference"]].subject_name      # accents survive the round trip
     assert any(not r["Subject"].isascii() for r in body)
+
+
+@pytest.fixture
+def french():
+    i18n.install("fr")
+    yield
+    i18n.install("en")
+
+
+def test_the_overdue_csv_in_english_keeps_its_columns(demo_ws):
+    rows = list(csv.reader(io.StringIO(overdue_report.render_csv(overdue_report.compute(demo_ws)).decode("utf-8-sig"))))
+    assert rows[0] == ["Report", "Overdue and at-risk data subject requests"]
+    assert rows[5] == ["Status", "Reference", "Subject", "Requests", "State", "Owner", "Received", "Due date",
+                       "Days late", "Working days left", "Waiting on", "Extended", "Extension notice possible until",
+                       "Extension history"]
+    assert {r[0] for r in rows[6:]} == {"overdue", "at risk"} and {r[11] for r in rows[6:]} <= {"yes", "no"}
+
+
+def test_the_overdue_report_speaks_the_officers_language(demo_ws, tmp_path, french):
+    pdf, csv_path = tmp_path / "retards.pdf", tmp_path / "retards.csv"
+    report = overdue_report.export(demo_ws, pdf, csv_path)
+    rows = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig"))))
+    assert rows[0][0] == "Rapport" and rows[1][0] == "Date du rapport" and rows[1][1].startswith("2027-05-10")
+    assert rows[2][0] == "Filtre" and rows[2][1].startswith("Dossiers en retard")
+    header = rows[5]
+    assert header[:4] == ["Statut", "Référence", "Personne concernée", "Demandes"]
+    assert "Jours de retard" in header and "Jours ouvrables restants" in header
+    body = [dict(zip(header, r)) for r in rows[6:]]
+    assert {r["Statut"] for r in body} == {"en retard", "à risque"}
+    assert {r["Prolongés"] for r in body} <= {"oui", "non"}
+    assert all(r["Demandes"] and r["Demandes"].split(", ")[0] in (
+        "Accès", "Rectification", "Effacement", "Limitation", "Portabilité", "Opposition", "Décision automatisée")
+        for r in body)
+    waiting = " | ".join(r["En attente de"] for r in body)
+    for english in ("Officer:", "Processors:", "Approval:", "Subject:", "working day", "late"):
+        assert english not in waiting, english
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    flat = " ".join(text.split())
+    assert f"1. En retard ({len(report.overdue)})" in flat and f"2. À risque ({len(report.at_risk)})" in flat
+    assert "Date du rapport 10/05/2027" in flat and "jours de retard" in flat
+    for english in ("Overdue", "Report date", "Waiting on", "Prepared by", "days late", "working days left",
+                    "Extensions of the cases listed"):
+        assert english not in flat, english
+    assert PdfReader(pdf).metadata.title == "Demandes de personnes concernées en retard ou à risque"
+    with demo_ws.reading() as session:
+        event = session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+    assert json.loads(event.details)["filter"].startswith("Overdue cases, and open cases due within")
 
 
 @pytest.fixture
