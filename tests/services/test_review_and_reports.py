@@ -5,6 +5,8 @@ import io
 import json
 import re
 import socket
+from email import policy
+from email.parser import BytesParser
 from datetime import date, datetime, timezone
 
 import keyring
@@ -14,7 +16,7 @@ from argon2 import PasswordHasher
 from pypdf import PdfReader
 
 from megacase import i18n
-from megacase.errors import RuleViolation
+from megacase.errors import InputError, RuleViolation
 from megacase.services import mail, settings, users
 from megacase.services.cases import cases, queries
 from megacase.services.demo import demo
@@ -212,9 +214,61 @@ def test_the_digest_goes_once_a_day_to_the_internal_address_with_references_only
     assert digest.send(ws) is None           # once a day
     (rcpt, data), = messages
     assert rcpt == ["privacy-team@megasecurity.eu"]
-    text = data.decode("utf-8")
-    assert ref in text and "2027-05-03" in text and "1 day late" in text
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    text = message["Subject"] + "\n" + message.get_content()      # decoded: quoted-printable breaks long lines
+    assert ref in text and "due 3 May 2027" in text and "1 day late" in text
+    assert "in progress; Access; owner" in text
     for personal in ("Hélène", "Dubois", "helene", "skynet", "Namur"):
-        assert personal not in text
+        assert personal not in text and personal not in data.decode("utf-8")
     clock.set("2027-05-05 08:00")
     assert digest.send(ws) is not None and len(messages) == 2
+
+
+# Every fixed phrase of the English digest: none may remain in the French one.
+ENGLISH_DIGEST = ("MegaCase daily digest for", "Open cases", "overdue:", "due within", "suspended:", "OVERDUE",
+                  "DUE WITHIN", "WORKING DAYS", "EXTENSION NOTICE", "none", " due ", "day late", "days late",
+                  "working day", "owner", "in progress", "Access", "Audit chain head", "keep this mail",
+                  "References and deadlines only", "MegaCase digest", "due soon", "May", "Tuesday", "event ")
+
+
+def test_the_digest_is_written_in_the_language_the_manager_chose(ws, clock, open_access_case, smtp_server):
+    port, messages = smtp_server
+    ref = open_access_case("2027-04-01 09:30").reference
+    cases.start_work(ws, ref)
+    clock.set("2027-05-04 08:00")           # due Monday 3 May: one day late
+    mail.configure(ws, "127.0.0.1", port, "none", sender="megacase@megasecurity.eu")
+    with pytest.raises(InputError, match="fr, nl or en"):
+        settings.set_value(ws, settings.DIGEST_LANGUAGE.key, "de")
+    for key, value in ((settings.DIGEST_ENABLED.key, "on"),
+                       (settings.DIGEST_ADDRESS.key, "privacy-team@megasecurity.eu"),
+                       (settings.DIGEST_LANGUAGE.key, "FR")):
+        settings.set_value(ws, key, value)
+    assert settings.get(ws, settings.DIGEST_LANGUAGE.key) == "fr"
+    assert i18n.current() == "en"            # the officer's window speaks English; the manager reads French
+    sent = digest.send(ws)
+    assert sent is not None and sent.language == "fr"
+    (rcpt, data), = messages
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    subject, body = message["Subject"], message.get_content().replace("\r\n", "\n")
+    assert subject == "Récapitulatif MegaCase du 4 mai 2027 : 1 en retard, 0 à échéance proche"
+    assert body.startswith("Récapitulatif quotidien MegaCase du mardi 4 mai 2027\n")
+    assert "EN RETARD (1)" in body and "échéance le 3 mai 2027" in body and "1 jour de retard" in body
+    assert f"{ref} " in body and "en traitement ; Accès ; attribué à" in body
+    assert "Tête de la chaîne d'audit : événement " in body
+    for english in ENGLISH_DIGEST:
+        assert english not in subject and english not in body, english
+    for personal in ("Hélène", "Dubois", "helene", "skynet", "Namur"):
+        assert personal not in data.decode("utf-8", "replace")
+    with ws.reading() as session:
+        event = session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+    details = json.loads(event.details)     # as before: English keys, figures, no language and no text
+    assert event.kind == "digest.sent" and details["day"] == "2027-05-04" and details["overdue"] == 1
+    assert details["server_reply"].startswith("250") and {"subject", "body", "language"}.isdisjoint(details)
+    # unset: the interface language of whoever sends it
+    settings.set_value(ws, settings.DIGEST_LANGUAGE.key, "")
+    i18n.install("nl")
+    try:
+        assert digest.compose(ws).subject_line.startswith("MegaCase-overzicht")
+    finally:
+        i18n.install("en")
+    assert digest.compose(ws).subject_line == "MegaCase digest 4 May 2027: 1 overdue, 0 due soon"
