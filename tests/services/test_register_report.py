@@ -135,6 +135,7 @@ def test_the_csv_speaks_the_officers_language(ws, year_2027):
     assert rows[0] == ["Section", "Élément", "Valeur", "Part des demandes traitées (%)"]
     table = {(r[0], r[1]): r[2:] for r in rows[1:]}
     assert table[("Résumé", "Demandes reçues")] == ["6", ""]
+    assert table[("Résumé", "Tête de la chaîne d'audit")][0].startswith("événement ")
     assert table[("Délai de réponse (jours)", "Médiane")][0] == "26"
     assert table[("Demandes par droit", "Accès (Art. 15)")][0] == "3"
     assert table[("Demandes par issue", "Refusé")][0] == "2"

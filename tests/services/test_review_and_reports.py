@@ -169,6 +169,7 @@ def test_the_overdue_report_speaks_the_officers_language(demo_ws, tmp_path, fren
     flat = " ".join(text.split())
     assert f"1. En retard ({len(report.overdue)})" in flat and f"2. À risque ({len(report.at_risk)})" in flat
     assert "Date du rapport 10/05/2027" in flat and "jours de retard" in flat
+    assert "Tête de la chaîne d'audit événement " in flat
     for english in ("Overdue", "Report date", "Waiting on", "Prepared by", "days late", "working days left",
                     "Extensions of the cases listed"):
         assert english not in flat, english
