@@ -141,7 +141,7 @@ def french():
 def test_the_overdue_csv_in_english_keeps_its_columns(demo_ws):
     rows = list(csv.reader(io.StringIO(overdue_report.render_csv(overdue_report.compute(demo_ws)).decode("utf-8-sig"))))
     assert rows[0] == ["Report", "Overdue and at-risk data subject requests"]
-    assert rows[5] == ["Status", "Reference", "Subject", "Requests", "State", "Owner", "Received", "Due date",
+    assert rows[5] == ["Status", "Reference", "Subject", "Requests", "Case state", "Owner", "Received", "Due date",
                        "Days late", "Working days left", "Waiting on", "Extended", "Extension notice possible until",
                        "Extension history"]
     assert {r[0] for r in rows[6:]} == {"overdue", "at risk"} and {r[11] for r in rows[6:]} <= {"yes", "no"}
@@ -155,6 +155,7 @@ def test_the_overdue_report_speaks_the_officers_language(demo_ws, tmp_path, fren
     assert rows[2][0] == "Filtre" and rows[2][1].startswith("Dossiers en retard")
     header = rows[5]
     assert header[:4] == ["Statut", "Référence", "Personne concernée", "Demandes"]
+    assert len(set(header)) == len(header)
     assert "Jours de retard" in header and "Jours ouvrables restants" in header
     body = [dict(zip(header, r)) for r in rows[6:]]
     assert {r["Statut"] for r in body} == {"en retard", "à risque"}

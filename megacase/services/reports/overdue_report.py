@@ -82,7 +82,8 @@ def _flags(item: ReviewItem) -> str:
 
 
 # English source texts, translated where the CSV is written (``csv_header()``).
-CSV_HEADER = [N_("Status"), N_("Reference"), N_("Subject"), N_("Requests"), N_("State"), N_("Owner"), N_("Received"),
+# "Case state", not "State": in Dutch both "Status" (overdue or at risk) and "State" are "Status".
+CSV_HEADER = [N_("Status"), N_("Reference"), N_("Subject"), N_("Requests"), N_("Case state"), N_("Owner"), N_("Received"),
               N_("Due date"), N_("Days late"), N_("Working days left"), N_("Waiting on"), N_("Extended"),
               N_("Extension notice possible until"), N_("Extension history")]
 STATUS_LABELS = {OVERDUE: N_("overdue"), review.AT_RISK: N_("at risk")}
@@ -127,7 +128,7 @@ def _rows(items: list[ReviewItem]) -> list[list]:
 
 
 TITLE = N_("Overdue and at-risk data subject requests")
-WIDTHS = [0.17, 0.19, 0.08, 0.13, 0.15, 0.28]
+WIDTHS = [0.17, 0.16, 0.12, 0.15, 0.14, 0.26]     # "DSR-2027-0004", "Attribué à", "Vervaldatum" unbroken
 HEADER = [N_("Reference"), N_("Subject and requests"), N_("Owner"), N_("Due"), N_("State"), N_("Waiting on")]
 
 

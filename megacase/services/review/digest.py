@@ -85,14 +85,21 @@ def compose(ws: Workspace, language: str | None = None) -> Digest:
         lines.extend(rows or ["  " + t._("no case")])
         lines.append("")
 
+    def due(i: review.ReviewItem) -> str:
+        return t._("due {date}").format(date=t.format_date(i.summary.due, "medium"))
+
+    # Columns as wide as their longest cell in this language ("échéance le 26 avr. 2027" is longer than
+    # "due 26 Apr 2027"), so that they line up in a fixed-width mail reader.
+    due_width = max((len(due(i)) for i in items), default=0)
+    late_width = max((len(_lateness(t, i)) for i in items), default=0)
+
     def row(i: review.ReviewItem) -> str:
         s = i.summary
         types = ", ".join(t._(REQUEST_LABELS[rt]) for rt in s.request_types)
         state = t._(DECIDED_NOT_SENT) if s.decided_not_sent else t._(STATE_LABELS[s.state]).lower()
-        due = t._("due {date}").format(date=t.format_date(s.due, "medium"))
         owner = t._("owner {owner}").format(owner=s.owner or "-")
         what = t._("{state}; {rights}; {owner}").format(state=state, rights=types, owner=owner)
-        return f"  {i.reference:<15} {due:<20} {_lateness(t, i):<24} {what}"
+        return f"  {i.reference:<15} {due(i):<{due_width}}  {_lateness(t, i):<{late_width}}  {what}"
 
     block(t._("OVERDUE"), [row(i) for i in overdue])
     block(t.ngettext("DUE WITHIN {days} WORKING DAY", "DUE WITHIN {days} WORKING DAYS", leads.due_soon).format(
