@@ -99,7 +99,13 @@ def run_self_test() -> int:
             text = "".join(page.extract_text() or "" for page in PdfReader(BytesIO(rendered.pdf)).pages)
             if state["ref"] not in text:
                 raise AssertionError(_("the case reference is not in the PDF's text"))
-            return _("{size} KiB, reference found in its text").format(size=len(rendered.pdf) // 1024)
+            from megacase.ui.pdf_pages import page_images      # the window's preview: PDFium, from the wheel
+            images, pages = page_images(rendered.pdf, 36)
+            if not images or images[0].isNull():
+                raise AssertionError(_("the first page of the case file could not be drawn"))
+            return ngettext("{size} KiB, {pages} page, reference found in its text, page 1 drawn for the preview",
+                            "{size} KiB, {pages} pages, reference found in its text, page 1 drawn for the preview",
+                            pages).format(size=len(rendered.pdf) // 1024, pages=pages)
 
         def verify():
             report = audit.verify(state["ws"])
