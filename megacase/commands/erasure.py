@@ -101,7 +101,7 @@ def cmd_erase(args) -> int:
         for blocker in ready.blockers:
             print(_("  BLOCKED: {blocker}").format(blocker=blocker))
         if not ready.ready and not args.dry_run:
-            raise RuleViolation("The subject cannot be erased yet: " + " ".join(ready.blockers))
+            raise RuleViolation(erasure.cannot_erase_yet(ready.blockers))
         return EXIT_OK
     result = erasure.erase(ws, args.reference, invoices)
     print(_("Subject {subject_reference} erased: cases {cases} are anonymous skeletons; the subject's key is "
@@ -112,7 +112,7 @@ def cmd_erase(args) -> int:
     if not result.compacted:
         print(_("Warning: another program had the register open; close it and run 'megacase retention --apply' "
                 "to rewrite the database file."))
-    print(result.outside)
+    print(_(result.outside))
     return EXIT_OK
 
 
@@ -125,7 +125,7 @@ def cmd_retention(args) -> int:
     if args.json:
         print(json.dumps({"applied": bool(args.apply), **plan.as_json()}, ensure_ascii=False, indent=2))
     else:
-        print(("Applied. " if args.apply else "Dry run (nothing changed). ") + plan.lines()[0])
+        print((_("Applied.") if args.apply else _("Dry run (nothing changed).")) + " " + plan.lines()[0])
         for line in plan.lines()[1:]:
             print(f"  {line}")
     return EXIT_OK

@@ -38,11 +38,12 @@ from megacase.store.orm import Case, ChecklistItem, Letter
 
 # The ground offered first when data are kept after an erasure (Belgian VAT Code, Art. 60 §4,
 # ten years since the law of 20 November 2022).
+# Recorded in English (case files and letters translate it with letter_texts; the window too).
 INVOICE_GROUND = ("Art. 17(3)(b) GDPR: legal obligation to keep invoices for 10 years "
                   "(Belgian VAT Code, Art. 60, as amended by the law of 20 November 2022)")
 NOTICE_EXEMPTIONS = (
-    "The processor held none of the subject's data",
-    "Impossible or involving disproportionate effort (Art. 19 GDPR)",
+    N_("The processor held none of the subject's data"),
+    N_("Impossible or involving disproportionate effort (Art. 19 GDPR)"),
 )
 
 PENDING, ERASED, KEPT, DONE, NOTIFIED, NOT_NOTIFIED = "pending", "erased", "kept", "done", "notified", "not_notified"
@@ -138,7 +139,7 @@ def _item(session: Session, reference: str, processor: str | int, action: str) -
                                                       ChecklistItem.processor_id == p.id,
                                                       ChecklistItem.action == action))
     if item is None:
-        what = "an action to carry out" if action == "act" else "an Art. 19 notice"
+        what = _("an action to carry out") if action == "act" else _("an Art. 19 notice")
         raise NotFound(_("Case {reference} has no step '{what}' for {processor}.").format(
                            reference=case.reference, what=what, processor=p.name))
     if case.state == CaseState.CLOSED.value:

@@ -15,15 +15,31 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialogButtonBox, QFormLayo
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
-from megacase.i18n import _, format_date
+from megacase.i18n import N_, _, format_date
 from megacase.services.privacy import erasure, processor_steps
 from megacase.services.privacy.erasure import ErasureResult, InvoiceKeep
 from megacase.services.privacy.processor_steps import INVOICE_GROUND, NOTICE_EXEMPTIONS, ProcessorSteps
 from megacase.services.workspace import Workspace
-from megacase.ui.models.privacy import StepsModel
+from megacase.ui.models.privacy import StepsModel, recorded_text
 from megacase.ui.prompter import Prompter
 from megacase.ui.widgets.tables import make_table
 from megacase.ui.dialogs.base import FittingDialog, WrappedLabel
+
+
+# Offered besides the invoice ground; recorded in English like every ground the checklist keeps.
+CLAIMS_GROUND = N_("Art. 17(3)(e) GDPR: establishment, exercise or defence of legal claims")
+
+
+def _offer(combo: QComboBox, choices) -> None:
+    """The officer reads each fixed ground or reason in the interface language; the English is what is recorded."""
+    for text in choices:
+        combo.addItem(recorded_text(text), text)
+
+
+def _chosen(combo: QComboBox) -> str:
+    """The English of an offered choice, or what the officer typed (a ground of their own, kept as written)."""
+    index = combo.findText(combo.currentText())
+    return combo.itemData(index) if index >= 0 and combo.itemData(index) else combo.currentText()
 
 
 def _qdate(day: date) -> QDate:
@@ -54,9 +70,8 @@ class ErasureDialog(FittingDialog):
         self.ground = QComboBox()
         self.ground.setObjectName("keepGround")
         self.ground.setEditable(True)
-        self.ground.addItems([INVOICE_GROUND,
-                              "Art. 17(3)(e) GDPR: establishment, exercise or defence of legal claims"])
-        self.ground.setToolTip(INVOICE_GROUND)
+        _offer(self.ground, (INVOICE_GROUND, CLAIMS_GROUND))
+        self.ground.setToolTip(recorded_text(INVOICE_GROUND))
         self.erased_button = QPushButton(_("Erased there"))
         self.erased_button.setObjectName("markErased")
         self.erased_button.setToolTip(_("The data at this processor were erased (or it held none: say so in a note)."))
@@ -76,7 +91,7 @@ class ErasureDialog(FittingDialog):
         self.reason = QComboBox()
         self.reason.setObjectName("noNoticeReason")
         self.reason.setEditable(True)
-        self.reason.addItems(NOTICE_EXEMPTIONS)
+        _offer(self.reason, NOTICE_EXEMPTIONS)
         for combo in (self.ground, self.reason):   # long texts must not squeeze the labels out of the form
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(24)
@@ -217,11 +232,11 @@ class ErasureDialog(FittingDialog):
             if what == "erased":
                 processor_steps.record_done(self.ws, self.reference, row.processor_id)
             elif what == "kept":
-                processor_steps.record_kept(self.ws, self.reference, row.processor_id, self.ground.currentText())
+                processor_steps.record_kept(self.ws, self.reference, row.processor_id, _chosen(self.ground))
             elif what == "notified":
                 processor_steps.record_notice(self.ws, self.reference, row.processor_id, _day(d))
             else:
-                processor_steps.record_no_notice(self.ws, self.reference, row.processor_id, self.reason.currentText())
+                processor_steps.record_no_notice(self.ws, self.reference, row.processor_id, _chosen(self.reason))
         except MegaCaseError as exc:
             self._fail(exc)
             return False
@@ -263,6 +278,6 @@ class ErasureDialog(FittingDialog):
         if result.retain_until:
             done += " " + _("Invoice references kept until {date} (manager only).").format(
                 date=format_date(result.retain_until, "short"))
-        self.prompter.info(self, _("Subject erased"), f"{done}\n\n{result.outside}")
+        self.prompter.info(self, _("Subject erased"), f"{done}\n\n{_(result.outside)}")
         self.accept()
         return True
