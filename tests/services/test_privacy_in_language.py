@@ -136,3 +136,15 @@ def test_the_retention_dry_run_reads_in_dutch_and_its_json_and_audit_stay_englis
     assert retention.plan(ws).lines()[-1] == NL._("Nothing to do.")
     (applied,) = details(ws, "retention.applied")
     assert applied["closed_on_or_before"] == "2028-04-12" and applied["cases"] == [c.reference for c in dry.cases]
+
+
+def test_an_erased_subject_is_named_in_the_officers_language_and_the_json_keeps_english(ws, open_access_case, clock,
+                                                                                         sink, interface):
+    ref = granted_erasure(ws, open_access_case, clock)
+    erasure.erase(ws, ref)
+    interface("nl")
+    (summary,) = [c for c in queries.list_cases(ws) if c.reference == ref]
+    anonymous = NL._("Anonymous subject {reference}").format(reference="S-00001")
+    assert summary.subject_name == anonymous and "S-00001" in anonymous and anonymous != "Anonymous subject S-00001"
+    assert queries.get_case(ws, ref).subject.display_name == anonymous
+    assert summary.as_json()["subject"] == {"name": "Anonymous subject S-00001", "email": ""}
