@@ -243,7 +243,8 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
             linked_reference=linked.reference if linked else None,
             allowed_actions=tuple(allowed_actions(CaseState(case.state))) if works else (),
             identity_steps=tuple(IdentityStepInfo(s.id, s.method, s.asked, s.reason, to_local(s.asked_at), s.asked_by,
-                                                  s.answer, to_local(s.answered_at), s.result, s.decided_by)
+                                                  i18n.from_record(s.answer), to_local(s.answered_at), s.result,
+                                                  s.decided_by)
                                  for s in case.identity_steps),
             suspensions=tuple(SuspensionInfo(s.reason, s.started_on, s.ended_on,
                                              Suspension(s.started_on, s.ended_on).days(today))
