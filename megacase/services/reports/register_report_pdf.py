@@ -33,8 +33,7 @@ def _labels(t: Translator) -> dict[str, str]:
     out.update({rt.label: words.right_name(t, rt) for rt in RequestType})
     out.update({o.label: words.outcome(t, o.value) for o in Outcome})
     out.update({c.label: words.channel(t, c.value) for c in Channel})
-    out.update({"Open (no decision yet)": t._(OPEN), f"Open ({DECIDED_NOT_SENT})": t._(OPEN_NOT_SENT),
-                OPEN_NOT_SENT: t._(OPEN_NOT_SENT)})
+    out.update({OPEN: t._(OPEN), f"Open ({DECIDED_NOT_SENT})": t._(OPEN_NOT_SENT)})   # the same two English texts
     out.update({english: t._(msgid) for english, msgid in NOTHING_RECORDED.items()})
     return out
 
