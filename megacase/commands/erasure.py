@@ -86,6 +86,7 @@ def _invoices(args):
 def cmd_erase(args) -> int:
     from megacase.errors import RuleViolation
     from megacase.services.privacy import erasure
+    from megacase.services.privacy.processor_steps import ground_text
     ws = _ws(args)
     invoices = _invoices(args)
     ready = erasure.readiness(ws, args.reference)
@@ -94,7 +95,7 @@ def cmd_erase(args) -> int:
                   subject_reference=ready.subject_reference, reference=ready.reference))
         print(_("  cases reduced to their skeleton: {cases}").format(cases=', '.join(ready.cases)))
         for processor, _categories, ground in ready.kept:
-            print(_("  kept at {processor}: {ground}").format(processor=processor, ground=ground))
+            print(_("  kept at {processor}: {ground}").format(processor=processor, ground=ground_text(ground)))
         if invoices:
             print(_("  invoice references kept until {retain_until} (manager only)").format(
                       retain_until=erasure.retain_until(invoices.last_invoice_on).isoformat()))

@@ -15,25 +15,22 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialogButtonBox, QFormLayo
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
-from megacase.i18n import N_, _, format_date
+from megacase.i18n import _, format_date
 from megacase.services.privacy import erasure, processor_steps
 from megacase.services.privacy.erasure import ErasureResult, InvoiceKeep
-from megacase.services.privacy.processor_steps import INVOICE_GROUND, NOTICE_EXEMPTIONS, ProcessorSteps
+from megacase.services.privacy.processor_steps import (CLAIMS_GROUND, INVOICE_GROUND, NOTICE_EXEMPTIONS, ProcessorSteps,
+                                                       ground_text)
 from megacase.services.workspace import Workspace
-from megacase.ui.models.privacy import StepsModel, recorded_text
+from megacase.ui.models.privacy import StepsModel
 from megacase.ui.prompter import Prompter
 from megacase.ui.widgets.tables import make_table
 from megacase.ui.dialogs.base import FittingDialog, WrappedLabel
 
 
-# Offered besides the invoice ground; recorded in English like every ground the checklist keeps.
-CLAIMS_GROUND = N_("Art. 17(3)(e) GDPR: establishment, exercise or defence of legal claims")
-
-
 def _offer(combo: QComboBox, choices) -> None:
     """The officer reads each fixed ground or reason in the interface language; the English is what is recorded."""
     for text in choices:
-        combo.addItem(recorded_text(text), text)
+        combo.addItem(ground_text(text), text)
 
 
 def _chosen(combo: QComboBox) -> str:
@@ -71,7 +68,7 @@ class ErasureDialog(FittingDialog):
         self.ground.setObjectName("keepGround")
         self.ground.setEditable(True)
         _offer(self.ground, (INVOICE_GROUND, CLAIMS_GROUND))
-        self.ground.setToolTip(recorded_text(INVOICE_GROUND))
+        self.ground.setToolTip(ground_text(INVOICE_GROUND))
         self.erased_button = QPushButton(_("Erased there"))
         self.erased_button.setObjectName("markErased")
         self.erased_button.setToolTip(_("The data at this processor were erased (or it held none: say so in a note)."))

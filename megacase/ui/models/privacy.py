@@ -5,12 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
-from megacase import i18n
 from megacase.i18n import N_, _
 from megacase.services.privacy.invoice_retention import RetainedInvoices
-from megacase.services.privacy.processor_steps import ProcessorSteps, Step
+from megacase.services.privacy.processor_steps import ProcessorSteps, Step, ground_text
 from megacase.services.privacy.processors import ProcessorInfo
-from megacase.services.reports import case_file_words
 from megacase.ui.format import short_day
 from megacase.ui.models.records import Column, RecordTableModel
 
@@ -66,21 +64,12 @@ class ProcessorTableModel(RecordTableModel):
         return None
 
 
-def recorded_text(text: str | None) -> str | None:
-    """A ground or reason the checklist records in English (a fixed one), in the officer's language; a ground
-    the officer typed is shown as written."""
-    if not text:
-        return text
-    shown = case_file_words.register(i18n.for_language(i18n.current()), text)
-    return _(text) if shown == text else shown
-
-
 def step_text(step: Step | None) -> str:
     if step is None:
         return "—"
     text = step.label_text
     if step.ground:
-        text += f" — {recorded_text(step.ground)}"
+        text += f" — {ground_text(step.ground)}"
     return text
 
 
