@@ -18,7 +18,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
+from megacase.i18n import N_, _, format_date, ngettext
+
 SELF_TEST_KEYRING_SERVICE = "MegaCase self-test"
+# The checks in the order they run; their names are shown translated, in the interface language.
+CHECK_NAMES = {"register": N_("register"), "recovery": N_("recovery"), "case": N_("case"), "letter": N_("letter"),
+               "case file": N_("case file"), "audit": N_("audit"), "window": N_("window")}
+
+
+def _line(marker: str, name: str, detail: str = "") -> str:
+    """One line of the report: the marker ("ok", "FAIL", "skip" in the officer's language), then the check."""
+    width = max(len(_(m)) for m in (N_("ok"), N_("FAIL"))) + 1
+    return f"{_(marker):<{width}} {name}" + (_(": {detail}").format(detail=detail) if detail else "")
 
 
 def _check(name: str, step: Callable[[], str], results: list[bool]) -> object:
@@ -26,12 +37,12 @@ def _check(name: str, step: Callable[[], str], results: list[bool]) -> object:
         detail = step()
     except Exception as exc:          # a self-test reports every failure as a line, then goes on
         results.append(False)
-        print(f"FAIL  {name}: {type(exc).__name__}: {exc}")
+        print(_line(N_("FAIL"), name, f"{type(exc).__name__}: {exc}"))
         if os.environ.get("MEGACASE_SELF_TEST_TRACE"):
             traceback.print_exc()
         return None
     results.append(True)
-    print(f"ok    {name}{': ' + detail if detail else ''}")
+    print(_line(N_("ok"), name, detail))
     return detail
 
 
@@ -57,26 +68,28 @@ def run_self_test() -> int:
 
         def create():
             state["ws"] = app.create(folder, passphrase, keystore, officer)
-            where = "the OS keyring" if keystore.get(_key_id(folder)) else "no keyring here: passphrase only"
-            return f"encrypted register created ({where})"
+            if keystore.get(_key_id(folder)):
+                return _("encrypted register created (the OS keyring)")
+            return _("encrypted register created (no keyring here: passphrase only)")
 
         def reopen_with_passphrase():
             state["ws"].engine.dispose()
             keystore.delete(_key_id(folder)) if hasattr(keystore, "delete") else None
             state["ws"] = app.unlock(folder, keystore, officer, lambda try_passphrase: try_passphrase(passphrase))
-            return "opened again with the recovery passphrase"
+            return _("opened again with the recovery passphrase")
 
         def open_a_case():
             now = datetime.now(TZ).replace(microsecond=0) - timedelta(minutes=5)
             detail = cases.open_case(state["ws"], NewCase(("access",), "email", now, new_subject=NewSubject(
                 "Self Test", "self-test@example.invalid", "fr")))
             state["ref"] = detail.reference
-            return f"{detail.reference}, due {detail.deadline.due:%Y-%m-%d}"
+            return _("{reference}, due {date}").format(reference=detail.reference,
+                                                       date=format_date(detail.deadline.due, "short"))
 
         def send_a_letter():
             demo_letters.prepare(state["ws"])
             demo_letters.send(state["ws"], state["ref"], "acknowledgement")
-            return "acknowledgement through the outbox to a mail drop that delivers nowhere"
+            return _("acknowledgement through the outbox to a mail drop that delivers nowhere")
 
         def case_file_pdf():
             from io import BytesIO
@@ -85,14 +98,15 @@ def run_self_test() -> int:
             rendered = case_file.render_case_file(state["ws"], state["ref"])
             text = "".join(page.extract_text() or "" for page in PdfReader(BytesIO(rendered.pdf)).pages)
             if state["ref"] not in text:
-                raise AssertionError("the case reference is not in the PDF's text")
-            return f"{len(rendered.pdf) // 1024} KiB, reference found in its text"
+                raise AssertionError(_("the case reference is not in the PDF's text"))
+            return _("{size} KiB, reference found in its text").format(size=len(rendered.pdf) // 1024)
 
         def verify():
             report = audit.verify(state["ws"])
             if not report.ok:
-                raise AssertionError(f"chain broken at event {report.broken_seq}: {report.problem}")
-            return f"{report.count} events intact"
+                raise AssertionError(_("chain broken at event {seq}: {problem}").format(
+                    seq=report.broken_seq, problem=report.problem))
+            return ngettext("{count} event intact", "{count} events intact", report.count).format(count=report.count)
 
         def window():
             return _open_window_offscreen(state["ws"], state["ref"])
@@ -101,10 +115,10 @@ def run_self_test() -> int:
                            ("letter", send_a_letter), ("case file", case_file_pdf), ("audit", verify),
                            ("window", window)):
             if "ws" not in state and name != "register":
-                print(f"skip  {name}: no register")
+                print(_line(N_("skip"), _(CHECK_NAMES[name]), _("no register")))
                 results.append(False)
                 continue
-            _check(name, step, results)
+            _check(_(CHECK_NAMES[name]), step, results)
         if "ws" in state:
             state["ws"].engine.dispose()
         try:
@@ -112,7 +126,8 @@ def run_self_test() -> int:
         except Exception:
             pass
     passed = sum(results)
-    print(f"self-test: {passed} of {len(results)} checks passed")
+    print(ngettext("self-test: {passed} of {count} check passed", "self-test: {passed} of {count} checks passed",
+                   len(results)).format(passed=passed, count=len(results)))
     return 0 if passed == len(results) else 1
 
 
@@ -140,8 +155,10 @@ def _open_window_offscreen(ws, reference: str) -> str:
         window.close()
         app.processEvents()
     if rows < 1:
-        raise AssertionError("the case list is empty")
-    return f"main window shown ({app.platformName()}), {rows} case listed"
+        raise AssertionError(_("the case list is empty"))
+    return ngettext("main window shown ({platform}), {count} case listed",
+                    "main window shown ({platform}), {count} cases listed", rows).format(
+                        platform=app.platformName(), count=rows)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ class Handler:
     messages: list[Delivered] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)       # recipients answered with 550
     refuse_reply: str = "550 5.1.1 <{address}>: Recipient address rejected"
+    data_reply: str | None = None      # the answer after the message, instead of 250 (a content filter's refusal)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -43,6 +44,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_reply:
+            return self.data_reply
         self.messages.append(Delivered(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return f"250 2.0.0 Ok: queued as TEST{len(self.messages)}"
 

@@ -208,24 +208,28 @@ def _queue_demo_letters(demo: Demo) -> None:
     from megacase.services import mail
     from megacase.services.cases import queries
     from megacase.services.letters import letters, outbox
+    import errno
+
+    from megacase.i18n import _
     from megacase.services.mail import DeliveryError
+    from megacase.services.mail.errors import network_failure
 
     class Accepts:
         def send(self, message, sender, recipient):
             return "250 2.0.0 OK <DB9PR10MB5337> [Hostname=DB9PR10MB5337.EURPRD10.PROD.OUTLOOK.COM]"
 
-    class Down:
+    class Down:       # what the SMTP transport raises when the network is down (services/mail/errors.py)
         def send(self, message, sender, recipient):
-            raise DeliveryError("Cannot reach the mail server smtp.office365.com:587 (Network is unreachable); "
-                                "the letter waits in the outbox.")
+            raise network_failure(OSError(errno.ENETUNREACH, "Network is unreachable"), "smtp.office365.com", 587)
 
     class Breaks:
         def send(self, message, sender, recipient):
-            raise DeliveryError("The connection broke while the message was being handed over "
-                                "(SMTPServerDisconnected): it may have arrived.", uncertain=True)
+            raise DeliveryError(_("The connection broke while the message was being handed over ({error}): it "
+                                  "may have arrived.").format(error="SMTPServerDisconnected"), uncertain=True,
+                                kind="uncertain")
 
-    if outbox.list_outbox(demo.ws, include_sent=False):
-        return
+    if any(e.last_error for e in outbox.list_outbox(demo.ws, include_sent=False)):
+        return          # done already (the demo's own waiting reply has never been tried)
     mail.configure(demo.ws, "smtp.office365.com", 587, "starttls", "privacy@megasecurity.eu")
     fresh = [c.reference for c in queries.list_cases(demo.ws) if c.state.value in ("received", "in_progress")]
     for ref, transport in zip(fresh, (Accepts, Accepts, Down, Breaks)):
@@ -251,7 +255,10 @@ def outbox_view(demo: Demo):
     w = demo.window()
     w.show_view("outbox")
     w.letters_feature.view.show_sent.setChecked(True)
-    w.letters_feature.view.table.selectRow(0)
+    demo.settle(w)                       # the list is read again once "show sent" is ticked: select after
+    view = w.letters_feature.view
+    failed = next(r for r in range(view.model.rowCount()) if view.model.record_at(r).last_error)
+    view.table.setCurrentIndex(view.model.index(failed, 0))
     demo.settle(w)
     return w
 

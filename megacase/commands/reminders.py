@@ -92,8 +92,8 @@ def cmd_settings_show(args) -> int:
     from megacase.app import open_workspace
     from megacase.services import settings
     for spec, value in settings.all_values(open_workspace(args)):
-        shown = ("on" if value else "off") if spec.kind is bool else (value if value != "" else "(not set)")
-        print(f"{spec.key:<36} {str(shown):<24} {spec.label}")
+        shown = ("on" if value else "off") if spec.kind is bool else (value if value != "" else _("(not set)"))
+        print(f"{spec.key:<36} {str(shown):<24} {_(spec.label)}")
     return EXIT_OK
 
 

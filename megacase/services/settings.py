@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.validation import normalise_email
 from megacase.errors import InputError, NotFound, RuleViolation
-from megacase.i18n import N_, _
+from megacase.i18n import LANGUAGES, N_, _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
@@ -73,6 +73,17 @@ DIGEST_ENABLED = declare(Setting(
 DIGEST_ADDRESS = declare(Setting(
     "digest.address", str, "", N_("Internal address that receives the daily digest (never a subject)"),
     audit_value=False, check=_optional_email))
+def _digest_language(value: str) -> str:
+    value = value.strip().lower()
+    if value and value not in LANGUAGES:
+        raise InputError(_("Unknown digest language '{value}': use fr, nl or en (empty: the interface "
+                           "language).").format(value=value))
+    return value
+
+
+DIGEST_LANGUAGE = declare(Setting(
+    "digest.language", str, "", N_("Language of the daily digest: fr, nl or en (empty: the interface language "
+                                   "of whoever sends it)"), check=_digest_language))
 DIGEST_LAST_SENT = declare(Setting(
     "digest.last_sent_on", str, "", N_("Day the last digest was sent (kept by the application)")))
 

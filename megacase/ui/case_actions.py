@@ -207,7 +207,7 @@ class CaseActions(QObject):
         item = next((i for i in d.checklist if i.id == item_id), None)
         if item is None:
             return
-        what = f"{item.action} — {item.processor}"
+        what = f"{_(item.action)} — {item.processor}"
         if done:
             note = self.w.prompter.ask_text(
                 self.w, _("Processor step done"),

@@ -209,6 +209,24 @@ def test_a_letter_too_large_for_the_server_is_refused_for_good_in_one_line(ws, c
         server.stop()
 
 
+@pytest.mark.parametrize("reply, status", [("554 5.6.0 Message content rejected by the content filter", "failed"),
+                                           ("451 4.3.0 Temporary content scanning failure", "queued")])
+def test_a_letter_refused_after_its_text_is_not_recorded_as_sent(ws, case_ref, reply, status):
+    """smtplib checks the answer to DATA, not the one after the message: a refusal there was taken for sent."""
+    server = LoopbackSmtp()
+    server.handler.data_reply = reply
+    server.start()
+    try:
+        mail.configure(ws, "127.0.0.1", server.port, "none", sender=SENDER)
+        result = letters.send_letter(ws, case_ref, "acknowledgement")
+    finally:
+        server.stop()
+    assert not result.sent and result.status == status and reply[:3] in result.error
+    assert result.error.startswith("The mail server refused the message: ")
+    events = audit_dump(ws)
+    assert "letter.send_failed" in events and "letter.sent " not in events
+
+
 def test_test_message_to_myself_is_audited_without_secrets(ws, smtp):
     result = mail.send_test_message(ws)
     assert result.ok and result.kind == "sent"

@@ -16,11 +16,14 @@ from megacase.services.cases import cases, queries
 from megacase.services.cases.subjects import NewSubject
 from megacase.services.integrity import audit
 from megacase.services.intake import fetch
+from megacase.services.intake import fetch as mailbox_fetch
 from megacase.services.letters import letters, outbox
 from megacase.services.reports import case_file
 from megacase.store.orm import AuditEvent, Letter
 from tests.services.case_file_support import flat, pdf_pages
 from tests.services.test_case_file_languages import three_cases, worked_case  # noqa: F401  (fixtures)
+from tests.services.test_review_and_reports import demo_ws  # noqa: F401  (fixture)
+from tests.services.test_mailbox_dovecot import dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.smtp_server import LoopbackSmtp, free_port, point_at
 
 EMILY = NewSubject("Emily Carter", "emily.carter@protonmail.com", "en", None, "C-102468")
@@ -178,3 +181,41 @@ def test_what_a_system_held_is_said_in_the_readers_language(ws, open_access_case
     printed = flat("\n".join(pdf_pages(path)))
     assert flat(nl._("Found") + " (" + nl._("export file") + "): " + export_head(nl)) in printed
     assert flat(export_head(fr)) not in printed
+
+
+def test_the_managers_review_reads_in_dutch_and_its_record_stays_english(demo_ws, interface):
+    from megacase.services.review import review
+    nl = i18n.for_language("nl")
+    interface("nl")
+    rows = review.items(demo_ws, review.ReviewFilter(10))
+    waiting = [w for r in rows for w in r.waiting_on]
+    history = [e.what for r in rows for e in r.extension_history]
+    assert any(w.startswith(nl._("Approval: {kind} awaiting a manager since {date}").split("{kind}")[0])
+               for w in waiting)
+    assert nl._("Approval asked by {name}").format(name="sophie") in history
+    assert not any(w.startswith(("Approval:", "Officer:", "Subject:", "Processors:")) for w in waiting)
+    described = review.ReviewFilter(10).describe()
+    assert described.startswith(nl.ngettext("Overdue cases, and open cases due within {n} working day",
+                                             "Overdue cases, and open cases due within {n} working days", 10
+                                             ).format(n=10))
+    assert i18n.english(described) == ("Overdue cases, and open cases due within 10 working days "
+                                       "(working days: Belgian calendar)")
+
+
+def test_a_message_too_large_to_fetch_is_said_in_the_fetching_officers_language(ws, mailbox, interface,
+                                                                                   monkeypatch):
+    from megacase.services.intake import inbox
+    from tests.services.test_mailbox_dovecot import SERVER_TIME, message
+    monkeypatch.setattr(inbox, "MAX_BYTES", 2048)          # a real message over the limit, on a real server
+    mailbox.append(message("jan.peeters@telenet.be", "Mijn gegevens", "Bijlage. " * 400), SERVER_TIME)
+    interface("nl")
+    assert mailbox_fetch.fetch(ws).seen == 1
+    (item,) = inbox.list_items(ws)
+    assert item.kind == "unreadable"
+    said = i18n.for_language("nl")._("This message is larger than {n} MB and was not fetched.").format(n=0)
+    assert inbox.message_text(ws, item.id) == said         # its text: written when it was fetched
+    # Its line in the inbox is said to whoever looks: the Dutch officer, then a French colleague.
+    line = "Too large to fetch: read it in the mailbox itself."
+    assert item.subject_line == i18n.for_language("nl")._(line) != line
+    interface("fr")
+    assert inbox.list_items(ws)[0].subject_line == i18n.for_language("fr")._(line)

@@ -121,6 +121,32 @@ def test_csv_and_pdf_files(ws, year_2027, tmp_path):
         "year": 2027, "requests": 6, "formats": ["pdf", "csv"]}
 
 
+def test_the_csv_speaks_the_officers_language(ws, year_2027):
+    from megacase import i18n
+    stats = register_report.compute(ws, 2027)
+    english = list(csv.reader(io.StringIO(register_report.render_csv(stats).decode("utf-8-sig"))))
+    i18n.install("fr")
+    try:
+        rows = list(csv.reader(io.StringIO(register_report.render_csv(stats).decode("utf-8-sig"))))
+    finally:
+        i18n.install("en")
+    assert english[0] == ["Section", "Item", "Value", "Share of answered requests (%)"]
+    assert ("Days to reply", "Median") in {(r[0], r[1]) for r in english}
+    assert rows[0] == ["Section", "Élément", "Valeur", "Part des demandes traitées (%)"]
+    table = {(r[0], r[1]): r[2:] for r in rows[1:]}
+    assert table[("Résumé", "Demandes reçues")] == ["6", ""]
+    assert table[("Résumé", "Tête de la chaîne d'audit")][0].startswith("événement ")
+    assert table[("Délai de réponse (jours)", "Médiane")][0] == "26"
+    assert table[("Demandes par droit", "Accès (Art. 15)")][0] == "3"
+    assert table[("Demandes par issue", "Refusé")][0] == "2"
+    assert table[("Demandes par canal", "Courrier postal")][0] == "1"
+    assert table[("Motifs de refus (refusé)", GROUND)][0] == "2"
+    assert table[("Motifs de prolongation", "Complexité : sept sous-traitants à interroger.")][0] == "1"
+    assert len(rows) == len(english)
+    for english_word in ("Summary", "Requests", "Answered", "Median", "Timeliness", "Open (", "Refused"):
+        assert all(english_word not in cell for r in rows for cell in r[:2]), english_word
+
+
 def test_an_empty_year_and_bad_input(ws, tmp_path):
     register_report.export_register(ws, 2031, tmp_path / "empty.pdf", None)
     t = flat("\n".join(p.extract_text() for p in PdfReader(str(tmp_path / "empty.pdf")).pages))

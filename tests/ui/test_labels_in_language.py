@@ -73,3 +73,29 @@ def test_short_dates_have_four_digit_years_in_every_language():
         assert i18n.format_date(day) == "5 mars 2027"                   # the long form is Babel's own
     finally:
         i18n.install("en")
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"], indirect=True)
+def test_the_timeline_the_processor_steps_and_the_letters_speak_the_officers_language(
+        qtbot, make_window, ws, open_access_case, smtp, language):
+    from megacase.services.letters import letters
+    from megacase.services.reports.audit_text import EVENTS
+    t = i18n.for_language(language)
+    ref = open_access_case("2027-04-01 09:30", types=("erasure",)).reference
+    cases.start_work(ws, ref)
+    assert letters.send_letter(ws, ref, "acknowledgement").sent
+    w = make_window()
+    assert w.select_reference(ref)
+    wait_idle(qtbot, w)
+
+    def column(model, col: int) -> list[str]:
+        return [model.index(r, col).data() for r in range(model.rowCount())]
+
+    events = column(w.detail.timeline.model, 2)
+    assert any(e.startswith(t._(EVENTS["case.opened"])) for e in events)
+    assert any(e.startswith(t._(EVENTS["letter.sent"])) for e in events)
+    assert not any(e.startswith(("Case opened", "Letter sent", "Work started")) for e in events)
+    steps = set(column(w.detail.checklist.model, 1))
+    assert steps == {t._("Act on"), t._("Notify (Art. 19)")} and not steps & {"Act on", "Notify (Art. 19)"}
+    (status,) = column(w.detail.letters.model, 3)
+    assert status.startswith(t._("Sent") + " ") and not status.startswith("sent")

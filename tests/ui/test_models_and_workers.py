@@ -55,7 +55,7 @@ def test_case_part_models_pass_the_model_tester(qtmodeltester, ws, clock, open_a
     letters = LettersModel()
     letters.set_rows([*d.letters, sent])
     qtmodeltester.check(letters, force_py=True)
-    assert letters.index(0, 3).data() == "sent 01/04/2027 10:05"
+    assert letters.index(0, 3).data() == "Sent 01/04/2027 10:05"
 
 
 def test_ticking_a_box_asks_and_does_not_change_the_model_by_itself(qtbot, ws, clock, open_access_case):

@@ -14,7 +14,7 @@ from megacase.services.cases import cases, queries
 from megacase.services.integrity import audit
 from megacase.services.review import approvals, reminders
 from megacase.services.workspace import Actor
-from megacase.store.orm import ReminderAck
+from megacase.store.orm import AuditEvent, ReminderAck
 from tests.ui.conftest import wait_idle
 
 MANAGER = Actor("marc", "manager")
@@ -250,3 +250,24 @@ def test_users_are_added_from_the_window_by_whoever_may(qtbot, make_window, ws, 
     manager = make_window(ws.as_actor(MANAGER))
     _action(manager, "users").trigger()
     assert [u.name for u in users.list_users(ws)] == ["lea", "marc"]
+
+
+def test_the_manager_chooses_the_digests_language_in_the_review_settings(qtbot, make_window, ws, prompter):
+    seen = []
+
+    def choose_dutch(dialog):
+        box = dialog.digest_language
+        seen.append([box.itemData(i) for i in range(box.count())])
+        seen.append(box.currentData())
+        box.setCurrentIndex(box.findData("nl"))
+        dialog.attempt()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    prompter.on_dialog("ReviewSettingsDialog", choose_dutch)
+    manager = make_window(ws.as_actor(MANAGER))
+    _action(manager, "reviewSettings").trigger()
+    assert seen == [["", "fr", "nl", "en"], ""]          # unset: the interface language of whoever sends it
+    assert settings.get(ws, settings.DIGEST_LANGUAGE.key) == "nl"
+    with ws.reading() as session:
+        event = session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+    assert event.kind == "settings.changed" and '"new": "nl"' in event.details

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from megacase.domain.requests import RequestType
 from megacase.errors import NotFound, RuleViolation
-from megacase.i18n import _
+from megacase.i18n import N_, _
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.workspace import Workspace
@@ -25,7 +25,8 @@ ACTIONS_FOR = {
     RequestType.AUTOMATED_DECISION: (),
 }
 
-ACTION_LABELS = {"search": "Search", "act": "Act on", "notify": "Notify (Art. 19)"}
+# English, as the case file reads them (reports/case_file_words.STEP_BY_LABEL); translated where shown.
+ACTION_LABELS = {"search": N_("Search"), "act": N_("Act on"), "notify": N_("Notify (Art. 19)")}
 
 
 def generate_checklist(session: Session, case: Case, types) -> None:

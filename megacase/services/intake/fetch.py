@@ -249,9 +249,11 @@ def fetch(ws: Workspace, source=None, *, ssl_context: ssl.SSLContext | None = No
 
 
 def _too_large(fetched: Fetched) -> bytes:
-    # Not downloaded: an item that says so, unique per message (the officer reads it in the mailbox).
-    return (f"X-MegaCase-Not-Fetched: {fetched.server_id}\r\n\r\nThis message is larger than "
-            f"{inbox.MAX_BYTES // (1024 * 1024)} MB and was not fetched.\r\n").encode()
+    # Not downloaded: an item that says so, unique per message (the officer reads it in the mailbox, in the
+    # language of whoever fetched it: it is the item's text, not a message shown again later).
+    said = _("This message is larger than {n} MB and was not fetched.").format(n=inbox.MAX_BYTES // (1024 * 1024))
+    return (f"{inbox.NOT_FETCHED.decode()} {fetched.server_id}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+            f"{said}\r\n").encode("utf-8")
 
 
 def _count(report: FetchReport, item: InboxItem | None) -> None:

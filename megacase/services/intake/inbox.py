@@ -101,6 +101,9 @@ class InboxEntry:
 
 # --- receiving -----------------------------------------------------------------------------------------------
 
+NOT_FETCHED = b"X-MegaCase-Not-Fetched:"      # the header of the item the fetch writes instead
+
+
 def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
@@ -204,9 +207,11 @@ def receive(session: Session, ws: Workspace, mailbox: str, server_id: str, raw: 
     try:
         parsed = parse_eml(raw, delivered_at=server_time)
     except InputError as exc:
-        # Why it cannot be read stands where the subject line would: kept as a message, read in each language.
-        item = _new_item(session, ws, mailbox, server_id, raw, server_time, UNREADABLE, "",
-                         i18n.to_record(i18n.message_of(exc)), status=NEW)
+        # Its line in the inbox says why it cannot be read, in the language of whoever looks (kept as a message).
+        why = _("Too large to fetch: read it in the mailbox itself.") if raw.startswith(NOT_FETCHED) else \
+            i18n.message_of(exc)
+        item = _new_item(session, ws, mailbox, server_id, raw, server_time, UNREADABLE, "", i18n.to_record(why),
+                         status=NEW)
         audit.record(session, ws, "inbox.received", details={"item": item.id, "kind": UNREADABLE,
                                                              "sha256": item.sha256, "size": item.size})
         return item
@@ -332,9 +337,10 @@ def _entry(session: Session, item: InboxItem) -> InboxEntry:
     case = session.get(Case, item.case_id) if item.case_id else None
     erased = ERASED.encode() if key is None else b""
     subject_line = (open_sealed(key, item.subject_enc, "inbox:subject") or erased).decode()
+    if item.kind == UNREADABLE:          # the line is ours, not the sender's: only then is it read as a message
+        subject_line = i18n.from_record(subject_line)
     return InboxEntry(item.id, item.kind, item.status,
-                      (open_sealed(key, item.sender_enc, "inbox:sender") or erased).decode(),
-                      i18n.from_record(subject_line) if item.kind == UNREADABLE else subject_line, message_id,
+                      (open_sealed(key, item.sender_enc, "inbox:sender") or erased).decode(), subject_line, message_id,
                       to_local(item.received_at), tuple(t for t in item.guessed_types.split(",") if t),
                       item.language, item.subject_id, item.claims_subject, case.reference if case else None,
                       item.letter_id, item.authentication)
@@ -362,6 +368,8 @@ def message_text(ws: Workspace, item_id: int) -> str:
         when = to_aware(item)
     if raw is None:
         return ERASED
+    if raw.startswith(NOT_FETCHED):      # what the fetch wrote in place of a message too large to download
+        return raw.partition(b"\r\n\r\n")[2].decode("utf-8", "replace").strip()
     try:
         parsed = parse_eml(raw, delivered_at=when)
     except InputError as exc:

@@ -44,9 +44,9 @@ from megacase.store.subject_crypto import open_sealed, seal
 
 QUEUED, SENDING, SENT, FAILED, UNCERTAIN = "queued", "sending", "sent", "failed", "uncertain"
 BOUNCED = "bounced"    # sent, then a delivery failure report came back (megacase.services.intake.inbox)
-STATUS_LABELS = {QUEUED: "Waiting in the outbox", SENDING: "Being sent (or interrupted)", SENT: "Sent",
-                 FAILED: "Refused by the mail server", UNCERTAIN: "Uncertain: check the sent items",
-                 BOUNCED: "Bounced: it did not reach the subject"}
+STATUS_LABELS = {QUEUED: N_("Waiting in the outbox"), SENDING: N_("Being sent (or interrupted)"), SENT: N_("Sent"),
+                 FAILED: N_("Refused by the mail server"), UNCERTAIN: N_("Uncertain: check the sent items"),
+                 BOUNCED: N_("Bounced: it did not reach the subject")}
 EML_CONTEXT = "letter:eml"
 FROM_NAME = "Mega Security Privacy"
 
@@ -85,7 +85,7 @@ class OutboxEntry:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return _(STATUS_LABELS[self.status]) if self.status in STATUS_LABELS else self.status
 
 
 # --- building and queueing -----------------------------------------------------------------------------------

@@ -102,6 +102,8 @@ class SmtpTransport:
                 raise smtplib.SMTPRecipientsRefused({recipient: (code, resp)})
             phase = "data"
             code, resp = conn.data(message)
+            if code != 250:        # smtplib checks the reply to DATA, not the one after the message: we must
+                raise smtplib.SMTPDataError(code, resp)
             phase = "done"
             reply = reply_text(code, resp)
         except DeliveryError:

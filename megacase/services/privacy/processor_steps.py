@@ -58,6 +58,7 @@ def ground_text(text: str | None) -> str | None:
     shown = register_text(text, i18n.current())
     return _(text) if shown == text else shown
 
+
 PENDING, ERASED, KEPT, DONE, NOTIFIED, NOT_NOTIFIED = "pending", "erased", "kept", "done", "notified", "not_notified"
 STATUS_LABELS = {PENDING: N_("To do"), ERASED: N_("Erased"), KEPT: N_("Kept"), DONE: N_("Done"),
                  NOTIFIED: N_("Notified"), NOT_NOTIFIED: N_("No notice")}

@@ -27,8 +27,8 @@ from sqlalchemy.orm import selectinload
 
 from megacase.domain.requests import Channel, Outcome, RequestType
 from megacase.errors import InputError, MegaCaseError
-from megacase.i18n import _
-from megacase.services.reports.report_files import check_targets, write_report
+from megacase.i18n import N_, _
+from megacase.services.reports.report_files import chain_head_words, check_targets, write_report
 from megacase.domain import answers as answer_rules
 from megacase.services.cases import decisions
 from megacase.services.integrity import audit
@@ -37,8 +37,10 @@ from megacase.services.workspace import TZ, Workspace, local_date
 from megacase.store.orm import Case
 
 REFUSALS = (Outcome.REFUSED, Outcome.PARTLY_GRANTED, Outcome.FEE_REQUESTED)
-OPEN_LABEL = "Open (no decision yet)"
-NOT_SENT, NOT_SENT_LABEL = "not_sent", f"Open ({answer_rules.DECIDED_NOT_SENT})"
+# Labels are English source texts (the statistics and their tests speak English); the CSV translates them.
+OPEN_LABEL = N_("Open (no decision yet)")
+NOT_SENT, NOT_SENT_LABEL = "not_sent", N_("Open (decided, reply not sent)")   # "Open (" + DECIDED_NOT_SENT + ")"
+NO_REASON, NO_GROUND = N_("(no reason recorded)"), N_("(no ground recorded)")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class RegisterStats:
     refusal_grounds: list[tuple[str, str, int]] = field(default_factory=list)   # (outcome, ground, count)
     open_late: int = 0              # still open (undecided, or decided with a reply not sent) and past due
     chain_head: str = ""            # the audit chain's head when the report was made (an outside witness)
+    chain_head_event: tuple | None = None   # the same as (sequence number, hash, time): shown translated
 
     @property
     def total(self) -> int:
@@ -115,8 +118,9 @@ def compute(ws: Workspace, year: int) -> RegisterStats:
     if not 2000 <= year <= 2100:
         raise InputError(_("{year} is not a plausible year.").format(year=year))
     today = ws.today()
-    from megacase.services.integrity.verify import head_label
-    stats = RegisterStats(year, ws.now().astimezone(TZ), ws.actor.name, chain_head=head_label(ws))
+    from megacase.services.integrity.verify import head, head_label
+    stats = RegisterStats(year, ws.now().astimezone(TZ), ws.actor.name, chain_head=head_label(ws),
+                          chain_head_event=head(ws))
     types, outcomes, channels = Counter(), Counter(), Counter()
     reasons, grounds = Counter(), Counter()
     with ws.reading() as session:
@@ -150,9 +154,9 @@ def compute(ws: Workspace, year: int) -> RegisterStats:
                 stats.on_time += int(decided_on <= d.due)
                 stats.late += int(decided_on > d.due)
             if case.extended:
-                reasons[(case.extension_reason or "(no reason recorded)").strip()] += 1
+                reasons[(case.extension_reason or NO_REASON).strip()] += 1
             if outcome in REFUSALS:
-                grounds[(outcome.label, (case.legal_ground or "(no ground recorded)").strip())] += 1
+                grounds[(outcome.label, (case.legal_ground or NO_GROUND).strip())] += 1
             stats.rows.append(RequestRow(
                 case.reference, case.received_on, ", ".join(t.label for t in case_types),
                 Channel(case.channel).label,
@@ -198,40 +202,48 @@ def summary_pairs(s: RegisterStats) -> list[tuple[str, str]]:
     ]
 
 
+def _recorded(text: str) -> str:
+    """An officer's own words as written; the placeholder for none in the interface language."""
+    return _(text) if text in (NO_REASON, NO_GROUND) else text
+
+
 def render_csv(s: RegisterStats, delimiter: str = ",") -> bytes:
-    """Section, item, value, share of answered requests (%); UTF-8 with BOM."""
+    """Section, item, value, share of answered requests (%); UTF-8 with BOM; words in the interface language."""
     buffer = io.StringIO()
     w = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    w.writerow(["Section", "Item", "Value", "Share of answered requests (%)"])
+    w.writerow([_("Section"), _("Item"), _("Value"), _("Share of answered requests (%)")])
 
     def share(n):
         v = s.share(n)
         return "" if v is None else f"{v:.1f}"
 
-    w.writerow(["Summary", "Year", s.year, ""])
-    w.writerow(["Summary", "Audit chain head", s.chain_head, ""])
-    w.writerow(["Summary", "Requests received", s.total, ""])
-    w.writerow(["Summary", "Answered (withdrawals excluded)", s.answered, ""])
-    w.writerow(["Summary", "Withdrawn", s.total - s.answered - s.undecided, ""])
-    w.writerow(["Summary", "Still open", s.undecided, ""])
-    w.writerow(["Summary", "Still open and already late", s.open_late, ""])
-    for label, n in s.by_type:
-        w.writerow(["Requests by right", label, n, ""])
+    summary = _("Summary")
+    w.writerow([summary, _("Year"), s.year, ""])
+    w.writerow([summary, _("Audit chain head"), chain_head_words(s.chain_head_event) if s.chain_head else "", ""])
+    w.writerow([summary, _("Requests received"), s.total, ""])
+    w.writerow([summary, _("Answered (withdrawals excluded)"), s.answered, ""])
+    w.writerow([summary, _("Withdrawn"), s.total - s.answered - s.undecided, ""])
+    w.writerow([summary, _("Still open"), s.undecided, ""])
+    w.writerow([summary, _("Still open and already late"), s.open_late, ""])
+    for right, (_label, n) in zip(RequestType, s.by_type):        # by_type lists every right in this order
+        w.writerow([_("Requests by right"), f"{_(right.label)} ({right.article})", n, ""])
     for label, n in s.by_outcome:
-        w.writerow(["Requests by outcome", label, n, ""])
+        w.writerow([_("Requests by outcome"), _(label), n, ""])
     for label, n in s.by_channel:
-        w.writerow(["Requests by channel", label, n, ""])
-    w.writerow(["Days to reply", "Median", _num(s.median_days).replace("—", ""), ""])
-    w.writerow(["Days to reply", "Maximum", _num(s.max_days).replace("—", ""), ""])
-    w.writerow(["Timeliness", "Answered within one month", s.within_one_month, share(s.within_one_month)])
-    w.writerow(["Timeliness", "Answered within three months", s.within_three_months, share(s.within_three_months)])
-    w.writerow(["Timeliness", "Answered by the applicable due date", s.on_time, share(s.on_time)])
-    w.writerow(["Timeliness", "Answered late", s.late, share(s.late)])
-    w.writerow(["Extensions", "Deadlines extended", s.extensions, ""])
+        w.writerow([_("Requests by channel"), _(label), n, ""])
+    days = _("Days to reply")
+    w.writerow([days, _("Median"), _num(s.median_days).replace("—", ""), ""])
+    w.writerow([days, _("Maximum"), _num(s.max_days).replace("—", ""), ""])
+    timeliness = _("Timeliness")
+    w.writerow([timeliness, _("Answered within one month"), s.within_one_month, share(s.within_one_month)])
+    w.writerow([timeliness, _("Answered within three months"), s.within_three_months, share(s.within_three_months)])
+    w.writerow([timeliness, _("Answered by the applicable due date"), s.on_time, share(s.on_time)])
+    w.writerow([timeliness, _("Answered late"), s.late, share(s.late)])
+    w.writerow([_("Extensions"), _("Deadlines extended"), s.extensions, ""])
     for reason, n in s.extension_reasons:
-        w.writerow(["Extension reasons", reason, n, ""])
+        w.writerow([_("Extension reasons"), _recorded(reason), n, ""])
     for outcome, ground, n in s.refusal_grounds:
-        w.writerow([f"Refusal grounds ({outcome.lower()})", ground, n, ""])
+        w.writerow([_("Refusal grounds ({outcome})").format(outcome=_(outcome).lower()), _recorded(ground), n, ""])
     return buffer.getvalue().encode("utf-8-sig")
 
 

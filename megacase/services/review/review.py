@@ -54,10 +54,11 @@ class ReviewItem:
     @property
     def lateness(self) -> str:
         if self.status == OVERDUE:
-            return f"{self.days_late} day{'s' if self.days_late != 1 else ''} late"
+            return ngettext("{count} day late", "{count} days late", self.days_late).format(count=self.days_late)
         if self.working_days_left == 0:
-            return "due today"
-        return f"{self.working_days_left} working day{'s' if self.working_days_left != 1 else ''} left"
+            return _("due today")
+        return ngettext("{count} working day left", "{count} working days left", self.working_days_left).format(
+            count=self.working_days_left)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _extension_history(session, case: Case) -> list[ExtensionEvent]:
             out.append(ExtensionEvent(to_local(a.reviewed_at), said.format(name=a.reviewed_by)))
     if case.extended_at:
         out.append(ExtensionEvent(to_local(case.extended_at), _("Extended: {reason}").format(
-            reason=case.extension_reason) if case.extension_reason else _("Extended")))
+            reason=case.extension_reason) if case.extension_reason else _("Deadline extended")))
     if case.extension_notice_on:
         out.append(ExtensionEvent(case.extension_notice_on, _("Extension notice sent to the subject")))
     return sorted(out, key=lambda e: e.at.date() if isinstance(e.at, datetime) else e.at)

@@ -57,7 +57,7 @@ class ComposeDialog(ServiceDialog):
         self.template = QComboBox()
         self.template.setObjectName("composeTemplate")
         for tid, title in self.info.templates:
-            self.template.addItem(title, tid)
+            self.template.addItem(_(title), tid)
         self.form.addRow(_("&Letter"), self.template)
         # Every word the subject reads is in their language: the officer sees which before typing any.
         language = Language(self.info.language).label if self.info.language in ("fr", "nl", "en") \

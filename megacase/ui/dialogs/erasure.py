@@ -35,8 +35,9 @@ def _offer(combo: QComboBox, choices) -> None:
 
 def _chosen(combo: QComboBox) -> str:
     """The English of an offered choice, or what the officer typed (a ground of their own, kept as written)."""
-    index = combo.findText(combo.currentText())
-    return combo.itemData(index) if index >= 0 and combo.itemData(index) else combo.currentText()
+    typed = combo.currentText().strip()
+    index = combo.findText(typed)
+    return combo.itemData(index) if index >= 0 and combo.itemData(index) else typed
 
 
 def _qdate(day: date) -> QDate:

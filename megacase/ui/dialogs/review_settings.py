@@ -1,4 +1,5 @@
-"""Tools > Reminders and review…: the register's lead times, four-eyes review and the daily digest.
+"""Tools > Reminders and review…: the register's lead times, four-eyes review and the daily digest (its
+address and its language).
 
 Each changed value goes through ``settings.set_value`` (role checks and an audit event there);
 the dialog stays open with the message when a change is refused.
@@ -9,11 +10,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import (QCheckBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
                                QVBoxLayout)
 
 from megacase.errors import MegaCaseError
-from megacase.i18n import _
+from megacase.i18n import LANGUAGE_NAMES, LANGUAGES, _
 from megacase.services import settings as st
 from megacase.ui.dialogs.base import FittingDialog, error_line
 
@@ -52,6 +53,14 @@ class ReviewSettingsDialog(FittingDialog):
         self.digest_address = QLineEdit(values[st.DIGEST_ADDRESS.key])
         self.digest_address.setPlaceholderText("privacy-team@megasecurity.eu")
         self.digest_address.setToolTip(_("An internal address: references and deadlines only, never to a subject"))
+        # Each language by its own name; empty: whoever sends it (the window, a scheduled task) uses its own.
+        self.digest_language = QComboBox()
+        self.digest_language.setObjectName("digestLanguage")
+        self.digest_language.addItem(_("The interface language"), "")
+        for code in LANGUAGES:
+            self.digest_language.addItem(LANGUAGE_NAMES[code], code)
+        self.digest_language.setCurrentIndex(max(0, self.digest_language.findData(values[st.DIGEST_LANGUAGE.key])))
+        self.digest_language.setToolTip(_(st.DIGEST_LANGUAGE.label))
         self.error = error_line()
 
         form = QFormLayout()
@@ -64,6 +73,7 @@ class ReviewSettingsDialog(FittingDialog):
         form.addRow(QLabel(_("<b>Daily digest</b> (by e-mail, through the letters' mail server)")))
         form.addRow(self.digest)
         form.addRow(_("Send it to"), self.digest_address)
+        form.addRow(_("Written in"), self.digest_language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.attempt)
         buttons.rejected.connect(self.reject)
@@ -78,7 +88,8 @@ class ReviewSettingsDialog(FittingDialog):
                 st.REMINDER_INTERVAL_MINUTES.key: self.interval.value(),
                 st.FOUR_EYES.key: self.four_eyes.isChecked(),
                 st.DIGEST_ENABLED.key: self.digest.isChecked(),
-                st.DIGEST_ADDRESS.key: self.digest_address.text().strip()}
+                st.DIGEST_ADDRESS.key: self.digest_address.text().strip(),
+                st.DIGEST_LANGUAGE.key: self.digest_language.currentData()}
 
     def attempt(self) -> None:
         changed = []

@@ -2,13 +2,25 @@
 on Ctrl+L, and when Qt says the application was suspended or hidden (a screen lock or a laptop lid
 where the platform tells Qt), the window locks:
 
-- every open dialog is closed (what was typed in it is discarded, not kept in memory);
+- every open dialog stays open with what was typed in it, but covered: its contents are hidden behind a
+  "locked" page, its title neutral, the dialog disabled (``CoveredDialog``); after the unlock it comes back as
+  it was and its OK works on the reopened register. If the lock screen is closed instead (MegaCase quits), the
+  dialogs are closed and what they held is discarded. Progress dialogs (work running) are left as they are;
 - the case list, the case shown and the other views drop their data;
 - the register's engine, which holds the key, is disposed and replaced by a stand-in that refuses
   every use (RegisterLocked), and the window's timers stop;
 - the lock screen asks the signed-in user's password (a register with users) or the recovery
   passphrase (without users): the keyring alone never reopens a locked window, since whoever sits
   at an unlocked workstation has the keyring too.
+
+Why a dialog survives the lock: dialogs hold no session and no ORM object, only plain records (``CaseDetail``,
+a retention plan...) and the window's ``Workspace``, whose ``engine`` is swapped in place on unlock, so their
+OK reaches the reopened register. A service that acts on a record shown before the lock checks the register's
+state in its own transaction (a decision on a case decided meanwhile, a retention plan that changed) and
+refuses with a clear message in the dialog. The old engine itself is made to refuse every connection once
+locked (``_refuse_old_engine``): anything that kept it fails with "MegaCase is locked" instead of writing
+past the lock. Work already running in the background when the lock came (a test message, a preview) is not
+stopped; its result lands in the covered dialog and stays hidden until the unlock.
 """
 
 from __future__ import annotations
@@ -17,7 +29,9 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QScrollArea
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QProgressDialog, QScrollArea, QWidget
+from shiboken6 import Shiboken
+from sqlalchemy import event as sa_event
 
 from megacase.errors import RegisterLocked
 from megacase.services import users
@@ -57,12 +71,75 @@ class LockedEngine:
         raise RegisterLocked(_("MegaCase is locked: unlock it to go on."))
 
 
+def _refuse_old_engine(*_args) -> None:
+    raise RegisterLocked(_("MegaCase is locked: unlock it to go on."))
+
+
+def _alive(widget) -> bool:
+    return widget is not None and Shiboken.isValid(widget)
+
+
+class CoveredDialog:
+    """An open dialog kept through a lock: what was typed stays in its widgets, but none of it is readable.
+
+    The dialog itself stays shown: hiding or closing a dialog that runs ``exec()`` ends its loop (and the
+    feature that opened it would take that for a cancel). Its visible direct children are hidden instead, a
+    cover page takes their place, its title says only that MegaCase is locked, and it is disabled."""
+
+    def __init__(self, dialog: QDialog):
+        self.dialog = dialog
+        self.title = dialog.windowTitle()
+        self.was_enabled = dialog.isEnabled()
+        self.focus = dialog.focusWidget()
+        self.hidden = [child for child in dialog.children()
+                       if isinstance(child, QWidget) and not child.isWindow() and not child.isHidden()]
+        for child in self.hidden:
+            child.hide()
+        self.cover = QLabel(_("MegaCase is locked. What you typed here is kept: it comes back when you unlock."),
+                            dialog)
+        self.cover.setObjectName("lockCover")
+        self.cover.setWordWrap(True)
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover.setMargin(24)
+        self.cover.setGeometry(dialog.rect())
+        self.cover.show()
+        dialog.setWindowTitle(_("MegaCase is locked"))
+        dialog.setEnabled(False)
+
+    def keep_hidden(self, widget: QWidget) -> None:
+        """A child shown while locked (a background result, an error line) is hidden again until the unlock."""
+        if widget is not self.cover and not widget.isWindow():
+            widget.hide()
+            if widget not in self.hidden:
+                self.hidden.append(widget)
+
+    def uncover(self) -> None:
+        if not _alive(self.dialog):
+            return
+        if _alive(self.cover):
+            self.cover.hide()
+            self.cover.deleteLater()
+        for child in self.hidden:
+            if _alive(child):
+                child.show()
+        self.dialog.setWindowTitle(self.title)
+        self.dialog.setEnabled(self.was_enabled)
+        if _alive(self.focus):
+            self.focus.setFocus()
+
+    def discard(self) -> None:
+        """The lock screen was closed: the dialog closes as cancelled, its contents never shown again."""
+        if _alive(self.dialog):
+            self.dialog.reject()
+
+
 class AutoLock(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.w = window
         self.locked = False
         self._stopped_timers: list[QTimer] = []
+        self._covered: list[CoveredDialog] = []
         self.idle = QTimer(self)
         self.idle.setObjectName("idleLockTimer")
         self.idle.setSingleShot(True)
@@ -86,7 +163,13 @@ class AutoLock(QObject):
             self.idle.start(self.idle_ms)
 
     def eventFilter(self, obj, event) -> bool:
-        if self.idle_ms and not self.locked and event.type() in ACTIVITY:
+        if self.locked:
+            if self._covered and event.type() == QEvent.Type.ShowToParent:
+                parent = obj.parent()
+                for covered in self._covered:
+                    if covered.dialog is parent:
+                        covered.keep_hidden(obj)
+        elif self.idle_ms and event.type() in ACTIVITY:
             self.idle.start(self.idle_ms)       # any activity starts the count again
         return False
 
@@ -104,9 +187,9 @@ class AutoLock(QObject):
         self.idle.stop()
         self._who = w.ws.actor.name if users.has_users(w.ws) else None
         self._data_dir = data_dir_of(w.ws)
-        for dialog in QApplication.topLevelWidgets():
-            if isinstance(dialog, QDialog) and dialog.isVisible() and not isinstance(dialog, QProgressDialog):
-                dialog.reject()
+        self._covered = [CoveredDialog(dialog) for dialog in QApplication.topLevelWidgets()
+                         if isinstance(dialog, QDialog) and dialog.isVisible()
+                         and not isinstance(dialog, QProgressDialog)]
         self._stopped_timers = [t for t in w.findChildren(QTimer) if t.isActive() and t is not self.idle]
         for timer in self._stopped_timers:
             timer.stop()
@@ -125,9 +208,11 @@ class AutoLock(QObject):
         w.menuBar().setEnabled(False)
         w.toolbar.setEnabled(False)
         engine, w.ws.engine = w.ws.engine, LockedEngine()
-        engine.dispose()
+        if not isinstance(engine, LockedEngine):
+            sa_event.listen(engine, "engine_connect", _refuse_old_engine)
+            engine.dispose()
         log.info("window locked")
-        QTimer.singleShot(0, self.ask_unlock)     # after the closed dialogs' own loops have ended
+        QTimer.singleShot(0, self.ask_unlock)     # from the event loop (a covered dialog's, when one is open)
 
     def _unlock(self, secret: str):
         ws = composition.reopen(self._data_dir, self.w.ws.actor, None if self._who else secret)
@@ -143,6 +228,9 @@ class AutoLock(QObject):
         dialog = LockedDialog(self._who, self._unlock, self.w)
         if not self.w.prompter.run_dialog(dialog) or dialog.result_value is None:
             log.info("lock screen closed: MegaCase quits")
+            covered, self._covered = self._covered, []
+            for dialog in covered:                 # each ends its own exec() loop as cancelled
+                dialog.discard()
             self.w.close()
             return False
         self.unlocked(dialog.result_value)
@@ -156,8 +244,12 @@ class AutoLock(QObject):
         w.views.show()
         w.menuBar().setEnabled(True)
         w.toolbar.setEnabled(True)
+        covered, self._covered = self._covered, []
+        for dialog in covered:
+            dialog.uncover()
         for timer in self._stopped_timers:
-            timer.start()
+            if _alive(timer):
+                timer.start()
         self._stopped_timers = []
         if self.idle_ms:
             self.idle.start(self.idle_ms)

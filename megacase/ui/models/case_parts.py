@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from megacase import i18n
 from megacase.i18n import N_, _
 from megacase.services.integrity.audit import TimelineEntry
 from megacase.services.records import ChecklistInfo, LetterInfo
-from megacase.services.reports.audit_text import detail_lines
+from megacase.services.letters.outbox import STATUS_LABELS
+from megacase.services.reports.audit_text import detail_lines, event_label
 from megacase.ui.format import moment
 from megacase.ui.models.records import Column, RecordTableModel
 
@@ -26,7 +28,7 @@ class ChecklistModel(RecordTableModel):
     toggle_requested = Signal(int, bool)   # checklist item id, done
     columns = (
         Column(N_("Processor"), lambda i: i.processor, lambda i: f"{i.processor}: {i.categories}"),
-        Column(N_("Step"), lambda i: i.action),
+        Column(N_("Step"), lambda i: _(i.action)),
         Column(N_("Done"), _done),
         Column(N_("Note"), lambda i: i.note or ""),
     )
@@ -68,7 +70,8 @@ class LettersModel(RecordTableModel):
         Column(N_("Created"), lambda l: moment(l.created_at)),
         Column(N_("Letter"), lambda l: l.subject_line, lambda l: l.template_id),
         Column(N_("Lang."), lambda l: l.language.upper()),
-        Column(N_("Status"), lambda l: l.status + (f" {moment(l.sent_at)}" if l.sent_at else "")),
+        Column(N_("Status"), lambda l: _(STATUS_LABELS.get(l.status, l.status))
+               + (f" {moment(l.sent_at)}" if l.sent_at else "")),
         Column(N_("To"), lambda l: l.recipient),
     )
 
@@ -77,9 +80,12 @@ class LettersModel(RecordTableModel):
 
 
 def _event_text(e: TimelineEntry) -> str:
-    # The state after each event is plain from the sequence itself: left out to keep the line short.
-    details = " · ".join(f"{k}: {v}" for k, v in detail_lines(e) if k != "State")
-    return f"{e.label}\n{details}" if details else e.label
+    # In the interface's language, as the case file words it in its own. The state after each event is plain
+    # from the sequence itself: left out to keep the line short.
+    t = i18n.for_language(i18n.current())
+    details = " · ".join(f"{k}: {v}" for k, v in detail_lines(e, t) if k != t._("State"))
+    label = event_label(e, t)
+    return f"{label}\n{details}" if details else label
 
 
 class TimelineModel(RecordTableModel):

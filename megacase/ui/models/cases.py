@@ -22,6 +22,10 @@ from megacase.ui.models.privacy import PROCESSING, processing_flags, processing_
 COLUMNS = (N_("Reference"), N_("Subject"), N_("Requests"), N_("State"), N_("Received"), N_("Due"),
            N_("Days left"))
 COL_REF, COL_SUBJECT, COL_TYPES, COL_STATE, COL_RECEIVED, COL_DUE, COL_LEFT = range(len(COLUMNS))
+# The order the columns are shown in: who, when it is due (the deadline is what the officer watches), where it
+# stands, then the rest. At a laptop's width the first four are in view without scrolling sideways. Only the
+# header's visual order: the model's column numbers (sorting, the hidden-columns setting) stay as above.
+READING_ORDER = (COL_REF, COL_SUBJECT, COL_DUE, COL_STATE, COL_LEFT, COL_TYPES, COL_RECEIVED)
 
 OVERDUE = QColor("#b3261e")
 DUE_SOON = QColor("#8a5300")
@@ -172,7 +176,9 @@ class CaseTableModel(QAbstractTableModel):
 
     @staticmethod
     def _tooltip(c: CaseSummary) -> str:
-        parts = [f"{c.reference}: {c.types_text}", _("Due {date}").format(date=format_date(c.due, "short"))]
+        # the state whole: on a narrow list its column elides a long one
+        parts = [f"{c.reference}: {c.types_text}", CaseTableModel.display(c, COL_STATE),
+                 _("Due {date}").format(date=format_date(c.due, "short"))]
         if c.overdue:
             parts.append(ngettext("Overdue by {n} day", "Overdue by {n} days", -c.days_left).format(n=-c.days_left))
         if c.suspended:

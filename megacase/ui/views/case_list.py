@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QMenu,
                                QTableView, QToolButton, QVBoxLayout, QWidget)
 
@@ -10,8 +10,9 @@ from megacase.domain.requests import RequestType
 from megacase.services.records import CaseSummary
 from megacase.i18n import N_, _
 from megacase.ui.widgets.flow import FlowLayout
-from megacase.ui.models.cases import (COL_DUE, COL_REF, COL_SUBJECT, COLUMNS, CaseFilterProxy, CaseRows,
-                                      CaseTableModel, SummaryRole)
+from megacase.ui.models.cases import (COL_DUE, COL_REF, COL_STATE, COL_SUBJECT, COLUMNS, READING_ORDER,
+                                      CaseFilterProxy, CaseRows, CaseTableModel, SummaryRole)
+from megacase.ui.widgets.tables import show_in_order
 
 QUICK_FILTERS = (("open", N_("Open")), ("overdue", N_("Overdue")), ("due_soon", N_("Due soon")),
                  ("suspended", N_("Suspended")), ("extended", N_("Extended")), ("closed", N_("Closed")),
@@ -19,6 +20,19 @@ QUICK_FILTERS = (("open", N_("Open")), ("overdue", N_("Overdue")), ("due_soon", 
 
 
 SUBJECT_MIN, SUBJECT_MAX = 130, 200   # pixels: the subject column's fitted width
+STATE_MIN = 110                       # pixels: a long state is elided down to this, no further
+SORT_ARROW = 16                       # pixels: the sort indicator beside a header's title
+
+
+def fitted_width(table: QTableView, sample: list[CaseSummary], col: int) -> int:
+    """A column as wide as its header and its widest text in ``sample``; the subject's name between
+    SUBJECT_MIN and SUBJECT_MAX (readable; a very long one is elided, it does not widen the column)."""
+    text, head = table.fontMetrics(), table.horizontalHeader().fontMetrics()
+    widest = max((text.horizontalAdvance(CaseTableModel.display(c, col)) for c in sample), default=0)
+    width = max(60, widest + 24, head.horizontalAdvance(_(COLUMNS[col])) + 28 + SORT_ARROW)
+    if col == COL_SUBJECT:
+        width = min(max(width, SUBJECT_MIN), SUBJECT_MAX)
+    return width
 
 
 class CaseListView(QWidget):
@@ -85,6 +99,9 @@ class CaseListView(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumSectionSize(60)
+        show_in_order(self.table, READING_ORDER)
+        self._state_width = 0                # the state column's fitted width, before _fit_state
+        self.table.viewport().installEventFilter(self)      # a narrower list: the state gives up its tail
         self.table.selectionModel().currentRowChanged.connect(self._sync_current)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
@@ -165,13 +182,27 @@ class CaseListView(QWidget):
         and the longest reference (so a reference is never cut)."""
         rows = self.model.rows
         sample = rows.cases[:60] + rows.cases[-60:] + ([rows.longest_reference] if rows.cases else [])
-        text, head = self.table.fontMetrics(), self.table.horizontalHeader().fontMetrics()
-        for col, title in enumerate(COLUMNS):
-            widest = max((text.horizontalAdvance(CaseTableModel.display(c, col)) for c in sample), default=0)
-            width = max(60, widest + 24, head.horizontalAdvance(_(title)) + 28)
-            if col == COL_SUBJECT:       # a name stays readable; a very long one is elided, not the column
-                width = min(max(width, SUBJECT_MIN), SUBJECT_MAX)
-            self.table.setColumnWidth(col, width)
+        for col in range(len(COLUMNS)):
+            self.table.setColumnWidth(col, fitted_width(self.table, sample, col))
+        self._state_width = self.table.columnWidth(COL_STATE)
+        self._fit_state()
+
+    def _fit_state(self) -> None:
+        """Reference, subject, due date and state stay in view without scrolling (a laptop's list is about 620 px
+        wide): a long state ("Decided, reply not sent" in French or Dutch) is elided rather than pushed past the
+        edge; the row's tooltip says it whole. The columns after it are one scroll away."""
+        if not self._state_width:
+            return
+        room = self.table.viewport().width() - self.table.horizontalHeader().sectionPosition(COL_STATE)
+        width = max(STATE_MIN, min(self._state_width, room))
+        if width != self.table.columnWidth(COL_STATE):
+            self.table.setColumnWidth(COL_STATE, width)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Resize and obj is self.table.viewport() \
+                and event.size().width() != event.oldSize().width():
+            self._fit_state()
+        return False
 
     def cases(self) -> list[CaseSummary]:
         return list(self._cases)

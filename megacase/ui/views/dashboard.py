@@ -5,17 +5,19 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSplitter,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QSizePolicy,
+                               QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from megacase.domain.capabilities import ROLE_LABELS
 from megacase.i18n import _, format_date, ngettext
 from megacase.services.review import dashboard
 from megacase.services.workspace import Workspace
-from megacase.ui.models.cases import COL_DUE, COL_REF, COL_SUBJECT, CaseFilterProxy, CaseTableModel
+from megacase.ui.models.cases import (COL_DUE, COL_REF, COL_SUBJECT, READING_ORDER, CaseFilterProxy,
+                                      CaseTableModel)
+from megacase.ui.views.case_list import fitted_width
 from megacase.ui.views.lazy import LazyView
 from megacase.ui.widgets.charts import MonthlyChart, ShareChart
-from megacase.ui.widgets.tables import make_table
+from megacase.ui.widgets.tables import make_table, show_in_order
 from megacase.ui.workers import run_task
 
 TONES = {"overdue": ("#b3261e", "#fdecea"), "due_soon": ("#8a5300", "#fff4e0"),
@@ -118,7 +120,14 @@ class DashboardView(LazyView):
         self.proxy = CaseFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.set_quick("all")
-        self.table = make_table(self.proxy, "dashboardCases", stretch_column=COL_SUBJECT)
+        # The subject's name gets a fitted, readable width: stretched, it had only what the other columns
+        # spared (20 px in Dutch). The others fit their contents; none stretches (a stretched last column is
+        # squeezed below its dates when the row is wider than the list). Columns in the case list's order.
+        self.table = make_table(self.proxy, "dashboardCases")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_SUBJECT, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        show_in_order(self.table, READING_ORDER)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._open_index)
@@ -246,7 +255,9 @@ class DashboardView(LazyView):
             _("Open {type} requests").format(type=_(count.label).lower())
         self.list_title.setText(ngettext("{what} — {n} case", "{what} — {n} cases", count.count).format(
             what=label, n=count.count))
-        self.model.set_cases(self.board.cases(key))
+        cases = self.board.cases(key)
+        self.model.set_cases(cases)
+        self.table.setColumnWidth(COL_SUBJECT, fitted_width(self.table, cases[:60] + cases[-60:], COL_SUBJECT))
 
     def shown_references(self) -> list[str]:
         return [self.model.case_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row()).reference

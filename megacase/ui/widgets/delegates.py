@@ -23,16 +23,18 @@ class TitleAndDetailsDelegate(QStyledItemDelegate):
         bold.setBold(True)
         return bold, QFont(option.font)
 
-    def _details_rect(self, option, width: int, details: str) -> QRect:
-        return QFontMetrics(self._fonts(option)[1]).boundingRect(
-            QRect(0, 0, max(10, width - 2 * PAD_X), 10_000), Qt.TextFlag.TextWordWrap, details)
+    @staticmethod
+    def _wrapped(font: QFont, width: int, text: str) -> QRect:
+        return QFontMetrics(font).boundingRect(QRect(0, 0, max(10, width - 2 * PAD_X), 10_000),
+                                               Qt.TextFlag.TextWordWrap, text)
 
     def sizeHint(self, option, index) -> QSize:
         title, details = self._parts(index)
-        bold, _plain = self._fonts(option)
-        height = QFontMetrics(bold).height() + 2 * PAD_Y
+        bold, plain = self._fonts(option)
+        # The title wraps too: an event's name runs longer in French and Dutch than the column is wide.
+        height = self._wrapped(bold, option.rect.width(), title).height() + 2 * PAD_Y
         if details:
-            height += GAP + self._details_rect(option, option.rect.width(), details).height()
+            height += GAP + self._wrapped(plain, option.rect.width(), details).height()
         return QSize(max(option.rect.width(), 200), height)
 
     def paint(self, painter, option, index) -> None:
@@ -47,8 +49,9 @@ class TitleAndDetailsDelegate(QStyledItemDelegate):
         painter.save()
         painter.setFont(bold)
         painter.setPen(option.palette.color(option.palette.ColorRole.Text))
-        title_h = QFontMetrics(bold).height()
-        painter.drawText(QRect(r.left(), r.top(), r.width(), title_h), Qt.AlignmentFlag.AlignLeft, title)
+        title_h = self._wrapped(bold, option.rect.width(), title).height()
+        painter.drawText(QRect(r.left(), r.top(), r.width(), title_h),
+                         Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft, title)
         if details:
             painter.setFont(plain)
             painter.setPen(MUTED)

@@ -28,3 +28,11 @@ def make_table(model, name: str, stretch_column: int | None = None) -> QTableVie
     else:
         header.setStretchLastSection(True)
     return table
+
+
+def show_in_order(table: QTableView, order: tuple[int, ...]) -> None:
+    """Show the model's columns in ``order`` (model column numbers): the header's visual order only, so sorting
+    and settings keep the model's numbers."""
+    header = table.horizontalHeader()
+    for visual, logical in enumerate(order):
+        header.moveSection(header.visualIndex(logical), visual)
