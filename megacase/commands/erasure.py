@@ -86,6 +86,7 @@ def _invoices(args):
 def cmd_erase(args) -> int:
     from megacase.errors import RuleViolation
     from megacase.services.privacy import erasure
+    from megacase.services.privacy.processor_steps import ground_text
     ws = _ws(args)
     invoices = _invoices(args)
     ready = erasure.readiness(ws, args.reference)
@@ -94,14 +95,14 @@ def cmd_erase(args) -> int:
                   subject_reference=ready.subject_reference, reference=ready.reference))
         print(_("  cases reduced to their skeleton: {cases}").format(cases=', '.join(ready.cases)))
         for processor, _categories, ground in ready.kept:
-            print(_("  kept at {processor}: {ground}").format(processor=processor, ground=ground))
+            print(_("  kept at {processor}: {ground}").format(processor=processor, ground=ground_text(ground)))
         if invoices:
             print(_("  invoice references kept until {retain_until} (manager only)").format(
                       retain_until=erasure.retain_until(invoices.last_invoice_on).isoformat()))
         for blocker in ready.blockers:
             print(_("  BLOCKED: {blocker}").format(blocker=blocker))
         if not ready.ready and not args.dry_run:
-            raise RuleViolation("The subject cannot be erased yet: " + " ".join(ready.blockers))
+            raise RuleViolation(erasure.cannot_erase_yet(ready.blockers))
         return EXIT_OK
     result = erasure.erase(ws, args.reference, invoices)
     print(_("Subject {subject_reference} erased: cases {cases} are anonymous skeletons; the subject's key is "
@@ -112,7 +113,7 @@ def cmd_erase(args) -> int:
     if not result.compacted:
         print(_("Warning: another program had the register open; close it and run 'megacase retention --apply' "
                 "to rewrite the database file."))
-    print(result.outside)
+    print(_(result.outside))
     return EXIT_OK
 
 
@@ -125,7 +126,7 @@ def cmd_retention(args) -> int:
     if args.json:
         print(json.dumps({"applied": bool(args.apply), **plan.as_json()}, ensure_ascii=False, indent=2))
     else:
-        print(("Applied. " if args.apply else "Dry run (nothing changed). ") + plan.lines()[0])
+        print((_("Applied.") if args.apply else _("Dry run (nothing changed).")) + " " + plan.lines()[0])
         for line in plan.lines()[1:]:
             print(f"  {line}")
     return EXIT_OK

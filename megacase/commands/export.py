@@ -23,6 +23,8 @@ def register(subparsers, common) -> None:
     reg.add_argument("--csv", help=_("the CSV file to write (UTF-8 with BOM)"))
     reg.add_argument("--csv-delimiter", default=",", help=_("field separator of the CSV (default ','; ';' "
                                                             "suits spreadsheets set to a Belgian locale)"))
+    reg.add_argument("--language", choices=("fr", "nl", "en"), default=None,
+                     help=_("write the PDF in French, Dutch or English (default: the interface language)"))
     reg.set_defaults(func=cmd_export_register)
 
 
@@ -42,7 +44,7 @@ def cmd_export_register(args) -> int:
     from megacase.app import open_workspace
     from megacase.services.reports.register_report import export_register
     ws = open_workspace(args)
-    stats = export_register(ws, args.year, args.pdf, args.csv, args.csv_delimiter)
+    stats = export_register(ws, args.year, args.pdf, args.csv, args.csv_delimiter, language=args.language)
     written = " and ".join(p for p in (args.pdf, args.csv) if p)
     print(_("Register report {year}: {total} requests, {answered} answered; written to {written}").format(
               year=stats.year, total=stats.total, answered=stats.answered, written=written))

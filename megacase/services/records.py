@@ -7,8 +7,13 @@ from datetime import date, datetime
 
 from megacase.domain.deadlines import Deadline
 from megacase.domain.requests import Action, CaseState, Channel, Outcome, RequestType
-from megacase.i18n import _
+from megacase.i18n import _, english
 from megacase.services.integrity.audit import TimelineEntry
+
+
+def anonymous_subject(reference: str) -> str:
+    """How the window names a subject whose identity was erased (a Message: its English stays at hand)."""
+    return _("Anonymous subject {reference}").format(reference=reference)
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,8 @@ class SubjectInfo:
 
     @property
     def display_name(self) -> str:
-        return self.name if self.name else f"Anonymous subject {self.reference}"
+        # The window's words (letters and case files say it their own way): the interface language.
+        return self.name if self.name else anonymous_subject(self.reference)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ class CaseSummary:
             "due_date": self.due.isoformat(), "promise_date": self.promise.isoformat() if self.promise else None,
             "reply_by": self.reply_by.isoformat(), "days_left": self.days_left, "overdue": self.overdue,
             "suspended": self.suspended, "extended": self.extended, "decided_not_sent": self.decided_not_sent,
-            "subject": {"name": self.subject_name, "email": self.subject_email},
+            "subject": {"name": english(self.subject_name), "email": self.subject_email},   # English, as JSON is
         }
 
 

@@ -50,6 +50,11 @@ class Prompter:
         value, ok = QInputDialog.getText(parent, title, label, text=text)
         return value if ok else None
 
+    def choose(self, parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0) -> int | None:
+        """One of ``items`` (its index), ``current`` offered first; None when cancelled."""
+        value, ok = QInputDialog.getItem(parent, title, label, items, current, False)
+        return items.index(value) if ok and value in items else None
+
     def run_dialog(self, dialog: QDialog) -> bool:
         """Show ``dialog`` modally; True when it was accepted."""
         return dialog.exec() == QDialog.DialogCode.Accepted
@@ -69,7 +74,7 @@ class Prompter:
 
 @dataclass
 class Shown:
-    kind: str            # info | error | confirm | ask_text | dialog | save_file | open_file | choose_folder
+    kind: str            # info | error | confirm | ask_text | choose | dialog | save_file | open_file | choose_folder
     title: str
     text: str = ""
     details: str | None = None
@@ -90,6 +95,7 @@ class ScriptedPrompter(Prompter):
     confirm_answers: list[bool] = field(default_factory=list)
     text_answers: list[str | None] = field(default_factory=list)
     path_answers: list[Path | None] = field(default_factory=list)
+    choice_answers: list[int | None] = field(default_factory=list)     # when it runs out: the one offered first
     dialog_handlers: dict[str, Callable[[QDialog], bool]] = field(default_factory=dict)
     shown: list[Shown] = field(default_factory=list)
 
@@ -116,6 +122,10 @@ class ScriptedPrompter(Prompter):
     def ask_text(self, parent, title, label, text=""):
         self.shown.append(Shown("ask_text", title, label))
         return self.text_answers.pop(0) if self.text_answers else None
+
+    def choose(self, parent, title, label, items, current=0):
+        self.shown.append(Shown("choose", title, label, "\n".join(items)))
+        return self.choice_answers.pop(0) if self.choice_answers else current
 
     def run_dialog(self, dialog):
         name = type(dialog).__name__

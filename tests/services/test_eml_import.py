@@ -143,7 +143,7 @@ def test_the_senders_clock_is_never_the_time_of_receipt(ws, helene):
     detail = eml_import.import_eml(ws, message(date="Mon, 01 Jan 1990 09:00:00 +0100", received=None))
     assert detail.reference.startswith("DSR-2027-")
     assert detail.summary.received_at.strftime("%Y-%m-%d %H:%M") == "2027-04-01 12:00"
-    assert "1990-01-01T09:00" in detail.notes[0].text and "before the time of receipt" in detail.notes[0].text
+    assert "(01/01/1990 09:00)" in detail.notes[0].text and "before the time of receipt" in detail.notes[0].text
     # A Date: in 2035 with the shop's server stamp of this morning: the server's time, the Date pointed out.
     detail = eml_import.import_eml(ws, message(date="Mon, 01 Jan 2035 09:00:00 +0100", subject="Autre demande",
                                                received="Thu, 01 Apr 2027 08:30:00 +0200"))

@@ -27,7 +27,7 @@ from megacase.services.integrity import audit
 from megacase.services.case_lookup import load_case
 from megacase.services.cases.checklist import ACTION_LABELS
 from megacase.services.records import (CaseDetail, CaseSummary, ChecklistInfo, IdentityStepInfo, LetterInfo, NoteInfo,
-                                       SuspensionInfo)
+                                       SuspensionInfo, anonymous_subject)
 from megacase.services.cases.subjects import subject_info
 from megacase.services.workspace import Workspace, to_local
 from megacase.store.orm import Case, CaseAnswer, CaseType, ChecklistItem, Letter, Note, Subject, SuspensionRow
@@ -85,7 +85,7 @@ def make_summary(*, id: int, reference: str, subject_id: int, subject_reference:
     overdue, live, wdays, urgency = _as_of(state, d, today, due_soon_days, not_sent, promise)
     return CaseSummary(
         id=id, reference=reference, subject_id=subject_id,
-        subject_name=name or f"Anonymous subject {subject_reference}", subject_email=email or "",
+        subject_name=name or anonymous_subject(subject_reference), subject_email=email or "",
         request_types=types, state=state,
         outcome=Outcome(outcome) if outcome else None, channel=Channel(channel),
         received_at=to_local(received_at), due=d.due, days_left=d.days_left(today),
@@ -243,7 +243,8 @@ def get_case(ws: Workspace, reference: str) -> CaseDetail:
             linked_reference=linked.reference if linked else None,
             allowed_actions=tuple(allowed_actions(CaseState(case.state))) if works else (),
             identity_steps=tuple(IdentityStepInfo(s.id, s.method, s.asked, s.reason, to_local(s.asked_at), s.asked_by,
-                                                  s.answer, to_local(s.answered_at), s.result, s.decided_by)
+                                                  i18n.from_record(s.answer), to_local(s.answered_at), s.result,
+                                                  s.decided_by)
                                  for s in case.identity_steps),
             suspensions=tuple(SuspensionInfo(s.reason, s.started_on, s.ended_on,
                                              Suspension(s.started_on, s.ended_on).days(today))

@@ -38,7 +38,8 @@ from sqlalchemy import func, select
 from megacase.domain.requests import RequestType
 from megacase.domain.validation import normalise_email
 from megacase.errors import InputError
-from megacase.i18n import _
+from megacase import i18n
+from megacase.i18n import N_, _, format_date, ngettext
 from megacase.services import roles, subject_keys
 from megacase.services.integrity import audit
 from megacase.services.letters.attachments import store_attachment
@@ -47,7 +48,7 @@ from megacase.services.records import OutgoingFile
 from megacase.services.cases.queries import get_case
 from megacase.services.records import CaseDetail, SubjectInfo
 from megacase.services.cases.subjects import NewSubject, subject_info
-from megacase.services.workspace import Workspace
+from megacase.services.workspace import TZ, Workspace
 from megacase.store.orm import Attachment, Case, IdentityStep, Note, Subject
 
 MAX_BYTES = 25 * 1024 * 1024       # Office 365's default maximum message size
@@ -83,18 +84,35 @@ class ParsedEmail:
     def date_note(self) -> str | None:
         """What the officer must see when the sender's Date: is far from the time of receipt."""
         if self.sender_date is None:
-            return "The message has no readable Date: header; the time of receipt is used."
+            return _("The message has no readable Date: header; the time of receipt is used.")
         gap = self.sender_date - self.received_at
         if abs(gap) <= DATE_TOLERANCE:
             return None
         days = abs(gap).days
-        return (f"The message's Date: ({self.sender_date.isoformat(timespec='minutes')}) is {days} day(s) "
-                f"{'before' if gap < timedelta(0) else 'after'} the time of receipt used "
-                f"({self.received_at.isoformat(timespec='minutes')}, {RECEIPT_SOURCES[self.receipt_source]}).")
+        if gap < timedelta(0):
+            text = ngettext("The message's Date: ({date}) is {n} day before the time of receipt used ({received}, "
+                            "{source}).",
+                            "The message's Date: ({date}) is {n} days before the time of receipt used ({received}, "
+                            "{source}).", days)
+        else:
+            text = ngettext("The message's Date: ({date}) is {n} day after the time of receipt used ({received}, "
+                            "{source}).",
+                            "The message's Date: ({date}) is {n} days after the time of receipt used ({received}, "
+                            "{source}).", days)
+        return text.format(date=_moment(self.sender_date), n=days, received=_moment(self.received_at),
+                           source=_(RECEIPT_SOURCES[self.receipt_source]))
 
 
-RECEIPT_SOURCES = {"server": "when the shop's mail server received it", "mailbox": "delivery time in the mailbox",
-                   "import": "time of import"}
+RECEIPT_SOURCES = {"server": N_("when the shop's mail server received it"),
+                   "mailbox": N_("delivery time in the mailbox"), "import": N_("time of import")}
+# How a message came in, as the identity step of a request from the known address says it.
+IMPORTED, PRIVACY_MAILBOX = N_("imported message"), N_("privacy mailbox")
+
+
+def _moment(value: datetime) -> str:
+    """A time the officer reads in a note: the Belgian date in the interface language and Brussels time."""
+    local = value.astimezone(TZ)
+    return f"{format_date(local, 'short')} {local:%H:%M}"
 
 
 def _refuse(why: str) -> InputError:
@@ -399,7 +417,7 @@ def import_eml(ws: Workspace, data: bytes, request_types=None, *, subject_id: in
 
 def import_eml_in(session, ws: Workspace, data: bytes, parsed: ParsedEmail, request_types=None, *,
                   subject_id: int | None = None, new_subject: NewSubject | None = None, summary: str | None = None,
-                  channel_note: str = "imported message") -> Case:
+                  channel_note: str = IMPORTED) -> Case:
     """The case opened from a message, inside the caller's transaction.
 
     Its time of receipt is ``parsed.received_at``: the shop's server stamp, the mailbox's delivery time or the
@@ -430,9 +448,13 @@ def import_eml_in(session, ws: Workspace, data: bytes, parsed: ParsedEmail, requ
     for f in parsed.attachments:
         store_attachment(session, ws, case, f, kind="inbound_file")
     note = parsed.date_note
-    text = (f"E-mail received {parsed.received_at.isoformat(timespec='minutes')} "
-            f"({RECEIPT_SOURCES[parsed.receipt_source]}) from {parsed.sender}\n"
-            + (f"NOTE: {note}\n" if note else "") + f"Subject: {parsed.subject}\n\n{parsed.body}")
+    # A sealed case note, written once in the officer's language of the moment, like a note they type: it is
+    # the case's record of what came in and is read as written (the e-mail itself is kept as the original).
+    text = (_("E-mail received {when} ({source}) from {sender}").format(
+                when=_moment(parsed.received_at), source=_(RECEIPT_SOURCES[parsed.receipt_source]),
+                sender=parsed.sender) + "\n"
+            + (_("NOTE: {note}").format(note=note) + "\n" if note else "")
+            + _("Subject: {subject}").format(subject=parsed.subject) + f"\n\n{parsed.body}")
     session.add(Note(case_id=case.id, body_enc=subject_keys.seal_text(session, case.subject_id, text, "note"),
                      author=ws.actor.name, created_at=ws.now_naive()))
     audit.record(session, ws, "case.imported_eml", case_id=case.id, subject_id=case.subject_id, details={
@@ -450,13 +472,14 @@ def import_eml_in(session, ws: Workspace, data: bytes, parsed: ParsedEmail, requ
 
 
 def _identified_by_known_address(session, ws: Workspace, case: Case, parsed: ParsedEmail,
-                                 channel_note: str = "imported message") -> None:
+                                 channel_note: str = IMPORTED) -> None:
     now = ws.now_naive()
-    note = (f"Request e-mailed from the known address ({channel_note}; sender authentication: "
-            f"{parsed.authentication}).")
+    note = _("Request e-mailed from the known address ({how}; sender authentication: {result}).").format(
+        how=_(channel_note), result=parsed.authentication)
+    # Stored as a message (English and how to say it): the window and each case file read it in their language.
     session.add(IdentityStep(case_id=case.id, method="known_address", asked="Wrote from the known e-mail address",
-                             asked_at=now, asked_by=ws.actor.name, answer=note, answered_at=now, result="verified",
-                             decided_by=ws.actor.name))
+                             asked_at=now, asked_by=ws.actor.name, answer=i18n.to_record(note), answered_at=now,
+                             result="verified", decided_by=ws.actor.name))
     case.identified_by_known_address = True
     audit.record(session, ws, "identity.checked", case_id=case.id, subject_id=case.subject_id,
                  details={"reference": case.reference, "method": "known_address", "result": "verified",

@@ -33,12 +33,12 @@ from sqlalchemy.orm import Session
 from megacase import i18n
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, NotFound
-from megacase.i18n import N_, _
+from megacase.i18n import N_, _, english, format_date
 from megacase.services import roles, subject_keys
 from megacase.services.integrity import audit
 from megacase.services.letters.attachments import store_attachment
-from megacase.services.intake.eml_import import (MAX_BYTES, ParsedEmail, _already_imported, _match, guess_request_types,
-                                          import_eml_in, parse_eml)
+from megacase.services.intake.eml_import import (MAX_BYTES, PRIVACY_MAILBOX, ParsedEmail, _already_imported, _match,
+                                          guess_request_types, import_eml_in, parse_eml)
 from megacase.services.mail.errors import scrub
 from megacase.services.letters.outbox import BOUNCED, OutgoingFile
 from megacase.services.cases.subjects import NewSubject
@@ -50,8 +50,8 @@ ERASED = "[erased]"      # what stands where a message sealed under an erased su
 
 REQUEST, REPLY, ANSWER, BOUNCE, UNREADABLE = "request", "reply", "answer", "bounce", "unreadable"
 NEW, OPENED, LINKED, THREADED, DISMISSED = "new", "opened", "linked", "threaded", "dismissed"
-KIND_LABELS = {REQUEST: "Request", REPLY: "Reply", ANSWER: "Answer to our question", BOUNCE: "Delivery failure",
-               UNREADABLE: "Unreadable"}
+KIND_LABELS = {REQUEST: N_("Request"), REPLY: N_("Reply"), ANSWER: N_("Answer to our question"),
+               BOUNCE: N_("Delivery failure"), UNREADABLE: N_("Unreadable")}
 _REFERENCE = re.compile(r"\bDSR-\d{4}-\d{4,}\b", re.IGNORECASE)
 _MSGID = re.compile(r"<[^<>\s]{1,250}>")
 _LANG_WORDS = {
@@ -80,22 +80,23 @@ class InboxEntry:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        """In the interface language (``kind`` is the code the JSON keeps)."""
+        return _(KIND_LABELS[self.kind]) if self.kind in KIND_LABELS else self.kind
 
     @property
     def flag(self) -> str:
         if self.claims_subject:
-            return "claims to be a subject, from another address"
+            return _("claims to be a subject, from another address")
         if self.authentication == "fail":
-            return "sender authentication failed"
+            return _("sender authentication failed")
         return ""
 
     def as_json(self) -> dict:
         return {"item": self.id, "kind": self.kind, "status": self.status, "sender": self.sender,
-                "subject": self.subject_line, "message_id": self.message_id,
+                "subject": english(self.subject_line), "message_id": self.message_id,
                 "received_at": self.received_at.isoformat(), "request_types": list(self.guessed_types),
                 "language": self.language, "matched_subject": self.subject_id, "case": self.case_reference,
-                "letter": self.letter_id, "claims_subject": self.claims_subject, "flag": self.flag}
+                "letter": self.letter_id, "claims_subject": self.claims_subject, "flag": english(self.flag)}
 
 
 # --- receiving -----------------------------------------------------------------------------------------------
@@ -148,8 +149,8 @@ def _bounce_details(msg) -> tuple[list[str], str] | None:
                 found = re.search(r"^Message-ID:\s*(<[^>]+>)", inner, re.IGNORECASE | re.MULTILINE)
                 ids += [found.group(1)] if found else []
     ids += _threading_ids(msg)
-    reason = " ".join(f"{status} {reason}".split()) or "no reason given"
-    return ids, scrub(reason)[:300]
+    reason = " ".join(f"{status} {reason}".split())
+    return ids, (scrub(reason)[:300] if reason else _("no reason given"))
 
 
 def _letter_for(session: Session, ids: list[str]) -> Letter | None:
@@ -287,9 +288,11 @@ def _thread(session: Session, ws: Workspace, item: InboxItem, case: Case, parsed
     for f in parsed.attachments:
         store_attachment(session, ws, case, f, kind="inbound_file")
     received = to_local(item.received_at)
-    flag = "" if known else "\n(Not from the subject's known address.)"
-    text = (f"E-mail received {received:%Y-%m-%d %H:%M} from {parsed.sender} (privacy mailbox){flag}\n"
-            f"Subject: {parsed.subject}\n\n{parsed.body}")
+    # A sealed case note, written once in the officer's language of the moment (like a note they type).
+    flag = "" if known else "\n" + _("(Not from the subject's known address.)")
+    text = (_("E-mail received {when} from {sender} (privacy mailbox)").format(
+                when=f"{format_date(received, 'short')} {received:%H:%M}", sender=parsed.sender) + flag + "\n"
+            + _("Subject: {subject}").format(subject=parsed.subject) + f"\n\n{parsed.body}")
     session.add(Note(case_id=case.id, body_enc=subject_keys.seal_text(session, case.subject_id, text, "note"),
                      author=ws.actor.name, created_at=ws.now_naive()))
     audit.record(session, ws, "case.mail_received", case_id=case.id, subject_id=case.subject_id, details={
@@ -371,8 +374,10 @@ def message_text(ws: Workspace, item_id: int) -> str:
         parsed = parse_eml(raw, delivered_at=when)
     except InputError as exc:
         return str(exc)
-    files = "".join(f"\n[attachment: {f.filename}, {f.mime_type}, {len(f.data)} bytes]" for f in parsed.attachments)
-    return f"From: {parsed.sender}\nSubject: {parsed.subject}\n\n{parsed.body}{files}"
+    files = "".join("\n" + _("[attachment: {name}, {type}, {size} bytes]").format(
+        name=f.filename, type=f.mime_type, size=len(f.data)) for f in parsed.attachments)
+    return (_("From: {sender}").format(sender=parsed.sender) + "\n" + _("Subject: {subject}").format(
+        subject=parsed.subject) + f"\n\n{parsed.body}{files}")
 
 
 def _item(session: Session, item_id: int) -> InboxItem:
@@ -401,7 +406,7 @@ def open_case(ws: Workspace, item_id: int, request_types=None, *, subject_id: in
     with ws.transaction() as session:
         item, raw, parsed = _open_item(session, item_id)
         case = import_eml_in(session, ws, raw, parsed, request_types or None, subject_id=subject_id,
-                             new_subject=new_subject, summary=summary, channel_note="privacy mailbox")
+                             new_subject=new_subject, summary=summary, channel_note=PRIVACY_MAILBOX)
         item.status, item.case_id = OPENED, case.id
         item.decided_by, item.decided_at = ws.actor.name, ws.now_naive()
         _move_under_subject(session, item, case)

@@ -68,11 +68,12 @@ def send_test_message(ws: Workspace, transport_factory=None) -> TestResult:
         raise InputError(_("Set the sender address first (megacase mail setup --sender ADDRESS)."))
     msg = EmailMessage(policy=SMTP)
     msg["From"] = msg["To"] = s.sender
-    msg["Subject"] = "MegaCase: test message"
+    # Sent to the sender address, that is to the officer: in the interface language.
+    msg["Subject"] = str(_("MegaCase: test message"))
     msg["Date"] = format_datetime(ws.now())
     msg["Message-ID"] = make_msgid(domain=s.sender.rsplit("@", 1)[-1])
-    msg.set_content(f"This message was sent by MegaCase to check the mail settings ({s.transport}).\n"
-                    "It can be deleted.\n")
+    msg.set_content(str(_("This message was sent by MegaCase to check the mail settings ({transport}).").format(
+        transport=s.transport)) + "\n" + str(_("It can be deleted.")) + "\n")
     try:
         transport = (transport_factory or transport_from_settings)(ws)
         result = TestResult(True, transport.send(msg.as_bytes(), s.sender, s.sender), "sent")

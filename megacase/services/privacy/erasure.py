@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from megacase.domain.requests import CaseState, Outcome, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import InputError, RuleViolation
-from megacase.i18n import N_, _
+from megacase.i18n import N_, _, join, ngettext
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.privacy import forgetting
@@ -51,8 +51,9 @@ from megacase.store.compaction import compact
 from megacase.store.orm import Case, InvoiceRetention, Letter, Subject
 
 CONFIRMATION_TEMPLATE = "erasure-confirmation"
-OUTSIDE_THE_DATABASE = ("Files exported before the erasure (case-file PDFs, saved letters, .eml files) and backups "
-                        "of the profile folder are outside the database: delete them, or let backups age out.")
+# English as the result carries it; the window and the command line show it with _().
+OUTSIDE_THE_DATABASE = N_("Files exported before the erasure (case-file PDFs, saved letters, .eml files) and backups "
+                          "of the profile folder are outside the database: delete them, or let backups age out.")
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class ErasureReadiness:
     reference: str
     subject_reference: str
     already_erased: bool
-    blockers: tuple[str, ...]                  # why it cannot run yet; empty when ready
+    blockers: tuple[str, ...]                  # why it cannot run yet (interface language); empty when ready
     steps: tuple[ProcessorSteps, ...]
     kept: tuple[tuple[str, str, str], ...]     # (processor, categories, ground)
     cases: tuple[str, ...]                     # every case of the subject: all become skeletons
@@ -103,35 +104,43 @@ def _blockers(session: Session, case: Case, steps: list[ProcessorSteps]) -> tupl
     subject: Subject = case.subject
     out: list[str] = []
     if RequestType.ERASURE.value not in _types(case):
-        return [f"{case.reference} is not an erasure request."], None
+        return [_("{reference} is not an erasure request.").format(reference=case.reference)], None
     if subject.anonymised_at is not None:
-        return [f"The subject {subject.reference} was already erased."], None
+        return [_("The subject {subject} was already erased.").format(subject=subject.reference)], None
     if case.outcome not in (Outcome.GRANTED.value, Outcome.PARTLY_GRANTED.value):
-        out.append("The erasure request must first be decided granted or partly granted.")
+        out.append(_("The erasure request must first be decided granted or partly granted."))
     missing_act = [r.processor for r in steps if r.act is not None and not r.act.done]
     missing_notice = [r.processor for r in steps if r.notify is not None and not r.notify.done]
     if missing_act:
-        out.append("Record for each processor whether the data were erased or kept under a legal ground: "
-                   + ", ".join(missing_act) + ".")
+        out.append(_("Record for each processor whether the data were erased or kept under a legal ground: "
+                     "{processors}.").format(processors=", ".join(missing_act)))
     if missing_notice:
-        out.append("Record the Art. 19 notice (sent, with its date, or not needed, with the reason) for: "
-                   + ", ".join(missing_notice) + ".")
+        out.append(_("Record the Art. 19 notice (sent, with its date, or not needed, with the reason) for: "
+                     "{processors}.").format(processors=", ".join(missing_notice)))
     others = session.scalars(select(Case.reference).where(Case.subject_id == subject.id, Case.id != case.id,
                                                           Case.state != CaseState.CLOSED.value)).all()
     if others:
-        out.append(f"The subject has other open cases ({', '.join(others)}): finish them first.")
+        out.append(_("The subject has other open cases ({references}): finish them first.").format(
+            references=", ".join(others)))
     letters = session.scalars(select(Letter).join(Case, Letter.case_id == Case.id)
                               .where(Case.subject_id == subject.id)).all()
     sent = [l for l in letters if l.case_id == case.id and l.template_id == CONFIRMATION_TEMPLATE
             and l.status == "sent" and l.sent_at is not None]
     confirmation_on = to_local(max(l.sent_at for l in sent)).date() if sent else None
     if not sent:
-        out.append("Send the erasure confirmation letter first (with what is kept and why): after the erasure "
-                   "the subject's address is gone.")
+        out.append(_("Send the erasure confirmation letter first (with what is kept and why): after the erasure "
+                     "the subject's address is gone."))
     waiting = [l for l in letters if l.status in ("queued", "sending", "uncertain")]
     if waiting:
-        out.append(f"{len(waiting)} letter(s) to this subject still wait in the outbox: send or cancel them first.")
+        out.append(ngettext("{n} letter to this subject still waits in the outbox: send or cancel it first.",
+                            "{n} letters to this subject still wait in the outbox: send or cancel them first.",
+                            len(waiting)).format(n=len(waiting)))
     return out, confirmation_on
+
+
+def cannot_erase_yet(blockers) -> str:
+    """The refusal that lists what still stands in the way (the audit trail keeps its English)."""
+    return _("The subject cannot be erased yet: {blockers}").format(blockers=join(" ", blockers))
 
 
 def _readiness(session: Session, case: Case) -> ErasureReadiness:
@@ -174,7 +183,7 @@ def erase(ws: Workspace, reference: str, invoices: InvoiceKeep | None = None) ->
         case = load_case(session, reference)
         ready = _readiness(session, case)
         if ready.blockers:
-            raise RuleViolation("The subject cannot be erased yet: " + " ".join(ready.blockers))
+            raise RuleViolation(cannot_erase_yet(ready.blockers))
         subject = case.subject
         row = _invoice_row(session, ws, case, invoices, ready.kept) if invoices else None
         values = forgetting.identifying_values(subject)

@@ -32,18 +32,32 @@ from megacase.i18n import N_, _, format_date
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.case_lookup import load_case
+from megacase.services.letter_texts import register_text
 from megacase.services.privacy.processors import find_in
 from megacase.services.workspace import TZ, Workspace, to_local
 from megacase.store.orm import Case, ChecklistItem, Letter
 
 # The ground offered first when data are kept after an erasure (Belgian VAT Code, Art. 60 §4,
 # ten years since the law of 20 November 2022).
+# Recorded in English (case files and letters translate it with letter_texts; the window too).
 INVOICE_GROUND = ("Art. 17(3)(b) GDPR: legal obligation to keep invoices for 10 years "
                   "(Belgian VAT Code, Art. 60, as amended by the law of 20 November 2022)")
+# Offered besides the invoice ground in the erasure dialog.
+CLAIMS_GROUND = N_("Art. 17(3)(e) GDPR: establishment, exercise or defence of legal claims")
 NOTICE_EXEMPTIONS = (
-    "The processor held none of the subject's data",
-    "Impossible or involving disproportionate effort (Art. 19 GDPR)",
+    N_("The processor held none of the subject's data"),
+    N_("Impossible or involving disproportionate effort (Art. 19 GDPR)"),
 )
+
+
+def ground_text(text: str | None) -> str | None:
+    """A fixed ground or reason the checklist records in English, in the officer's language; a ground the
+    officer typed is shown as written."""
+    if not text:
+        return text
+    shown = register_text(text, i18n.current())
+    return _(text) if shown == text else shown
+
 
 PENDING, ERASED, KEPT, DONE, NOTIFIED, NOT_NOTIFIED = "pending", "erased", "kept", "done", "notified", "not_notified"
 STATUS_LABELS = {PENDING: N_("To do"), ERASED: N_("Erased"), KEPT: N_("Kept"), DONE: N_("Done"),
@@ -138,7 +152,7 @@ def _item(session: Session, reference: str, processor: str | int, action: str) -
                                                       ChecklistItem.processor_id == p.id,
                                                       ChecklistItem.action == action))
     if item is None:
-        what = "an action to carry out" if action == "act" else "an Art. 19 notice"
+        what = _("an action to carry out") if action == "act" else _("an Art. 19 notice")
         raise NotFound(_("Case {reference} has no step '{what}' for {processor}.").format(
                            reference=case.reference, what=what, processor=p.name))
     if case.state == CaseState.CLOSED.value:

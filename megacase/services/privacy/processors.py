@@ -58,9 +58,9 @@ class ProcessorInfo:
         """What the register still lacks before an Art. 19 notice can go to this recipient."""
         gaps = []
         if not self.notice_channel and "@" not in (self.contact or ""):
-            gaps.append("no address for Art. 19 notices")
+            gaps.append(_("no address for Art. 19 notices"))
         if not self.notice_language:
-            gaps.append("notice language not set")
+            gaps.append(_("notice language not set"))
         return gaps
 
     @property

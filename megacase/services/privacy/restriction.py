@@ -25,7 +25,7 @@ from megacase.domain import case_status
 from megacase.domain.requests import CaseState, Outcome, RequestType
 from megacase.domain.validation import require_text
 from megacase.errors import RuleViolation
-from megacase.i18n import N_, _
+from megacase.i18n import N_, _, format_date
 from megacase.services import roles
 from megacase.services.integrity import audit
 from megacase.services.case_lookup import load_case
@@ -34,16 +34,19 @@ from megacase.store.orm import Case, Letter, Subject
 
 LIFTING_TEMPLATE = "restriction-lifting"
 
-# Art. 18(1): the grounds on which processing is restricted.
+# Art. 18(1): the grounds on which processing is restricted (English in the audit trail, translated where shown).
 GROUNDS = {
-    "accuracy": "Art. 18(1)(a): the accuracy of the data is contested, for the time needed to verify it",
-    "unlawful": "Art. 18(1)(b): the processing is unlawful and the subject asks for restriction instead of erasure",
-    "legal_claims": "Art. 18(1)(c): the subject needs the data for legal claims the company no longer needs them for",
-    "objection_pending": "Art. 18(1)(d): an objection (Art. 21(1)) is pending the weighing of legitimate grounds",
+    "accuracy": N_("Art. 18(1)(a): the accuracy of the data is contested, for the time needed to verify it"),
+    "unlawful": N_("Art. 18(1)(b): the processing is unlawful and the subject asks for restriction instead of "
+                   "erasure"),
+    "legal_claims": N_("Art. 18(1)(c): the subject needs the data for legal claims the company no longer needs "
+                       "them for"),
+    "objection_pending": N_("Art. 18(1)(d): an objection (Art. 21(1)) is pending the weighing of legitimate "
+                            "grounds"),
 }
 
-DIRECT_MARKETING_RULE = ("An objection to direct marketing is absolute (Art. 21(2)-(3) GDPR): it is granted without "
-                         "weighing. Decide 'granted' (or record a withdrawal).")
+DIRECT_MARKETING_RULE = N_("An objection to direct marketing is absolute (Art. 21(2)-(3) GDPR): it is granted "
+                           "without weighing. Decide 'granted' (or record a withdrawal).")
 
 
 @dataclass(frozen=True)
@@ -83,23 +86,24 @@ def _lifting_notice(session: Session, subject: Subject) -> date | None:
 def _start_problem(case: Case) -> str | None:
     subject = case.subject
     if RequestType.RESTRICTION.value not in _types(case):
-        return f"{case.reference} is not a restriction request."
+        return _("{reference} is not a restriction request.").format(reference=case.reference)
     if subject.anonymised_at is not None:
-        return "The subject was erased: there is nothing left to restrict."
+        return _("The subject was erased: there is nothing left to restrict.")
     if case.state == CaseState.CLOSED.value:
-        return "The case is closed: reopen it first."
+        return _("The case is closed: reopen it first.")
     if case.outcome in (Outcome.REFUSED.value, Outcome.WITHDRAWN.value, Outcome.FEE_REQUESTED.value):
-        return "The restriction request was not granted."
+        return _("The restriction request was not granted.")
     if subject.restricted_since is not None:
-        return f"The subject's data are already restricted since {subject.restricted_since:%d/%m/%Y}."
+        return _("The subject's data are already restricted since {date}.").format(
+            date=format_date(subject.restricted_since, "short"))
     return None
 
 
 def _mark_problem(case: Case) -> str | None:
     if RequestType.OBJECTION.value not in _types(case):
-        return f"{case.reference} is not an objection."
+        return _("{reference} is not an objection.").format(reference=case.reference)
     if not case_status.is_live(case.state):
-        return "The objection was already decided: reopen the case to change what it objects to."
+        return _("The objection was already decided: reopen the case to change what it objects to.")
     return None
 
 
@@ -176,4 +180,4 @@ def mark_direct_marketing(ws: Workspace, reference: str, direct_marketing: bool 
 def check_decision(case: Case, outcome: Outcome) -> None:
     """Called by ``cases.decide``: a direct-marketing objection is granted without weighing."""
     if case.direct_marketing and outcome not in (Outcome.GRANTED, Outcome.WITHDRAWN):
-        raise RuleViolation(DIRECT_MARKETING_RULE)
+        raise RuleViolation(_(DIRECT_MARKETING_RULE))

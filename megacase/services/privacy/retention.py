@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from megacase.errors import RuleViolation
-from megacase.i18n import _
+from megacase.i18n import N_, _, format_date, join, ngettext
 from megacase.services import roles, settings
 from megacase.services.integrity import audit
 from megacase.services.privacy import forgetting
@@ -40,6 +40,12 @@ from megacase.store.compaction import compact
 from megacase.store.orm import Attachment, Case, InvoiceRetention, Letter, Note, Subject
 
 CASE_YEARS = settings.CASE_YEARS
+
+# Why a subject is not anonymised with a case: English in the plan and its JSON, translated in ``line``.
+KEPT_ERASED = N_("it was erased already")
+KEPT_RESTRICTED = N_("a restriction is in force (the subject must be told before it is lifted)")
+KEPT_OTHER_CASE = N_("another of their cases is still within its term")
+KEPT_LATER_CASE = N_("their later case in this run anonymises them")
 
 
 @dataclass(frozen=True)
@@ -51,16 +57,21 @@ class SkeletonItem:
     letters: int
     attachments: int
     anonymise_subject: bool
-    subject_kept_because: str | None = None    # why the subject is not anonymised with this case
+    subject_kept_because: str | None = None    # why the subject is not anonymised with this case (English, KEPT_BECAUSE)
 
     def line(self) -> str:
-        counts = [f"{n} {what}{'' if n == 1 else 's'}" for n, what in
-                  ((self.notes, "note"), (self.letters, "letter text"), (self.attachments, "attachment")) if n]
-        removed = ", ".join(counts + ["the request summary, decision note and identity answers"])
-        who = (f"subject {self.subject_reference} anonymised and its key destroyed" if self.anonymise_subject
-               else f"subject {self.subject_reference} kept: {self.subject_kept_because}")
-        return (f"{self.reference} (closed {self.closed_on:%d/%m/%Y}): reduced to its skeleton, removing "
-                f"{removed}; {who}")
+        """What the officer reads in the dry run, in the interface language."""
+        counts = [text.format(n=n) for n, text in (
+            (self.notes, ngettext("{n} note", "{n} notes", self.notes)),
+            (self.letters, ngettext("{n} letter text", "{n} letter texts", self.letters)),
+            (self.attachments, ngettext("{n} attachment", "{n} attachments", self.attachments))) if n]
+        removed = join(", ", counts + [_("the request summary, decision note and identity answers")])
+        who = (_("subject {subject} anonymised and its key destroyed").format(subject=self.subject_reference)
+               if self.anonymise_subject
+               else _("subject {subject} kept: {reason}").format(subject=self.subject_reference,
+                                                                 reason=_(self.subject_kept_because)))
+        return _("{reference} (closed {closed_on}): reduced to its skeleton, removing {removed}; {who}").format(
+            reference=self.reference, closed_on=format_date(self.closed_on, "short"), removed=removed, who=who)
 
 
 @dataclass(frozen=True)
@@ -71,9 +82,13 @@ class PurgeItem:
     retain_until: date
 
     def line(self) -> str:
-        return (f"Invoice retention #{self.id} (subject {self.subject_reference}"
-                f"{', case ' + self.case_reference if self.case_reference else ''}): term ended "
-                f"{self.retain_until:%d/%m/%Y}, holder's name, address and invoice references purged")
+        ended = format_date(self.retain_until, "short")
+        if self.case_reference:
+            return _("Invoice retention #{id} (subject {subject}, case {reference}): term ended {date}, holder's "
+                     "name, address and invoice references purged").format(
+                id=self.id, subject=self.subject_reference, reference=self.case_reference, date=ended)
+        return _("Invoice retention #{id} (subject {subject}): term ended {date}, holder's name, address and "
+                 "invoice references purged").format(id=self.id, subject=self.subject_reference, date=ended)
 
 
 @dataclass(frozen=True)
@@ -89,10 +104,15 @@ class RetentionPlan:
         return not self.cases and not self.invoices
 
     def lines(self) -> list[str]:
-        head = (f"Retention on {self.today:%d/%m/%Y}: cases closed on or before {self.closed_on_or_before:%d/%m/%Y} "
-                f"({self.years} year{'' if self.years == 1 else 's'}) and invoice terms ended before today.")
+        """The dry run in the officer's words (the interface language); ``as_json`` keeps English and ISO dates."""
+        head = ngettext("Retention on {today}: cases closed on or before {cutoff} ({years} year) and invoice terms "
+                        "ended before today.",
+                        "Retention on {today}: cases closed on or before {cutoff} ({years} years) and invoice "
+                        "terms ended before today.", self.years).format(
+            today=format_date(self.today, "short"), cutoff=format_date(self.closed_on_or_before, "short"),
+            years=self.years)
         if self.empty:
-            return [head, "Nothing to do."]
+            return [head, _("Nothing to do.")]
         return [head] + [c.line() for c in self.cases] + [i.line() for i in self.invoices]
 
     def as_json(self) -> dict:
@@ -127,11 +147,10 @@ def _plan(session: Session, ws: Workspace) -> RetentionPlan:
         whole_elsewhere = session.scalar(select(func.count()).select_from(Case).where(
             Case.subject_id == subject.id, Case.skeleton_since.is_(None), Case.id.not_in(due_ids))) or 0
         last_of_subject = c.id == max(x.id for x in due if x.subject_id == subject.id)
-        kept_because = ("it was erased already" if subject.anonymised_at is not None
-                        else "a restriction is in force (the subject must be told before it is lifted)"
-                        if subject.restricted_since is not None
-                        else "another of their cases is still within its term" if whole_elsewhere
-                        else "their later case in this run anonymises them" if not last_of_subject else None)
+        kept_because = (KEPT_ERASED if subject.anonymised_at is not None
+                        else KEPT_RESTRICTED if subject.restricted_since is not None
+                        else KEPT_OTHER_CASE if whole_elsewhere
+                        else KEPT_LATER_CASE if not last_of_subject else None)
         items.append(SkeletonItem(c.reference, local_date(c.closed_at), subject.reference, _count(session, Note, c.id),
                                   _count(session, Letter, c.id), _count(session, Attachment, c.id),
                                   kept_because is None, kept_because))

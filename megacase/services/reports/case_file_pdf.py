@@ -235,7 +235,8 @@ def _identity(cf, t: Translator) -> list[Flowable]:
     for n, step in enumerate(d.identity_steps, 1):
         question = "\n".join([w.method(t, step.method), t._("Asked: {what}").format(what=step.asked)]
                              + ([t._("Why proportionate: {reason}").format(reason=step.reason)] if step.reason else []))
-        said = step.answer if step.answer is not None else t._("[erased with the subject's data]")
+        # A fixed note the register wrote (the known-address check) in the file's language; typed answers as is.
+        said = i18n.render(step.answer, t) if step.answer is not None else t._("[erased with the subject's data]")
         answer = f"{_dt(t, step.answered_at)}\n{said}" if step.answered_at else t._("No answer yet")
         decided = w.step_result(t, step.result)
         if step.decided_by:

@@ -253,11 +253,14 @@ class ExportCancelled(MegaCaseError):
 
 def export_register(ws: Workspace, year: int, pdf: str | os.PathLike | None = None,
                     csv_path: str | os.PathLike | None = None, delimiter: str = ",",
-                    cancelled: Callable[[], bool] | None = None) -> RegisterStats:
+                    cancelled: Callable[[], bool] | None = None, language: str | None = None) -> RegisterStats:
     """Write the year's report as PDF and/or CSV; one audit event records the export.
 
     ``cancelled`` is asked between the steps (count, lay out, write): when it says so, nothing is written.
+    ``language``: the PDF's language (fr, nl, en), the officer's interface language when None.
     """
+    from megacase.services.reports.register_report_pdf import report_language, render_pdf
+    language = report_language(language)
     check_targets(pdf, csv_path, delimiter)
 
     def check() -> None:
@@ -267,8 +270,7 @@ def export_register(ws: Workspace, year: int, pdf: str | os.PathLike | None = No
     check()
 
     def make_pdf() -> bytes:
-        from megacase.services.reports.register_report_pdf import render_pdf
-        data = render_pdf(stats, summary_pairs(stats))
+        data = render_pdf(stats, language)
         check()
         return data
 

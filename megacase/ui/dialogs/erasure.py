@@ -18,12 +18,26 @@ from megacase.errors import MegaCaseError
 from megacase.i18n import _, format_date
 from megacase.services.privacy import erasure, processor_steps
 from megacase.services.privacy.erasure import ErasureResult, InvoiceKeep
-from megacase.services.privacy.processor_steps import INVOICE_GROUND, NOTICE_EXEMPTIONS, ProcessorSteps
+from megacase.services.privacy.processor_steps import (CLAIMS_GROUND, INVOICE_GROUND, NOTICE_EXEMPTIONS, ProcessorSteps,
+                                                       ground_text)
 from megacase.services.workspace import Workspace
 from megacase.ui.models.privacy import StepsModel
 from megacase.ui.prompter import Prompter
 from megacase.ui.widgets.tables import make_table
 from megacase.ui.dialogs.base import FittingDialog, WrappedLabel
+
+
+def _offer(combo: QComboBox, choices) -> None:
+    """The officer reads each fixed ground or reason in the interface language; the English is what is recorded."""
+    for text in choices:
+        combo.addItem(ground_text(text), text)
+
+
+def _chosen(combo: QComboBox) -> str:
+    """The English of an offered choice, or what the officer typed (a ground of their own, kept as written)."""
+    typed = combo.currentText().strip()
+    index = combo.findText(typed)
+    return combo.itemData(index) if index >= 0 and combo.itemData(index) else typed
 
 
 def _qdate(day: date) -> QDate:
@@ -54,9 +68,8 @@ class ErasureDialog(FittingDialog):
         self.ground = QComboBox()
         self.ground.setObjectName("keepGround")
         self.ground.setEditable(True)
-        self.ground.addItems([INVOICE_GROUND,
-                              "Art. 17(3)(e) GDPR: establishment, exercise or defence of legal claims"])
-        self.ground.setToolTip(INVOICE_GROUND)
+        _offer(self.ground, (INVOICE_GROUND, CLAIMS_GROUND))
+        self.ground.setToolTip(ground_text(INVOICE_GROUND))
         self.erased_button = QPushButton(_("Erased there"))
         self.erased_button.setObjectName("markErased")
         self.erased_button.setToolTip(_("The data at this processor were erased (or it held none: say so in a note)."))
@@ -76,8 +89,7 @@ class ErasureDialog(FittingDialog):
         self.reason = QComboBox()
         self.reason.setObjectName("noNoticeReason")
         self.reason.setEditable(True)
-        for reason in NOTICE_EXEMPTIONS:          # shown translated, recorded in English (the case file words it)
-            self.reason.addItem(_(reason), reason)
+        _offer(self.reason, NOTICE_EXEMPTIONS)
         for combo in (self.ground, self.reason):   # long texts must not squeeze the labels out of the form
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(24)
@@ -208,13 +220,6 @@ class ErasureDialog(FittingDialog):
         self.error.show()
 
     # --- acting --------------------------------------------------------------------------------
-    def _no_notice_reason(self) -> str:
-        """The chosen exemption's English wording, or what the officer typed."""
-        typed, index = self.reason.currentText().strip(), self.reason.currentIndex()
-        if index >= 0 and typed == self.reason.itemText(index).strip():
-            return self.reason.itemData(index)
-        return typed
-
     def _record(self, what: str) -> bool:
         row = self.selected()
         if row is None:
@@ -225,11 +230,11 @@ class ErasureDialog(FittingDialog):
             if what == "erased":
                 processor_steps.record_done(self.ws, self.reference, row.processor_id)
             elif what == "kept":
-                processor_steps.record_kept(self.ws, self.reference, row.processor_id, self.ground.currentText())
+                processor_steps.record_kept(self.ws, self.reference, row.processor_id, _chosen(self.ground))
             elif what == "notified":
                 processor_steps.record_notice(self.ws, self.reference, row.processor_id, _day(d))
             else:
-                processor_steps.record_no_notice(self.ws, self.reference, row.processor_id, self._no_notice_reason())
+                processor_steps.record_no_notice(self.ws, self.reference, row.processor_id, _chosen(self.reason))
         except MegaCaseError as exc:
             self._fail(exc)
             return False
@@ -271,6 +276,6 @@ class ErasureDialog(FittingDialog):
         if result.retain_until:
             done += " " + _("Invoice references kept until {date} (manager only).").format(
                 date=format_date(result.retain_until, "short"))
-        self.prompter.info(self, _("Subject erased"), f"{done}\n\n{result.outside}")
+        self.prompter.info(self, _("Subject erased"), f"{done}\n\n{_(result.outside)}")
         self.accept()
         return True

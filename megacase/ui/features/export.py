@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QProgressDialog
 
+from megacase import i18n
 from megacase.errors import MegaCaseError
 from megacase.i18n import _, ngettext
 from megacase.services.reports import register_report
@@ -62,6 +63,13 @@ class ExportFeature:
         except ValueError:
             w.prompter.error(w, _("Register report"), _("'{answer}' is not a year.").format(answer=answer))
             return
+        # Written for the authority like a case file: in a language of its own, the officer's offered first.
+        names = [i18n.LANGUAGE_NAMES[code] for code in i18n.LANGUAGES]
+        chosen = w.prompter.choose(w, _("Register report"), _("Language of the report:"), names,
+                                   i18n.LANGUAGES.index(i18n.current()))
+        if chosen is None:
+            return
+        language = i18n.LANGUAGES[chosen]
         pdf = w.prompter.save_file(w, _("Save the register report"), f"register-{year}.pdf", _("PDF files (*.pdf)"))
         if pdf is None:
             return
@@ -96,7 +104,8 @@ class ExportFeature:
                 w.prompter.error(w, _("Register report"), str(exc))
             else:
                 sys.excepthook(type(exc), exc, exc.__traceback__)
-        run_task(lambda: register_report.export_register(ws, year, pdf, csv_path, cancelled=stop.is_set),
+        run_task(lambda: register_report.export_register(ws, year, pdf, csv_path, cancelled=stop.is_set,
+                                                         language=language),
                  done, failed, context=w)
 
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
 from megacase.i18n import N_, _
 from megacase.services.privacy.invoice_retention import RetainedInvoices
-from megacase.services.privacy.processor_steps import ProcessorSteps, Step
+from megacase.services.privacy.processor_steps import ProcessorSteps, Step, ground_text
 from megacase.services.privacy.processors import ProcessorInfo
 from megacase.ui.format import short_day
 from megacase.ui.models.records import Column, RecordTableModel
@@ -69,7 +69,7 @@ def step_text(step: Step | None) -> str:
         return "—"
     text = step.label_text
     if step.ground:
-        text += f" — {step.ground}"
+        text += f" — {ground_text(step.ground)}"
     return text
 
 
