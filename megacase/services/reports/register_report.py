@@ -183,25 +183,6 @@ def _num(value) -> str:
     return str(value)
 
 
-def summary_pairs(s: RegisterStats) -> list[tuple[str, str]]:
-    return [
-        ("Requests received", str(s.total)),
-        ("Answered (every reply left, withdrawals excluded)", str(s.answered)),
-        ("Withdrawn", str(s.total - s.answered - s.undecided)),
-        ("Still open (no decision, or a reply not sent)", str(s.undecided)),
-        ("Still open and already late", str(s.open_late)),
-        ("Median days to reply", _num(s.median_days)),
-        ("Maximum days to reply", _num(s.max_days)),
-        ("Answered within one month", f"{s.within_one_month} ({_pct(s.share(s.within_one_month))})"),
-        ("Answered within three months", f"{s.within_three_months} ({_pct(s.share(s.within_three_months))})"),
-        ("Answered by the applicable due date", f"{s.on_time} ({_pct(s.share(s.on_time))})"),
-        ("Answered late", f"{s.late} ({_pct(s.share(s.late))})"),
-        ("Deadlines extended (Art. 12(3))", str(s.extensions)),
-        ("Refusals, partial refusals and fees", str(s.refusals)),
-        ("Audit chain head when made", s.chain_head),
-    ]
-
-
 def _recorded(text: str) -> str:
     """An officer's own words as written; the placeholder for none in the interface language."""
     return _(text) if text in (NO_REASON, NO_GROUND) else text
