@@ -171,10 +171,6 @@ def compute(ws: Workspace, year: int) -> RegisterStats:
     return stats
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
-
-
 def _num(value) -> str:
     if value is None:
         return "—"
