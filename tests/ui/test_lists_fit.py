@@ -7,19 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.dialog_geometry import LAPTOP
-from tests.ui.test_dialogs_fit import LANGUAGES, Register, settle, speaking
-
-
-@pytest.fixture(scope="module")
-def register(tmp_path_factory, qapp):
-    from megacase.ui.style import apply_style
-    apply_style(qapp)                     # the real style: its paddings are what the officer sees
-    reg = Register(tmp_path_factory.mktemp("lists-fit"))
-    yield reg
-    for w in reg.windows.values():
-        w.close()
-        w.deleteLater()
-    settle(qapp)
+from tests.ui.test_dialogs_fit import LANGUAGES, register, settle, speaking  # noqa: F401 (the fixture)
 
 
 def _in_view(table, col: int) -> tuple[int, int, int]:
