@@ -219,3 +219,12 @@ def test_a_message_too_large_to_fetch_is_said_in_the_fetching_officers_language(
     assert item.subject_line == i18n.for_language("nl")._(line) != line
     interface("fr")
     assert inbox.list_items(ws)[0].subject_line == i18n.for_language("fr")._(line)
+
+
+def test_a_systems_data_categories_are_named_in_the_readers_language():
+    from megacase.services.reports.audit_text import format_value
+    categories = ["opens and reads", "tags", "something new"]
+    assert format_value("categories", categories, i18n.for_language("fr")) == \
+        "ouvertures et lectures, étiquettes, something new"     # an unknown category is printed as recorded
+    assert format_value("categories", categories, i18n.for_language("nl")).startswith("geopend en gelezen, ")
+    assert format_value("categories", categories) == "opens and reads, tags, something new"

@@ -228,6 +228,9 @@ def format_value(key: str, value, t: Translator | None = None) -> str:
         return w.ground(words, str(value)) if t else str(value)
     if key == "status":
         return w.letter_status(words, str(value))
+    if key in ("categories", "category") and t:       # a system's data categories, as the access package names them
+        from megacase.services.systems.package_texts import category
+        return category(str(value), t.language)
     if key == "language" and value in ("fr", "nl", "en"):
         return str(value).upper()
     if isinstance(value, str) and len(value) == 20 and value.endswith("Z") and "T" in value:
