@@ -176,6 +176,9 @@ def test_what_a_system_held_is_said_in_the_readers_language(ws, open_access_case
     (step,) = [c for c in queries.get_case(ws, ref).checklist if c.processor == "PayPal" and c.note]
     assert step.note.startswith(fr._("Found") + " (" + fr._("export file") + ")")
     assert i18n.english(step.note).startswith("Found (export file): paypal-activity export: ")
+    from megacase.services.systems.overview import case_systems
+    (row,) = [r for r in case_systems(ws, ref) if r.system == "PayPal"]
+    assert row.categories.startswith("paiements")               # the Systems page names categories in French
     # The Dutch case file prints that step in Dutch, though a French officer exports it.
     path = case_file.export_case(ws, ref, tmp_path / "nl.pdf", "nl").path
     printed = flat("\n".join(pdf_pages(path)))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from megacase import i18n
 from megacase.i18n import _
 from megacase.services.case_lookup import load_case
 from megacase.services.privacy.processor_steps import steps_in
 import megacase.services.systems.findings as fs
 from megacase.services.systems.catalogue import spec_for
+from megacase.services.systems.package_texts import category
 from megacase.services.systems.connections import system_state
 from megacase.services.workspace import Workspace
 
@@ -78,7 +80,8 @@ def case_systems(ws: Workspace, reference: str) -> list[SystemRow]:
         row = steps.get(name)
         act = row.act if row is not None else None
         out.append(SystemRow(name, name in search_names, act is not None, _search_text(f, name in search_names),
-                             ", ".join(f.category_names) if f else "", _erasure_text(receipts.get(name), act),
+                             ", ".join(category(c, i18n.current()) for c in f.category_names) if f else "",
+                             _erasure_text(receipts.get(name), act),
                              f.id if f else None, receipts[name].id if name in receipts else None, ready,
                              spec.hold_ground if spec else None))
     return out

@@ -10,10 +10,12 @@ from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QHBoxLayout, QLabel,
                                QSpinBox, QTextBrowser, QVBoxLayout)
 
 from megacase.errors import MegaCaseError
+from megacase import i18n
 from megacase.i18n import N_, _, format_date
 from megacase.services import systems
 from megacase.services.systems.connections import parse_options
 from megacase.services.systems.findings import SOURCE_LABELS, Finding
+from megacase.services.systems.package_texts import category
 from megacase.services.workspace import Workspace
 from megacase.ui.dialogs.base import FittingDialog, ServiceDialog, muted
 from megacase.ui.models.records import Column, RecordTableModel
@@ -39,7 +41,7 @@ def finding_html(f: Finding) -> str:
         parts.append("<p>" + _("The system's answer (the receipt):") + f" <tt>{escape(str(f.answer))}</tt></p>")
     for cat, rows in f.categories.items():
         columns = list(dict.fromkeys(k for r in rows for k in r))
-        parts.append(f"<h4>{escape(cat.capitalize())} ({len(rows)})</h4><table border='0' cellspacing='0' "
+        parts.append(f"<h4>{escape(category(cat, i18n.current()).capitalize())} ({len(rows)})</h4><table border='0' cellspacing='0' "
                      "cellpadding='3'><tr>" + "".join(f"<th align='left'>{escape(c)}</th>" for c in columns) + "</tr>"
                      + "".join("<tr>" + "".join(f"<td>{escape('' if r.get(c) is None else str(r.get(c)))}</td>"
                                                 for c in columns) + "</tr>" for r in rows) + "</table>")
