@@ -128,9 +128,8 @@ def test_the_window_never_freezes_on_ten_thousand_cases(qtbot, large_ws, ui_sett
     def close_window() -> None:          # a second start begins without the first window and its loads
         w = windows.pop()
         qtbot.waitUntil(lambda: w.pending == 0, timeout=120_000)
-        w.close()
-        w.deleteLater()
-        qtbot.wait(50)
+        w.close()           # not deleted: qtbot closes every window it was given at teardown (a deleted one
+        qtbot.wait(50)      # failed that, and the next test's setup after it, when a loaded machine retried)
 
     step("start (dashboard shown)", start, started, after_act=True, again=close_window)
     w = windows[-1]
