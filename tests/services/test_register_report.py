@@ -118,7 +118,7 @@ def test_csv_and_pdf_files(ws, year_2027, tmp_path):
     with ws.reading() as session:
         event = session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
     assert event.kind == "register.exported" and json.loads(event.details) == {
-        "year": 2027, "requests": 6, "formats": ["pdf", "csv"]}
+        "year": 2027, "requests": 6, "formats": ["pdf", "csv"], "language": "en"}
 
 
 def test_the_csv_speaks_the_officers_language(ws, year_2027):

@@ -65,7 +65,7 @@ def test_a_dutch_register_report_reads_dutch_throughout(ws, year_2027, tmp_path,
     # The audit trail records the export in English, whatever language the report and the officer speak.
     with ws.reading() as s:
         event = s.scalar(select(AuditEvent).where(AuditEvent.kind == "register.exported"))
-    assert json.loads(event.details) == {"year": 2027, "requests": 6, "formats": ["pdf"]}
+    assert json.loads(event.details) == {"year": 2027, "requests": 6, "formats": ["pdf"], "language": "nl"}
 
 
 def test_the_report_follows_the_interface_language_unless_another_is_chosen(ws, year_2027, tmp_path, interface):

@@ -254,5 +254,5 @@ def export_register(ws: Workspace, year: int, pdf: str | os.PathLike | None = No
     formats = write_report(pdf, csv_path, make_pdf, lambda: render_csv(stats, delimiter))
     with ws.transaction() as session:
         audit.record(session, ws, "register.exported", details={
-            "year": year, "requests": stats.total, "formats": formats})
+            "year": year, "requests": stats.total, "formats": formats, **({"language": language} if pdf else {})})
     return stats
