@@ -51,9 +51,9 @@ test-newer:
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py docs/screenshots
-	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py --lang=fr docs/screenshots/fr main-window dashboard intake-dialog compose outbox \
+	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py --lang=fr docs/screenshots/fr main-window dashboard intake-dialog compose outbox case-detail manager-review case-systems case-per-right-answers \
 		decide-per-right ask-subject-dialog
-	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py --lang=nl docs/screenshots/nl main-window dashboard intake-dialog compose outbox \
+	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py --lang=nl docs/screenshots/nl main-window dashboard intake-dialog compose outbox case-detail manager-review case-systems case-per-right-answers \
 		decide-per-right ask-subject-dialog
 	QT_QPA_PLATFORM=offscreen $(PY) tools/privacy_screenshots.py docs/screenshots
 	QT_QPA_PLATFORM=offscreen $(PY) tools/privacy_screenshots.py --lang=fr docs/screenshots/fr erasure-dialog

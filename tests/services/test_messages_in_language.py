@@ -174,7 +174,7 @@ def test_what_a_system_held_is_said_in_the_readers_language(ws, open_access_case
     assert again.summary.startswith(export_head(fr))
     assert i18n.english(again.summary).startswith("paypal-activity export: ")
     (step,) = [c for c in queries.get_case(ws, ref).checklist if c.processor == "PayPal" and c.note]
-    assert step.note.startswith(fr._("Found") + " (" + fr._("export file") + ")")
+    assert step.note.startswith(fr._("Found") + " (" + fr._("export file") + ")") and export_head(fr) in step.note
     assert i18n.english(step.note).startswith("Found (export file): paypal-activity export: ")
     from megacase.services.systems.overview import case_systems
     (row,) = [r for r in case_systems(ws, ref) if r.system == "PayPal"]
