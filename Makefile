@@ -59,7 +59,11 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tools/privacy_screenshots.py --lang=fr docs/screenshots/fr erasure-dialog
 	QT_QPA_PLATFORM=offscreen $(PY) tools/privacy_screenshots.py --lang=nl docs/screenshots/nl erasure-dialog
 	QT_QPA_PLATFORM=offscreen $(PY) tools/mail_screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) tools/mail_screenshots.py --lang=fr docs/screenshots/fr
+	QT_QPA_PLATFORM=offscreen $(PY) tools/mail_screenshots.py --lang=nl docs/screenshots/nl
 	QT_QPA_PLATFORM=offscreen $(PY) tools/backup_screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) tools/backup_screenshots.py --lang=fr docs/screenshots/fr
+	QT_QPA_PLATFORM=offscreen $(PY) tools/backup_screenshots.py --lang=nl docs/screenshots/nl
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run.py

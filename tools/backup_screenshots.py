@@ -23,16 +23,22 @@ NAMES = ("backup-menu", "backup-progress", "restore-refused", "lock-dialog")
 
 
 def main(argv: list[str]) -> int:
+    language = "en"
+    if argv[:1] and argv[0].startswith("--lang="):       # the interface language: --lang=fr|nl|en
+        language, argv = argv[0].split("=", 1)[1], argv[1:]
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     QCoreApplication.setOrganizationName("MegaSecurity-screenshots")
     app = QApplication.instance() or QApplication(["megacase-screenshots"])
+    from megacase.ui.app import install_language
+    install_language(app, language)
     from megacase.ui.style import apply_style
     apply_style(app)
     app.setCursorFlashTime(0)
+    from megacase.i18n import _
     from megacase.services.integrity import backup
     from megacase.ui.dialogs.locked import LockedDialog
-    with tempfile.TemporaryDirectory(prefix="megacase-shots-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="megacase-shots-", ignore_cleanup_errors=True) as tmp:
         demo = Demo(app, build_demo(Path(tmp)), Path(tmp))
         w = demo.window()
         menu = w.menus["file"]
@@ -41,7 +47,7 @@ def main(argv: list[str]) -> int:
         render(menu, out / "backup-menu.png")
         menu.hide()
 
-        report = w.backup_feature._start_progress("Checking the backup, then restoring…")
+        report = w.backup_feature._start_progress(_("Checking the backup, then restoring…"))
         report(58, 100)
         demo.settle(w)
         w.backup_feature.progress.resize(460, 120)
@@ -58,7 +64,8 @@ def main(argv: list[str]) -> int:
             backup.restore_open_register(demo.ws, damaged)
             raise SystemExit("the damaged backup was not refused")
         except backup.BackupRejected as exc:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Restore backup", str(exc), QMessageBox.StandardButton.Ok, w)
+            box = QMessageBox(QMessageBox.Icon.Warning, _("Restore backup"), str(exc), QMessageBox.StandardButton.Ok,
+                              w)
         box.show()
         demo.settle(w)
         render(box, out / "restore-refused.png")
@@ -69,9 +76,7 @@ def main(argv: list[str]) -> int:
         demo.settle(w)
         render(dialog, out / "lock-dialog.png")
         dialog.close()
-        for window in demo.windows:
-            window.close()
-        demo.settle()
+        demo.close()
     for name in NAMES:
         print(out / f"{name}.png")
     return 0

@@ -70,15 +70,21 @@ def _fill_inbox(demo: Demo) -> None:
 
 
 def main(argv: list[str]) -> int:
+    language = "en"
+    if argv[:1] and argv[0].startswith("--lang="):       # the interface language: --lang=fr|nl|en
+        language, argv = argv[0].split("=", 1)[1], argv[1:]
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     QCoreApplication.setOrganizationName("MegaSecurity-screenshots")
     app = QApplication.instance() or QApplication(["megacase-screenshots"])
+    from megacase.ui.app import install_language
+    install_language(app, language)
     from megacase.ui.style import apply_style
     apply_style(app)
     app.setCursorFlashTime(0)
-    with tempfile.TemporaryDirectory(prefix="megacase-shots-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="megacase-shots-", ignore_cleanup_errors=True) as tmp:
         demo = Demo(app, build_demo(Path(tmp)), Path(tmp))
+        from megacase.i18n import _
         from megacase.services import mail
         mail.configure(demo.ws, "smtp.office365.com", 587, "starttls", "privacy@megasecurity.eu",
                        "privacy@megasecurity.eu", transport="smtp-oauth", tenant="megasecurity.onmicrosoft.com",
@@ -89,7 +95,8 @@ def main(argv: list[str]) -> int:
         w = demo.window()
         dialog = MailSettingsDialog(demo.ws, w)
         result = mail.send_test_message(demo.ws)      # nobody signed in yet: what the officer sees first
-        dialog.test_result.setText(("Sent: " if result.ok else "Not sent: ") + result.line)
+        said = _("Sent: {line}") if result.ok else _("Not sent: {line}")     # as the dialog's Test button says it
+        dialog.test_result.setText(said.format(line=result.line))
         dialog.test_result.setStyleSheet("" if result.ok else "color: #8c1d18;")
         dialog.test_result.show()
         dialog.resize(760, dialog.sizeHint().height())
@@ -106,9 +113,7 @@ def main(argv: list[str]) -> int:
         feature.view.table.selectRow(next(i for i, e in enumerate(rows) if e.claims_subject))
         demo.settle(w)
         render(w, out / "inbox.png")
-        for window in demo.windows:
-            window.close()
-        demo.settle()
+        demo.close()
     for name in ("mail-dialog", "inbox"):
         print(out / f"{name}.png")
     return 0

@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
         if not wanted or name in wanted:
             render(target, out / f"{name}.png")
 
-    with tempfile.TemporaryDirectory(prefix="megacase-shots-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="megacase-shots-", ignore_cleanup_errors=True) as tmp:
         demo = Demo(app, build_demo(Path(tmp)), Path(tmp))
         refs = _prepare(demo)
 
@@ -115,9 +115,7 @@ def main(argv: list[str]) -> int:
         dialog.show()
         demo.settle()
         shoot(dialog, "retention-dialog")
-        for window in demo.windows:
-            window.close()
-        demo.settle()
+        demo.close()
     for name in ("processing-flags", "processing-block", "processor-register", "erasure-dialog", "retention-dialog"):
         if not wanted or name in wanted:
             print(out / f"{name}.png")

@@ -71,6 +71,17 @@ class Demo:
         for _ in range(5):
             self.app.processEvents()
 
+    def close(self) -> None:
+        """Close the windows, let background work end and close the register's connections, so the temporary
+        folder can go (SQLite removes its -wal and -shm files when the last connection closes)."""
+        for w in self.windows:
+            w.close()
+        QThreadPool.globalInstance().waitForDone(30_000)
+        self.settle()
+        self.ws.engine.dispose()
+        import gc
+        gc.collect()
+
     def select(self, window, reference: str) -> None:
         window.select_reference(reference)
         self.settle(window)
@@ -398,7 +409,7 @@ def main(argv: list[str]) -> int:
     from megacase.ui.style import apply_style
     apply_style(app)
     app.setCursorFlashTime(0)   # a steady text cursor: the same pictures on every run
-    with tempfile.TemporaryDirectory(prefix="megacase-shots-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="megacase-shots-", ignore_cleanup_errors=True) as tmp:
         demo = Demo(app, build_demo(Path(tmp)), Path(tmp))
         for name, fn in SHOTS:
             if wanted and name not in wanted:
@@ -406,10 +417,7 @@ def main(argv: list[str]) -> int:
             path = out / f"{name}.png"
             render(fn(demo), path)
             print(path)
-        for w in demo.windows:
-            w.close()
-        QThreadPool.globalInstance().waitForDone(30_000)   # background reads and checks end before the folder goes
-        demo.settle()
+        demo.close()
     return 0
 
 

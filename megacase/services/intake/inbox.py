@@ -52,6 +52,8 @@ REQUEST, REPLY, ANSWER, BOUNCE, UNREADABLE = "request", "reply", "answer", "boun
 NEW, OPENED, LINKED, THREADED, DISMISSED = "new", "opened", "linked", "threaded", "dismissed"
 KIND_LABELS = {REQUEST: N_("Request"), REPLY: N_("Reply"), ANSWER: N_("Answer to our question"),
                BOUNCE: N_("Delivery failure"), UNREADABLE: N_("Unreadable")}
+STATUS_LABELS = {NEW: N_("To handle"), OPENED: N_("Case opened"), LINKED: N_("Added to a case"),
+                 THREADED: N_("Filed in its case"), DISMISSED: N_("Not a request")}
 _REFERENCE = re.compile(r"\bDSR-\d{4}-\d{4,}\b", re.IGNORECASE)
 _MSGID = re.compile(r"<[^<>\s]{1,250}>")
 _LANG_WORDS = {
@@ -82,6 +84,11 @@ class InboxEntry:
     def kind_label(self) -> str:
         """In the interface language (``kind`` is the code the JSON keeps)."""
         return _(KIND_LABELS[self.kind]) if self.kind in KIND_LABELS else self.kind
+
+    @property
+    def status_label(self) -> str:
+        """In the interface language (``status`` is the code the JSON keeps)."""
+        return _(STATUS_LABELS[self.status]) if self.status in STATUS_LABELS else self.status
 
     @property
     def flag(self) -> str:

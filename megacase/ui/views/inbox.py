@@ -23,10 +23,10 @@ class InboxModel(RecordTableModel):
         Column(N_("Received"), lambda e: moment(e.received_at), lambda _e: _("Time the mail server received it")),
         Column(N_("Kind"), lambda e: e.kind_label),
         Column(N_("From"), lambda e: e.sender, lambda e: e.flag or None),
-        Column(N_("Subject"), lambda e: e.subject_line),
+        Column(N_("Subject line"), lambda e: e.subject_line),   # the e-mail's, not the data subject
         Column(N_("Rights (guessed)"), _types),
         Column(N_("Case"), lambda e: e.case_reference or ""),
-        Column(N_("Status"), lambda e: e.status),
+        Column(N_("Status"), lambda e: e.status_label),
     )
 
     def entry_at(self, row: int) -> InboxEntry:
