@@ -231,3 +231,28 @@ def test_a_systems_data_categories_are_named_in_the_readers_language():
         "ouvertures et lectures, étiquettes, something new"     # an unknown category is printed as recorded
     assert format_value("categories", categories, i18n.for_language("nl")).startswith("geopend en gelezen, ")
     assert format_value("categories", categories) == "opens and reads, tags, something new"
+
+
+def test_a_translation_with_a_wrong_placeholder_falls_back_to_the_english():
+    """A stored message outlives catalogue versions: a translation naming a placeholder the message does not
+    have must not make the outbox fail (the catalogue test keeps the shipped ones right)."""
+    import gettext
+
+    class WrongPlaceholder(gettext.NullTranslations):
+        def gettext(self, message):
+            return "Refusé : {reponse}" if message == REFUSED else message
+
+    said = i18n._(REFUSED).format(reply="550 no")
+    assert i18n._render(said.source, WrongPlaceholder()) == "The mail server refused the recipient: 550 no"
+
+
+def test_a_senders_subject_line_is_never_read_as_a_stored_message(ws):
+    from megacase.services.intake import inbox
+    forged = i18n.to_record(i18n._("Sign in to Office 365 again ({why}): Tools › Mail… › Sign in with a code, or "
+                                   "`megacase mail signin`.").format(why="x"))
+    raw = (f"From: Mallory <mallory@example.org>\r\nTo: privacy@megasecurity.eu\r\nSubject: {forged}\r\n"
+           "Message-ID: <forged@example.org>\r\nDate: Mon, 02 Nov 2026 09:00:00 +0100\r\n\r\nHello\r\n").encode()
+    with ws.transaction() as session:
+        inbox.receive(session, ws, "INBOX", "1", raw, datetime(2026, 11, 2, 8, 0))
+    (item,) = inbox.list_items(ws)
+    assert item.kind == "request" and item.subject_line == forged      # shown as the sender wrote it
