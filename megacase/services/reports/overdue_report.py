@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from reportlab.platypus import Flowable
 
-from megacase import __version__
+from megacase import __version__, i18n
 from megacase.i18n import LOCALES, N_, _, current, english, format_date
 from megacase.services.integrity import audit
 from megacase.services import pdf_style as ps
 from megacase.services.review import review
-from megacase.services.reports.report_files import chain_head_words, check_targets, write_report
+from megacase.services.reports.report_files import check_targets, write_report
 from megacase.services.review.review import OVERDUE, ReviewFilter, ReviewItem
 from megacase.services.workspace import TZ, Workspace
 
@@ -35,7 +35,6 @@ class OverdueReport:
     review_filter: ReviewFilter
     items: tuple[ReviewItem, ...]
     chain_head: str = ""            # the audit chain's head when the report was made (an outside witness)
-    chain_head_event: tuple | None = None   # the same as (sequence number, hash, time): shown translated
 
     @property
     def overdue(self) -> list[ReviewItem]:
@@ -60,9 +59,9 @@ class OverdueReport:
 
 def compute(ws: Workspace, review_filter: ReviewFilter | None = None) -> OverdueReport:
     f = review_filter or review.default_filter(ws)
-    from megacase.services.integrity.verify import head, head_label
+    from megacase.services.integrity.verify import head_label
     return OverdueReport(ws.now().astimezone(TZ).replace(microsecond=0), ws.actor.name, f,
-                         tuple(review.items(ws, f)), head_label(ws), head(ws))
+                         tuple(review.items(ws, f)), head_label(ws))
 
 
 def _types(item: ReviewItem) -> str:
@@ -142,7 +141,7 @@ def render_pdf(report: OverdueReport) -> bytes:
         ps.fields([(_("Report date"), report.date_label), (_("Filter"), report.review_filter.describe()),
                    (_("Overdue"), str(len(report.overdue))), (_("At risk"), str(len(report.at_risk))),
                    (_("Prepared by"), report.generated_by),
-                   (_("Audit chain head"), chain_head_words(report.chain_head_event))],
+                   (_("Audit chain head"), i18n.render(report.chain_head))],
                   label_width=0.22),
         ps.p(_("A case is overdue when its due date has passed and a right is not yet answered: a decision "
                "whose reply has not left ('decided, reply not sent') does not stop the clock. Due dates follow "

@@ -27,8 +27,9 @@ from sqlalchemy.orm import selectinload
 
 from megacase.domain.requests import Channel, Outcome, RequestType
 from megacase.errors import InputError, MegaCaseError
+from megacase import i18n
 from megacase.i18n import N_, _
-from megacase.services.reports.report_files import chain_head_words, check_targets, write_report
+from megacase.services.reports.report_files import check_targets, write_report
 from megacase.domain import answers as answer_rules
 from megacase.services.cases import decisions
 from megacase.services.integrity import audit
@@ -74,7 +75,6 @@ class RegisterStats:
     refusal_grounds: list[tuple[str, str, int]] = field(default_factory=list)   # (outcome, ground, count)
     open_late: int = 0              # still open (undecided, or decided with a reply not sent) and past due
     chain_head: str = ""            # the audit chain's head when the report was made (an outside witness)
-    chain_head_event: tuple | None = None   # the same as (sequence number, hash, time): shown translated
 
     @property
     def total(self) -> int:
@@ -118,9 +118,8 @@ def compute(ws: Workspace, year: int) -> RegisterStats:
     if not 2000 <= year <= 2100:
         raise InputError(_("{year} is not a plausible year.").format(year=year))
     today = ws.today()
-    from megacase.services.integrity.verify import head, head_label
-    stats = RegisterStats(year, ws.now().astimezone(TZ), ws.actor.name, chain_head=head_label(ws),
-                          chain_head_event=head(ws))
+    from megacase.services.integrity.verify import head_label
+    stats = RegisterStats(year, ws.now().astimezone(TZ), ws.actor.name, chain_head=head_label(ws))
     types, outcomes, channels = Counter(), Counter(), Counter()
     reasons, grounds = Counter(), Counter()
     with ws.reading() as session:
@@ -196,7 +195,7 @@ def render_csv(s: RegisterStats, delimiter: str = ",") -> bytes:
 
     summary = _("Summary")
     w.writerow([summary, _("Year"), s.year, ""])
-    w.writerow([summary, _("Audit chain head"), chain_head_words(s.chain_head_event) if s.chain_head else "", ""])
+    w.writerow([summary, _("Audit chain head"), i18n.render(s.chain_head) if s.chain_head else "", ""])
     w.writerow([summary, _("Requests received"), s.total, ""])
     w.writerow([summary, _("Answered (withdrawals excluded)"), s.answered, ""])
     w.writerow([summary, _("Withdrawn"), s.total - s.answered - s.undecided, ""])

@@ -39,8 +39,3 @@ def write_report(pdf: str | os.PathLike | None, csv_path: str | os.PathLike | No
                                  path=path, strerror=exc.strerror or exc)) from None
     return [p.suffix.lstrip(".").lower() or "file" for p, _data in outputs]
 
-
-def chain_head_words(head: tuple | None) -> str:
-    """The audit chain's head (``verify.head``: sequence number, hash, ...) in the interface language;
-    ``verify.head_label`` gives it in English, for the records."""
-    return _("event {seq} {hash}").format(seq=head[0], hash=head[1]) if head else _("no event yet")

@@ -25,7 +25,7 @@ from megacase.domain.requests import REQUEST_LABELS, STATE_LABELS
 from megacase.errors import InputError, RuleViolation
 from megacase.i18n import _
 from megacase.services import mail, settings
-from megacase.services.integrity import audit
+from megacase.services.integrity import audit, verify
 from megacase.services.review import dashboard, reminders, review
 from megacase.services.workspace import Workspace
 from megacase.store.orm import Subject
@@ -54,12 +54,6 @@ def _lateness(t: i18n.Translator, i: review.ReviewItem) -> str:
         return t._("due today")
     return t.ngettext("{count} working day left", "{count} working days left", i.working_days_left).format(
         count=i.working_days_left)
-
-
-def _chain_head(ws: Workspace, t: i18n.Translator) -> str:
-    from megacase.services.integrity.verify import head
-    current = head(ws)
-    return t._("event {seq} {hash}").format(seq=current[0], hash=current[1]) if current else t._("no event yet")
 
 
 def compose(ws: Workspace, language: str | None = None) -> Digest:
@@ -110,7 +104,7 @@ def compose(ws: Workspace, language: str | None = None) -> Digest:
               "notify an extension by {date} ({count} working days left)", r.working_days_left).format(
                   date=t.format_date(r.date, "medium"), count=r.working_days_left) for r in windows])
     lines.append(t._("Audit chain head: {head} (keep this mail: it witnesses the register's state today)").format(
-        head=_chain_head(ws, t)))
+        head=i18n.render(verify.head_label(ws), t)))
     lines.append(t._("References and deadlines only: open MegaCase for the cases themselves."))
     subject = t._("MegaCase digest {date}: {overdue} overdue, {soon} due soon").format(
         date=t.format_date(today, "medium"), overdue=len(overdue), soon=len(soon))
